@@ -1,0 +1,180 @@
+/**
+ * The contract shared by the constructs (synth time) and the provider Lambda (run time):
+ * scope and auth type names, limits, the invocation event and result, the table layout and
+ * the environment variable names. Pure: no imports beyond `./errors`, so both sides can use it.
+ */
+import { ValidationError } from './errors';
+
+/** The five Data API scopes, in the canonical order used everywhere (synth, records, results). */
+export const SCOPE_NAMES = [
+  'conversations',
+  'interactions',
+  'plugin-calls',
+  'plugin-resources',
+  'users',
+] as const;
+export type ScopeName = (typeof SCOPE_NAMES)[number];
+
+export const AUTH_TYPE_NAMES = ['api_key', 'oauth2'] as const;
+export type AuthTypeName = (typeof AUTH_TYPE_NAMES)[number];
+
+export const NAME_MAX_LENGTH = 128;
+export const DESCRIPTION_MAX_LENGTH = 512;
+
+/** Environment variables of the provider Lambda, set by the construct, read by `handlers/config`. */
+export const PROVIDER_ENV = {
+  TABLE_NAME: 'CREDENTIALS_TABLE_NAME',
+  SECRET_PREFIX: 'CREDENTIALS_SECRET_PREFIX',
+} as const;
+
+/** DynamoDB layout: one table, a string partition key `pk`, TTL on `expiresAt` (epoch seconds). */
+export const TABLE = {
+  PARTITION_KEY: 'pk',
+  TTL_ATTRIBUTE: 'expiresAt',
+  CREDENTIAL_PREFIX: 'CRED#',
+} as const;
+
+export const CREDENTIAL_STATUSES = ['pending', 'active', 'revoked'] as const;
+export type CredentialStatus = (typeof CREDENTIAL_STATUSES)[number];
+
+/** What the construct sends in `aws_lambda_invocation.input` (Terraform adds `tf`). Never a secret. */
+export interface CredentialInput {
+  /** Id of the credential instance (`terraform_data.id`); changes only when the credential is replaced. */
+  readonly instanceId: string;
+  readonly name: string;
+  readonly authType: AuthTypeName;
+  /** Canonical order, no duplicates, at least one. */
+  readonly scopes: ScopeName[];
+  /** The Secrets Manager secret the provider writes the generated value into. */
+  readonly secretArn: string;
+  readonly description?: string;
+}
+
+export const PROVIDER_ACTIONS = ['create', 'update', 'delete'] as const;
+export type ProviderAction = (typeof PROVIDER_ACTIONS)[number];
+
+/** The event of an `aws_lambda_invocation` with `lifecycle_scope = "CRUD"` and `terraform_key = "tf"`. */
+export interface ProviderEvent extends CredentialInput {
+  readonly tf: {
+    readonly action: ProviderAction;
+    readonly prev_input?: CredentialInput | null;
+  };
+}
+
+/** The provider's result. Terraform stores it in state in plain text: non-secret metadata only. */
+export interface CredentialResult {
+  readonly credentialId: string;
+  readonly instanceId: string;
+  readonly name: string;
+  readonly authType: AuthTypeName;
+  readonly scopes: ScopeName[];
+  readonly status: CredentialStatus;
+  readonly secretArn: string;
+  /** OAuth 2.0 only: the client id is an identifier, not a secret. */
+  readonly clientId?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** The JSON a consumer reads from the credential's secret: the contract consumers code against. */
+export type SecretValue =
+  | { readonly authType: 'api_key'; readonly apiKey: string; readonly credentialId: string }
+  | {
+      readonly authType: 'oauth2';
+      readonly clientId: string;
+      readonly clientSecret: string;
+      readonly credentialId: string;
+    };
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'undefined';
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return String(value);
+  }
+}
+
+/** Validates and normalises a display name. */
+export function validateName(value: unknown, field = 'name'): string {
+  if (typeof value !== 'string') {
+    throw new ValidationError(field, describe(value), `a string of 1 to ${NAME_MAX_LENGTH} characters`);
+  }
+  const name = value.trim();
+  if (name.length === 0 || name.length > NAME_MAX_LENGTH) {
+    throw new ValidationError(
+      field,
+      describe(value.length > 40 ? `${value.slice(0, 37)}...` : value) + ` (${value.length} characters)`,
+      `1 to ${NAME_MAX_LENGTH} characters, not only spaces`,
+    );
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) {
+    throw new ValidationError(field, describe(value), 'printable characters, no control characters');
+  }
+  return name;
+}
+
+export function validateAuthType(value: unknown, field = 'authType'): AuthTypeName {
+  if (typeof value !== 'string' || !(AUTH_TYPE_NAMES as readonly string[]).includes(value)) {
+    throw new ValidationError(field, describe(value), AUTH_TYPE_NAMES.map((a) => `"${a}"`).join(' or '));
+  }
+  return value as AuthTypeName;
+}
+
+/** Validates a scope list: at least one, each known, no duplicates. Returns it in canonical order. */
+export function validateScopes(value: unknown, field = 'scopes'): ScopeName[] {
+  const allowed = `one or more of ${SCOPE_NAMES.map((s) => `"${s}"`).join(', ')}`;
+  if (!Array.isArray(value)) {
+    throw new ValidationError(field, describe(value), allowed);
+  }
+  if (value.length === 0) {
+    throw new ValidationError(field, '[] (empty)', allowed);
+  }
+  const seen = new Set<string>();
+  for (const scope of value) {
+    if (typeof scope !== 'string' || !(SCOPE_NAMES as readonly string[]).includes(scope)) {
+      throw new ValidationError(field, `${describe(scope)} (unknown scope)`, allowed);
+    }
+    if (seen.has(scope)) {
+      throw new ValidationError(field, `${describe(scope)} (listed twice)`, `each scope at most once; ${allowed}`);
+    }
+    seen.add(scope);
+  }
+  return SCOPE_NAMES.filter((s) => seen.has(s));
+}
+
+export function validateDescription(value: unknown, field = 'description'): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || value.length > DESCRIPTION_MAX_LENGTH) {
+    throw new ValidationError(field, describe(value), `a string of at most ${DESCRIPTION_MAX_LENGTH} characters`);
+  }
+  return value;
+}
+
+/** Validates everything the provider receives, whatever sent it. */
+export function validateCredentialInput(value: unknown, field = 'input'): CredentialInput {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(field, describe(value), 'a JSON object with instanceId, name, authType, scopes, secretArn');
+  }
+  const input = value as Record<string, unknown>;
+  const instanceId = input.instanceId;
+  if (typeof instanceId !== 'string' || !/^[A-Za-z0-9-]{8,64}$/.test(instanceId)) {
+    throw new ValidationError(`${field}.instanceId`, describe(instanceId), '8 to 64 letters, digits or dashes');
+  }
+  const secretArn = input.secretArn;
+  if (typeof secretArn !== 'string' || !/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(secretArn)) {
+    throw new ValidationError(`${field}.secretArn`, describe(secretArn), 'a Secrets Manager secret ARN');
+  }
+  const description = validateDescription(input.description, `${field}.description`);
+  return {
+    instanceId,
+    name: validateName(input.name, `${field}.name`),
+    authType: validateAuthType(input.authType, `${field}.authType`),
+    scopes: validateScopes(input.scopes, `${field}.scopes`),
+    secretArn,
+    ...(description === undefined ? {} : { description }),
+  };
+}
