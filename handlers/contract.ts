@@ -34,6 +34,16 @@ export const TABLE = {
   CREDENTIAL_PREFIX: 'CRED#',
 } as const;
 
+/**
+ * A credential's id is derived from its instance id, `sha256(CREDENTIAL_ID_SALT + instanceId)`
+ * cut to 32 hex characters, by the provider and (in HCL) by the construct, so both agree and a
+ * repeated create of one instance finds the same record.
+ */
+export const CREDENTIAL_ID_SALT = 'data-api-credential:';
+export const CREDENTIAL_ID_LENGTH = 32;
+/** OAuth 2.0 client ids are `dci_<credentialId>`: identifiers, not secrets. */
+export const CLIENT_ID_PREFIX = 'dci_';
+
 export const CREDENTIAL_STATUSES = ['pending', 'active', 'revoked'] as const;
 export type CredentialStatus = (typeof CREDENTIAL_STATUSES)[number];
 

@@ -1,0 +1,192 @@
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { ITerraformDependable, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { createHash } from 'node:crypto';
+import { TABLE } from '../handlers/contract';
+import { ValidationError } from '../handlers/errors';
+import { CredentialProviderFunction } from '../providers';
+
+/** Retention values CloudWatch Logs accepts. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export interface CredentialStoreProps {
+  /**
+   * Name of the DynamoDB table holding the credential records (ids, names, auth types, scopes,
+   * status and secret hashes; never a secret). Also the base of the provider function's name.
+   * @default `<stack name>-<construct id>`, sanitised
+   */
+  readonly name?: string;
+  /**
+   * Prefix of the Secrets Manager secret names of this store's credentials. The provider may
+   * write only secrets under it, so it is the boundary of what the provider can touch.
+   * @default 'data-api/credentials/'
+   */
+  readonly secretPrefix?: string;
+  /**
+   * A customer-managed KMS key for the table, the secrets and the logs. Without it, AWS-owned
+   * keys encrypt them at rest.
+   * @default - AWS-managed encryption
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * IAM principal ARNs (the Super Admins of the product page) allowed to invoke the provider,
+   * besides the identity that deploys the stack.
+   * @default []
+   */
+  readonly admins?: readonly string[];
+  /**
+   * Tags for every resource of the store and of its credentials.
+   * @default {}
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Protect the table from deletion. Turn off only for stacks meant to be destroyed, such as demos.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Days the provider's logs are kept (a value CloudWatch Logs accepts).
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Days a deleted credential's secret stays recoverable. 0 deletes it at once, which lets a
+   * credential of the same secret name be created again right away; otherwise 7 to 30.
+   * @default 30
+   */
+  readonly secretRecoveryWindowDays?: number;
+}
+
+/**
+ * Where a group of Data API credentials lives: the DynamoDB table of their records and the
+ * provider Lambda that generates, updates and revokes them.
+ */
+export class CredentialStore extends Construct {
+  readonly tableName: string;
+  readonly tableArn: string;
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly secretPrefix: string;
+  readonly kmsKeyArn?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly secretRecoveryWindowDays: number;
+  /** `arn:<partition>:secretsmanager:<region>:<account>:secret:<prefix>*` */
+  readonly secretArnPattern: string;
+  /** What each credential's invocation waits for on create and outlives on destroy. */
+  readonly providerDependables: ITerraformDependable[];
+
+  private readonly credentialNames = new Map<string, string>();
+
+  constructor(scope: Construct, id: string, props: CredentialStoreProps = {}) {
+    super(scope, id);
+    const where = `CredentialStore ${this.node.path}`;
+
+    const name = props.name ?? defaultName(this);
+    if (!/^[A-Za-z0-9_-]{3,55}$/.test(name)) {
+      throw new ValidationError(
+        `name (${where})`,
+        JSON.stringify(name),
+        '3 to 55 letters, digits, "-" or "_" (the provider function is named "<name>-provider")',
+      );
+    }
+    const secretPrefix = props.secretPrefix ?? 'data-api/credentials/';
+    if (!/^[A-Za-z0-9/_+=.@-]{1,256}$/.test(secretPrefix)) {
+      throw new ValidationError(
+        `secretPrefix (${where})`,
+        JSON.stringify(secretPrefix),
+        '1 to 256 characters from letters, digits and /_+=.@-',
+      );
+    }
+    if (props.kmsKeyArn !== undefined && !/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(props.kmsKeyArn)) {
+      throw new ValidationError(`kmsKeyArn (${where})`, JSON.stringify(props.kmsKeyArn), 'a KMS key or alias ARN');
+    }
+    const admins = props.admins ?? [];
+    for (const admin of admins) {
+      if (!/^arn:[a-z-]+:(iam|sts)::\d{12}:.+$/.test(admin)) {
+        throw new ValidationError(`admins (${where})`, JSON.stringify(admin), 'IAM principal ARNs (arn:aws:iam::<account>:role/...)');
+      }
+    }
+    const logRetentionDays = props.logRetentionDays ?? 365;
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
+      throw new ValidationError(`logRetentionDays (${where})`, String(logRetentionDays), LOG_RETENTION_DAYS.join(', '));
+    }
+    const recovery = props.secretRecoveryWindowDays ?? 30;
+    if (!(recovery === 0 || (Number.isInteger(recovery) && recovery >= 7 && recovery <= 30))) {
+      throw new ValidationError(`secretRecoveryWindowDays (${where})`, String(recovery), '0, or a whole number from 7 to 30');
+    }
+
+    this.secretPrefix = secretPrefix;
+    this.kmsKeyArn = props.kmsKeyArn;
+    this.tags = { ...(props.tags ?? {}) };
+    this.secretRecoveryWindowDays = recovery;
+    const tags = Object.keys(this.tags).length > 0 ? { ...this.tags } : undefined;
+
+    const table = new DynamodbTable(this, 'Table', {
+      name,
+      billingMode: 'PAY_PER_REQUEST',
+      hashKey: TABLE.PARTITION_KEY,
+      attribute: [{ name: TABLE.PARTITION_KEY, type: 'S' }],
+      ttl: { attributeName: TABLE.TTL_ATTRIBUTE, enabled: true },
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
+      deletionProtectionEnabled: props.deletionProtection ?? true,
+      tags,
+    });
+
+    const partition = new DataAwsPartition(this, 'Partition');
+    const region = new DataAwsRegion(this, 'Region');
+    const account = new DataAwsCallerIdentity(this, 'Account');
+    this.secretArnPattern = `arn:${partition.partition}:secretsmanager:${region.name}:${account.accountId}:secret:${secretPrefix}*`;
+
+    const provider = new CredentialProviderFunction(this, 'Provider', {
+      functionName: `${name}-provider`,
+      tableName: table.name,
+      tableArn: table.arn,
+      secretPrefix,
+      secretArnPattern: this.secretArnPattern,
+      kmsKeyArn: props.kmsKeyArn,
+      admins,
+      logRetentionDays,
+      tags,
+    });
+
+    this.tableName = table.name;
+    this.tableArn = table.arn;
+    this.functionName = provider.functionName;
+    this.functionArn = provider.functionArn;
+    this.providerDependables = [table, ...provider.dependables];
+
+    new TerraformOutput(this, 'TableName', { value: table.name, description: 'DynamoDB table of the credential records' });
+    new TerraformOutput(this, 'ProviderFunctionName', { value: provider.functionName });
+  }
+
+  /**
+   * Claims a display name for a credential of this store; names are unique within a store.
+   * @internal
+   */
+  _claimName(name: string, path: string): void {
+    const holder = this.credentialNames.get(name);
+    if (holder !== undefined) {
+      throw new ValidationError(
+        `name (DataApiCredential ${path})`,
+        JSON.stringify(name),
+        `a name not used by another credential of store ${this.node.path}; ${holder} already has it`,
+      );
+    }
+    this.credentialNames.set(name, path);
+  }
+}
+
+/** `<stack name>-<construct id>`, reduced to the characters and length AWS names accept. */
+function defaultName(construct: Construct): string {
+  const stackName = TerraformStack.of(construct).node.id;
+  const raw = `${stackName}-${construct.node.id}`.replace(/[^A-Za-z0-9_-]+/g, '-');
+  if (raw.length <= 55) return raw.length >= 3 ? raw : `${raw}-store`;
+  const digest = createHash('sha256').update(construct.node.path).digest('hex').slice(0, 8);
+  return `${raw.slice(0, 46)}-${digest}`;
+}

@@ -1,0 +1,7 @@
+export { AuthType } from './auth-type';
+export { CredentialStore } from './credential-store';
+export type { CredentialStoreProps } from './credential-store';
+export { DataApiCredential } from './data-api-credential';
+export type { DataApiCredentialProps } from './data-api-credential';
+export { DataApiScope } from './scopes';
+export { ConflictError, CredentialError, NotFoundError, ValidationError } from '../handlers/errors';

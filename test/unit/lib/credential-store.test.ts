@@ -1,0 +1,109 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { CredentialStore, CredentialStoreProps } from '../../../lib';
+import { resource, resources, synth } from '../../support/synth';
+
+const storeWith = (props?: CredentialStoreProps) => synth((scope) => new CredentialStore(scope, 'Credentials', props));
+
+describe('CredentialStore', () => {
+  test('the table is on-demand, encrypted, point-in-time recoverable, protected, keyed on pk with a TTL', () => {
+    const s = storeWith();
+    expect(s.json).toHaveResourceWithProperties(DynamodbTable, {
+      name: 'stack-Credentials',
+      billing_mode: 'PAY_PER_REQUEST',
+      hash_key: 'pk',
+      attribute: [{ name: 'pk', type: 'S' }],
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true },
+      deletion_protection_enabled: true,
+      ttl: { attribute_name: 'expiresAt', enabled: true },
+    });
+  });
+
+  test('deletionProtection: false turns the protection off', () => {
+    expect(storeWith({ deletionProtection: false }).json).toHaveResourceWithProperties(DynamodbTable, {
+      deletion_protection_enabled: false,
+    });
+  });
+
+  test('the provider Lambda runs the bundled handler on nodejs22.x, its asset hash as source_code_hash', () => {
+    const s = storeWith({ name: 'team-creds' });
+    const fn = resource(s, 'aws_lambda_function', 'Credentials_Provider_Function');
+    expect(fn).toMatchObject({
+      function_name: 'team-creds-provider',
+      runtime: 'nodejs22.x',
+      handler: 'index.handler',
+      environment: { variables: { CREDENTIALS_SECRET_PREFIX: 'data-api/credentials/' } },
+    });
+    expect(fn.source_code_hash).toMatch(/^[0-9A-F]{32}$/);
+    expect(fn.filename).toBe(`assets/${fn.filename.split('/')[1]}/${fn.source_code_hash}/archive.zip`);
+    expect(fn.environment.variables.CREDENTIALS_TABLE_NAME).toMatch(/^\$\{aws_dynamodb_table\.\w+\.name\}$/);
+  });
+
+  test('the bundle is stable: two synths give the same asset hash', () => {
+    const hash = () => resource(storeWith(), 'aws_lambda_function', 'Credentials_Provider_Function').source_code_hash;
+    expect(hash()).toBe(hash());
+  });
+
+  test('the log group of the function has the retention asked for', () => {
+    expect(storeWith({ logRetentionDays: 30 }).json).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: '/aws/lambda/stack-Credentials-provider',
+      retention_in_days: 30,
+    });
+  });
+
+  test('the role may touch only this table and secrets under this store prefix, with no wildcard action', () => {
+    const s = storeWith({ secretPrefix: 'team-a/' });
+    const doc = Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([id]) =>
+      id.includes('Permissions'),
+    )![1];
+    const statements: Array<{ sid: string; actions: string[]; resources: string[] }> = doc.statement;
+    expect(statements.map((st) => st.sid)).toEqual(['CredentialRecords', 'CredentialSecrets', 'Logs']);
+    for (const st of statements) {
+      for (const action of st.actions) expect(action).not.toMatch(/\*/);
+      for (const r of st.resources) expect(r).not.toBe('*');
+    }
+    const secrets = statements.find((st) => st.sid === 'CredentialSecrets')!;
+    expect(secrets.resources).toHaveLength(1);
+    expect(secrets.resources[0]).toMatch(/:secretsmanager:.*:secret:team-a\/\*$/);
+    const records = statements.find((st) => st.sid === 'CredentialRecords')!;
+    expect(records.resources[0]).toMatch(/^\$\{aws_dynamodb_table\.\w+\.arn\}$/);
+  });
+
+  test('a customer KMS key is used for the table, the logs and the function, and the role may use it', () => {
+    const key = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
+    const s = storeWith({ kmsKeyArn: key });
+    expect(s.json).toHaveResourceWithProperties(DynamodbTable, { server_side_encryption: { enabled: true, kms_key_arn: key } });
+    expect(s.json).toHaveResourceWithProperties(CloudwatchLogGroup, { kms_key_id: key });
+    const doc = Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([id]) => id.includes('Permissions'))![1];
+    expect(doc.statement.find((st: { sid: string }) => st.sid === 'CustomerKey')).toMatchObject({ resources: [key] });
+  });
+
+  test('each admin may invoke the provider', () => {
+    const admins = ['arn:aws:iam::123456789012:role/pipeline', 'arn:aws:iam::123456789012:role/super-admin'];
+    const s = storeWith({ admins });
+    const permissions = Object.values(resources(s, 'aws_lambda_permission'));
+    expect(permissions.map((p) => p.principal)).toEqual(admins);
+    expect(s.json).toHaveResourceWithProperties(LambdaPermission, { action: 'lambda:InvokeFunction' });
+  });
+
+  test('tags reach the table, the function and the role', () => {
+    const s = storeWith({ tags: { team: 'data' } });
+    expect(s.json).toHaveResourceWithProperties(DynamodbTable, { tags: { team: 'data' } });
+    expect(s.json).toHaveResourceWithProperties(LambdaFunction, { tags: { team: 'data' } });
+    expect(resource(s, 'aws_iam_role', 'Credentials_Provider_Role').tags).toEqual({ team: 'data' });
+  });
+
+  test.each<[string, CredentialStoreProps, RegExp]>([
+    ['a bad name', { name: 'no spaces allowed' }, /Invalid name \(CredentialStore .*Credentials\): got "no spaces allowed"; allowed: 3 to 55 letters/],
+    ['a bad secret prefix', { secretPrefix: 'bad prefix' }, /Invalid secretPrefix .*got "bad prefix"; allowed: 1 to 256 characters/],
+    ['a bad KMS key', { kmsKeyArn: 'my-key' }, /Invalid kmsKeyArn .*got "my-key"; allowed: a KMS key or alias ARN/],
+    ['a bad admin', { admins: ['alice'] }, /Invalid admins .*got "alice"; allowed: IAM principal ARNs/],
+    ['an unsupported retention', { logRetentionDays: 2 }, /Invalid logRetentionDays .*got 2; allowed: 1, 3, 5, 7/],
+    ['a bad recovery window', { secretRecoveryWindowDays: 3 }, /Invalid secretRecoveryWindowDays .*got 3; allowed: 0, or a whole number from 7 to 30/],
+  ])('%s fails at synth with a message naming it', (_what, props, message) => {
+    expect(() => storeWith(props)).toThrow(message);
+  });
+});

@@ -1,0 +1,189 @@
+import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { DataResource } from 'cdktf';
+import { Construct } from 'constructs';
+import { AuthType, CredentialStore, DataApiCredential, DataApiCredentialProps, DataApiScope } from '../../../lib';
+import { resource, resources, synth } from '../../support/synth';
+
+type CredentialOptions = Omit<DataApiCredentialProps, 'store'>;
+
+function stackWith(...credentials: CredentialOptions[]) {
+  return synth((scope) => {
+    const store = new CredentialStore(scope, 'Credentials');
+    credentials.forEach((props, index) => new DataApiCredential(scope, `Cred${index}`, { store, ...props }));
+  });
+}
+
+function invocationInput(s: ReturnType<typeof synth>, prefix: string): string {
+  return resource(s, 'aws_lambda_invocation', prefix).input;
+}
+
+describe('DataApiCredential resources', () => {
+  test('an OAuth 2.0 credential is the default, with a secret, an instance and a CRUD invocation', () => {
+    const s = stackWith({ name: 'Analytics-DataAPI-Credential', scopes: DataApiScope.ALL });
+
+    expect(s.json).toHaveResourceWithProperties(SecretsmanagerSecret, {
+      name: 'data-api/credentials/Cred0',
+      recovery_window_in_days: 30,
+    });
+    expect(s.json).toHaveResourceWithProperties(DataResource, { triggers_replace: { authType: 'oauth2' } });
+    expect(s.json).toHaveResourceWithProperties(LambdaInvocation, { lifecycle_scope: 'CRUD' });
+    const input = invocationInput(s, 'Cred0_Provider');
+    expect(input).toContain('"authType" = "oauth2"');
+    expect(input).toContain('"name" = "Analytics-DataAPI-Credential"');
+  });
+
+  test('DataApiScope.ALL is expanded to the five scopes at synth, so a review shows them', () => {
+    const s = stackWith({ name: 'all', scopes: DataApiScope.ALL });
+    expect(invocationInput(s, 'Cred0_Provider')).toContain(
+      '"scopes" = ["conversations", "interactions", "plugin-calls", "plugin-resources", "users"]',
+    );
+  });
+
+  test('scopes are sent in canonical order, so reordering them in code changes nothing', () => {
+    const a = stackWith({ name: 'x', scopes: [DataApiScope.USERS, DataApiScope.CONVERSATIONS] });
+    const b = stackWith({ name: 'x', scopes: ['conversations', 'users'] });
+    expect(invocationInput(a, 'Cred0_Provider')).toBe(invocationInput(b, 'Cred0_Provider'));
+    expect(invocationInput(a, 'Cred0_Provider')).toContain('"scopes" = ["conversations", "users"]');
+  });
+
+  test('an auth type change replaces the credential: the instance is keyed on the auth type and the invocation is replaced with it, new before old', () => {
+    const s = stackWith({ name: 'k', authType: AuthType.API_KEY, scopes: ['users'] });
+    const instance = resource(s, 'terraform_data', 'Cred0_Instance');
+    expect(instance.triggers_replace).toEqual({ authType: 'api_key' });
+    expect(instance.lifecycle).toEqual({ create_before_destroy: true });
+
+    const invocation = resource(s, 'aws_lambda_invocation', 'Cred0_Provider');
+    const instanceId = Object.keys(resources(s, 'terraform_data'))[0];
+    expect(invocation.lifecycle).toEqual({
+      create_before_destroy: true,
+      replace_triggered_by: [`\${terraform_data.${instanceId}}`],
+    });
+    expect(invocation.input).toContain(`"instanceId" = terraform_data.${instanceId}.id`);
+  });
+
+  test('name and scopes are plain input fields, so changing them is an in-place update', () => {
+    const before = stackWith({ name: 'a', scopes: ['users'] });
+    const after = stackWith({ name: 'b', scopes: ['users', 'interactions'] });
+    // The instance (what triggers replacement) is the same; only the invocation's input differs.
+    expect(resources(after, 'terraform_data')).toEqual(resources(before, 'terraform_data'));
+    const [b, a] = [before, after].map((s) => resource(s, 'aws_lambda_invocation', 'Cred0_Provider'));
+    expect(a.lifecycle).toEqual(b.lifecycle);
+    expect(a.function_name).toEqual(b.function_name);
+    expect(a.input).not.toEqual(b.input);
+  });
+
+  test('the invocation depends on the provider, its permissions, the table and the secret, so destroy revokes first', () => {
+    const s = stackWith({ name: 'x', scopes: ['users'] });
+    const dependsOn: string[] = resource(s, 'aws_lambda_invocation', 'Cred0_Provider').depends_on;
+    for (const type of [
+      'aws_lambda_function',
+      'aws_iam_role_policy',
+      'aws_cloudwatch_log_group',
+      'aws_dynamodb_table',
+      'aws_secretsmanager_secret',
+    ]) {
+      expect(dependsOn.some((d) => d.startsWith(`${type}.`))).toBe(true);
+    }
+  });
+
+  test('the input sent to the provider holds no secret-looking field', () => {
+    const input = invocationInput(stackWith({ name: 'x', scopes: ['users'] }), 'Cred0_Provider');
+    const keys = [...input.matchAll(/"(\w+)" =/g)].map((m) => m[1]).sort();
+    expect(keys).toEqual(['authType', 'instanceId', 'name', 'scopes', 'secretArn']);
+  });
+
+  test('credential id, secret ARN and (OAuth 2.0 only) client id are stack outputs', () => {
+    const s = stackWith(
+      { name: 'oauth', scopes: ['users'] },
+      { name: 'key', authType: AuthType.API_KEY, scopes: ['users'] },
+    );
+    const outputs = Object.keys(s.config.output ?? {});
+    expect(outputs.filter((o) => o.startsWith('Cred0_')).map((o) => o.split('_')[1]).sort()).toEqual([
+      'ClientId',
+      'CredentialId',
+      'SecretArn',
+    ]);
+    expect(outputs.filter((o) => o.startsWith('Cred1_')).map((o) => o.split('_')[1]).sort()).toEqual([
+      'CredentialId',
+      'SecretArn',
+    ]);
+    const clientId = Object.entries(s.config.output ?? {}).find(([o]) => o.startsWith('Cred0_ClientId'))![1].value;
+    expect(clientId).toMatch(/^dci_\$\{substr\(sha256\(join\("", \["data-api-credential:", terraform_data\.\w+\.id\]\)\), 0, 32\)\}$/);
+  });
+
+  test('the construct exposes the expanded scopes, the auth type and the client id', () => {
+    synth((scope) => {
+      const store = new CredentialStore(scope, 'Credentials');
+      const oauth = new DataApiCredential(scope, 'A', { store, name: 'a', scopes: DataApiScope.ALL });
+      const key = new DataApiCredential(scope, 'B', { store, name: 'b', authType: AuthType.API_KEY, scopes: ['users'] });
+      expect(oauth.scopes).toHaveLength(5);
+      expect(oauth.authType).toBe('oauth2');
+      expect(oauth.clientId).toBeDefined();
+      expect(key.clientId).toBeUndefined();
+      expect(key.scopes).toEqual(['users']);
+    });
+  });
+
+  test('a description and a custom secret name under the prefix are passed through', () => {
+    const s = stackWith({ name: 'x', scopes: ['users'], description: 'for the BI team', secretName: 'data-api/credentials/bi' });
+    expect(invocationInput(s, 'Cred0_Provider')).toContain('"description" = "for the BI team"');
+    expect(resource(s, 'aws_secretsmanager_secret', 'Cred0_Secret').name).toBe('data-api/credentials/bi');
+  });
+});
+
+describe('DataApiCredential validation fails at synth with the prop, the value and what is allowed', () => {
+  const attempt = (props: Partial<CredentialOptions>, build?: (scope: Construct, store: CredentialStore) => void) => () =>
+    synth((scope) => {
+      const store = new CredentialStore(scope, 'Credentials');
+      build?.(scope, store);
+      new DataApiCredential(scope, 'Bad', { store, name: 'ok', scopes: ['users'], ...props } as DataApiCredentialProps);
+    });
+
+  test.each<[string, Partial<CredentialOptions>, RegExp]>([
+    ['empty scopes', { scopes: [] }, /Invalid scopes \(DataApiCredential .*Bad\): got \[\] \(empty\); allowed: one or more of "conversations", "interactions", "plugin-calls", "plugin-resources", "users"/],
+    ['an unknown scope', { scopes: ['users', 'billing' as never] }, /Invalid scopes .*got "billing" \(unknown scope\); allowed: one or more of "conversations"/],
+    ['a duplicated scope', { scopes: ['users', 'users'] }, /Invalid scopes .*got "users" \(listed twice\); allowed: each scope at most once/],
+    ['an unknown auth type', { authType: 'basic' as never }, /Invalid authType \(DataApiCredential .*Bad\): got "basic"; allowed: "api_key" or "oauth2"/],
+    ['an empty name', { name: '' }, /Invalid name \(DataApiCredential .*Bad\): got "" \(0 characters\); allowed: 1 to 128 characters/],
+    ['a blank name', { name: '   ' }, /Invalid name .*got "   " \(3 characters\); allowed: 1 to 128 characters, not only spaces/],
+    ['an over-long name', { name: 'n'.repeat(129) }, /Invalid name .*\(129 characters\); allowed: 1 to 128 characters/],
+    ['a secret name outside the prefix', { secretName: 'other/x' }, /Invalid secretName .*got "other\/x"; allowed: a name starting with the store's secretPrefix "data-api\/credentials\/"/],
+    ['an over-long description', { description: 'd'.repeat(513) }, /Invalid description .*allowed: a string of at most 512 characters/],
+  ])('%s', (_what, props, message) => {
+    expect(attempt(props)).toThrow(message);
+  });
+
+  test('two credentials with the same name in one store', () => {
+    expect(
+      attempt({ name: 'Shared' }, (scope, store) => new DataApiCredential(scope, 'First', { store, name: 'Shared', scopes: ['users'] })),
+    ).toThrow(/Invalid name \(DataApiCredential .*Bad\): got "Shared"; allowed: a name not used by another credential of store .*Credentials; .*First already has it/);
+  });
+
+  test('the same name in two stores is allowed', () => {
+    expect(() =>
+      synth((scope) => {
+        const one = new CredentialStore(scope, 'One');
+        const two = new CredentialStore(scope, 'Two');
+        new DataApiCredential(scope, 'A', { store: one, name: 'Shared', scopes: ['users'] });
+        new DataApiCredential(scope, 'B', { store: two, name: 'Shared', scopes: ['users'] });
+      }),
+    ).not.toThrow();
+  });
+
+  test('a failed validation is a ValidationError and adds no resource for the credential', () => {
+    let thrown: unknown;
+    let credentialChildren = -1;
+    synth((scope) => {
+      const store = new CredentialStore(scope, 'Credentials');
+      try {
+        new DataApiCredential(scope, 'Bad', { store, name: 'x', scopes: [] });
+      } catch (error) {
+        thrown = error;
+        credentialChildren = scope.node.tryFindChild('Bad')?.node.children.length ?? 0;
+      }
+    });
+    expect((thrown as Error).name).toBe('ValidationError');
+    expect(credentialChildren).toBe(0);
+  });
+});
