@@ -84,6 +84,8 @@ export interface CredentialResult {
   readonly clientId?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** Only on a revoked credential (the result of a delete). */
+  readonly revokedAt?: string;
 }
 
 /** The JSON a consumer reads from the credential's secret: the contract consumers code against. */
@@ -164,16 +166,23 @@ export function validateDescription(value: unknown, field = 'description'): stri
   return value;
 }
 
+/** Instance ids are `terraform_data` ids (UUIDs today); kept loose but safe to log and embed in messages. */
+export const INSTANCE_ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
+
+export function validateInstanceId(value: unknown, field = 'instanceId'): string {
+  if (typeof value !== 'string' || !INSTANCE_ID_PATTERN.test(value)) {
+    throw new ValidationError(field, describe(value), '8 to 64 letters, digits or dashes');
+  }
+  return value;
+}
+
 /** Validates everything the provider receives, whatever sent it. */
 export function validateCredentialInput(value: unknown, field = 'input'): CredentialInput {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ValidationError(field, describe(value), 'a JSON object with instanceId, name, authType, scopes, secretArn');
   }
   const input = value as Record<string, unknown>;
-  const instanceId = input.instanceId;
-  if (typeof instanceId !== 'string' || !/^[A-Za-z0-9-]{8,64}$/.test(instanceId)) {
-    throw new ValidationError(`${field}.instanceId`, describe(instanceId), '8 to 64 letters, digits or dashes');
-  }
+  const instanceId = validateInstanceId(input.instanceId, `${field}.instanceId`);
   const secretArn = input.secretArn;
   if (typeof secretArn !== 'string' || !/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(secretArn)) {
     throw new ValidationError(`${field}.secretArn`, describe(secretArn), 'a Secrets Manager secret ARN');

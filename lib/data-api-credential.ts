@@ -98,8 +98,10 @@ export class DataApiCredential extends Construct {
     });
 
     // The credential instance: its id is new exactly when the credential must be replaced.
+    // Every reason to replace the invocation is here too, so a replacement is always a new instance
+    // (a replaced invocation of the same instance would create, then revoke, the same credential).
     const instance = new DataResource(this, 'Instance', {
-      triggersReplace: { authType },
+      triggersReplace: { authType, secretName, functionName: props.store.functionName },
       lifecycle: { createBeforeDestroy: true },
     });
 
@@ -116,7 +118,8 @@ export class DataApiCredential extends Construct {
       lifecycleScope: 'CRUD',
       input: Fn.jsonencode(input),
       dependsOn: [secret, ...props.store.providerDependables],
-      lifecycle: { createBeforeDestroy: true, replaceTriggeredBy: [instance] },
+      // A plain address: cdktf renders a construct here as "${...}", which Terraform's JSON syntax refuses.
+      lifecycle: { createBeforeDestroy: true, replaceTriggeredBy: [`${DataResource.tfResourceType}.${instance.friendlyUniqueId}`] },
     });
 
     this.name = name;

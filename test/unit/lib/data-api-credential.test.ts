@@ -26,7 +26,9 @@ describe('DataApiCredential resources', () => {
       name: 'data-api/credentials/Cred0',
       recovery_window_in_days: 30,
     });
-    expect(s.json).toHaveResourceWithProperties(DataResource, { triggers_replace: { authType: 'oauth2' } });
+    expect(s.json).toHaveResourceWithProperties(DataResource, {
+      triggers_replace: { authType: 'oauth2', secretName: 'data-api/credentials/Cred0', functionName: expect.stringMatching(/^\$\{aws_lambda_function\.\w+\.function_name\}$/) },
+    });
     expect(s.json).toHaveResourceWithProperties(LambdaInvocation, { lifecycle_scope: 'CRUD' });
     const input = invocationInput(s, 'Cred0_Provider');
     expect(input).toContain('"authType" = "oauth2"');
@@ -50,14 +52,15 @@ describe('DataApiCredential resources', () => {
   test('an auth type change replaces the credential: the instance is keyed on the auth type and the invocation is replaced with it, new before old', () => {
     const s = stackWith({ name: 'k', authType: AuthType.API_KEY, scopes: ['users'] });
     const instance = resource(s, 'terraform_data', 'Cred0_Instance');
-    expect(instance.triggers_replace).toEqual({ authType: 'api_key' });
+    expect(instance.triggers_replace).toMatchObject({ authType: 'api_key' });
+    expect(Object.keys(instance.triggers_replace).sort()).toEqual(['authType', 'functionName', 'secretName']);
     expect(instance.lifecycle).toEqual({ create_before_destroy: true });
 
     const invocation = resource(s, 'aws_lambda_invocation', 'Cred0_Provider');
     const instanceId = Object.keys(resources(s, 'terraform_data'))[0];
     expect(invocation.lifecycle).toEqual({
       create_before_destroy: true,
-      replace_triggered_by: [`\${terraform_data.${instanceId}}`],
+      replace_triggered_by: [`terraform_data.${instanceId}`],
     });
     expect(invocation.input).toContain(`"instanceId" = terraform_data.${instanceId}.id`);
   });

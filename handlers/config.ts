@@ -1,0 +1,66 @@
+/**
+ * The provider Lambda's configuration: read from the environment in this one place, once per
+ * process (a Lambda cold start), validated, and handed to the rest as a plain object.
+ *
+ * The AWS SDK itself also reads `AWS_ENDPOINT_URL*` and the credential variables; those are
+ * deliberately not repeated here.
+ */
+import { PROVIDER_ENV } from './contract';
+import { CredentialError } from './errors';
+
+export interface ProviderConfig {
+  /** DynamoDB table of the credential records (`CREDENTIALS_TABLE_NAME`). */
+  readonly tableName: string;
+  /** Every credential secret's name starts with this (`CREDENTIALS_SECRET_PREFIX`). */
+  readonly secretPrefix: string;
+  /** `AWS_REGION` (set by Lambda), else `AWS_DEFAULT_REGION`. */
+  readonly region: string;
+}
+
+/** The function is deployed without a setting it needs: a deployment bug, not a user input error. */
+export class ProviderConfigError extends CredentialError {}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+function required(env: Environment, name: string, pattern: RegExp, allowed: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') {
+    throw new ProviderConfigError(
+      `The credential provider is misconfigured: environment variable ${name} is not set (expected ${allowed})`,
+    );
+  }
+  if (!pattern.test(value)) {
+    throw new ProviderConfigError(
+      `The credential provider is misconfigured: environment variable ${name}=${JSON.stringify(value)} is not ${allowed}`,
+    );
+  }
+  return value;
+}
+
+/** Reads and validates the configuration from `env`; pure, for tests and tools. */
+export function readProviderConfig(env: Environment = process.env): ProviderConfig {
+  const regionVariable = env.AWS_REGION ? 'AWS_REGION' : env.AWS_DEFAULT_REGION ? 'AWS_DEFAULT_REGION' : 'AWS_REGION';
+  return {
+    tableName: required(env, PROVIDER_ENV.TABLE_NAME, /^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name'),
+    secretPrefix: required(
+      env,
+      PROVIDER_ENV.SECRET_PREFIX,
+      /^[A-Za-z0-9/_+=.@-]{1,256}$/,
+      'a Secrets Manager name prefix (letters, digits and /_+=.@-)',
+    ),
+    region: required(env, regionVariable, /^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as us-east-1'),
+  };
+}
+
+let current: ProviderConfig | undefined;
+
+/** The process's configuration, read on first use (so a missing variable fails the invocation with a clear message). */
+export function providerConfig(): ProviderConfig {
+  current ??= readProviderConfig();
+  return current;
+}
+
+/** Forgets the configuration read so far; the next `providerConfig()` reads the environment again. For tests. */
+export function resetProviderConfig(): void {
+  current = undefined;
+}

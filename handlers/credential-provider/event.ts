@@ -1,0 +1,88 @@
+/**
+ * The invocation event of `aws_lambda_invocation` (`lifecycle_scope = "CRUD"`, `terraform_key = "tf"`):
+ * the construct's `CredentialInput` plus `tf: { action, prev_input }`. Checked here before
+ * anything is read or written.
+ */
+import {
+  CredentialInput,
+  PROVIDER_ACTIONS,
+  ProviderAction,
+  validateCredentialInput,
+  validateInstanceId,
+} from '../contract';
+import { ValidationError } from '../errors';
+
+/** What an update needs of the previous input; read leniently, since older construct versions wrote it. */
+export interface PreviousInput {
+  readonly instanceId?: string;
+  readonly authType?: string;
+  readonly secretArn?: string;
+}
+
+export type ParsedEvent =
+  | { readonly action: 'create'; readonly input: CredentialInput }
+  | { readonly action: 'update'; readonly input: CredentialInput; readonly previous?: PreviousInput }
+  /**
+   * A delete needs only the instance id. The rest is not checked, so a destroy never fails
+   * because validation rules got stricter since the credential was created.
+   */
+  | { readonly action: 'delete'; readonly instanceId: string };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? 'a string' : typeof value;
+}
+
+function parsePrevious(value: unknown): PreviousInput | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) {
+    throw new ValidationError('tf.prev_input', describeType(value), 'the previous input object, or null');
+  }
+  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  return { instanceId: text(value.instanceId), authType: text(value.authType), secretArn: text(value.secretArn) };
+}
+
+/** The action of an event, if it has a valid one (for logging before full validation). */
+export function actionOf(event: unknown): ProviderAction | undefined {
+  const action = isObject(event) && isObject(event.tf) ? event.tf.action : undefined;
+  return (PROVIDER_ACTIONS as readonly unknown[]).includes(action) ? (action as ProviderAction) : undefined;
+}
+
+export function parseProviderEvent(event: unknown): ParsedEvent {
+  if (!isObject(event)) {
+    throw new ValidationError('event', describeType(event), 'a JSON object: the credential input plus "tf"');
+  }
+  if (!isObject(event.tf)) {
+    throw new ValidationError(
+      'tf',
+      describeType(event.tf),
+      'an object { action, prev_input }: invoke through aws_lambda_invocation with lifecycle_scope = "CRUD"',
+    );
+  }
+  const action = actionOf(event);
+  if (action === undefined) {
+    const got = event.tf.action;
+    throw new ValidationError(
+      'tf.action',
+      typeof got === 'string' ? JSON.stringify(got.slice(0, 40)) : describeType(got),
+      PROVIDER_ACTIONS.map((a) => `"${a}"`).join(', '),
+    );
+  }
+  switch (action) {
+    case 'create':
+      return { action, input: validateCredentialInput(event) };
+    case 'update': {
+      const previous = parsePrevious(event.tf.prev_input);
+      const input = validateCredentialInput(event);
+      return previous === undefined ? { action, input } : { action, input, previous };
+    }
+    case 'delete':
+      return { action, instanceId: validateInstanceId(event.instanceId, 'input.instanceId') };
+  }
+}
+

@@ -1,0 +1,314 @@
+/**
+ * Create, update and delete of a credential: pure logic over a `CredentialTable`, a
+ * `SecretStore`, a clock and a random source. No AWS here, so every step and every crash
+ * point can be tested with small fakes.
+ *
+ * Invariant: a record is `active` only if its secret holds the value whose hash it stores.
+ * Create gets there in three steps, each safe to repeat:
+ *   1. write the record as `pending` with the hash of a new secret;
+ *   2. put the secret value (idempotent: its version token is derived from instance id and hash);
+ *   3. mark the record `active`, conditional on its version (every write bumps it, so this also
+ *      means "the hash is still mine").
+ * A crash after 1 or 2 leaves a `pending` record; the retried create either finds the secret
+ * already matching (after 2) and finishes step 3, or starts again with a new secret (after 1).
+ */
+import { createHash } from 'node:crypto';
+import { CredentialInput, CredentialResult, ProviderAction } from '../contract';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import {
+  credentialIdFor,
+  formatSecretValue,
+  generateSecretValue,
+  hashSecret,
+  parseSecretValue,
+  RandomSource,
+  secretMatchesHash,
+  secretOf,
+} from '../secret-format';
+import { CredentialRecord, CredentialTable, SecretStore, StaleRecordError } from '../store/credential-record';
+import { ParsedEvent, parseProviderEvent, PreviousInput } from './event';
+
+export interface FlowDeps {
+  readonly table: CredentialTable;
+  readonly secrets: SecretStore;
+  /** Every secret the provider writes must be named with this prefix. */
+  readonly secretPrefix: string;
+  readonly now: () => Date;
+  readonly randomBytes: RandomSource;
+}
+
+/** A delete of a credential that has no record (or not this instance's) returns `{}`. */
+export type ProviderResult = CredentialResult | Record<string, never>;
+
+/** What an invocation did, for the log line. */
+export type Outcome =
+  | 'created'
+  | 'resumed'
+  | 'updated'
+  | 'unchanged'
+  | 'revoked'
+  | 'already-revoked'
+  | 'absent'
+  | 'not-owner';
+
+export interface FlowOutcome {
+  readonly action: ProviderAction;
+  readonly credentialId: string;
+  readonly outcome: Outcome;
+  readonly result: ProviderResult;
+}
+
+/** Update and delete re-read and retry this many times when a concurrent write wins. */
+const MAX_ATTEMPTS = 3;
+
+/** Validates the event, then runs its action. */
+export async function runProviderEvent(event: unknown, deps: FlowDeps): Promise<FlowOutcome> {
+  const parsed: ParsedEvent = parseProviderEvent(event);
+  switch (parsed.action) {
+    case 'create':
+      return { action: 'create', ...(await createCredential(parsed.input, deps)) };
+    case 'update':
+      return { action: 'update', ...(await updateCredential(parsed.input, parsed.previous, deps)) };
+    case 'delete':
+      return { action: 'delete', ...(await deleteCredential(parsed.instanceId, deps)) };
+  }
+}
+
+type ActionOutcome = Omit<FlowOutcome, 'action'>;
+
+export async function createCredential(input: CredentialInput, deps: FlowDeps): Promise<ActionOutcome> {
+  assertSecretWithinPrefix(input.secretArn, deps.secretPrefix);
+  const credentialId = credentialIdFor(input.instanceId);
+  const existing = await deps.table.read(credentialId);
+
+  if (existing !== undefined) {
+    assertOwnedBy(existing, input.instanceId);
+    if (existing.status === 'revoked') {
+      throw new ConflictError(
+        `Credential ${credentialId} (instance ${input.instanceId}) was revoked at ${existing.revokedAt ?? existing.updatedAt}; ` +
+          'a revoked credential is never revived. Replace the credential instance (terraform apply -replace=<its terraform_data>) ' +
+          'to get a new credential',
+      );
+    }
+    assertSameAuthType(existing, input.authType);
+  }
+  // Read before any write: a missing or unusable secret fails here, with nothing written.
+  const current = await deps.secrets.readCurrentValue(input.secretArn);
+  if (existing !== undefined && existing.secretArn === input.secretArn && valueHoldsRecord(current, existing)) {
+    // An earlier create got at least as far as writing the secret: finish it, no new secret.
+    const finished = await writeIfChanged(deps, existing, { ...withInput(existing, input), status: 'active' });
+    return { credentialId, outcome: 'resumed', result: toResult(finished) };
+  }
+
+  const secretValue = generateSecretValue(input.authType, credentialId, {
+    clientId: existing?.clientId,
+    randomBytes: deps.randomBytes,
+  });
+  const secretHash = hashSecret(secretOf(secretValue));
+  const now = deps.now().toISOString();
+  const pending: CredentialRecord = {
+    credentialId,
+    instanceId: input.instanceId,
+    ...editableFields(input),
+    authType: input.authType,
+    secretArn: input.secretArn,
+    secretHash,
+    ...(secretValue.authType === 'oauth2' ? { clientId: secretValue.clientId } : {}),
+    status: 'pending',
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+    version: (existing?.version ?? 0) + 1,
+  };
+  await write(deps.table, pending, existing);
+  await deps.secrets.writeValue(input.secretArn, formatSecretValue(secretValue), secretVersionToken(input.instanceId, secretHash));
+  const active: CredentialRecord = { ...pending, status: 'active', updatedAt: deps.now().toISOString(), version: pending.version + 1 };
+  await write(deps.table, active, pending);
+  return { credentialId, outcome: 'created', result: toResult(active) };
+}
+
+export async function updateCredential(
+  input: CredentialInput,
+  previous: PreviousInput | undefined,
+  deps: FlowDeps,
+): Promise<ActionOutcome> {
+  const credentialId = credentialIdFor(input.instanceId);
+  if (previous?.authType !== undefined && previous.authType !== input.authType) {
+    throw authTypeChange(credentialId, previous.authType, input.authType);
+  }
+  if (previous?.instanceId !== undefined && previous.instanceId !== input.instanceId) {
+    throw new ConflictError(
+      `The credential instance changed from ${previous.instanceId} to ${input.instanceId} in an in-place update; ` +
+        'a new instance means a new credential and must be a replacement (the construct sets replace_triggered_by). ' +
+        'Nothing was changed',
+    );
+  }
+  assertSecretWithinPrefix(input.secretArn, deps.secretPrefix);
+
+  for (let attempt = 1; ; attempt++) {
+    const record = await deps.table.read(credentialId);
+    if (record === undefined) {
+      throw new NotFoundError(
+        `Credential ${credentialId} (instance ${input.instanceId}) does not exist in the credential table, so it cannot ` +
+          'be updated; recreate it: terraform apply -replace=<the credential\'s terraform_data address>',
+      );
+    }
+    assertOwnedBy(record, input.instanceId);
+    if (record.status === 'revoked') {
+      throw new ConflictError(
+        `Credential ${credentialId} was revoked at ${record.revokedAt ?? record.updatedAt} and cannot be updated; ` +
+          'recreate it: terraform apply -replace=<the credential\'s terraform_data address>',
+      );
+    }
+    assertSameAuthType(record, input.authType);
+    if (record.secretArn !== input.secretArn) {
+      throw new ConflictError(
+        `Credential ${credentialId} keeps its value in ${record.secretArn}; it cannot move to ${input.secretArn} in place. ` +
+          'Replace the credential (a new secret means a new credential). Nothing was changed',
+      );
+    }
+    try {
+      const updated = await writeIfChanged(deps, record, withInput(record, input));
+      return { credentialId, outcome: updated === record ? 'unchanged' : 'updated', result: toResult(updated) };
+    } catch (error) {
+      if (!(error instanceof StaleRecordError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+export async function deleteCredential(instanceId: string, deps: FlowDeps): Promise<ActionOutcome> {
+  const credentialId = credentialIdFor(instanceId);
+  for (let attempt = 1; ; attempt++) {
+    const record = await deps.table.read(credentialId);
+    if (record === undefined) return { credentialId, outcome: 'absent', result: {} };
+    // Only ever revoke this instance's own record (the id is derived from it, so this is a guard).
+    if (record.instanceId !== instanceId) return { credentialId, outcome: 'not-owner', result: {} };
+    if (record.status === 'revoked') return { credentialId, outcome: 'already-revoked', result: toResult(record) };
+    const now = deps.now().toISOString();
+    // The secret is not touched: in a replacement it already holds the successor's value, and on
+    // a real destroy Terraform deletes the secret itself.
+    const revoked: CredentialRecord = { ...record, status: 'revoked', revokedAt: now, updatedAt: now, version: record.version + 1 };
+    try {
+      await write(deps.table, revoked, record);
+      return { credentialId, outcome: 'revoked', result: toResult(revoked) };
+    } catch (error) {
+      if (!(error instanceof StaleRecordError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/**
+ * The secret name is the ARN's resource part without the 6-character suffix Secrets Manager
+ * appends; a partial ARN (no suffix) is taken as is.
+ */
+export function secretNameOfArn(secretArn: string): string {
+  const resource = secretArn.slice(secretArn.indexOf(':secret:') + ':secret:'.length);
+  return resource.replace(/-[A-Za-z0-9]{6}$/, '');
+}
+
+/** Defence in depth besides IAM: the provider writes only into secrets named with its prefix. */
+export function assertSecretWithinPrefix(secretArn: string, prefix: string): void {
+  const name = secretNameOfArn(secretArn);
+  if (!secretArn.includes(':secret:') || !name.startsWith(prefix) || name.length === prefix.length) {
+    throw new ValidationError(
+      'input.secretArn',
+      JSON.stringify(secretArn),
+      `a secret whose name starts with the credential store's prefix "${prefix}"`,
+    );
+  }
+}
+
+/**
+ * The `ClientRequestToken` of a secret write, UUID-shaped: the same instance and hash always give
+ * the same token, so Secrets Manager ignores a repeated write instead of adding a version.
+ */
+export function secretVersionToken(instanceId: string, secretHash: string): string {
+  const hex = createHash('sha256').update(`data-api-credential-version:${instanceId}:${secretHash}`, 'utf8').digest('hex');
+  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20, 32)].join('-');
+}
+
+/** The non-secret metadata Terraform keeps in state. */
+export function toResult(record: CredentialRecord): CredentialResult {
+  return {
+    credentialId: record.credentialId,
+    instanceId: record.instanceId,
+    name: record.name,
+    authType: record.authType,
+    scopes: [...record.scopes],
+    status: record.status,
+    secretArn: record.secretArn,
+    ...(record.clientId === undefined ? {} : { clientId: record.clientId }),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    ...(record.revokedAt === undefined ? {} : { revokedAt: record.revokedAt }),
+  };
+}
+
+/** Whether a secret value is the one this record was written for. */
+function valueHoldsRecord(text: string | undefined, record: CredentialRecord): boolean {
+  const value = text === undefined ? undefined : parseSecretValue(text);
+  if (value === undefined || value.authType !== record.authType || value.credentialId !== record.credentialId) return false;
+  if (value.authType === 'oauth2' && value.clientId !== record.clientId) return false;
+  return secretMatchesHash(secretOf(value), record.secretHash);
+}
+
+/** The fields an update may change: name, description and scopes. */
+function editableFields(input: CredentialInput): Pick<CredentialRecord, 'name' | 'description' | 'scopes'> {
+  return {
+    name: input.name,
+    ...(input.description === undefined ? {} : { description: input.description }),
+    scopes: [...input.scopes],
+  };
+}
+
+function withInput(record: CredentialRecord, input: CredentialInput): CredentialRecord {
+  const { description: _replaced, ...rest } = record;
+  return { ...rest, ...editableFields(input) };
+}
+
+/** Writes `desired` over `current` (conditional on its version) unless nothing changed. */
+async function writeIfChanged(deps: FlowDeps, current: CredentialRecord, desired: CredentialRecord): Promise<CredentialRecord> {
+  if (sameContent(current, desired)) return current;
+  const next: CredentialRecord = { ...desired, updatedAt: deps.now().toISOString(), version: current.version + 1 };
+  await write(deps.table, next, current);
+  return next;
+}
+
+function sameContent(a: CredentialRecord, b: CredentialRecord): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof CredentialRecord>;
+  for (const key of keys) {
+    const x = a[key];
+    const y = b[key];
+    if (Array.isArray(x) && Array.isArray(y) ? x.join(',') !== y.join(',') : x !== y) return false;
+  }
+  return true;
+}
+
+/** Writes `record` conditional on `previous` being what is stored (or on there being nothing). */
+function write(table: CredentialTable, record: CredentialRecord, previous: CredentialRecord | undefined): Promise<void> {
+  return table.write(
+    record,
+    previous === undefined
+      ? { kind: 'absent' }
+      : { kind: 'version', version: previous.version, instanceId: previous.instanceId },
+  );
+}
+
+function assertOwnedBy(record: CredentialRecord, instanceId: string): void {
+  if (record.instanceId !== instanceId) {
+    throw new ConflictError(
+      `Credential ${record.credentialId} belongs to instance ${record.instanceId}, not ${instanceId}; nothing was changed`,
+    );
+  }
+}
+
+function authTypeChange(credentialId: string, from: string, to: string): ConflictError {
+  return new ConflictError(
+    `The auth type of credential ${credentialId} is ${from} and cannot change to ${to}: the auth type is fixed at creation. ` +
+      'Change `authType` in the DataApiCredential construct, which replaces the credential (a new one is created, ' +
+      'then the old one revoked). Nothing was changed',
+  );
+}
+
+function assertSameAuthType(record: CredentialRecord, authType: string): void {
+  if (record.authType !== authType) throw authTypeChange(record.credentialId, record.authType, authType);
+}

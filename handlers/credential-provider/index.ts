@@ -1,0 +1,153 @@
+/**
+ * The credential provider Lambda: `handler(event)` is invoked by Terraform's
+ * `aws_lambda_invocation` (`lifecycle_scope = "CRUD"`) and by the local Lambda runner.
+ *
+ * This file only wires the AWS stores to the flow and wraps the flow once: every failure
+ * becomes a thrown `Error` whose message is safe to show in Terraform's output (our typed errors
+ * keep their message; anything else becomes "Internal error (Name) ..."), and every invocation
+ * is logged as one JSON line of identifiers and outcomes, never a secret.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { randomBytes } from 'node:crypto';
+import { ProviderConfig, providerConfig } from '../config';
+import { INSTANCE_ID_PATTERN, ProviderAction } from '../contract';
+import { CredentialError } from '../errors';
+import { credentialIdFor, redactSecrets } from '../secret-format';
+import { DynamoDbCredentialTable } from '../store/dynamodb-credential-table';
+import { SecretsManagerSecretStore } from '../store/secrets-manager-secret-store';
+import { actionOf } from './event';
+import { FlowDeps, ProviderResult, runProviderEvent } from './flow';
+
+export type { FlowDeps, ProviderResult } from './flow';
+
+/** The part of the Lambda context the handler uses; the local runner passes none. */
+export interface InvocationContext {
+  readonly awsRequestId?: string;
+}
+
+export type ProviderHandler = (event: unknown, context?: InvocationContext) => Promise<ProviderResult>;
+
+export type LogLevel = 'info' | 'error';
+
+export interface HandlerOptions {
+  /** The flow's stores, clock and random source; called inside the wrapper, so config errors are reported like any other. */
+  readonly deps: () => FlowDeps;
+  /** Receives one JSON line per invocation. Default: `console.log` / `console.error`. */
+  readonly log?: (line: string, level: LogLevel) => void;
+}
+
+/** Builds a handler around the flow; the exported `handler` is this with the AWS stores. */
+export function createHandler(options: HandlerOptions): ProviderHandler {
+  const log = options.log ?? defaultLog;
+  return async (event, context) => {
+    const started = Date.now();
+    const action = actionOf(event);
+    const instanceId = instanceIdOf(event);
+    const base = {
+      action: action ?? null,
+      instanceId: instanceId ?? null,
+      credentialId: instanceId === undefined ? null : credentialIdFor(instanceId),
+      ...(context?.awsRequestId === undefined ? {} : { requestId: context.awsRequestId }),
+    };
+    try {
+      const { outcome, result } = await runProviderEvent(event, options.deps());
+      log(JSON.stringify({ level: 'info', message: 'handled', ...base, outcome, durationMs: Date.now() - started }), 'info');
+      return result;
+    } catch (error) {
+      const failure = safeError(error, action, instanceId);
+      log(
+        JSON.stringify({
+          level: 'error',
+          message: failure.message,
+          ...base,
+          error: describeError(error),
+          durationMs: Date.now() - started,
+        }),
+        'error',
+      );
+      throw failure;
+    }
+  };
+}
+
+/**
+ * The error Terraform shows. Typed errors keep their message (they are written to be shown, and
+ * never include a secret); anything else is named but not quoted, since its text is not ours.
+ */
+export function safeError(error: unknown, action: ProviderAction | undefined, instanceId: string | undefined): Error {
+  let failure: Error;
+  if (error instanceof CredentialError) {
+    failure = new Error(redactSecrets(error.message));
+    failure.name = error.name;
+  } else {
+    const name = errorNameOf(error);
+    const subject = instanceId === undefined ? 'a credential' : `credential ${credentialIdFor(instanceId)} (instance ${instanceId})`;
+    const hint = /AccessDenied|Unauthorized|Forbidden/i.test(name) ? ": the provider's role lacks a permission" : '';
+    failure = new Error(
+      `Internal error (${name}) while handling ${action ?? 'an invocation'} of ${subject}${hint}; see the provider's log for details`,
+    );
+    failure.name = 'InternalError';
+  }
+  // Lambda reports the stack as the error's trace: keep it to the message, no internal frames.
+  failure.stack = `${failure.name}: ${failure.message}`;
+  return failure;
+}
+
+function errorNameOf(error: unknown): string {
+  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+  return typeof name === 'string' && /^[A-Za-z0-9_.]{1,64}$/.test(name) ? name : 'Error';
+}
+
+/** For the log: name, redacted message, AWS request id, and the same for the cause. Never the event. */
+function describeError(error: unknown, depth = 0): Record<string, unknown> {
+  const described: Record<string, unknown> = { name: errorNameOf(error) };
+  if (error instanceof Error) {
+    described.detail = redactSecrets(error.message).slice(0, 1000);
+    const requestId = (error as { $metadata?: { requestId?: unknown } }).$metadata?.requestId;
+    if (typeof requestId === 'string') described.awsRequestId = requestId;
+    if (error.cause !== undefined && depth < 2) described.cause = describeError(error.cause, depth + 1);
+  }
+  return described;
+}
+
+function instanceIdOf(event: unknown): string | undefined {
+  const value = typeof event === 'object' && event !== null ? (event as { instanceId?: unknown }).instanceId : undefined;
+  return typeof value === 'string' && INSTANCE_ID_PATTERN.test(value) ? value : undefined;
+}
+
+function defaultLog(line: string, level: LogLevel): void {
+  if (level === 'error') console.error(line);
+  else console.log(line);
+}
+
+let wired: { readonly config: ProviderConfig; readonly deps: FlowDeps } | undefined;
+
+/**
+ * The AWS stores for the current configuration, built once per configuration so the SDK clients
+ * (and their connections) are reused across warm invocations.
+ */
+export function awsFlowDeps(): FlowDeps {
+  const config = providerConfig();
+  if (wired?.config !== config) {
+    // Bounded: Terraform waits for the invocation, and the function has a 30 s timeout.
+    const clientConfig = {
+      region: config.region,
+      maxAttempts: 3,
+      requestHandler: { connectionTimeout: 3_000, requestTimeout: 8_000 },
+    };
+    wired = {
+      config,
+      deps: {
+        table: new DynamoDbCredentialTable(new DynamoDBClient(clientConfig), config.tableName),
+        secrets: new SecretsManagerSecretStore(new SecretsManagerClient(clientConfig)),
+        secretPrefix: config.secretPrefix,
+        now: () => new Date(),
+        randomBytes,
+      },
+    };
+  }
+  return wired.deps;
+}
+
+export const handler: ProviderHandler = createHandler({ deps: awsFlowDeps });

@@ -1,0 +1,199 @@
+/**
+ * Credential records in DynamoDB: the only module that calls the DynamoDB API.
+ *
+ * One item per credential, key `pk = "CRED#<credentialId>"` (see `TABLE` in the contract):
+ *
+ * | attribute    | type | notes                                                    |
+ * |--------------|------|----------------------------------------------------------|
+ * | pk           | S    | `CRED#<credentialId>`                                    |
+ * | credentialId | S    | 32 hex                                                   |
+ * | instanceId   | S    | the Terraform credential instance that owns the record   |
+ * | name         | S    |                                                          |
+ * | description  | S    | absent when none                                         |
+ * | authType     | S    | `api_key` or `oauth2`                                    |
+ * | scopes       | SS   | at least one                                             |
+ * | secretArn    | S    | where the secret value lives                             |
+ * | secretHash   | S    | SHA-256 hex of the API key or client secret; never the secret |
+ * | clientId     | S    | OAuth 2.0 only                                           |
+ * | status       | S    | `pending`, `active` or `revoked`                         |
+ * | createdAt    | S    | ISO 8601                                                 |
+ * | updatedAt    | S    | ISO 8601                                                 |
+ * | revokedAt    | S    | only when revoked                                        |
+ * | version      | N    | +1 on every write; every write is conditional on it      |
+ */
+import {
+  AttributeValue,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  PutItemCommandInput,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  AUTH_TYPE_NAMES,
+  AuthTypeName,
+  CREDENTIAL_STATUSES,
+  CredentialStatus,
+  SCOPE_NAMES,
+  ScopeName,
+  TABLE,
+} from '../contract';
+import { CredentialError, NotFoundError } from '../errors';
+import { awsErrorName } from './aws-error';
+import { CredentialRecord, CredentialTable, StaleRecordError, WriteCondition } from './credential-record';
+
+type Item = Record<string, AttributeValue>;
+
+/** An item under a `CRED#` key that is not a valid credential record. */
+export class CorruptRecordError extends CredentialError {}
+
+/** A missing table is a deployment problem worth a clear message; anything else is rethrown as is. */
+function tableError(error: unknown, tableName: string): unknown {
+  return awsErrorName(error) === 'ResourceNotFoundException'
+    ? new NotFoundError(`The credential table ${tableName} does not exist (or is not visible to the provider)`, {
+        cause: error,
+      })
+    : error;
+}
+
+export function recordKey(credentialId: string): Item {
+  return { [TABLE.PARTITION_KEY]: { S: `${TABLE.CREDENTIAL_PREFIX}${credentialId}` } };
+}
+
+export function marshalRecord(record: CredentialRecord): Item {
+  const item: Item = {
+    ...recordKey(record.credentialId),
+    credentialId: { S: record.credentialId },
+    instanceId: { S: record.instanceId },
+    name: { S: record.name },
+    authType: { S: record.authType },
+    scopes: { SS: [...record.scopes] },
+    secretArn: { S: record.secretArn },
+    secretHash: { S: record.secretHash },
+    status: { S: record.status },
+    createdAt: { S: record.createdAt },
+    updatedAt: { S: record.updatedAt },
+    version: { N: String(record.version) },
+  };
+  if (record.description !== undefined) item.description = { S: record.description };
+  if (record.clientId !== undefined) item.clientId = { S: record.clientId };
+  if (record.revokedAt !== undefined) item.revokedAt = { S: record.revokedAt };
+  return item;
+}
+
+export function unmarshalRecord(item: Item): CredentialRecord {
+  const key = item[TABLE.PARTITION_KEY]?.S ?? '(no key)';
+  const corrupt = (attribute: string, expected: string): never => {
+    throw new CorruptRecordError(`Credential record ${key} is malformed: attribute ${attribute} is not ${expected}`);
+  };
+  const text = (attribute: string): string => {
+    const value = item[attribute]?.S;
+    return typeof value === 'string' && value !== '' ? value : corrupt(attribute, 'a non-empty string');
+  };
+  const optionalText = (attribute: string): string | undefined =>
+    item[attribute] === undefined ? undefined : text(attribute);
+  const oneOf = <T extends string>(attribute: string, allowed: readonly T[]): T => {
+    const value = text(attribute);
+    return (allowed as readonly string[]).includes(value) ? (value as T) : corrupt(attribute, allowed.join(' or '));
+  };
+
+  const scopeSet = item.scopes?.SS;
+  if (!Array.isArray(scopeSet) || scopeSet.length === 0 || !scopeSet.every((s) => (SCOPE_NAMES as readonly string[]).includes(s))) {
+    corrupt('scopes', 'a set of known scopes');
+  }
+  const version = Number(item.version?.N);
+  if (!Number.isSafeInteger(version) || version < 1) corrupt('version', 'a positive integer');
+
+  const credentialId = text('credentialId');
+  if (key !== `${TABLE.CREDENTIAL_PREFIX}${credentialId}`) corrupt('credentialId', `the id in the key ${key}`);
+  const description = optionalText('description');
+  const clientId = optionalText('clientId');
+  const revokedAt = optionalText('revokedAt');
+  return {
+    credentialId,
+    instanceId: text('instanceId'),
+    name: text('name'),
+    ...(description === undefined ? {} : { description }),
+    authType: oneOf<AuthTypeName>('authType', AUTH_TYPE_NAMES),
+    scopes: SCOPE_NAMES.filter((s): s is ScopeName => (scopeSet as string[]).includes(s)),
+    secretArn: text('secretArn'),
+    secretHash: text('secretHash'),
+    ...(clientId === undefined ? {} : { clientId }),
+    status: oneOf<CredentialStatus>('status', CREDENTIAL_STATUSES),
+    createdAt: text('createdAt'),
+    updatedAt: text('updatedAt'),
+    ...(revokedAt === undefined ? {} : { revokedAt }),
+    version,
+  };
+}
+
+/** Reads one record, strongly consistent. For the provider and for later readers (verifier, drift). */
+export async function readCredentialRecord(
+  client: DynamoDBClient,
+  tableName: string,
+  credentialId: string,
+): Promise<CredentialRecord | undefined> {
+  const out = await client
+    .send(new GetItemCommand({ TableName: tableName, Key: recordKey(credentialId), ConsistentRead: true }))
+    .catch((error: unknown) => {
+      throw tableError(error, tableName);
+    });
+  return out.Item === undefined ? undefined : unmarshalRecord(out.Item);
+}
+
+/** Every credential record, page by page (a Scan: for the CLI's list and drift checks, not for the provider). */
+export async function* listCredentialRecords(
+  client: DynamoDBClient,
+  tableName: string,
+): AsyncGenerator<CredentialRecord, void, undefined> {
+  let startKey: Item | undefined;
+  do {
+    const out = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        ConsistentRead: true,
+        FilterExpression: 'begins_with(#pk, :prefix)',
+        ExpressionAttributeNames: { '#pk': TABLE.PARTITION_KEY },
+        ExpressionAttributeValues: { ':prefix': { S: TABLE.CREDENTIAL_PREFIX } },
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      }),
+    );
+    for (const item of out.Items ?? []) yield unmarshalRecord(item);
+    startKey = out.LastEvaluatedKey;
+  } while (startKey !== undefined);
+}
+
+export class DynamoDbCredentialTable implements CredentialTable {
+  constructor(
+    private readonly client: DynamoDBClient,
+    readonly tableName: string,
+  ) {}
+
+  read(credentialId: string): Promise<CredentialRecord | undefined> {
+    return readCredentialRecord(this.client, this.tableName, credentialId);
+  }
+
+  async write(record: CredentialRecord, condition: WriteCondition): Promise<void> {
+    const expected = condition.kind === 'absent' ? 1 : condition.version + 1;
+    if (record.version !== expected) {
+      throw new RangeError(`record version ${record.version} does not follow the expected version ${expected - 1}`);
+    }
+    const guard: Pick<PutItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> =
+      condition.kind === 'absent'
+        ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.PARTITION_KEY } }
+        : {
+            ConditionExpression: '#version = :version AND #instanceId = :instanceId',
+            ExpressionAttributeNames: { '#version': 'version', '#instanceId': 'instanceId' },
+            ExpressionAttributeValues: {
+              ':version': { N: String(condition.version) },
+              ':instanceId': { S: condition.instanceId },
+            },
+          };
+    try {
+      await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: marshalRecord(record), ...guard }));
+    } catch (error) {
+      if (awsErrorName(error) === 'ConditionalCheckFailedException') throw new StaleRecordError(record.credentialId);
+      throw tableError(error, this.tableName);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * In-memory stand-ins for the provider's two ports, with the same conditional-write and
+ * idempotency semantics as the DynamoDB and Secrets Manager implementations, plus a clock and a
+ * deterministic random source. The integration tests cover the real stores against the local AWS.
+ */
+import { FlowDeps } from '../../../handlers/credential-provider/flow';
+import { NotFoundError } from '../../../handlers/errors';
+import {
+  CredentialRecord,
+  CredentialTable,
+  SecretStore,
+  StaleRecordError,
+  WriteCondition,
+} from '../../../handlers/store/credential-record';
+
+export class InMemoryCredentialTable implements CredentialTable {
+  readonly records = new Map<string, CredentialRecord>();
+  readonly writes: Array<{ record: CredentialRecord; condition: WriteCondition }> = [];
+  reads = 0;
+  /** Runs before each write is checked; a test can change the table here to simulate a race. */
+  beforeWrite?: (record: CredentialRecord) => void;
+
+  async read(credentialId: string): Promise<CredentialRecord | undefined> {
+    this.reads++;
+    const record = this.records.get(credentialId);
+    return record === undefined ? undefined : structuredClone(record);
+  }
+
+  async write(record: CredentialRecord, condition: WriteCondition): Promise<void> {
+    this.beforeWrite?.(record);
+    const stored = this.records.get(record.credentialId);
+    const holds =
+      condition.kind === 'absent'
+        ? stored === undefined
+        : stored !== undefined && stored.version === condition.version && stored.instanceId === condition.instanceId;
+    if (!holds) throw new StaleRecordError(record.credentialId);
+    this.writes.push({ record: structuredClone(record), condition });
+    this.records.set(record.credentialId, structuredClone(record));
+  }
+}
+
+interface FakeSecret {
+  readonly versions: Map<string, string>;
+  current?: string;
+}
+
+export class InMemorySecretStore implements SecretStore {
+  readonly secrets = new Map<string, FakeSecret>();
+  readonly puts: Array<{ secretArn: string; value: string; token: string }> = [];
+  /** Set to make the next `writeValue` fail after (`'after'`) or instead of (`'before'`) storing. */
+  crashOnWrite?: 'before' | 'after';
+
+  /** Terraform creates the secret (without a value) before the provider runs. */
+  createSecret(secretArn: string): void {
+    this.secrets.set(secretArn, { versions: new Map() });
+  }
+
+  /** A write that did not come from the provider (console, another tool). */
+  overwrite(secretArn: string, value: string): void {
+    this.secret(secretArn).current = value;
+  }
+
+  current(secretArn: string): string | undefined {
+    return this.secrets.get(secretArn)?.current;
+  }
+
+  versionCount(secretArn: string): number {
+    return this.secrets.get(secretArn)?.versions.size ?? 0;
+  }
+
+  async readCurrentValue(secretArn: string): Promise<string | undefined> {
+    return this.secret(secretArn).current;
+  }
+
+  async writeValue(secretArn: string, value: string, token: string): Promise<void> {
+    const secret = this.secret(secretArn);
+    const crash = this.crashOnWrite;
+    this.crashOnWrite = undefined;
+    if (crash === 'before') throw new Error('simulated crash before the secret write');
+    const existing = secret.versions.get(token);
+    if (existing !== undefined && existing !== value) throw new Error(`token ${token} reused with another value`);
+    this.puts.push({ secretArn, value, token });
+    if (existing === undefined) {
+      secret.versions.set(token, value);
+      secret.current = value;
+    }
+    if (crash === 'after') throw new Error('simulated crash after the secret write');
+  }
+
+  private secret(secretArn: string): FakeSecret {
+    const secret = this.secrets.get(secretArn);
+    if (secret === undefined) throw new NotFoundError(`The secret ${secretArn} does not exist`);
+    return secret;
+  }
+}
+
+/** A clock that advances one second per reading, from a fixed start. */
+export function steppingClock(start = Date.parse('2026-11-01T10:00:00.000Z')): () => Date {
+  let ticks = 0;
+  return () => new Date(start + 1000 * ticks++);
+}
+
+/** Deterministic, distinct random bytes per call. */
+export function countingRandom(): (size: number) => Buffer {
+  let call = 0;
+  return (size) => {
+    call++;
+    const bytes = Buffer.alloc(size);
+    for (let i = 0; i < size; i++) bytes[i] = (call * 131 + i * 17) & 0xff;
+    return bytes;
+  };
+}
+
+export const PREFIX = 'data-api-credentials/';
+export const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${PREFIX}team/export-AbC123`;
+
+export interface Fixture {
+  readonly table: InMemoryCredentialTable;
+  readonly secrets: InMemorySecretStore;
+  readonly deps: FlowDeps;
+}
+
+export function fixture(): Fixture {
+  const table = new InMemoryCredentialTable();
+  const secrets = new InMemorySecretStore();
+  secrets.createSecret(SECRET_ARN);
+  return {
+    table,
+    secrets,
+    deps: { table, secrets, secretPrefix: PREFIX, now: steppingClock(), randomBytes: countingRandom() },
+  };
+}

@@ -1,0 +1,423 @@
+import { CredentialInput, CredentialResult } from '../../../handlers/contract';
+import {
+  assertSecretWithinPrefix,
+  FlowDeps,
+  runProviderEvent,
+  secretNameOfArn,
+  secretVersionToken,
+} from '../../../handlers/credential-provider/flow';
+import { ConflictError, NotFoundError, ValidationError } from '../../../handlers/errors';
+import {
+  API_KEY_PATTERN,
+  CLIENT_SECRET_PATTERN,
+  credentialIdFor,
+  hashSecret,
+  parseSecretValue,
+  secretOf,
+} from '../../../handlers/secret-format';
+import { CredentialRecord, StaleRecordError } from '../../../handlers/store/credential-record';
+import { fixture, Fixture, PREFIX, SECRET_ARN } from './fakes';
+
+const INSTANCE_ID = '8f14e45f-ceea-467f-a0e7-1d0d9f3b8a11';
+const CREDENTIAL_ID = credentialIdFor(INSTANCE_ID);
+
+function inputOf(overrides: Partial<CredentialInput> = {}): CredentialInput {
+  return {
+    instanceId: INSTANCE_ID,
+    name: 'Analytics-DataAPI-Credential',
+    authType: 'oauth2',
+    scopes: ['conversations', 'users'],
+    secretArn: SECRET_ARN,
+    ...overrides,
+  };
+}
+
+const create = (deps: FlowDeps, input = inputOf()) =>
+  runProviderEvent({ ...input, tf: { action: 'create', prev_input: null } }, deps);
+const update = (deps: FlowDeps, input: CredentialInput, previous: CredentialInput = inputOf()) =>
+  runProviderEvent({ ...input, tf: { action: 'update', prev_input: previous } }, deps);
+const remove = (deps: FlowDeps, input = inputOf()) =>
+  runProviderEvent({ ...input, tf: { action: 'delete', prev_input: null } }, deps);
+
+/** The secret part of the current secret value (API key or client secret). */
+function currentSecret(f: Fixture): string {
+  const text = f.secrets.current(SECRET_ARN);
+  const value = text === undefined ? undefined : parseSecretValue(text);
+  if (value === undefined) throw new Error('the secret has no valid value');
+  return secretOf(value);
+}
+
+function record(f: Fixture, credentialId = CREDENTIAL_ID): CredentialRecord {
+  const stored = f.table.records.get(credentialId);
+  if (stored === undefined) throw new Error(`no record ${credentialId}`);
+  return stored;
+}
+
+/** The invariant of the whole design: an active record's hash is the hash of its secret's current value. */
+function expectConsistent(f: Fixture): void {
+  expect(record(f).status).toBe('active');
+  expect(hashSecret(currentSecret(f))).toBe(record(f).secretHash);
+}
+
+describe('create', () => {
+  it('an API key: generated into the secret, hashed into an active record, absent from the result', async () => {
+    const f = fixture();
+    const { result, outcome } = await create(f.deps, inputOf({ authType: 'api_key' }));
+
+    const secret = JSON.parse(f.secrets.current(SECRET_ARN) ?? '');
+    expect(secret).toEqual({ authType: 'api_key', apiKey: expect.stringMatching(API_KEY_PATTERN), credentialId: CREDENTIAL_ID });
+    expect(secret.apiKey.slice(4, 36)).toBe(CREDENTIAL_ID);
+    expect(record(f)).toEqual({
+      credentialId: CREDENTIAL_ID,
+      instanceId: INSTANCE_ID,
+      name: 'Analytics-DataAPI-Credential',
+      authType: 'api_key',
+      scopes: ['conversations', 'users'],
+      secretArn: SECRET_ARN,
+      secretHash: hashSecret(secret.apiKey),
+      status: 'active',
+      createdAt: '2026-11-01T10:00:00.000Z',
+      updatedAt: '2026-11-01T10:00:01.000Z',
+      version: 2,
+    });
+    expect(outcome).toBe('created');
+    expect(result).toEqual<CredentialResult>({
+      credentialId: CREDENTIAL_ID,
+      instanceId: INSTANCE_ID,
+      name: 'Analytics-DataAPI-Credential',
+      authType: 'api_key',
+      scopes: ['conversations', 'users'],
+      status: 'active',
+      secretArn: SECRET_ARN,
+      createdAt: '2026-11-01T10:00:00.000Z',
+      updatedAt: '2026-11-01T10:00:01.000Z',
+    });
+    expect(JSON.stringify(result)).not.toContain(secret.apiKey);
+    expect(JSON.stringify(f.table.writes)).not.toContain(secret.apiKey);
+  });
+
+  it('an OAuth 2.0 client: client id dci_<credentialId> in record and result, client secret only in the secret', async () => {
+    const f = fixture();
+    const { result } = await create(f.deps);
+
+    const secret = JSON.parse(f.secrets.current(SECRET_ARN) ?? '');
+    expect(secret).toEqual({
+      authType: 'oauth2',
+      clientId: `dci_${CREDENTIAL_ID}`,
+      clientSecret: expect.stringMatching(CLIENT_SECRET_PATTERN),
+      credentialId: CREDENTIAL_ID,
+    });
+    expect(record(f)).toMatchObject({ clientId: `dci_${CREDENTIAL_ID}`, secretHash: hashSecret(secret.clientSecret) });
+    expect(result).toMatchObject({ clientId: `dci_${CREDENTIAL_ID}`, status: 'active' });
+    expect(JSON.stringify(result)).not.toContain(secret.clientSecret);
+    expect(JSON.stringify(f.table.writes)).not.toContain(secret.clientSecret);
+  });
+
+  it('goes pending, then writes the secret with a token from instance id and hash, then active', async () => {
+    const f = fixture();
+    await create(f.deps);
+    expect(f.table.writes.map((w) => [w.record.status, w.condition])).toEqual([
+      ['pending', { kind: 'absent' }],
+      ['active', { kind: 'version', version: 1, instanceId: INSTANCE_ID }],
+    ]);
+    expect(f.secrets.puts).toHaveLength(1);
+    expect(f.secrets.puts[0].token).toBe(secretVersionToken(INSTANCE_ID, record(f).secretHash));
+  });
+
+  it('is idempotent: a repeated create returns the same result and writes no new secret', async () => {
+    const f = fixture();
+    const first = await create(f.deps);
+    const writes = f.table.writes.length;
+    const second = await create(f.deps);
+
+    expect(second.result).toEqual(first.result);
+    expect(second.outcome).toBe('resumed');
+    expect(f.table.writes).toHaveLength(writes);
+    expect(f.secrets.versionCount(SECRET_ARN)).toBe(1);
+    expectConsistent(f);
+  });
+
+  it('a repeated create with a new name or scopes applies them, still without a new secret', async () => {
+    const f = fixture();
+    await create(f.deps);
+    const secretBefore = f.secrets.current(SECRET_ARN);
+    const { result } = await create(f.deps, inputOf({ name: 'Renamed', scopes: ['users'] }));
+    expect(result).toMatchObject({ name: 'Renamed', scopes: ['users'] });
+    expect(f.secrets.current(SECRET_ARN)).toBe(secretBefore);
+  });
+
+  it('converges after a crash between the record write and the secret write', async () => {
+    const f = fixture();
+    f.secrets.crashOnWrite = 'before';
+    await expect(create(f.deps)).rejects.toThrow(/simulated crash/);
+    expect(record(f).status).toBe('pending');
+    expect(f.secrets.current(SECRET_ARN)).toBeUndefined();
+
+    const { result } = await create(f.deps);
+    expect(result).toMatchObject({ status: 'active' });
+    expectConsistent(f);
+    expect(f.secrets.versionCount(SECRET_ARN)).toBe(1);
+    expect(record(f).createdAt).toBe('2026-11-01T10:00:00.000Z');
+  });
+
+  it('converges after a crash between the secret write and the activation, keeping that secret', async () => {
+    const f = fixture();
+    f.secrets.crashOnWrite = 'after';
+    await expect(create(f.deps)).rejects.toThrow(/simulated crash/);
+    expect(record(f).status).toBe('pending');
+    const written = currentSecret(f);
+
+    const { outcome } = await create(f.deps);
+    expect(outcome).toBe('resumed');
+    expect(currentSecret(f)).toBe(written);
+    expectConsistent(f);
+  });
+
+  it('replaces a secret value changed outside the provider, so the record and the secret agree again', async () => {
+    const f = fixture();
+    await create(f.deps);
+    f.secrets.overwrite(SECRET_ARN, '{"authType":"oauth2","clientId":"x","clientSecret":"pasted","credentialId":"y"}');
+    const { outcome } = await create(f.deps);
+    expect(outcome).toBe('created');
+    expectConsistent(f);
+  });
+
+  it('keeps a recorded client id when it generates a new secret', async () => {
+    const f = fixture();
+    f.table.records.set(CREDENTIAL_ID, {
+      credentialId: CREDENTIAL_ID,
+      instanceId: INSTANCE_ID,
+      name: 'Adopted',
+      authType: 'oauth2',
+      scopes: ['users'],
+      secretArn: SECRET_ARN,
+      secretHash: hashSecret('lost'),
+      clientId: 'legacy-client-id',
+      status: 'pending',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      updatedAt: '2025-01-01T00:00:00.000Z',
+      version: 7,
+    });
+    const { result } = await create(f.deps);
+    expect(result).toMatchObject({ clientId: 'legacy-client-id', createdAt: '2025-01-01T00:00:00.000Z' });
+    expect(JSON.parse(f.secrets.current(SECRET_ARN) ?? '').clientId).toBe('legacy-client-id');
+    expect(record(f).version).toBe(9);
+  });
+
+  it('never revives a revoked credential', async () => {
+    const f = fixture();
+    await create(f.deps);
+    await remove(f.deps);
+    const writes = f.table.writes.length;
+    await expect(create(f.deps)).rejects.toThrow(ConflictError);
+    await expect(create(f.deps)).rejects.toThrow(/revoked .* never revived/);
+    expect(f.table.writes).toHaveLength(writes);
+  });
+
+  it('refuses to change the auth type of an existing record', async () => {
+    const f = fixture();
+    await create(f.deps);
+    await expect(create(f.deps, inputOf({ authType: 'api_key' }))).rejects.toThrow(/auth type .* fixed at creation/);
+  });
+
+  it('refuses a secret outside the configured prefix before reading or writing anything', async () => {
+    const f = fixture();
+    const outside = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/database-AbC123';
+    f.secrets.createSecret(outside);
+    await expect(create(f.deps, inputOf({ secretArn: outside }))).rejects.toThrow(ValidationError);
+    await expect(create(f.deps, inputOf({ secretArn: outside }))).rejects.toThrow(/input\.secretArn.*"data-api-credentials\/"/);
+    expect(f.table.reads).toBe(0);
+    expect(f.secrets.current(outside)).toBeUndefined();
+  });
+
+  it('fails with NotFoundError and writes nothing when the secret does not exist', async () => {
+    const f = fixture();
+    const missing = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${PREFIX}missing-AbC123`;
+    await expect(create(f.deps, inputOf({ secretArn: missing }))).rejects.toThrow(NotFoundError);
+    expect(f.table.writes).toHaveLength(0);
+  });
+
+  it('loses a race cleanly: a record that appeared since the read is not overwritten', async () => {
+    const f = fixture();
+    const competitor = fixture();
+    await create(competitor.deps);
+    f.table.beforeWrite = () => {
+      f.table.beforeWrite = undefined;
+      f.table.records.set(CREDENTIAL_ID, record(competitor));
+    };
+    const failure = await create(f.deps).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StaleRecordError);
+    expect(failure).toBeInstanceOf(ConflictError);
+    expect((failure as Error).message).toMatch(/changed by another request .* Run the apply again/);
+    expect(record(f)).toEqual(record(competitor));
+    expect(f.secrets.puts).toHaveLength(0);
+  });
+});
+
+describe('update', () => {
+  it('changes name, description and scopes in place, and leaves the secret alone', async () => {
+    const f = fixture();
+    await create(f.deps);
+    const secretBefore = f.secrets.current(SECRET_ARN);
+    const puts = f.secrets.puts.length;
+
+    const { result, outcome } = await update(
+      f.deps,
+      inputOf({ name: 'Renamed', scopes: ['interactions', 'plugin-calls'], description: 'for the BI export' }),
+    );
+    expect(outcome).toBe('updated');
+    expect(result).toMatchObject({ name: 'Renamed', scopes: ['interactions', 'plugin-calls'], status: 'active' });
+    expect(record(f)).toMatchObject({ description: 'for the BI export', version: 3 });
+    expect(f.secrets.current(SECRET_ARN)).toBe(secretBefore);
+    expect(f.secrets.puts).toHaveLength(puts);
+    expectConsistent(f);
+
+    await update(f.deps, inputOf({ name: 'Renamed', scopes: ['users'] }));
+    expect(record(f).description).toBeUndefined();
+  });
+
+  it('writes nothing when nothing changed', async () => {
+    const f = fixture();
+    const created = await create(f.deps);
+    const writes = f.table.writes.length;
+    const { result, outcome } = await update(f.deps, inputOf());
+    expect(outcome).toBe('unchanged');
+    expect(result).toEqual(created.result);
+    expect(f.table.writes).toHaveLength(writes);
+  });
+
+  it('refuses an auth type change from the previous input, before touching anything', async () => {
+    const f = fixture();
+    await create(f.deps);
+    const reads = f.table.reads;
+    const writes = f.table.writes.length;
+    const change = update(f.deps, inputOf({ authType: 'api_key' }), inputOf({ authType: 'oauth2' }));
+    await expect(change).rejects.toThrow(ConflictError);
+    await expect(update(f.deps, inputOf({ authType: 'api_key' }))).rejects.toThrow(
+      /auth type of credential \w+ is oauth2 and cannot change to api_key.*Change `authType` in the DataApiCredential construct/,
+    );
+    expect(f.table.reads).toBe(reads);
+    expect(f.table.writes).toHaveLength(writes);
+  });
+
+  it('refuses an auth type change against the record even when the previous input agrees', async () => {
+    const f = fixture();
+    await create(f.deps);
+    const next = inputOf({ authType: 'api_key' });
+    await expect(update(f.deps, next, next)).rejects.toThrow(/fixed at creation/);
+  });
+
+  it('refuses a new instance id: that is a replacement, not an update', async () => {
+    const f = fixture();
+    await create(f.deps);
+    const next = inputOf({ instanceId: '11111111-2222-3333-4444-555555555555' });
+    await expect(update(f.deps, next)).rejects.toThrow(/must be a replacement/);
+  });
+
+  it('refuses to move the credential to another secret', async () => {
+    const f = fixture();
+    await create(f.deps);
+    const other = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${PREFIX}other-XyZ789`;
+    await expect(update(f.deps, inputOf({ secretArn: other }), inputOf({ secretArn: other }))).rejects.toThrow(
+      /cannot move to .* in place/,
+    );
+  });
+
+  it('tells the user to recreate a credential whose record is missing', async () => {
+    const f = fixture();
+    await expect(update(f.deps, inputOf())).rejects.toThrow(NotFoundError);
+    await expect(update(f.deps, inputOf())).rejects.toThrow(/does not exist .* terraform apply -replace=/);
+  });
+
+  it('refuses to update a revoked credential', async () => {
+    const f = fixture();
+    await create(f.deps);
+    await remove(f.deps);
+    await expect(update(f.deps, inputOf({ name: 'x' }))).rejects.toThrow(/was revoked .* cannot be updated/);
+  });
+
+  it('re-reads and retries when a concurrent write wins', async () => {
+    const f = fixture();
+    await create(f.deps);
+    let raced = false;
+    f.table.beforeWrite = () => {
+      if (raced) return;
+      raced = true;
+      const current = record(f);
+      f.table.records.set(CREDENTIAL_ID, { ...current, version: current.version + 1 });
+    };
+    const { result } = await update(f.deps, inputOf({ name: 'Renamed' }));
+    expect(result).toMatchObject({ name: 'Renamed' });
+    expect(record(f).version).toBe(4);
+  });
+});
+
+describe('delete', () => {
+  it('revokes the record and leaves the secret alone', async () => {
+    const f = fixture();
+    await create(f.deps);
+    const secretBefore = f.secrets.current(SECRET_ARN);
+    const { result, outcome } = await remove(f.deps);
+    expect(outcome).toBe('revoked');
+    expect(result).toMatchObject({ status: 'revoked', revokedAt: expect.any(String), credentialId: CREDENTIAL_ID });
+    expect(record(f)).toMatchObject({ status: 'revoked', version: 3 });
+    expect(f.secrets.current(SECRET_ARN)).toBe(secretBefore);
+  });
+
+  it('is idempotent: revoked or missing is success, and writes nothing more', async () => {
+    const f = fixture();
+    await create(f.deps);
+    const first = await remove(f.deps);
+    const writes = f.table.writes.length;
+    const second = await remove(f.deps);
+    expect(second.outcome).toBe('already-revoked');
+    expect(second.result).toEqual(first.result);
+    expect(f.table.writes).toHaveLength(writes);
+
+    const empty = fixture();
+    expect(await remove(empty.deps)).toMatchObject({ outcome: 'absent', result: {} });
+  });
+
+  it("of a replaced instance never revokes its successor's record", async () => {
+    const f = fixture();
+    const successor = inputOf({ instanceId: '11111111-2222-3333-4444-555555555555', authType: 'api_key' });
+    await create(f.deps, successor);
+    expect(await remove(f.deps, inputOf())).toMatchObject({ outcome: 'absent' });
+    expect(record(f, credentialIdFor(successor.instanceId)).status).toBe('active');
+  });
+
+  it('leaves alone a record that another instance owns', async () => {
+    const f = fixture();
+    await create(f.deps);
+    f.table.records.set(CREDENTIAL_ID, { ...record(f), instanceId: 'someone-else-entirely' });
+    const writes = f.table.writes.length;
+    expect(await remove(f.deps)).toMatchObject({ outcome: 'not-owner', result: {} });
+    expect(f.table.writes).toHaveLength(writes);
+    expect(record(f).status).toBe('active');
+  });
+});
+
+describe('secret ARNs', () => {
+  it('are reduced to the secret name, without the random suffix', () => {
+    expect(secretNameOfArn(SECRET_ARN)).toBe(`${PREFIX}team/export`);
+    expect(secretNameOfArn('arn:aws:secretsmanager:us-east-1:123456789012:secret:plain')).toBe('plain');
+  });
+
+  it('must name a secret strictly below the prefix', () => {
+    expect(() => assertSecretWithinPrefix(SECRET_ARN, PREFIX)).not.toThrow();
+    const arn = (name: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}`;
+    expect(() => assertSecretWithinPrefix(arn(`${PREFIX}-AbC123`), PREFIX)).toThrow(ValidationError);
+    expect(() => assertSecretWithinPrefix(arn('data-api-credentialsX/a-AbC123'), PREFIX)).toThrow(ValidationError);
+    expect(() => assertSecretWithinPrefix(arn('other/data-api-credentials/a-AbC123'), PREFIX)).toThrow(ValidationError);
+  });
+});
+
+describe('secret version tokens', () => {
+  it('are UUID-shaped and depend on both instance id and hash', () => {
+    const token = secretVersionToken(INSTANCE_ID, hashSecret('a'));
+    expect(token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(secretVersionToken(INSTANCE_ID, hashSecret('a'))).toBe(token);
+    expect(secretVersionToken(INSTANCE_ID, hashSecret('b'))).not.toBe(token);
+    expect(secretVersionToken('another-instance', hashSecret('a'))).not.toBe(token);
+  });
+});
