@@ -91,7 +91,7 @@ export class DataApiCredential extends Construct {
 
     const secret = new SecretsmanagerSecret(this, 'Secret', {
       name: secretName,
-      description: `Data API credential "${name}" (${authType}); its value is written only by the credential provider`,
+      description: `Data API credential "${name}"; its value is written only by the credential provider`,
       kmsKeyId: props.store.kmsKeyArn,
       recoveryWindowInDays: props.store.secretRecoveryWindowDays,
       tags,

@@ -1,0 +1,29 @@
+/**
+ * The `data-api-credentials` command. Each subcommand lives in its own file and exports a
+ * function that registers it on the program: adding one is that file plus one line below.
+ */
+import { Command } from 'commander';
+import { CredentialError } from '../handlers/errors';
+import { LocalAwsSetupError } from '../local';
+import { registerLocalCommand } from './local';
+
+const COMMANDS: ((program: Command) => void)[] = [registerLocalCommand];
+
+export function buildProgram(): Command {
+  const program = new Command('data-api-credentials').description(
+    'Data API credentials declared as code: tools around the cdktf constructs',
+  );
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+/** Runs the CLI; problems the user can fix print as one line, anything else with its stack. */
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+  } catch (err) {
+    const expected = err instanceof LocalAwsSetupError || err instanceof CredentialError;
+    console.error(expected ? `error: ${err.message}` : err);
+    process.exitCode = 1;
+  }
+}

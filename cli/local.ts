@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CONFLICTING_VARIABLES, startLocalAws, writeEnvFile } from '../local';
+
+export function registerLocalCommand(program: Command): void {
+  program
+    .command('local')
+    .description('run a local AWS (moto plus a Lambda runner) until Ctrl-C, for terraform, tests and the demo')
+    // Node 20 reads `--env-file` itself even after the script name (nodejs/node#54232): the bin
+    // wrapper runs `node -- ...`, and direct callers must do the same.
+    .requiredOption('--env-file <file>', 'where to write its environment as `export NAME=value` lines once it is ready')
+    .option('--data-dir <dir>', 'keep moto, Lambda code and Lambda logs here (default: a temporary folder, removed on exit)')
+    .action(runLocal);
+}
+
+async function runLocal(options: { envFile: string; dataDir?: string }): Promise<void> {
+  const envFile = path.resolve(options.envFile);
+  // The file appearing is the readiness signal: one left by an earlier run must not count.
+  fs.rmSync(envFile, { force: true });
+  fs.mkdirSync(path.dirname(envFile), { recursive: true });
+  // Listen before starting, so a signal during start-up still ends in stop(); repeated signals
+  // while stopping are ignored rather than killing the process and orphaning moto.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.on('SIGINT', () => resolve());
+    process.on('SIGTERM', () => resolve());
+  });
+
+  const aws = await startLocalAws({ dataDir: options.dataDir, log: (line) => console.log(line) });
+  try {
+    writeEnvFile(envFile, aws.env, [
+      `# local AWS of data-api-credentials (pid ${process.pid}); removed when it stops`,
+      `unset ${CONFLICTING_VARIABLES.join(' ')}`,
+    ]);
+    console.log(`local AWS ready: source ${envFile}   (Ctrl-C stops it)`);
+    await stopRequested;
+  } finally {
+    fs.rmSync(envFile, { force: true });
+    await aws.stop();
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * `npm run demo`: the example stack's whole life through the real `terraform` on the local AWS,
+ * in numbered steps. Everything it starts it stops; its files live in a temporary folder.
+ */
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import Table from 'cli-table3';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuthType, DataApiScope } from '../lib';
+import { CONFLICTING_VARIABLES, LocalAws, startLocalAws } from '../local';
+import { synthStack, terraform } from '../local/terraform';
+import { AnalyticsCredentialsStack, AnalyticsCredentialsStackProps } from './analytics-credentials-stack';
+
+const STACK = 'analytics-credentials';
+const STEPS = 8;
+let step = 0;
+const started = Date.now();
+
+function heading(text: string): void {
+  step += 1;
+  console.log(`\n[${step}/${STEPS}] ${text}`);
+}
+const say = (text = '') => console.log(text ? `      ${text}` : '');
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+interface Context {
+  readonly env: Record<string, string>;
+  readonly outdir: string;
+  readonly statePath: string;
+  cwd: string;
+}
+
+function synth(ctx: Context, props: AnalyticsCredentialsStackProps = {}): void {
+  ctx.cwd = synthStack(ctx.outdir, (app) => new AnalyticsCredentialsStack(app, STACK, { statePath: ctx.statePath, ...props }));
+}
+
+async function run(ctx: Context, args: string[]): Promise<string> {
+  const since = Date.now();
+  say(`$ terraform ${args.join(' ')}`);
+  const { stdout } = await terraform([...args, '-no-color'], { cwd: ctx.cwd, env: ctx.env });
+  const summary = [...stdout.split('\n')].reverse().find((line) => /^(Apply complete|Destroy complete|Plan:|No changes)/.test(line));
+  say(`${summary ?? 'done'} (${seconds(since)})`);
+  return stdout;
+}
+
+async function outputs(ctx: Context): Promise<Record<string, string>> {
+  const { stdout } = await terraform(['output', '-json'], { cwd: ctx.cwd, env: ctx.env });
+  const raw = JSON.parse(stdout) as Record<string, { value: string }>;
+  // `UsageReporting_SecretArn_AB12CD34` -> `UsageReporting.SecretArn`
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.split('_').slice(0, 2).join('.'), v.value]));
+}
+
+interface Row {
+  credentialId: string;
+  name: string;
+  authType: string;
+  scopes: string[];
+  status: string;
+}
+
+async function storeRows(ctx: Context): Promise<Row[]> {
+  const table = (await outputs(ctx))['Credentials.TableName'];
+  const { Items = [] } = await new DynamoDBClient({}).send(new ScanCommand({ TableName: table }));
+  return Items.map((item) => ({
+    credentialId: item.credentialId?.S ?? '',
+    name: item.name?.S ?? '',
+    authType: item.authType?.S ?? '',
+    scopes: item.scopes?.SS ?? [],
+    status: item.status?.S ?? '',
+  })).sort((a, b) => a.name.localeCompare(b.name) || a.status.localeCompare(b.status));
+}
+
+async function printCredentials(ctx: Context): Promise<void> {
+  const out = await outputs(ctx);
+  const arnOf = (name: string) =>
+    name === 'Analytics-DataAPI-Credential' ? out['AnalyticsExport.SecretArn'] : out['UsageReporting.SecretArn'] ?? '';
+  const table = new Table({ head: ['Name', 'Auth type', 'Scopes', 'Status', 'Secret ARN'], style: { head: [], border: [] } });
+  for (const row of await storeRows(ctx)) {
+    const scopes = DataApiScope.ALL.filter((s) => row.scopes.includes(s));
+    table.push([row.name, row.authType, `${scopes.join(', ')} (${scopes.length}/5)`, row.status, arnOf(row.name)]);
+  }
+  console.log(table.toString().replace(/^/gm, '      '));
+}
+
+/** The resources a saved plan changes, one line each, with the scope changes of credentials. */
+async function printPlan(ctx: Context): Promise<void> {
+  await run(ctx, ['plan', '-out=step.tfplan']);
+  const { stdout } = await terraform(['show', '-json', 'step.tfplan'], { cwd: ctx.cwd, env: ctx.env });
+  const plan = JSON.parse(stdout) as {
+    resource_changes: Array<{ address: string; change: { actions: string[]; before: any; after: any } }>;
+  };
+  const label: Record<string, string> = {
+    update: '~ update in place',
+    'create,delete': '+/- replace (create before destroy)',
+    'delete,create': '-/+ replace',
+    create: '+ create',
+    delete: '- destroy',
+  };
+  for (const { address, change } of plan.resource_changes) {
+    const kind = label[change.actions.join()];
+    if (!kind) continue;
+    say(`${kind.padEnd(36)} ${address}`);
+    if (address.startsWith('aws_lambda_invocation.') && change.before?.input && change.after?.input) {
+      const before = JSON.parse(change.before.input) as { scopes: string[]; authType: string };
+      const after = JSON.parse(change.after.input) as { scopes: string[]; authType: string };
+      const added = after.scopes.filter((s) => !before.scopes.includes(s));
+      const removed = before.scopes.filter((s) => !after.scopes.includes(s));
+      if (added.length || removed.length) say(`${''.padEnd(38)}scopes: ${[...added.map((s) => `+${s}`), ...removed.map((s) => `-${s}`)].join(' ')}`);
+      if (before.authType !== after.authType) say(`${''.padEnd(38)}authType: ${before.authType} -> ${after.authType}`);
+    }
+  }
+}
+
+function hidden(value: string): string {
+  return `${value.slice(0, 4)}… (${value.length} characters, hidden)`;
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'data-api-credentials-demo-'));
+  let local: LocalAws | undefined;
+  try {
+    heading('Start the local AWS: moto_server and the local Lambda runner, on 127.0.0.1');
+    local = await startLocalAws({ dataDir: join(work, 'local-aws') });
+    for (const name of CONFLICTING_VARIABLES) delete process.env[name];
+    Object.assign(process.env, local.env);
+    say(`AWS_ENDPOINT_URL=${local.env.AWS_ENDPOINT_URL}  AWS_ENDPOINT_URL_LAMBDA=${local.env.AWS_ENDPOINT_URL_LAMBDA}`);
+    const ctx: Context = { env: local.env, outdir: join(work, 'cdktf.out'), statePath: join(work, 'terraform.tfstate'), cwd: '' };
+
+    heading('Synthesize examples/analytics-credentials-stack.ts and apply it');
+    say('An OAuth 2.0 credential with all scopes, and an API key with two scopes.');
+    synth(ctx);
+    await run(ctx, ['init']);
+    await run(ctx, ['apply', '-auto-approve']);
+
+    heading('The credentials, as the store lists them (never a secret)');
+    await printCredentials(ctx);
+
+    heading('The secrets are in Secrets Manager, and nowhere in the Terraform state');
+    const out = await outputs(ctx);
+    const state = readFileSync(ctx.statePath, 'utf8');
+    for (const construct of ['AnalyticsExport', 'UsageReporting']) {
+      const arn = out[`${construct}.SecretArn`];
+      const value = JSON.parse((await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }))).SecretString!);
+      const secret: string = value.clientSecret ?? value.apiKey;
+      const field = value.clientSecret ? 'clientSecret' : 'apiKey';
+      say(`${arn}`);
+      say(`  ${JSON.stringify({ ...value, [field]: hidden(secret) })}`);
+      const hits = state.split(secret).length - 1;
+      say(`  terraform.tfstate (${state.length} bytes) contains the ${field} ${hits} times ${hits === 0 ? '✓' : '✗'}`);
+      if (hits !== 0) throw new Error(`the ${field} of ${construct} is in the state`);
+    }
+
+    heading('Add the "interactions" scope to Usage-Reporting: an in-place update');
+    const scopes = [DataApiScope.CONVERSATIONS, DataApiScope.USERS, DataApiScope.INTERACTIONS];
+    synth(ctx, { reportingScopes: scopes });
+    await printPlan(ctx);
+    await run(ctx, ['apply', 'step.tfplan']);
+    await printCredentials(ctx);
+
+    heading('Switch Usage-Reporting from API key to OAuth 2.0: a replacement, never an update');
+    synth(ctx, { reportingScopes: scopes, reportingAuthType: AuthType.OAUTH2 });
+    await printPlan(ctx);
+    await run(ctx, ['apply', 'step.tfplan']);
+    const after = await outputs(ctx);
+    say(`Same secret, new value: ${after['UsageReporting.SecretArn'] === out['UsageReporting.SecretArn'] ? 'the secret ARN is unchanged ✓' : 'the secret ARN changed ✗'}`);
+    say(`Old credential ${out['UsageReporting.CredentialId']} is revoked; new credential ${after['UsageReporting.CredentialId']} is active:`);
+    await printCredentials(ctx);
+
+    heading('A second plan: nothing drifted, nothing to do');
+    await run(ctx, ['plan', '-detailed-exitcode']);
+
+    heading('Destroy: the credentials are revoked first, then the store goes');
+    await run(ctx, ['destroy', '-auto-approve']);
+  } finally {
+    await local?.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+  console.log(`\nDone in ${seconds(started)}. The local AWS is stopped and the demo's files are removed.`);
+}
+
+main().catch((error: Error) => {
+  console.error(`\nThe demo failed: ${error.message}`);
+  process.exit(1);
+});

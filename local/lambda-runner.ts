@@ -1,0 +1,425 @@
+import AdmZip from 'adm-zip';
+import { type ChildProcess, fork } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { waitForExit } from './processes';
+
+/**
+ * The Lambda endpoint of the local AWS. moto serves the Lambda control plane but cannot run a
+ * function without Docker, so this server forwards every Lambda API call to moto unchanged and
+ * answers Invoke itself, running the deployed bundle in a warm Node worker per function.
+ *
+ * moto never hands the code back, so the zip is captured on its way to moto (CreateFunction,
+ * UpdateFunctionCode) and unpacked under `<dataDir>/lambda-code/<CodeSha256>`: the sha256 that
+ * moto reports for the function then names the folder to run.
+ */
+export interface LambdaRunnerOptions {
+  readonly motoUrl: string;
+  readonly dataDir: string;
+  /** Everything the functions print goes to `<logDir>/<function name>.log`. */
+  readonly logDir: string;
+  /** Region for requests that carry no SigV4 credential scope (moto routes by it). */
+  readonly defaultRegion: string;
+  /** Environment of every worker, on top of the function's own variables (credentials, endpoints). */
+  readonly sandboxEnv: Readonly<Record<string, string>>;
+  /** One line per invocation: never payloads or results. */
+  readonly log: (line: string) => void;
+}
+
+export interface LambdaRunner {
+  readonly url: string;
+  /** Pids of the live workers. */
+  pids(): number[];
+  stop(): Promise<void>;
+}
+
+const WORKER_FILE = path.join(__dirname, 'lambda-worker.js');
+const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'expect', 'upgrade', 'proxy-connection'];
+
+/** The parts of GetFunctionConfiguration the runner needs. */
+interface FunctionConfiguration {
+  FunctionName: string;
+  FunctionArn: string;
+  Version: string;
+  Handler: string;
+  CodeSha256: string;
+  Timeout?: number;
+  MemorySize?: number;
+  Environment?: { Variables?: Record<string, string> };
+}
+
+type Outcome = { ok: true; body: string } | { ok: false; errorType: string; errorMessage: string };
+
+interface WorkerReply {
+  id: string;
+  ok: boolean;
+  body?: string;
+  errorType?: string;
+  errorMessage?: string;
+}
+
+export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<LambdaRunner> {
+  const codeRoot = path.join(options.dataDir, 'lambda-code');
+  fs.mkdirSync(codeRoot, { recursive: true });
+  fs.mkdirSync(options.logDir, { recursive: true });
+  const codeDir = (sha256: string): string => path.join(codeRoot, Buffer.from(sha256, 'base64').toString('base64url'));
+  const sandboxes = new Map<string, Sandbox>();
+
+  function captureCode(zipBase64: unknown): void {
+    if (typeof zipBase64 !== 'string') return;
+    const zip = Buffer.from(zipBase64, 'base64');
+    const dir = codeDir(createHash('sha256').update(zip).digest('base64'));
+    if (fs.existsSync(dir)) return;
+    // Unpack beside the final folder and rename, so an invocation never sees half a bundle.
+    const partial = `${dir}.partial-${randomUUID()}`;
+    try {
+      new AdmZip(zip).extractAllTo(partial, true);
+      fs.renameSync(partial, dir);
+    } catch (err) {
+      fs.rmSync(partial, { recursive: true, force: true });
+      options.log(`lambda code not captured: ${(err as Error).message}`);
+    }
+  }
+
+  async function invoke(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    encodedName: string,
+    query: URLSearchParams,
+    body: Buffer,
+  ): Promise<void> {
+    const { name, qualifier } = parseFunctionName(decodeURIComponent(encodedName));
+    // moto understands neither `name:qualifier` nor partial ARNs in the path, only `?Qualifier=`.
+    const version = query.get('Qualifier') ?? qualifier;
+    const lookup = await motoRequest(
+      options.motoUrl,
+      `/2015-03-31/functions/${encodeURIComponent(name)}/configuration` +
+        (version ? `?Qualifier=${encodeURIComponent(version)}` : ''),
+      req.headers.authorization ?? fakeAuthorization(options.defaultRegion),
+    );
+    if (lookup.status !== 200) {
+      res.writeHead(lookup.status, lookup.headers).end(lookup.body);
+      return;
+    }
+    const config = JSON.parse(lookup.body.toString('utf8')) as FunctionConfiguration;
+    const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+    if (invocationType === 'DryRun') {
+      res.writeHead(204).end();
+      return;
+    }
+    const payload = body.length > 0 ? body.toString('utf8') : '{}';
+    try {
+      JSON.parse(payload);
+    } catch {
+      sendError(res, 400, 'InvalidRequestContentException', 'Could not parse request body into json');
+      return;
+    }
+    const dir = codeDir(config.CodeSha256);
+    if (!fs.existsSync(dir)) {
+      sendError(
+        res,
+        500,
+        'ServiceException',
+        `local Lambda runner has no code for ${config.FunctionName} (CodeSha256 ${config.CodeSha256}): ` +
+          'create or update the function through AWS_ENDPOINT_URL_LAMBDA, not moto directly',
+      );
+      return;
+    }
+    const key = `${config.FunctionArn.split(':').slice(0, 7).join(':')}:${config.Version}`;
+    let sandbox = sandboxes.get(key);
+    if (!sandbox) {
+      sandbox = new Sandbox(path.join(options.logDir, `${config.FunctionName}.log`));
+      sandboxes.set(key, sandbox);
+    }
+    const requestId = randomUUID();
+    const started = Date.now();
+    const run = sandbox
+      .run(sandboxSpec(config, dir, options.sandboxEnv), payload, requestId)
+      .catch((err: Error): Outcome => ({
+        ok: false,
+        errorType: 'Runtime.Unknown',
+        errorMessage: `local runner: ${err.message}`,
+      }))
+      .then((outcome) => {
+        const status = outcome.ok ? 'ok' : `error ${outcome.errorType}`;
+        options.log(`lambda ${config.FunctionName} ${invocationType} ${Date.now() - started} ms ${status}`);
+        return outcome;
+      });
+    const headers = {
+      'content-type': 'application/json',
+      'x-amzn-requestid': requestId,
+      'x-amz-executed-version': config.Version,
+    };
+    if (invocationType === 'Event') {
+      res.writeHead(202, headers).end();
+      return;
+    }
+    const outcome = await run;
+    if (outcome.ok) {
+      res.writeHead(200, headers).end(outcome.body);
+    } else {
+      res
+        .writeHead(200, { ...headers, 'x-amz-function-error': 'Unhandled' })
+        .end(JSON.stringify({ errorType: outcome.errorType, errorMessage: outcome.errorMessage, trace: [] }));
+    }
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://runner');
+    const invocation = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/.exec(url.pathname);
+    if (req.method === 'POST' && invocation) return invoke(req, res, invocation[1], url.searchParams, body);
+    if (req.method === 'POST' && /^\/2015-03-31\/functions\/?$/.test(url.pathname)) {
+      captureCode(parseJson(body)?.Code?.ZipFile);
+    } else if (req.method === 'PUT' && /^\/2015-03-31\/functions\/[^/]+\/code\/?$/.test(url.pathname)) {
+      captureCode(parseJson(body)?.ZipFile);
+    }
+    forward(options.motoUrl, req, body, res);
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: Error) => {
+      options.log(`lambda runner error: ${err.message}`);
+      if (!res.headersSent) sendError(res, 500, 'ServiceException', `local Lambda runner: ${err.message}`);
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pids: () => [...sandboxes.values()].flatMap((s) => s.pid() ?? []),
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // SDK clients keep connections alive; they would hold close() open indefinitely.
+      server.closeAllConnections();
+      await Promise.all([closed, ...[...sandboxes.values()].map((s) => s.stop())]);
+    },
+  };
+}
+
+interface SandboxSpec {
+  readonly codeDir: string;
+  readonly handler: string;
+  readonly env: Record<string, string>;
+  readonly timeoutSeconds: number;
+  /** Changes whenever the worker must be replaced: code, handler or environment. */
+  readonly fingerprint: string;
+  readonly context: {
+    functionName: string;
+    functionVersion: string;
+    invokedFunctionArn: string;
+    memoryLimitInMB: number;
+  };
+}
+
+function sandboxSpec(
+  config: FunctionConfiguration,
+  codeDir: string,
+  sandboxEnv: Readonly<Record<string, string>>,
+): SandboxSpec {
+  const region = config.FunctionArn.split(':')[3];
+  // The worker gets no variable from the runner's own environment: a function must never reach
+  // real AWS through a developer's profile or credentials.
+  const env = {
+    ...(config.Environment?.Variables ?? {}),
+    ...sandboxEnv,
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_LAMBDA_FUNCTION_NAME: config.FunctionName,
+    AWS_LAMBDA_FUNCTION_VERSION: config.Version,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.MemorySize ?? 128),
+    LAMBDA_TASK_ROOT: codeDir,
+    _HANDLER: config.Handler,
+    TZ: 'UTC',
+  };
+  return {
+    codeDir,
+    handler: config.Handler,
+    env,
+    timeoutSeconds: config.Timeout ?? 3,
+    fingerprint: JSON.stringify([config.CodeSha256, config.Handler, env]),
+    context: {
+      functionName: config.FunctionName,
+      functionVersion: config.Version,
+      invokedFunctionArn: config.FunctionArn,
+      memoryLimitInMB: config.MemorySize ?? 128,
+    },
+  };
+}
+
+/** One function's warm worker: invocations run one at a time, in arrival order. */
+class Sandbox {
+  private worker?: { child: ChildProcess; fingerprint: string };
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly logFile: string) {}
+
+  pid(): number | undefined {
+    return this.worker?.child.pid;
+  }
+
+  run(spec: SandboxSpec, payload: string, requestId: string): Promise<Outcome> {
+    const outcome = this.queue.then(() => this.runNow(spec, payload, requestId));
+    this.queue = outcome.catch(() => undefined);
+    return outcome;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.worker?.child;
+    this.worker = undefined;
+    if (child) {
+      child.kill('SIGKILL');
+      await waitForExit(child, 2_000);
+    }
+  }
+
+  private async runNow(spec: SandboxSpec, payload: string, requestId: string): Promise<Outcome> {
+    if (this.worker && this.worker.fingerprint !== spec.fingerprint) await this.stop();
+    const child = this.worker?.child ?? this.spawn(spec);
+    const started = Date.now();
+    fs.appendFileSync(this.logFile, `START RequestId: ${requestId} Version: ${spec.context.functionVersion}\n`);
+    const outcome = await new Promise<Outcome>((resolve) => {
+      const finish = (result: Outcome): void => {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(result);
+      };
+      const onMessage = (reply: WorkerReply): void => {
+        if (reply.id !== requestId) return;
+        finish(
+          reply.ok
+            ? { ok: true, body: reply.body ?? 'null' }
+            : { ok: false, errorType: reply.errorType ?? 'Error', errorMessage: reply.errorMessage ?? '' },
+        );
+      };
+      const onExit = (code: number | null, signal: string | null): void =>
+        finish({
+          ok: false,
+          errorType: 'Runtime.ExitError',
+          errorMessage: `Runtime exited with error: ${code !== null ? `exit status ${code}` : `signal: ${signal}`}`,
+        });
+      const timer = setTimeout(() => {
+        finish({
+          ok: false,
+          errorType: 'Sandbox.Timedout',
+          errorMessage: `Task timed out after ${spec.timeoutSeconds} seconds`,
+        });
+        void this.stop();
+      }, spec.timeoutSeconds * 1000);
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+      const context = { ...spec.context, awsRequestId: requestId, deadline: started + spec.timeoutSeconds * 1000 };
+      child.send({ id: requestId, payload, context }, (err) => {
+        if (err) onExit(child.exitCode, child.signalCode);
+      });
+    });
+    const status = outcome.ok ? 'ok' : outcome.errorType;
+    fs.appendFileSync(this.logFile, `END RequestId: ${requestId} Duration: ${Date.now() - started} ms Status: ${status}\n`);
+    return outcome;
+  }
+
+  private spawn(spec: SandboxSpec): ChildProcess {
+    const log = fs.openSync(this.logFile, 'a');
+    const child = fork(WORKER_FILE, [spec.codeDir, spec.handler], {
+      cwd: spec.codeDir,
+      env: spec.env,
+      // No loader or debugger flags of the runner's own process: the bundle runs in bare Node.
+      execArgv: [],
+      stdio: ['ignore', log, log, 'ipc'],
+    });
+    fs.closeSync(log);
+    const worker = { child, fingerprint: spec.fingerprint };
+    child.on('error', (err) => fs.appendFileSync(this.logFile, `local runner: worker error: ${err.message}\n`));
+    child.once('exit', () => {
+      if (this.worker === worker) this.worker = undefined;
+    });
+    this.worker = worker;
+    return child;
+  }
+}
+
+/** Accepts a name, `name:qualifier`, a partial ARN (`123456789012:function:name`) or a full ARN. */
+function parseFunctionName(value: string): { name: string; qualifier?: string } {
+  const parts = value.split(':');
+  const [name, qualifier] = value.startsWith('arn:')
+    ? parts.slice(6, 8)
+    : /^\d{12}$/.test(parts[0]) && parts[1] === 'function'
+      ? parts.slice(2, 4)
+      : parts.slice(0, 2);
+  return qualifier ? { name, qualifier } : { name };
+}
+
+/** moto picks the service and region from the SigV4 credential scope and ignores the signature. */
+function fakeAuthorization(region: string): string {
+  return `AWS4-HMAC-SHA256 Credential=test/20000101/${region}/lambda/aws4_request, SignedHeaders=host, Signature=0`;
+}
+
+function parseJson(body: Buffer): { Code?: { ZipFile?: unknown }; ZipFile?: unknown } | undefined {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function endToEndHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.includes(name)));
+}
+
+function sendError(res: http.ServerResponse, status: number, type: string, message: string): void {
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type })
+    .end(JSON.stringify({ __type: type, message }));
+}
+
+/** The whole request went to moto already buffered: its length is known, so no chunked encoding. */
+function forward(motoUrl: string, req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): void {
+  const upstream = http.request(
+    `${motoUrl}${req.url ?? '/'}`,
+    { method: req.method, headers: { ...endToEndHeaders(req.headers), 'content-length': body.length } },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, endToEndHeaders(answer.headers));
+      answer.pipe(res);
+    },
+  );
+  upstream.on('error', (err) => {
+    if (!res.headersSent) sendError(res, 502, 'ServiceException', `moto unreachable: ${err.message}`);
+    else res.destroy();
+  });
+  upstream.end(body);
+}
+
+function motoRequest(
+  motoUrl: string,
+  pathAndQuery: string,
+  authorization: string,
+): Promise<{ status: number; headers: http.OutgoingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(`${motoUrl}${pathAndQuery}`, { headers: { authorization }, timeout: 10_000 }, (answer) => {
+      readBody(answer).then(
+        (body) => resolve({ status: answer.statusCode ?? 502, headers: endToEndHeaders(answer.headers), body }),
+        reject,
+      );
+    });
+    request.on('timeout', () => request.destroy(new Error('moto did not answer GetFunctionConfiguration within 10 s')));
+    request.on('error', reject);
+  });
+}

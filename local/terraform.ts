@@ -1,0 +1,72 @@
+import { App, TerraformStack } from 'cdktf';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface TerraformResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface TerraformOptions {
+  /** The synthesized stack directory (holding cdk.tf.json). */
+  readonly cwd: string;
+  /** Environment on top of this process's, e.g. the local AWS endpoints. */
+  readonly env?: Record<string, string>;
+  /** @default 300_000 */
+  readonly timeoutMs?: number;
+  /** Exit codes that are not failures, e.g. [0, 2] for `plan -detailed-exitcode`. @default [0] */
+  readonly okCodes?: readonly number[];
+}
+
+/**
+ * Runs the real `terraform` binary non-interactively and returns its output. A disallowed exit
+ * code, or running past the timeout (the process is killed), throws with the tail of stderr.
+ */
+export function terraform(args: readonly string[], options: TerraformOptions): Promise<TerraformResult> {
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  const okCodes = options.okCodes ?? [0];
+  return new Promise((resolve, reject) => {
+    const child = spawn('terraform', [...args], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(
+        (error as NodeJS.ErrnoException).code === 'ENOENT'
+          ? new Error('terraform not found on PATH: install Terraform 1.11+ (https://developer.hashicorp.com/terraform/install)')
+          : error,
+      );
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const result = { code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+      if (signal) {
+        reject(new Error(`terraform ${args[0]} was killed (${signal}) after ${timeoutMs} ms`));
+      } else if (!okCodes.includes(result.code)) {
+        const detail = (result.stderr || result.stdout).trim().split('\n').slice(-30).join('\n');
+        reject(new Error(`terraform ${args.join(' ')} exited with ${result.code}:\n${detail}`));
+      } else {
+        resolve(result);
+      }
+    });
+  });
+}
+
+/**
+ * Synthesizes one stack into `outdir` and returns its Terraform working directory. Re-synthesizing
+ * into the same outdir keeps `.terraform/`, so `terraform init` is needed once.
+ */
+export function synthStack(outdir: string, build: (app: App) => TerraformStack): string {
+  const app = new App({ outdir, skipValidation: false });
+  const stack = build(app);
+  app.synth();
+  return join(outdir, 'stacks', stack.node.id);
+}
