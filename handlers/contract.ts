@@ -98,15 +98,15 @@ export type SecretValue =
       readonly credentialId: string;
     };
 
+/** A short, printable rendering of a bad value for an error message; never long, never throws. */
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === undefined) return 'undefined';
+  let text: string;
   try {
-    const text = JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    text = typeof value === 'bigint' ? `${value}n` : (JSON.stringify(value) ?? String(value));
   } catch {
-    return String(value);
+    text = Object.prototype.toString.call(value);
   }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** Validates and normalises a display name. */
@@ -197,3 +197,90 @@ export function validateCredentialInput(value: unknown, field = 'input'): Creden
     ...(description === undefined ? {} : { description }),
   };
 }
+
+/**
+ * The drift check's event: a plain invocation (Terraform's `aws_lambda_invocation` data source,
+ * which adds no `tf`) of `{ action: "read", ...CredentialInput }`. A read compares the declared
+ * input with the record and the secret; it never writes and never returns a secret.
+ */
+export const READ_ACTION = 'read';
+export interface ReadEvent extends CredentialInput {
+  readonly action: typeof READ_ACTION;
+  /** The credential's `terraform_data` address, so the warning can name the exact `-replace` command. */
+  readonly instanceAddress?: string;
+}
+
+/** What a drift finding is about. */
+export const DRIFT_FIELDS = ['record', 'status', 'authType', 'secretArn', 'name', 'scopes', 'secret'] as const;
+export type DriftField = (typeof DRIFT_FIELDS)[number];
+
+/**
+ * One difference between what Terraform declares and what the store holds. `restore` findings
+ * (name, scopes) can be written back from the declaration; `replace` ones need a new credential.
+ */
+export interface DriftFinding {
+  readonly field: DriftField;
+  readonly declared: string;
+  readonly actual: string;
+  readonly fix: 'restore' | 'replace';
+  /** One line, names and scopes only: never a secret. */
+  readonly message: string;
+}
+
+/** The read's result, kept in state in plain text: identifiers and findings only. */
+export interface ReadResult {
+  readonly credentialId: string;
+  readonly instanceId: string;
+  readonly name: string;
+  readonly inSync: boolean;
+  readonly drift: DriftFinding[];
+  /** "in sync", or every finding's message joined: the check block's warning text. */
+  readonly message: string;
+}
+
+/*
+ * The Data API gateway (token endpoint and records verifier): shared by the `DataApiGateway`
+ * construct, its Lambda handlers and the local gateway.
+ */
+
+/** Routes of the gateway. The records routes exist once per API version; preview credentials work on both. */
+export const DATA_API_ROUTES = {
+  TOKEN: 'POST /oauth/v1/token',
+  TOKEN_PATH: '/oauth/v1/token',
+  /** `/v1beta2/` is the preview version: the same credentials work on `/v1/` and `/v1beta2/`. */
+  VERSIONS: ['v1', 'v1beta2'],
+  recordsRoute: (version: string): string => `GET /export/${version}/records/{entity}`,
+} as const;
+
+/** Access tokens and their DynamoDB items (`TOKEN#<sha256 hex of the token>`, TTL on `expiresAt`). */
+export const ACCESS_TOKEN = {
+  ITEM_PREFIX: 'TOKEN#',
+  /** Recognisable in logs and by secret scanners: `dat_<43 base62 random><6 base62 CRC-32>`. */
+  PREFIX: 'dat_',
+  LIFETIME_SECONDS: 3600,
+  TYPE: 'Bearer',
+} as const;
+
+/** Verification records `lastUsedAt` on a credential at most this often. */
+export const LAST_USED_INTERVAL_SECONDS = 60;
+
+/** The realm of the `WWW-Authenticate` challenges of the gateway. */
+export const DATA_API_REALM = 'data-api';
+
+/** Environment variables of the token endpoint and records verifier Lambdas, read by `handlers/verifier/config`. */
+export const VERIFIER_ENV = {
+  TABLE_NAME: 'CREDENTIALS_TABLE_NAME',
+  /** Records backend: a Lambda function ARN ... */
+  BACKEND_FUNCTION_ARN: 'DATA_API_BACKEND_FUNCTION_ARN',
+  /** ... or an HTTP(S) base URL. Exactly one of the two is set on the records verifier. */
+  BACKEND_URL: 'DATA_API_BACKEND_URL',
+  /** Seconds a verification result is reused in a warm verifier; 0 checks the store on every request. */
+  AUTH_CACHE_TTL_SECONDS: 'DATA_API_AUTH_CACHE_TTL_SECONDS',
+} as const;
+
+/** Headers the records verifier adds for an HTTP backend (a Lambda backend gets `requestContext.authorizer.lambda`). */
+export const BACKEND_HEADERS = {
+  CREDENTIAL_ID: 'x-data-api-credential-id',
+  SCOPES: 'x-data-api-scopes',
+  AUTH_TYPE: 'x-data-api-auth-type',
+} as const;

@@ -21,6 +21,7 @@
  *   carry 256 random bits, so there is nothing to brute-force.
  */
 import { createHash, randomBytes as cryptoRandomBytes, timingSafeEqual } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { AuthTypeName, CLIENT_ID_PREFIX, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, SecretValue } from './contract';
 
 export const API_KEY_PREFIX = 'dak_';
@@ -56,25 +57,8 @@ export function base62Encode(bytes: Uint8Array, length: number): string {
   return text.padStart(length, '0');
 }
 
-const CRC32_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 (IEEE, reflected, as zlib) of the UTF-8 bytes of `text`, as an unsigned 32-bit number. */
-export function crc32(text: string): number {
-  let crc = 0xffffffff;
-  for (const byte of Buffer.from(text, 'utf8')) crc = CRC32_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
 function checksumOf(body: string): string {
-  const crc = crc32(body);
+  const crc = crc32(Buffer.from(body, 'utf8'));
   const bytes = Buffer.alloc(4);
   bytes.writeUInt32BE(crc);
   return base62Encode(bytes, CHECKSUM_LENGTH);

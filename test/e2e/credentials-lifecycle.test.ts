@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { AnalyticsCredentialsStack, AnalyticsCredentialsStackProps } from '../../examples/analytics-credentials-stack';
 import { AuthType, DataApiScope } from '../../lib';
 import { synthStack, terraform } from '../../local/terraform';
-import { localAwsEnv } from '../support/local-aws';
+import { lambdaLog, localAwsEnv } from '../support/local-aws';
 
 jest.setTimeout(240_000);
 
@@ -189,13 +189,16 @@ describe('credentials as code, end to end with terraform', () => {
     });
   });
 
-  test('no generated secret value appears in the state, a plan JSON or cdktf.out', () => {
+  test('no generated secret value appears in the state, a plan JSON, cdktf.out or the provider log', async () => {
     expect(seenSecrets.size).toBeGreaterThanOrEqual(6);
     const artefacts: Array<[string, string]> = [
       ['state', readFileSync(statePath, 'utf8')],
       ...planJsons.map((json, i): [string, string] => [`plan ${i + 1}`, json]),
       ...filesUnder(outdir).map((file): [string, string] => [file, readFileSync(file).toString('latin1')]),
+      ['provider log', lambdaLog(output(await outputs(), 'Credentials', 'ProviderFunctionName'))],
     ];
+    // The provider did log (one line per invocation), so an empty log cannot pass for a clean one.
+    expect(artefacts[artefacts.length - 1][1]).toMatch(/"outcome":"created"/);
     expect(artefacts.length).toBeGreaterThan(5);
     const hits = artefacts.flatMap(([where, text]) => [...seenSecrets].filter((s) => text.includes(s)).map(() => where));
     expect(hits).toEqual([]);

@@ -1,0 +1,79 @@
+/**
+ * Least privilege, over every policy the library synthesizes: no wildcard action anywhere, and
+ * no wildcard resource for DynamoDB, Secrets Manager or KMS. New constructs that create roles
+ * belong in `everything` below, so this test covers them too.
+ */
+import { Construct } from 'constructs';
+import { AuthType, CredentialStore, DataApiCredential, DataApiScope } from '../../../lib';
+import { Synthesized, synth } from '../../support/synth';
+
+const KMS_KEY = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
+
+function everything(scope: Construct): void {
+  const store = new CredentialStore(scope, 'Credentials', {
+    kmsKeyArn: KMS_KEY,
+    admins: ['arn:aws:iam::123456789012:role/pipeline'],
+  });
+  new DataApiCredential(scope, 'OAuth', { store, name: 'oauth', scopes: DataApiScope.ALL });
+  new DataApiCredential(scope, 'Key', { store, name: 'key', authType: AuthType.API_KEY, scopes: ['users'] });
+}
+
+interface Statement {
+  readonly where: string;
+  readonly effect: string;
+  readonly actions: string[];
+  readonly resources: string[];
+}
+
+const asList = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [String(value)]);
+
+/** Every statement of every policy document data source and literal JSON policy in the stack. */
+function statements(s: Synthesized): Statement[] {
+  const found: Statement[] = [];
+  for (const [id, doc] of Object.entries(s.config.data?.aws_iam_policy_document ?? {})) {
+    for (const st of doc.statement ?? []) {
+      found.push({ where: `aws_iam_policy_document.${id}`, effect: st.effect ?? 'Allow', actions: asList(st.actions), resources: asList(st.resources) });
+    }
+  }
+  for (const type of ['aws_iam_role_policy', 'aws_iam_policy', 'aws_secretsmanager_secret_policy', 'aws_dynamodb_resource_policy']) {
+    for (const [id, res] of Object.entries(s.config.resource[type] ?? {})) {
+      const policy = res.policy;
+      if (typeof policy !== 'string' || policy.startsWith('${')) continue; // a reference to a document above
+      for (const st of JSON.parse(policy).Statement ?? []) {
+        found.push({ where: `${type}.${id}`, effect: st.Effect, actions: asList(st.Action), resources: asList(st.Resource) });
+      }
+    }
+  }
+  return found;
+}
+
+describe('least privilege of every synthesized policy', () => {
+  const s = synth(everything);
+  const allows = statements(s).filter((st) => st.effect === 'Allow');
+
+  test('there are policies to check, among them the provider role with its records, secrets and key statements', () => {
+    expect(allows.length).toBeGreaterThanOrEqual(4);
+    const actions = allows.flatMap((st) => st.actions);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'secretsmanager:PutSecretValue', 'kms:Decrypt']));
+  });
+
+  test('no statement allows a wildcard action', () => {
+    const wild = allows.flatMap((st) => st.actions.filter((a) => a.includes('*')).map((a) => `${st.where}: ${a}`));
+    expect(wild).toEqual([]);
+  });
+
+  test('no DynamoDB, Secrets Manager or KMS action is allowed on every resource', () => {
+    const broad = allows
+      .filter((st) => st.actions.some((a) => /^(dynamodb|secretsmanager|kms):/.test(a)))
+      .flatMap((st) => st.resources.filter((r) => r === '*' || /:\*$/.test(r)).map((r) => `${st.where}: ${r}`));
+    expect(broad).toEqual([]);
+  });
+
+  test('Secrets Manager access is limited to the store prefix', () => {
+    const secretResources = allows
+      .filter((st) => st.actions.some((a) => a.startsWith('secretsmanager:')))
+      .flatMap((st) => st.resources);
+    expect(secretResources.length).toBeGreaterThan(0);
+    for (const r of secretResources) expect(r).toMatch(/:secret:data-api\/credentials\/\*$/);
+  });
+});
