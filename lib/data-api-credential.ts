@@ -45,7 +45,7 @@ export interface DataApiCredentialProps {
   /**
    * Name of the Secrets Manager secret the generated value is written to. Stable across updates
    * and auth type replacements, so consumers keep one reference.
-   * @default `<store secretPrefix><construct path below the stack>`
+   * @default `<store secretPrefix><stack name>/<construct path below the stack>`
    */
   readonly secretName?: string;
 }
@@ -139,9 +139,12 @@ export class DataApiCredential extends Construct {
   }
 }
 
-/** The construct path below its stack, e.g. `Team/AnalyticsExport`, reduced to secret-name characters. */
+/**
+ * `<stack>/<construct path below the stack>`, e.g. `prod/Team/AnalyticsExport`, reduced to
+ * secret-name characters: two stacks in one account never claim the same secret name.
+ */
 function defaultSecretSuffix(construct: Construct): string {
   const stack = TerraformStack.of(construct);
   const below = construct.node.scopes.slice(stack.node.scopes.length).map((c) => c.node.id);
-  return below.join('/').replace(/[^A-Za-z0-9/_+=.@-]+/g, '-');
+  return [stack.node.id, ...below].join('/').replace(/[^A-Za-z0-9/_+=.@-]+/g, '-');
 }

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { startFaultProxy } from './fault-proxy';
 import { startLambdaRunner } from './lambda-runner';
 import { startMoto } from './moto';
 import { writeTerraformCliConfig } from './terraform-cli-config';
@@ -34,6 +35,8 @@ export const LOCAL_AWS_ENV_NAMES = [
   'TF_CLI_CONFIG_FILE',
   /** `LocalAws.lambdaLogDir`, for processes that only get the environment. */
   'LOCAL_AWS_LAMBDA_LOG_DIR',
+  /** Where tests add fault rules for the functions' AWS calls (see local/fault-proxy.ts). */
+  'LOCAL_AWS_FAULTS_URL',
 ] as const;
 export type LocalAwsEnv = Readonly<Record<(typeof LOCAL_AWS_ENV_NAMES)[number], string>>;
 
@@ -120,16 +123,21 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     // moto is Python: it needs the host's PATH and pyenv/virtualenv variables as they are.
     const moto = await startMoto({ command: tools.motoServer, logFile: path.join(dataDir, 'moto.log'), env: process.env });
     started.push(moto);
+    // The functions reach moto through the fault proxy, which forwards untouched unless a test asked for a fault.
+    let crashWorker = async (_functionName: string): Promise<void> => undefined;
+    const faults = await startFaultProxy({ targetUrl: moto.url, crash: (name) => crashWorker(name) });
+    started.push(faults);
     const runner = await startLambdaRunner({
       motoUrl: moto.url,
       dataDir,
       logDir: lambdaLogDir,
       defaultRegion: LOCAL_AWS_REGION,
-      // Handlers call moto directly: only Invoke needs the runner.
-      sandboxEnv: { ...credentials, ...quietSdk, AWS_ENDPOINT_URL: moto.url },
+      // Handlers call moto (through the fault proxy) directly: only Invoke needs the runner.
+      sandboxEnv: { ...credentials, ...quietSdk, AWS_ENDPOINT_URL: faults.url },
       log: options.log ?? (() => undefined),
     });
     started.push(runner);
+    crashWorker = (name) => runner.crash(name);
     const env: LocalAwsEnv = {
       AWS_ENDPOINT_URL: moto.url,
       AWS_ENDPOINT_URL_LAMBDA: runner.url,
@@ -139,6 +147,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       ...quietSdk,
       TF_CLI_CONFIG_FILE: writeTerraformCliConfig(dataDir),
       LOCAL_AWS_LAMBDA_LOG_DIR: lambdaLogDir,
+      LOCAL_AWS_FAULTS_URL: faults.controlUrl,
     };
     return {
       env,

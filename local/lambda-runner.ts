@@ -33,6 +33,8 @@ export interface LambdaRunner {
   readonly url: string;
   /** Pids of the live workers. */
   pids(): number[];
+  /** Kills a function's warm worker, as a crashed runtime: the invocation in flight fails. */
+  crash(functionName: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -196,6 +198,10 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
   return {
     url: `http://127.0.0.1:${port}`,
     pids: () => [...sandboxes.values()].flatMap((s) => s.pid() ?? []),
+    async crash(functionName) {
+      const ofFunction = [...sandboxes].filter(([key]) => key.includes(`:function:${functionName}:`));
+      await Promise.all(ofFunction.map(([, sandbox]) => sandbox.stop()));
+    },
     async stop() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // SDK clients keep connections alive; they would hold close() open indefinitely.

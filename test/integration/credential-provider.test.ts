@@ -326,6 +326,27 @@ describe('credential provider against the local AWS', () => {
     expect(await secretVersions(w.secretArn)).toEqual(versionsBefore);
   });
 
+  it('two concurrent updates of one credential both land, one after the other: no lost update', async () => {
+    const w = await world();
+    const input = inputFor(w);
+    const created = await create(input);
+    const versionBefore = Number((await item(w, created.credentialId as string)).version.N);
+
+    const renamed = { ...input, name: 'Renamed' };
+    const rescoped = { ...input, scopes: ['interactions' as const] };
+    const results = await Promise.allSettled([update(renamed, input), update(rescoped, input)]);
+
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    const record = await item(w, created.credentialId as string);
+    // Each write was conditional on the version it read: both applied, in some order.
+    expect(Number(record.version.N)).toBe(versionBefore + 2);
+    const final = { name: record.name.S, scopes: record.scopes.SS };
+    expect([
+      { name: 'Renamed', scopes: ['conversations', 'users'] },
+      { name: input.name, scopes: ['interactions'] },
+    ]).toContainEqual({ ...final, scopes: [...(final.scopes ?? [])].sort() });
+  });
+
   it('refuses an auth type change and writes nothing', async () => {
     const w = await world();
     const input = inputFor(w, { authType: 'api_key' });

@@ -23,11 +23,11 @@ describe('DataApiCredential resources', () => {
     const s = stackWith({ name: 'Analytics-DataAPI-Credential', scopes: DataApiScope.ALL });
 
     expect(s.json).toHaveResourceWithProperties(SecretsmanagerSecret, {
-      name: 'data-api/credentials/Cred0',
+      name: 'data-api/credentials/stack/Cred0',
       recovery_window_in_days: 30,
     });
     expect(s.json).toHaveResourceWithProperties(DataResource, {
-      triggers_replace: { authType: 'oauth2', secretName: 'data-api/credentials/Cred0', functionName: expect.stringMatching(/^\$\{aws_lambda_function\.\w+\.function_name\}$/) },
+      triggers_replace: { authType: 'oauth2', secretName: 'data-api/credentials/stack/Cred0', functionName: expect.stringMatching(/^\$\{aws_lambda_function\.\w+\.function_name\}$/) },
     });
     expect(s.json).toHaveResourceWithProperties(LambdaInvocation, { lifecycle_scope: 'CRUD' });
     const input = invocationInput(s, 'Cred0_Provider');
