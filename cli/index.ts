@@ -5,9 +5,18 @@
 import { Command } from 'commander';
 import { CredentialError } from '../handlers/errors';
 import { LocalAwsSetupError } from '../local';
+import { awsErrorName } from '../handlers/store/aws-error';
+import { registerDriftCommand } from './drift';
+import { registerListCommand } from './list';
 import { registerLocalCommand } from './local';
+import { registerReviewCommand } from './review';
 
-const COMMANDS: ((program: Command) => void)[] = [registerLocalCommand];
+const COMMANDS: ((program: Command) => void)[] = [
+  registerLocalCommand,
+  registerReviewCommand,
+  registerDriftCommand,
+  registerListCommand,
+];
 
 export function buildProgram(): Command {
   const program = new Command('data-api-credentials').description(
@@ -23,7 +32,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     await buildProgram().parseAsync([...argv]);
   } catch (err) {
     const expected = err instanceof LocalAwsSetupError || err instanceof CredentialError;
-    console.error(expected ? `error: ${err.message}` : err);
+    // An AWS service error (no table, access denied) is the user's to fix, as are unreachable endpoints.
+    const aws = !expected && err instanceof Error && ('$metadata' in err || /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT)$/.test(String((err as NodeJS.ErrnoException).code)));
+    console.error(expected ? `error: ${err.message}` : aws ? `error: AWS ${awsErrorName(err) ?? 'request'} failed: ${(err as Error).message}` : err);
     process.exitCode = 1;
   }
 }

@@ -1,7 +1,8 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { AuthType, CredentialStore, DataApiCredential, DataApiScope } from '../lib';
+import { AuthType, CredentialStore, DataApiCredential, DataApiGateway, DataApiScope } from '../lib';
+import { SampleRecordsBackend } from './sample-records-backend';
 
 export interface AnalyticsCredentialsStackProps {
   /** @default process.env.AWS_REGION ?? 'us-east-1' */
@@ -14,6 +15,8 @@ export interface AnalyticsCredentialsStackProps {
   readonly reportingAuthType?: AuthType;
   /** Leave the usage-reporting credential out (removing it from code revokes it). @default false */
   readonly withoutReporting?: boolean;
+  /** Add the Data API gateway (token endpoint, records routes) in front of the sample records backend. @default false */
+  readonly withGateway?: boolean;
 }
 
 /**
@@ -22,6 +25,7 @@ export interface AnalyticsCredentialsStackProps {
  */
 export class AnalyticsCredentialsStack extends TerraformStack {
   readonly store: CredentialStore;
+  readonly gateway?: DataApiGateway;
 
   constructor(scope: Construct, id: string, props: AnalyticsCredentialsStackProps = {}) {
     super(scope, id);
@@ -52,6 +56,15 @@ export class AnalyticsCredentialsStack extends TerraformStack {
         name: 'Usage-Reporting',
         authType: props.reportingAuthType ?? AuthType.API_KEY,
         scopes: props.reportingScopes ?? [DataApiScope.CONVERSATIONS, DataApiScope.USERS],
+      });
+    }
+
+    if (props.withGateway) {
+      const backend = new SampleRecordsBackend(this, 'SampleBackend', { functionName: `${id}-sample-records` });
+      this.gateway = new DataApiGateway(this, 'DataApi', {
+        store: this.store,
+        backend: { functionArn: backend.functionArn },
+        logRetentionDays: 7,
       });
     }
   }

@@ -284,3 +284,22 @@ export const BACKEND_HEADERS = {
   SCOPES: 'x-data-api-scopes',
   AUTH_TYPE: 'x-data-api-auth-type',
 } as const;
+
+/**
+ * Each credential's `Declaration` Terraform output: what it declares, and the addresses of its
+ * resources. Plain and known at plan time, so a review of a plan can name every credential it
+ * creates, changes, replaces or deletes.
+ */
+export interface CredentialDeclaration {
+  readonly kind: 'data-api-credential';
+  readonly name: string;
+  readonly authType: AuthTypeName;
+  readonly scopes: ScopeName[];
+  readonly description?: string;
+  /** Address of the `terraform_data` credential instance. */
+  readonly instance: string;
+  /** Address of the CRUD `aws_lambda_invocation`. */
+  readonly invocation: string;
+  /** Address of the `aws_secretsmanager_secret`. */
+  readonly secret: string;
+}

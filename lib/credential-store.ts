@@ -60,6 +60,13 @@ export interface CredentialStoreProps {
    * @default 30
    */
   readonly secretRecoveryWindowDays?: number;
+  /**
+   * Whether the store's credentials check for drift on every plan (see `DataApiCredential`
+   * `driftCheck`, which overrides this per credential). Off by default: it makes a converged
+   * stack's `plan -detailed-exitcode` exit 2.
+   * @default false
+   */
+  readonly driftCheck?: boolean;
 }
 
 /**
@@ -75,6 +82,8 @@ export class CredentialStore extends Construct {
   readonly kmsKeyArn?: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly secretRecoveryWindowDays: number;
+  /** The default of its credentials' `driftCheck`. */
+  readonly driftCheck: boolean;
   /** `arn:<partition>:secretsmanager:<region>:<account>:secret:<prefix>*` */
   readonly secretArnPattern: string;
   /** What each credential's invocation waits for on create and outlives on destroy. */
@@ -124,6 +133,7 @@ export class CredentialStore extends Construct {
     this.kmsKeyArn = props.kmsKeyArn;
     this.tags = { ...(props.tags ?? {}) };
     this.secretRecoveryWindowDays = recovery;
+    this.driftCheck = props.driftCheck ?? false;
     const tags = Object.keys(this.tags).length > 0 ? { ...this.tags } : undefined;
 
     const table = new DynamodbTable(this, 'Table', {
@@ -163,6 +173,8 @@ export class CredentialStore extends Construct {
 
     new TerraformOutput(this, 'TableName', { value: table.name, description: 'DynamoDB table of the credential records' });
     new TerraformOutput(this, 'ProviderFunctionName', { value: provider.functionName });
+    // With the table name, what the CLI (list, drift) needs to find the store.
+    new TerraformOutput(this, 'TableRegion', { value: region.name, description: 'Region of the credential table' });
   }
 
   /**

@@ -6,7 +6,10 @@ import {
   CLIENT_ID_PREFIX,
   CREDENTIAL_ID_LENGTH,
   CREDENTIAL_ID_SALT,
+  CredentialDeclaration,
   CredentialInput,
+  READ_ACTION,
+  ReadEvent,
   ScopeName,
   validateAuthType,
   validateDescription,
@@ -48,6 +51,15 @@ export interface DataApiCredentialProps {
    * @default `<store secretPrefix><stack name>/<construct path below the stack>`
    */
   readonly secretName?: string;
+  /**
+   * Check this credential for drift on every `terraform plan`: a `check` block reads the record
+   * and the secret through the provider and warns, naming the credential and what drifted.
+   * Off by default: Terraform re-reads a check's data source at apply, so with it a converged
+   * stack's `plan -detailed-exitcode` exits 2 instead of 0. Prefer `data-api-credentials drift`
+   * for scheduled checks.
+   * @default the store's `driftCheck` (false)
+   */
+  readonly driftCheck?: boolean;
 }
 
 /**
@@ -113,14 +125,33 @@ export class DataApiCredential extends Construct {
       secretArn: secret.arn,
       ...(description === undefined ? {} : { description }),
     };
-    new LambdaInvocation(this, 'Provider', {
+    const instanceAddress = `${DataResource.tfResourceType}.${instance.friendlyUniqueId}`;
+    const invocation = new LambdaInvocation(this, 'Provider', {
       functionName: props.store.functionName,
       lifecycleScope: 'CRUD',
       input: Fn.jsonencode(input),
       dependsOn: [secret, ...props.store.providerDependables],
       // A plain address: cdktf renders a construct here as "${...}", which Terraform's JSON syntax refuses.
-      lifecycle: { createBeforeDestroy: true, replaceTriggeredBy: [`${DataResource.tfResourceType}.${instance.friendlyUniqueId}`] },
+      lifecycle: { createBeforeDestroy: true, replaceTriggeredBy: [instanceAddress] },
     });
+
+    // What a reviewer needs, known at plan time even when the invocation's input is not (a new
+    // or replaced instance makes the whole input unknown): `data-api-credentials review` reads it.
+    const declaration: CredentialDeclaration = {
+      kind: 'data-api-credential',
+      name,
+      authType,
+      scopes,
+      ...(description === undefined ? {} : { description }),
+      instance: instanceAddress,
+      invocation: `${LambdaInvocation.tfResourceType}.${invocation.friendlyUniqueId}`,
+      secret: `${SecretsmanagerSecret.tfResourceType}.${secret.friendlyUniqueId}`,
+    };
+    new TerraformOutput(this, 'Declaration', { value: declaration, description: 'Declared name, auth type and scopes, for reviews' });
+
+    if (props.driftCheck ?? props.store.driftCheck) {
+      addDriftCheck(this, { ...input, action: READ_ACTION, instanceAddress }, props.store.functionName, invocation);
+    }
 
     this.name = name;
     this.authType = authType;
@@ -137,6 +168,35 @@ export class DataApiCredential extends Construct {
       new TerraformOutput(this, 'ClientId', { value: this.clientId });
     }
   }
+}
+
+/**
+ * A `check` block whose scoped `aws_lambda_invocation` data source runs the provider's read
+ * action; the assertion's warning is the read's message. cdktf has no class for check blocks, so
+ * it is written as a stack override. The read depends on the invocation, so it waits while the
+ * credential itself has changes pending (the record is then about to change anyway).
+ */
+function addDriftCheck(credential: Construct, event: ReadEvent, functionName: string, invocation: LambdaInvocation): void {
+  const stack = TerraformStack.of(credential);
+  const id = `${invocation.friendlyUniqueId}_drift`;
+  const data = `data.aws_lambda_invocation.${id}`;
+  stack.addOverride(`check.${id}`, {
+    data: {
+      aws_lambda_invocation: {
+        [id]: {
+          function_name: functionName,
+          input: Fn.jsonencode(event),
+          depends_on: [`${LambdaInvocation.tfResourceType}.${invocation.friendlyUniqueId}`],
+        },
+      },
+    },
+    assert: [
+      {
+        condition: `\${jsondecode(${data}.result).inSync}`,
+        error_message: `\${jsondecode(${data}.result).message}`,
+      },
+    ],
+  });
 }
 
 /**

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startFaultProxy } from './fault-proxy';
+import { startLocalApiGateway } from './api-gateway';
 import { startLambdaRunner } from './lambda-runner';
 import { startMoto } from './moto';
 import { writeTerraformCliConfig } from './terraform-cli-config';
@@ -35,6 +36,8 @@ export const LOCAL_AWS_ENV_NAMES = [
   'TF_CLI_CONFIG_FILE',
   /** `LocalAws.lambdaLogDir`, for processes that only get the environment. */
   'LOCAL_AWS_LAMBDA_LOG_DIR',
+  /** Base URL of the local API gateway serving the deployed HTTP API (see local/api-gateway.ts). */
+  'DATA_API_URL',
   /** Where tests add fault rules for the functions' AWS calls (see local/fault-proxy.ts). */
   'LOCAL_AWS_FAULTS_URL',
 ] as const;
@@ -137,6 +140,13 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       log: options.log ?? (() => undefined),
     });
     started.push(runner);
+    const gateway = await startLocalApiGateway({
+      motoUrl: moto.url,
+      lambdaUrl: runner.url,
+      region: LOCAL_AWS_REGION,
+      log: options.log ?? (() => undefined),
+    });
+    started.push(gateway);
     crashWorker = (name) => runner.crash(name);
     const env: LocalAwsEnv = {
       AWS_ENDPOINT_URL: moto.url,
@@ -147,6 +157,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       ...quietSdk,
       TF_CLI_CONFIG_FILE: writeTerraformCliConfig(dataDir),
       LOCAL_AWS_LAMBDA_LOG_DIR: lambdaLogDir,
+      DATA_API_URL: gateway.url,
       LOCAL_AWS_FAULTS_URL: faults.controlUrl,
     };
     return {

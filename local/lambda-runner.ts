@@ -69,6 +69,7 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
   fs.mkdirSync(options.logDir, { recursive: true });
   const codeDir = (sha256: string): string => path.join(codeRoot, Buffer.from(sha256, 'base64').toString('base64url'));
   const sandboxes = new Map<string, Sandbox>();
+  let runnerUrl = '';
 
   function captureCode(zipBase64: unknown): void {
     if (typeof zipBase64 !== 'string') return;
@@ -139,7 +140,8 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
     const requestId = randomUUID();
     const started = Date.now();
     const run = sandbox
-      .run(sandboxSpec(config, dir, options.sandboxEnv), payload, requestId)
+      // Functions that invoke other functions (the Data API verifier calls its backend) reach them through the runner.
+      .run(sandboxSpec(config, dir, { AWS_ENDPOINT_URL_LAMBDA: runnerUrl, ...options.sandboxEnv }), payload, requestId)
       .catch((err: Error): Outcome => ({
         ok: false,
         errorType: 'Runtime.Unknown',
@@ -194,9 +196,10 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
     server.listen(0, '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
+  runnerUrl = `http://127.0.0.1:${port}`;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: runnerUrl,
     pids: () => [...sandboxes.values()].flatMap((s) => s.pid() ?? []),
     async crash(functionName) {
       const ofFunction = [...sandboxes].filter(([key]) => key.includes(`:function:${functionName}:`));

@@ -1,19 +1,10 @@
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { AssetType, ITerraformDependable, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { PROVIDER_ENV } from '../handlers/contract';
-import { bundleHandler } from './bundle';
+import { BundledFunction } from './bundled-function';
 
 const HANDLER_ENTRY = join(__dirname, '..', 'handlers', 'credential-provider', 'index.ts');
-
-/** Lambda runtime on AWS. The bundle also runs on the local Node 20 (see DESIGN.md). */
-export const PROVIDER_RUNTIME = 'nodejs22.x';
 
 export interface CredentialProviderFunctionProps {
   /** Lambda function name; also names the role and the log group. */
@@ -34,38 +25,14 @@ export interface CredentialProviderFunctionProps {
  * The custom-resource provider of `DataApiCredential`: the bundled Lambda from `handlers/`, its
  * least-privilege role, its log group and the invoke permissions of the admins.
  */
-export class CredentialProviderFunction extends Construct {
-  readonly functionName: string;
-  readonly functionArn: string;
-  /** What an invocation must wait for on create and outlive on destroy. */
-  readonly dependables: ITerraformDependable[];
-
+export class CredentialProviderFunction extends BundledFunction {
   constructor(scope: Construct, id: string, props: CredentialProviderFunctionProps) {
-    super(scope, id);
-
-    const logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
-      name: `/aws/lambda/${props.functionName}`,
-      retentionInDays: props.logRetentionDays,
-      kmsKeyId: props.kmsKeyArn,
-      tags: props.tags,
-    });
-
-    const assumeRole = new DataAwsIamPolicyDocument(this, 'AssumeRole', {
-      statement: [
-        {
-          actions: ['sts:AssumeRole'],
-          principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }],
-        },
-      ],
-    });
-    const role = new IamRole(this, 'Role', {
-      name: props.functionName,
-      assumeRolePolicy: assumeRole.json,
-      tags: props.tags,
-    });
-
-    const permissions = new DataAwsIamPolicyDocument(this, 'Permissions', {
-      statement: [
+    super(scope, id, {
+      entry: HANDLER_ENTRY,
+      functionName: props.functionName,
+      description: 'Generates, updates and revokes Data API credentials (aws_lambda_invocation, CRUD)',
+      policyName: 'credential-provider',
+      statements: [
         {
           sid: 'CredentialRecords',
           actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
@@ -76,52 +43,18 @@ export class CredentialProviderFunction extends Construct {
           actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
           resources: [props.secretArnPattern],
         },
-        {
-          sid: 'Logs',
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [`${logGroup.arn}:*`],
-        },
         ...(props.kmsKeyArn
-          ? [
-              {
-                sid: 'CustomerKey',
-                actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-                resources: [props.kmsKeyArn],
-              },
-            ]
+          ? [{ sid: 'CustomerKey', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [props.kmsKeyArn] }]
           : []),
       ],
-    });
-    const policy = new IamRolePolicy(this, 'Policy', {
-      name: 'credential-provider',
-      role: role.id,
-      policy: permissions.json,
-    });
-
-    const asset = new TerraformAsset(this, 'Code', {
-      path: bundleHandler(HANDLER_ENTRY),
-      type: AssetType.ARCHIVE,
-    });
-
-    const fn = new LambdaFunction(this, 'Function', {
-      functionName: props.functionName,
-      description: 'Generates, updates and revokes Data API credentials (aws_lambda_invocation, CRUD)',
-      runtime: PROVIDER_RUNTIME,
-      handler: 'index.handler',
-      filename: asset.path,
-      sourceCodeHash: asset.assetHash,
-      role: role.arn,
-      timeout: 30,
-      memorySize: 256,
-      kmsKeyArn: props.kmsKeyArn,
       environment: {
-        variables: {
-          [PROVIDER_ENV.TABLE_NAME]: props.tableName,
-          [PROVIDER_ENV.SECRET_PREFIX]: props.secretPrefix,
-        },
+        [PROVIDER_ENV.TABLE_NAME]: props.tableName,
+        [PROVIDER_ENV.SECRET_PREFIX]: props.secretPrefix,
       },
+      timeoutSeconds: 30,
+      kmsKeyArn: props.kmsKeyArn,
+      logRetentionDays: props.logRetentionDays,
       tags: props.tags,
-      dependsOn: [logGroup, policy],
     });
 
     const permissionsForAdmins = props.admins.map(
@@ -129,13 +62,10 @@ export class CredentialProviderFunction extends Construct {
         new LambdaPermission(this, `AdminInvoke${index}`, {
           statementId: `AllowAdminInvoke${index}`,
           action: 'lambda:InvokeFunction',
-          functionName: fn.functionName,
+          functionName: this.functionName,
           principal,
         }),
     );
-
-    this.functionName = fn.functionName;
-    this.functionArn = fn.arn;
-    this.dependables = [fn, policy, logGroup, ...permissionsForAdmins];
+    this.dependables.push(...permissionsForAdmins);
   }
 }

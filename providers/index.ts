@@ -1,2 +1,6 @@
-export { CredentialProviderFunction, PROVIDER_RUNTIME } from './credential-provider-function';
+export { BundledFunction, PROVIDER_RUNTIME } from './bundled-function';
+export type { BundledFunctionProps } from './bundled-function';
+export { CredentialProviderFunction } from './credential-provider-function';
 export type { CredentialProviderFunctionProps } from './credential-provider-function';
+export { GatewayFunction } from './gateway-function';
+export type { GatewayFunctionKind, GatewayFunctionProps } from './gateway-function';

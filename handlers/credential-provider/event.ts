@@ -7,6 +7,7 @@ import {
   CredentialInput,
   PROVIDER_ACTIONS,
   ProviderAction,
+  READ_ACTION,
   validateCredentialInput,
   validateInstanceId,
 } from '../contract';
@@ -26,7 +27,12 @@ export type ParsedEvent =
    * A delete needs only the instance id. The rest is not checked, so a destroy never fails
    * because validation rules got stricter since the credential was created.
    */
-  | { readonly action: 'delete'; readonly instanceId: string };
+  | { readonly action: 'delete'; readonly instanceId: string }
+  /** The drift check (a data source invocation, no `tf`): compares, never writes. */
+  | { readonly action: typeof READ_ACTION; readonly input: CredentialInput; readonly instanceAddress?: string };
+
+/** Terraform addresses are safe to echo in a warning; anything else is dropped. */
+const ADDRESS_PATTERN = /^[A-Za-z0-9_.[\]"-]{1,256}$/;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -47,8 +53,13 @@ function parsePrevious(value: unknown): PreviousInput | undefined {
   return { instanceId: text(value.instanceId), authType: text(value.authType), secretArn: text(value.secretArn) };
 }
 
+function isReadEvent(event: unknown): boolean {
+  return isObject(event) && event.tf === undefined && event.action === READ_ACTION;
+}
+
 /** The action of an event, if it has a valid one (for logging before full validation). */
-export function actionOf(event: unknown): ProviderAction | undefined {
+export function actionOf(event: unknown): ProviderAction | typeof READ_ACTION | undefined {
+  if (isReadEvent(event)) return READ_ACTION;
   const action = isObject(event) && isObject(event.tf) ? event.tf.action : undefined;
   return (PROVIDER_ACTIONS as readonly unknown[]).includes(action) ? (action as ProviderAction) : undefined;
 }
@@ -57,15 +68,21 @@ export function parseProviderEvent(event: unknown): ParsedEvent {
   if (!isObject(event)) {
     throw new ValidationError('event', describeType(event), 'a JSON object: the credential input plus "tf"');
   }
+  if (isReadEvent(event)) {
+    const { action: _read, instanceAddress, ...input } = event;
+    const address = typeof instanceAddress === 'string' && ADDRESS_PATTERN.test(instanceAddress) ? instanceAddress : undefined;
+    return { action: READ_ACTION, input: validateCredentialInput(input), ...(address === undefined ? {} : { instanceAddress: address }) };
+  }
   if (!isObject(event.tf)) {
     throw new ValidationError(
       'tf',
       describeType(event.tf),
-      'an object { action, prev_input }: invoke through aws_lambda_invocation with lifecycle_scope = "CRUD"',
+      'an object { action, prev_input }: invoke through aws_lambda_invocation with lifecycle_scope = "CRUD"' +
+        `, or { "action": "${READ_ACTION}", ... } without "tf" for the drift check`,
     );
   }
   const action = actionOf(event);
-  if (action === undefined) {
+  if (action === undefined || action === READ_ACTION) {
     const got = event.tf.action;
     throw new ValidationError(
       'tf.action',

@@ -13,7 +13,8 @@
  * already matching (after 2) and finishes step 3, or starts again with a new secret (after 1).
  */
 import { createHash } from 'node:crypto';
-import { CredentialInput, CredentialResult, ProviderAction } from '../contract';
+import { CredentialInput, CredentialResult, ProviderAction, READ_ACTION, ReadResult } from '../contract';
+import { assessDrift, driftMessage, SecretState } from '../credential-drift';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import {
   credentialIdFor,
@@ -37,8 +38,8 @@ export interface FlowDeps {
   readonly randomBytes: RandomSource;
 }
 
-/** A delete of a credential that has no record (or not this instance's) returns `{}`. */
-export type ProviderResult = CredentialResult | Record<string, never>;
+/** A delete of a credential that has no record (or not this instance's) returns `{}`; a read returns its findings. */
+export type ProviderResult = CredentialResult | ReadResult | Record<string, never>;
 
 /** What an invocation did, for the log line. */
 export type Outcome =
@@ -49,10 +50,12 @@ export type Outcome =
   | 'revoked'
   | 'already-revoked'
   | 'absent'
-  | 'not-owner';
+  | 'not-owner'
+  | 'in-sync'
+  | 'drifted';
 
 export interface FlowOutcome {
-  readonly action: ProviderAction;
+  readonly action: ProviderAction | typeof READ_ACTION;
   readonly credentialId: string;
   readonly outcome: Outcome;
   readonly result: ProviderResult;
@@ -71,6 +74,8 @@ export async function runProviderEvent(event: unknown, deps: FlowDeps): Promise<
       return { action: 'update', ...(await updateCredential(parsed.input, parsed.previous, deps)) };
     case 'delete':
       return { action: 'delete', ...(await deleteCredential(parsed.instanceId, deps)) };
+    case READ_ACTION:
+      return { action: READ_ACTION, ...(await readCredentialDrift(parsed.input, parsed.instanceAddress, deps)) };
   }
 }
 
@@ -194,6 +199,40 @@ export async function deleteCredential(instanceId: string, deps: FlowDeps): Prom
       if (!(error instanceof StaleRecordError) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
+}
+
+/**
+ * The drift check: compares the declared input with the record and the secret. Reads only; the
+ * secret value is hashed and compared here and never leaves this function.
+ */
+export async function readCredentialDrift(
+  input: CredentialInput,
+  instanceAddress: string | undefined,
+  deps: Pick<FlowDeps, 'table' | 'secrets'>,
+): Promise<ActionOutcome> {
+  const credentialId = credentialIdFor(input.instanceId);
+  const record = await deps.table.read(credentialId);
+  let secret: SecretState = 'present';
+  if (record !== undefined) {
+    try {
+      const current = await deps.secrets.readCurrentValue(input.secretArn);
+      secret = current === undefined ? 'no-value' : valueHoldsRecord(current, record) ? 'present' : 'mismatch';
+    } catch (error) {
+      if (error instanceof NotFoundError) secret = 'missing';
+      else if (error instanceof ConflictError) secret = 'scheduled-for-deletion';
+      else throw error;
+    }
+  }
+  const drift = assessDrift(input, record, secret);
+  const result: ReadResult = {
+    credentialId,
+    instanceId: input.instanceId,
+    name: input.name,
+    inSync: drift.length === 0,
+    drift,
+    message: driftMessage(drift, instanceAddress),
+  };
+  return { credentialId, outcome: drift.length === 0 ? 'in-sync' : 'drifted', result };
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The credential provider Lambda: `handler(event)` is invoked by Terraform's
- * `aws_lambda_invocation` (`lifecycle_scope = "CRUD"`) and by the local Lambda runner.
+ * `aws_lambda_invocation` (`lifecycle_scope = "CRUD"`), by the opt-in drift check's
+ * `aws_lambda_invocation` data source (the read-only `read` action), and by the local Lambda runner.
  *
  * This file only wires the AWS stores to the flow and wraps the flow once: every failure
  * becomes a thrown `Error` whose message is safe to show in Terraform's output (our typed errors
@@ -11,7 +12,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { randomBytes } from 'node:crypto';
 import { ProviderConfig, providerConfig } from '../config';
-import { INSTANCE_ID_PATTERN, ProviderAction } from '../contract';
+import { INSTANCE_ID_PATTERN, ProviderAction, READ_ACTION } from '../contract';
 import { CredentialError } from '../errors';
 import { credentialIdFor, redactSecrets } from '../secret-format';
 import { DynamoDbCredentialTable } from '../store/dynamodb-credential-table';
@@ -75,7 +76,11 @@ export function createHandler(options: HandlerOptions): ProviderHandler {
  * The error Terraform shows. Typed errors keep their message (they are written to be shown, and
  * never include a secret); anything else is named but not quoted, since its text is not ours.
  */
-export function safeError(error: unknown, action: ProviderAction | undefined, instanceId: string | undefined): Error {
+export function safeError(
+  error: unknown,
+  action: ProviderAction | typeof READ_ACTION | undefined,
+  instanceId: string | undefined,
+): Error {
   let failure: Error;
   if (error instanceof CredentialError) {
     failure = new Error(redactSecrets(error.message));

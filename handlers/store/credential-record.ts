@@ -24,6 +24,12 @@ export interface CredentialRecord {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly revokedAt?: string;
+  /**
+   * ISO 8601: when the gateway last accepted this credential (at most one write a minute). Written
+   * by the verifier with its own UpdateItem that leaves `version` alone; the provider's full writes
+   * carry it over because they write the record they read.
+   */
+  readonly lastUsedAt?: string;
   /** 1 on the first write, +1 on every write: the optimistic lock of every conditional write. */
   readonly version: number;
 }

@@ -19,6 +19,7 @@
  * | createdAt    | S    | ISO 8601                                                 |
  * | updatedAt    | S    | ISO 8601                                                 |
  * | revokedAt    | S    | only when revoked                                        |
+ * | lastUsedAt   | S    | set by the verifier (UpdateItem, version untouched)      |
  * | version      | N    | +1 on every write; every write is conditional on it      |
  */
 import {
@@ -78,6 +79,7 @@ export function marshalRecord(record: CredentialRecord): Item {
   if (record.description !== undefined) item.description = { S: record.description };
   if (record.clientId !== undefined) item.clientId = { S: record.clientId };
   if (record.revokedAt !== undefined) item.revokedAt = { S: record.revokedAt };
+  if (record.lastUsedAt !== undefined) item.lastUsedAt = { S: record.lastUsedAt };
   return item;
 }
 
@@ -109,6 +111,7 @@ export function unmarshalRecord(item: Item): CredentialRecord {
   const description = optionalText('description');
   const clientId = optionalText('clientId');
   const revokedAt = optionalText('revokedAt');
+  const lastUsedAt = optionalText('lastUsedAt');
   return {
     credentialId,
     instanceId: text('instanceId'),
@@ -123,6 +126,7 @@ export function unmarshalRecord(item: Item): CredentialRecord {
     createdAt: text('createdAt'),
     updatedAt: text('updatedAt'),
     ...(revokedAt === undefined ? {} : { revokedAt }),
+    ...(lastUsedAt === undefined ? {} : { lastUsedAt }),
     version,
   };
 }

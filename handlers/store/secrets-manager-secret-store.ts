@@ -68,3 +68,23 @@ export class SecretsManagerSecretStore implements SecretStore {
     }
   }
 }
+
+/**
+ * The state of a credential's secret from its metadata alone (DescribeSecret): whether it exists,
+ * is scheduled for deletion, or has a current (`AWSCURRENT`) value. Never reads the value, so the
+ * drift check needs no permission to read secrets.
+ */
+export async function describeSecretState(
+  client: SecretsManagerClient,
+  secretArn: string,
+): Promise<'present' | 'no-value' | 'scheduled-for-deletion' | 'missing'> {
+  try {
+    const out = await client.send(new DescribeSecretCommand({ SecretId: secretArn }));
+    if (out.DeletedDate !== undefined) return 'scheduled-for-deletion';
+    const stages = Object.values(out.VersionIdsToStages ?? {});
+    return stages.some((s) => s.includes('AWSCURRENT')) ? 'present' : 'no-value';
+  } catch (error) {
+    if (awsErrorName(error) === 'ResourceNotFoundException') return 'missing';
+    throw error;
+  }
+}

@@ -4,11 +4,12 @@
  * per credential whose secret holds the value it hashes, no active record without its secret,
  * and a failed update leaves the previous state intact.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthType, DataApiCredential, DataApiScope } from '../../lib';
 import { synthStack, terraform } from '../../local/terraform';
+import { runCli } from '../support/cli';
 import { addFault, clearFaults, faultRules } from '../support/faults';
 import { localAwsEnv } from '../support/local-aws';
 import { credentialsStack } from '../support/stacks';
@@ -22,7 +23,8 @@ const FUNCTION = `${TABLE}-provider`;
 const PUT_SECRET = 'secretsmanager.PutSecretValue';
 const PUT_ITEM = 'DynamoDB_20120810.PutItem';
 const CREDENTIALS = ['SecretFails', 'SecretFailsAfterWrite', 'ActivationFails', 'CrashAfterRecord'] as const;
-const scopeOf = (name: string) => `${STACK}/${name}`;
+/** Text only this credential's calls carry: its secret ARN's name, up to the random suffix (`-AbCdEf`). */
+const scopeOf = (name: string) => `${STACK}/${name}-`;
 
 const env = localAwsEnv();
 const work = mkdtempSync(join(tmpdir(), 'dac-e2e-faults-'));
@@ -38,6 +40,14 @@ function synth(extraScopeFor?: string): void {
       });
     }),
   );
+}
+
+/** `-target=` every resource of the stack except the credential invocations. */
+function allButInvocations(): string[] {
+  const config = JSON.parse(readFileSync(join(cwd, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, unknown>> };
+  return Object.entries(config.resource)
+    .filter(([type]) => type !== 'aws_lambda_invocation')
+    .flatMap(([type, byId]) => Object.keys(byId).map((id) => `-target=${type}.${id}`));
 }
 
 const apply = (okCodes = [0]) => terraform(['apply', '-auto-approve', '-no-color'], { cwd, env, okCodes });
@@ -68,6 +78,9 @@ describe('faults during apply', () => {
   test('a create interrupted at any step leaves no active record without its secret', async () => {
     synth();
     await terraform(['init', '-no-color'], { cwd, env });
+    // Everything but the invocations first: Terraform starts no new operation after an error, so
+    // the four invocations must be ready together for each to meet its fault.
+    await terraform(['apply', '-auto-approve', '-no-color', ...allButInvocations()], { cwd, env });
     await addFault({ target: PUT_SECRET, bodyContains: scopeOf('SecretFails'), action: 'fail' });
     await addFault({ target: PUT_SECRET, bodyContains: scopeOf('SecretFailsAfterWrite'), action: 'fail-after' });
     await addFault({ target: PUT_ITEM, bodyContains: scopeOf('ActivationFails'), action: 'fail', skip: 1 });
@@ -125,5 +138,23 @@ describe('faults during apply', () => {
     expect(plan.code).toBe(0);
     const [after] = (await checkInvariant()).get('SecretFails')!;
     expect(after).toEqual(before);
+  });
+
+  test('drift names the scopes a failed update left behind, and --repair converges without touching the secret', async () => {
+    const [before] = (await checkInvariant()).get('SecretFails')!;
+    const secretBefore = await currentSecretValue(before.secretArn);
+
+    const found = await runCli(['drift', '--dir', cwd, '--json'], { cwd });
+    expect(found.code).toBe(2);
+    expect(found.stdout).toMatch(/SecretFails/);
+    expect(found.stdout).toMatch(/conversations/);
+
+    const repaired = await runCli(['drift', '--dir', cwd, '--repair'], { cwd });
+    expect(repaired.code).toBe(0);
+    const [after] = (await checkInvariant()).get('SecretFails')!;
+    expect([...after.scopes].sort()).toEqual(['conversations', 'users']);
+    expect(after.secretHash).toBe(before.secretHash);
+    expect(await currentSecretValue(before.secretArn)).toBe(secretBefore);
+    expect((await runCli(['drift', '--dir', cwd], { cwd })).code).toBe(0);
   });
 });

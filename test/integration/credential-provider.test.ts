@@ -7,7 +7,6 @@
  */
 import {
   AttributeValue,
-  CreateTableCommand,
   DeleteTableCommand,
   DynamoDBClient,
   PutItemCommand,
@@ -36,6 +35,7 @@ import {
   isDataApiSecret,
 } from '../../handlers/secret-format';
 import { DynamoDbCredentialTable, SecretsManagerSecretStore } from '../../handlers/store';
+import { createCredentialTable } from '../support/tables';
 
 const endpoint = process.env.AWS_ENDPOINT_URL;
 if (!endpoint) {
@@ -78,14 +78,7 @@ async function world(): Promise<World> {
   const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   const tableName = `dac-it-${id}`;
   const prefix = `dac-it-${id}/`;
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createCredentialTable(dynamodb, tableName);
   cleanups.push(() => dynamodb.send(new DeleteTableCommand({ TableName: tableName })));
   const secretArn = await newSecret(`${prefix}analytics-export`);
   process.env.CREDENTIALS_TABLE_NAME = tableName;

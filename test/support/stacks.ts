@@ -1,6 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
-import { CredentialStore } from '../../lib';
+import { CredentialStore, CredentialStoreProps } from '../../lib';
 
 /**
  * A stack with the local-AWS provider settings and a throw-away store, whose credentials the
@@ -11,6 +11,7 @@ export function credentialsStack(
   id: string,
   statePath: string,
   build: (stack: TerraformStack, store: CredentialStore) => void,
+  storeProps: CredentialStoreProps = {},
 ): TerraformStack {
   const stack = new TerraformStack(app, id);
   new AwsProvider(stack, 'aws', { region: process.env.AWS_REGION ?? 'us-east-1' });
@@ -20,6 +21,7 @@ export function credentialsStack(
     deletionProtection: false,
     secretRecoveryWindowDays: 0,
     logRetentionDays: 1,
+    ...storeProps,
   });
   build(stack, store);
   return stack;

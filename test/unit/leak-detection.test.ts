@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateApiKey, generateClientSecret } from '../../handlers/secret-format';
+import { ACCESS_TOKEN_PATTERN, generateAccessToken } from '../../handlers/verifier';
 import { API_KEY_PATTERN, CLIENT_SECRET_PATTERN, isDataApiSecret } from '../../lib';
 
 const CREDENTIAL_ID = '0123456789abcdef0123456789abcdef';
@@ -9,18 +10,20 @@ const rules = [...rulesFile.matchAll(/^regex = '''(.+)'''$/gm)].map((m) => new R
 
 describe('leak detection for users', () => {
   test('the gitleaks rules find generated keys and secrets inside surrounding text, and nothing else', () => {
-    expect(rules).toHaveLength(2);
+    expect(rules).toHaveLength(3);
     const key = generateApiKey(CREDENTIAL_ID);
     const secret = generateClientSecret();
-    const text = `export API_KEY=${key}\nclient_secret: "${secret}"\nclient_id: dci_${CREDENTIAL_ID}\n`;
+    const token = generateAccessToken();
+    const text = `export API_KEY=${key}\nclient_secret: "${secret}"\nclient_id: dci_${CREDENTIAL_ID}\nAuthorization: Bearer ${token}\n`;
     const found = rules.flatMap((rule) => [...text.matchAll(rule)].map((m) => m[0]));
-    expect(found.sort()).toEqual([key, secret].sort());
+    expect(found.sort()).toEqual([key, secret, token].sort());
   });
 
   test('the gitleaks rules are the published patterns', () => {
     expect(rules.map((r) => r.source.replace(/\\b/g, ''))).toEqual([
       API_KEY_PATTERN.source.replace(/[\^$]/g, ''),
       CLIENT_SECRET_PATTERN.source.replace(/[\^$]/g, ''),
+      ACCESS_TOKEN_PATTERN.source.replace(/[\^$]/g, ''),
     ]);
   });
 

@@ -105,10 +105,12 @@ describe('DataApiCredential resources', () => {
     expect(outputs.filter((o) => o.startsWith('Cred0_')).map((o) => o.split('_')[1]).sort()).toEqual([
       'ClientId',
       'CredentialId',
+      'Declaration',
       'SecretArn',
     ]);
     expect(outputs.filter((o) => o.startsWith('Cred1_')).map((o) => o.split('_')[1]).sort()).toEqual([
       'CredentialId',
+      'Declaration',
       'SecretArn',
     ]);
     const clientId = Object.entries(s.config.output ?? {}).find(([o]) => o.startsWith('Cred0_ClientId'))![1].value;

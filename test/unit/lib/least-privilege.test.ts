@@ -4,7 +4,7 @@
  * belong in `everything` below, so this test covers them too.
  */
 import { Construct } from 'constructs';
-import { AuthType, CredentialStore, DataApiCredential, DataApiScope } from '../../../lib';
+import { AuthType, CredentialStore, DataApiCredential, DataApiGateway, DataApiScope } from '../../../lib';
 import { Synthesized, synth } from '../../support/synth';
 
 const KMS_KEY = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
@@ -16,6 +16,10 @@ function everything(scope: Construct): void {
   });
   new DataApiCredential(scope, 'OAuth', { store, name: 'oauth', scopes: DataApiScope.ALL });
   new DataApiCredential(scope, 'Key', { store, name: 'key', authType: AuthType.API_KEY, scopes: ['users'] });
+  new DataApiGateway(scope, 'DataApi', {
+    store,
+    backend: { functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:records-backend' },
+  });
 }
 
 interface Statement {

@@ -1,0 +1,131 @@
+/**
+ * Access tokens and last-used stamps in the credential table: the DynamoDB calls of the token
+ * endpoint and the records verifier.
+ *
+ * One item per issued access token, key `pk = "TOKEN#<sha256 hex of the token>"`; never the token:
+ *
+ * | attribute    | type | notes                                                   |
+ * |--------------|------|---------------------------------------------------------|
+ * | pk           | S    | `TOKEN#<tokenHash>`                                     |
+ * | credentialId | S    | the credential it was issued to                         |
+ * | scopes       | SS   | the scopes granted at issue time                        |
+ * | issuedAt     | S    | ISO 8601                                                |
+ * | expiresAt    | N    | epoch seconds; the table's TTL attribute                |
+ *
+ * DynamoDB deletes expired items only eventually (within days), so readers check `expiresAt`.
+ */
+import { AttributeValue, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { ACCESS_TOKEN, SCOPE_NAMES, ScopeName, TABLE } from '../contract';
+import { awsErrorName } from './aws-error';
+import { recordKey } from './dynamodb-credential-table';
+
+/** What the store keeps of an access token. */
+export interface TokenRecord {
+  /** SHA-256 hex of the token. */
+  readonly tokenHash: string;
+  readonly credentialId: string;
+  readonly scopes: ScopeName[];
+  readonly issuedAt: string;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+}
+
+export interface TokenTable {
+  put(token: TokenRecord): Promise<void>;
+  /** The token's item, read strongly consistent; undefined when there is none (or it is malformed). */
+  read(tokenHash: string): Promise<TokenRecord | undefined>;
+}
+
+/** Writes `lastUsedAt` on a credential record if it is older than `notAfter` (or absent). */
+export interface LastUsedRecorder {
+  /** True if written; false if a more recent stamp (or no record) made the write unnecessary. */
+  recordLastUsed(credentialId: string, usedAt: string, notAfter: string): Promise<boolean>;
+}
+
+type Item = Record<string, AttributeValue>;
+
+export function tokenKey(tokenHash: string): Item {
+  return { [TABLE.PARTITION_KEY]: { S: `${ACCESS_TOKEN.ITEM_PREFIX}${tokenHash}` } };
+}
+
+export function marshalToken(token: TokenRecord): Item {
+  return {
+    ...tokenKey(token.tokenHash),
+    credentialId: { S: token.credentialId },
+    scopes: { SS: [...token.scopes] },
+    issuedAt: { S: token.issuedAt },
+    [TABLE.TTL_ATTRIBUTE]: { N: String(token.expiresAt) },
+  };
+}
+
+export function unmarshalToken(item: Item): TokenRecord | undefined {
+  const key = item[TABLE.PARTITION_KEY]?.S;
+  const credentialId = item.credentialId?.S;
+  const issuedAt = item.issuedAt?.S;
+  const expiresAt = Number(item[TABLE.TTL_ATTRIBUTE]?.N);
+  const scopes = item.scopes?.SS;
+  if (
+    key === undefined ||
+    !key.startsWith(ACCESS_TOKEN.ITEM_PREFIX) ||
+    credentialId === undefined ||
+    issuedAt === undefined ||
+    !Number.isSafeInteger(expiresAt) ||
+    !Array.isArray(scopes)
+  ) {
+    return undefined;
+  }
+  return {
+    tokenHash: key.slice(ACCESS_TOKEN.ITEM_PREFIX.length),
+    credentialId,
+    scopes: SCOPE_NAMES.filter((s) => scopes.includes(s)),
+    issuedAt,
+    expiresAt,
+  };
+}
+
+export class DynamoDbTokenTable implements TokenTable, LastUsedRecorder {
+  constructor(
+    private readonly client: DynamoDBClient,
+    readonly tableName: string,
+  ) {}
+
+  async put(token: TokenRecord): Promise<void> {
+    // A new random token never collides; the condition only guards against a reused random source.
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: marshalToken(token),
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': TABLE.PARTITION_KEY },
+      }),
+    );
+  }
+
+  async read(tokenHash: string): Promise<TokenRecord | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: tokenKey(tokenHash), ConsistentRead: true }),
+    );
+    return out.Item === undefined ? undefined : unmarshalToken(out.Item);
+  }
+
+  async recordLastUsed(credentialId: string, usedAt: string, notAfter: string): Promise<boolean> {
+    try {
+      // Only `lastUsedAt` changes and `version` is left alone, so the provider's version-conditional
+      // writes still succeed; they write back the stamp they read.
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: recordKey(credentialId),
+          UpdateExpression: 'SET #lastUsedAt = :usedAt',
+          ConditionExpression: 'attribute_exists(#pk) AND (attribute_not_exists(#lastUsedAt) OR #lastUsedAt < :notAfter)',
+          ExpressionAttributeNames: { '#pk': TABLE.PARTITION_KEY, '#lastUsedAt': 'lastUsedAt' },
+          ExpressionAttributeValues: { ':usedAt': { S: usedAt }, ':notAfter': { S: notAfter } },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+}

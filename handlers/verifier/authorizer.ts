@@ -1,0 +1,101 @@
+/**
+ * The bearer check of the records routes (RFC 6750): `Authorization: Bearer <API key or access
+ * token>`. Pure logic over small ports.
+ *
+ * | request                                               | answer                                                   |
+ * |-------------------------------------------------------|----------------------------------------------------------|
+ * | no Authorization header, or another scheme            | 401, `WWW-Authenticate: Bearer realm="data-api"` (no error code, RFC 6750 section 3.1) |
+ * | malformed, unknown, expired, revoked or deleted        | 401, `... error="invalid_token"`                         |
+ * | valid, but without the entity's scope                 | 403, `... error="insufficient_scope", scope="<entity>"`  |
+ * | valid, with the scope                                 | allowed: credential id and scopes go to the backend      |
+ *
+ * A token is checked against its credential on every use, so deleting (revoking) the credential
+ * ends its tokens at once, not at their expiry. Digests are compared in constant time.
+ */
+import { DATA_API_REALM, SCOPE_NAMES, ScopeName, AuthTypeName } from '../contract';
+import { hashSecret, parseApiKey, secretMatchesHash } from '../secret-format';
+import type { CredentialRecord } from '../store/credential-record';
+import type { TokenRecord } from '../store/dynamodb-token-table';
+import { bearerKind } from './access-token';
+import { HttpResponse, json } from './http';
+
+export interface AuthorizerDeps {
+  readCredential(credentialId: string): Promise<CredentialRecord | undefined>;
+  readToken(tokenHash: string): Promise<TokenRecord | undefined>;
+  readonly now: () => Date;
+}
+
+/** Who is calling, once the bearer value checked out. */
+export interface Principal {
+  readonly credentialId: string;
+  readonly authType: AuthTypeName;
+  /** For an access token: the scopes at issue time that the credential still has. */
+  readonly scopes: ScopeName[];
+  readonly via: 'api_key' | 'access_token';
+}
+
+export type Rejection = 'missing' | 'malformed' | 'unknown' | 'expired' | 'revoked';
+
+export type Verification = { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly reason: Rejection };
+
+/** An RFC 6750 token68 after "Bearer"; anything else in the header is `malformed`. */
+export function bearerValue(authorization: string | undefined): { value?: string; reason?: Rejection } {
+  if (authorization === undefined || authorization.trim() === '') return { reason: 'missing' };
+  const match = /^(\S+)(?:[ ]+(.*))?$/.exec(authorization.trim());
+  if (!match || match[1].toLowerCase() !== 'bearer') return { reason: 'missing' };
+  const value = (match[2] ?? '').trim();
+  if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(value)) return { reason: 'malformed' };
+  return { value };
+}
+
+export async function verifyBearer(authorization: string | undefined, deps: AuthorizerDeps): Promise<Verification> {
+  const { value, reason } = bearerValue(authorization);
+  if (value === undefined) return { ok: false, reason: reason ?? 'malformed' };
+  const kind = bearerKind(value);
+  if (kind === undefined) return { ok: false, reason: 'malformed' };
+
+  if (kind === 'api_key') {
+    const { credentialId } = parseApiKey(value)!;
+    const record = await deps.readCredential(credentialId);
+    if (record === undefined || record.authType !== 'api_key') return { ok: false, reason: 'unknown' };
+    if (!secretMatchesHash(value, record.secretHash)) return { ok: false, reason: 'unknown' };
+    if (record.status !== 'active') return { ok: false, reason: 'revoked' };
+    return { ok: true, principal: { credentialId, authType: 'api_key', scopes: [...record.scopes], via: 'api_key' } };
+  }
+
+  // The item is found by the token's hash: equality of the lookup key is the comparison, and the
+  // hash is of 256 random bits, so there is nothing for a timing difference to reveal.
+  const token = await deps.readToken(hashSecret(value));
+  if (token === undefined) return { ok: false, reason: 'unknown' };
+  if (token.expiresAt <= Math.floor(deps.now().getTime() / 1000)) return { ok: false, reason: 'expired' };
+  const record = await deps.readCredential(token.credentialId);
+  if (record === undefined || record.status !== 'active' || record.authType !== 'oauth2') return { ok: false, reason: 'revoked' };
+  const scopes = SCOPE_NAMES.filter((s) => token.scopes.includes(s) && record.scopes.includes(s));
+  return { ok: true, principal: { credentialId: record.credentialId, authType: 'oauth2', scopes, via: 'access_token' } };
+}
+
+function challenge(params: Record<string, string>): string {
+  const attributes = Object.entries({ realm: DATA_API_REALM, ...params }).map(([k, v]) => `${k}="${v.replace(/["\\]/g, '')}"`);
+  return `Bearer ${attributes.join(', ')}`;
+}
+
+/** The 401 of a failed verification (RFC 6750 section 3). */
+export function unauthorized(reason: Rejection): HttpResponse {
+  if (reason === 'missing') {
+    return json(401, { error: 'unauthorized', error_description: 'Send Authorization: Bearer <API key or access token>' }, {
+      'www-authenticate': challenge({}),
+    });
+  }
+  const description = 'The API key or access token is malformed, unknown, expired or revoked';
+  return json(401, { error: 'invalid_token', error_description: description }, {
+    'www-authenticate': challenge({ error: 'invalid_token', error_description: description }),
+  });
+}
+
+/** The 403 of a valid credential without the scope (RFC 6750 section 3.1, insufficient_scope). */
+export function forbidden(scope: ScopeName): HttpResponse {
+  const description = `The credential does not have the "${scope}" scope`;
+  return json(403, { error: 'insufficient_scope', error_description: description, scope }, {
+    'www-authenticate': challenge({ error: 'insufficient_scope', error_description: description, scope }),
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * Configuration of the token endpoint and the records verifier: read from the environment in
+ * this one place, once per process, validated.
+ */
+import { VERIFIER_ENV } from '../contract';
+import { CredentialError } from '../errors';
+
+export type BackendConfig = { readonly kind: 'lambda'; readonly functionArn: string } | { readonly kind: 'http'; readonly url: string };
+
+export interface VerifierConfig {
+  readonly tableName: string;
+  readonly region: string;
+  /** Only the records verifier has one. */
+  readonly backend?: BackendConfig;
+  readonly authCacheTtlSeconds: number;
+}
+
+/** The function is deployed without a setting it needs: a deployment bug. */
+export class VerifierConfigError extends CredentialError {}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+export function readVerifierConfig(env: Environment = process.env): VerifierConfig {
+  const fail = (message: string): never => {
+    throw new VerifierConfigError(`The Data API gateway is misconfigured: ${message}`);
+  };
+  const tableName = env[VERIFIER_ENV.TABLE_NAME];
+  if (!tableName || !/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) {
+    fail(`environment variable ${VERIFIER_ENV.TABLE_NAME} is not a DynamoDB table name`);
+  }
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (!region || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) fail('AWS_REGION is not an AWS region');
+  const functionArn = env[VERIFIER_ENV.BACKEND_FUNCTION_ARN] || undefined;
+  const url = env[VERIFIER_ENV.BACKEND_URL] || undefined;
+  if (functionArn !== undefined && url !== undefined) {
+    fail(`set ${VERIFIER_ENV.BACKEND_FUNCTION_ARN} or ${VERIFIER_ENV.BACKEND_URL}, not both`);
+  }
+  if (functionArn !== undefined && !/^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/.test(functionArn)) {
+    fail(`${VERIFIER_ENV.BACKEND_FUNCTION_ARN} is not a Lambda function ARN`);
+  }
+  if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url)) fail(`${VERIFIER_ENV.BACKEND_URL} is not an http(s) URL`);
+  const ttlText = env[VERIFIER_ENV.AUTH_CACHE_TTL_SECONDS] ?? '0';
+  const authCacheTtlSeconds = Number(ttlText);
+  if (!Number.isInteger(authCacheTtlSeconds) || authCacheTtlSeconds < 0 || authCacheTtlSeconds > 3600) {
+    fail(`${VERIFIER_ENV.AUTH_CACHE_TTL_SECONDS} is not a whole number of seconds from 0 to 3600`);
+  }
+  const backend: BackendConfig | undefined =
+    functionArn !== undefined ? { kind: 'lambda', functionArn } : url !== undefined ? { kind: 'http', url } : undefined;
+  return { tableName: tableName as string, region: region as string, ...(backend ? { backend } : {}), authCacheTtlSeconds };
+}
+
+let current: VerifierConfig | undefined;
+
+export function verifierConfig(): VerifierConfig {
+  current ??= readVerifierConfig();
+  return current;
+}
+
+/** For tests. */
+export function resetVerifierConfig(): void {
+  current = undefined;
+}

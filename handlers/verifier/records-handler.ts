@@ -1,0 +1,81 @@
+/** The records verifier Lambda (`GET /export/{v1|v1beta2}/records/{entity}`): AWS wiring around `records.ts`. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { readCredentialRecord } from '../store/dynamodb-credential-table';
+import { DynamoDbTokenTable } from '../store/dynamodb-token-table';
+import { BackendError, LambdaRecordsBackend } from '../store/lambda-records-backend';
+import { BackendConfig, verifierConfig } from './config';
+import { HttpResponse } from './http';
+import {
+  handleRecordsRequest,
+  httpBackendHeaders,
+  lambdaBackendEvent,
+  LastUsedThrottle,
+  RecordsBackend,
+  RecordsDeps,
+  responseOfLambdaResult,
+  VerificationCache,
+} from './records';
+import { defaultLog, wrapGatewayHandler } from './wrap';
+
+const BACKEND_TIMEOUT_MS = 20_000;
+
+function backendOf(config: BackendConfig | undefined, region: string): RecordsBackend {
+  if (config === undefined) {
+    return async () => {
+      throw new BackendError('No records backend is configured');
+    };
+  }
+  if (config.kind === 'lambda') {
+    const backend = new LambdaRecordsBackend(new LambdaClient({ region, maxAttempts: 2 }), config.functionArn);
+    return async (event, principal) => responseOfLambdaResult(await backend.invoke(lambdaBackendEvent(event, principal)));
+  }
+  return async (event, principal): Promise<HttpResponse> => {
+    const url = `${config.url.replace(/\/+$/, '')}${event.rawPath ?? '/'}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
+    let answer: Response;
+    try {
+      answer = await fetch(url, {
+        headers: { accept: event.headers?.accept ?? 'application/json', ...httpBackendHeaders(principal) },
+        signal: AbortSignal.timeout(BACKEND_TIMEOUT_MS),
+      });
+    } catch (cause) {
+      throw new BackendError(`The records backend ${config.url} did not answer`, { cause });
+    }
+    const contentType = answer.headers.get('content-type') ?? 'application/octet-stream';
+    const bytes = Buffer.from(await answer.arrayBuffer());
+    const text = /^(text\/|application\/(json|xml|x-ndjson))/i.test(contentType);
+    return {
+      statusCode: answer.status,
+      headers: { 'content-type': contentType },
+      body: text ? bytes.toString('utf8') : bytes.toString('base64'),
+      ...(text ? {} : { isBase64Encoded: true }),
+    };
+  };
+}
+
+let deps: RecordsDeps | undefined;
+
+function awsDeps(): RecordsDeps {
+  if (deps === undefined) {
+    const config = verifierConfig();
+    const client = new DynamoDBClient({ region: config.region, maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } });
+    const tokens = new DynamoDbTokenTable(client, config.tableName);
+    const now = () => new Date();
+    deps = {
+      readCredential: (id) => readCredentialRecord(client, config.tableName, id),
+      readToken: (hash) => tokens.read(hash),
+      now,
+      backend: backendOf(config.backend, config.region),
+      lastUsed: new LastUsedThrottle(
+        (id, usedAt, notAfter) => tokens.recordLastUsed(id, usedAt, notAfter),
+        now,
+        (error) =>
+          defaultLog(JSON.stringify({ level: 'error', message: 'lastUsedAt not recorded', error: (error as Error)?.name }), 'error'),
+      ),
+      ...(config.authCacheTtlSeconds > 0 ? { cache: new VerificationCache(config.authCacheTtlSeconds, now) } : {}),
+    };
+  }
+  return deps;
+}
+
+export const handler = wrapGatewayHandler('records', (event) => handleRecordsRequest(event, awsDeps()));

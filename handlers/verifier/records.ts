@@ -1,0 +1,173 @@
+/**
+ * `GET /export/{v1|v1beta2}/records/{entity}`: verify the bearer value, check the entity's scope,
+ * record the credential's last use, then hand the request to the records backend with who is
+ * calling. Pure logic over ports; `records-handler.ts` wires AWS in.
+ *
+ * Why the verifier is the route's integration and not an API Gateway authorizer: an HTTP API
+ * Lambda authorizer can only allow (the integration answers) or deny (API Gateway answers 403
+ * `{"message":"Forbidden"}`); a missing identity source is a bare 401, and neither answer can carry
+ * `WWW-Authenticate`. RFC 6750 needs 401 with `error="invalid_token"` for a bad token and 403 with
+ * `error="insufficient_scope"` naming the scope, so the verifier answers itself (see README).
+ */
+import { BACKEND_HEADERS, DATA_API_ROUTES, LAST_USED_INTERVAL_SECONDS, SCOPE_NAMES, ScopeName } from '../contract';
+import { hashSecret } from '../secret-format';
+import { AuthorizerDeps, bearerValue, forbidden, Principal, Rejection, unauthorized, Verification, verifyBearer } from './authorizer';
+import { header, HttpApiEvent, HttpResponse, json } from './http';
+
+/** Calls the records backend for an allowed request. */
+export type RecordsBackend = (event: HttpApiEvent, principal: Principal) => Promise<HttpResponse>;
+
+export interface RecordsDeps extends AuthorizerDeps {
+  readonly backend: RecordsBackend;
+  /** Stamps `lastUsedAt` at most once a minute per credential (see `LastUsedThrottle`). */
+  readonly lastUsed?: LastUsedThrottle;
+  /** Reuses verifications for a while (`authorizerCacheTtlSeconds`); none means every request checks the store. */
+  readonly cache?: VerificationCache;
+}
+
+export interface RecordsOutcome {
+  readonly response: HttpResponse;
+  readonly outcome: 'allowed' | Rejection | 'insufficient_scope' | 'not_found';
+  readonly credentialId?: string;
+  readonly entity?: string;
+  readonly version?: string;
+}
+
+export async function handleRecordsRequest(event: HttpApiEvent, deps: RecordsDeps): Promise<RecordsOutcome> {
+  const entity = event.pathParameters?.entity;
+  const version = DATA_API_ROUTES.VERSIONS.find((v) => (event.rawPath ?? '').startsWith(`/export/${v}/`));
+  const authorization = header(event, 'authorization');
+  const verification = await verifyCached(authorization, deps);
+  if (!verification.ok) return { response: unauthorized(verification.reason), outcome: verification.reason, version };
+  const { principal } = verification;
+  const base = { credentialId: principal.credentialId, version };
+
+  if (entity === undefined || !(SCOPE_NAMES as readonly string[]).includes(entity)) {
+    const known = SCOPE_NAMES.join(', ');
+    return {
+      ...base,
+      outcome: 'not_found',
+      response: json(404, { error: 'not_found', error_description: `Unknown records entity; one of: ${known}` }),
+    };
+  }
+  const scope = entity as ScopeName;
+  if (!principal.scopes.includes(scope)) return { ...base, entity, outcome: 'insufficient_scope', response: forbidden(scope) };
+
+  await deps.lastUsed?.touch(principal.credentialId);
+  const response = await deps.backend(eventForBackend(event), principal);
+  return { ...base, entity, outcome: 'allowed', response };
+}
+
+/** The request as the backend sees it: the caller's credential is no business of the backend. */
+function eventForBackend(event: HttpApiEvent): HttpApiEvent {
+  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'authorization'));
+  return { ...event, headers };
+}
+
+/**
+ * The event a Lambda backend gets: what API Gateway would send it behind a Lambda authorizer with
+ * simple responses, the authorizer's context under `requestContext.authorizer.lambda`.
+ */
+export function lambdaBackendEvent(event: HttpApiEvent, principal: Principal): HttpApiEvent {
+  return {
+    ...event,
+    requestContext: {
+      ...(event.requestContext ?? {}),
+      authorizer: { lambda: { credentialId: principal.credentialId, scopes: principal.scopes.join(' '), authType: principal.authType } },
+    },
+  };
+}
+
+/** Headers an HTTP backend gets in place of the Authorization header. */
+export function httpBackendHeaders(principal: Principal): Record<string, string> {
+  return {
+    [BACKEND_HEADERS.CREDENTIAL_ID]: principal.credentialId,
+    [BACKEND_HEADERS.SCOPES]: principal.scopes.join(' '),
+    [BACKEND_HEADERS.AUTH_TYPE]: principal.authType,
+  };
+}
+
+/**
+ * A Lambda result as API Gateway reads a payload 2.0 response: an object with `statusCode` is a
+ * response; anything else is a 200 with the value as its JSON body.
+ */
+export function responseOfLambdaResult(result: unknown): HttpResponse {
+  if (typeof result === 'object' && result !== null && typeof (result as { statusCode?: unknown }).statusCode === 'number') {
+    const r = result as { statusCode: number; headers?: Record<string, unknown>; body?: unknown; isBase64Encoded?: boolean };
+    const headers = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    return {
+      statusCode: r.statusCode,
+      headers,
+      body: typeof r.body === 'string' ? r.body : r.body === undefined ? '' : JSON.stringify(r.body),
+      ...(r.isBase64Encoded ? { isBase64Encoded: true } : {}),
+    };
+  }
+  return json(200, result);
+}
+
+async function verifyCached(authorization: string | undefined, deps: RecordsDeps): Promise<Verification> {
+  const { value } = bearerValue(authorization);
+  if (deps.cache === undefined || value === undefined) return verifyBearer(authorization, deps);
+  const key = hashSecret(value);
+  const cached = deps.cache.get(key);
+  if (cached !== undefined) return cached;
+  const verification = await verifyBearer(authorization, deps);
+  deps.cache.set(key, verification);
+  return verification;
+}
+
+/** Verifications by token hash, for `ttlSeconds`, at most `maxEntries` of them (oldest dropped first). */
+export class VerificationCache {
+  private readonly entries = new Map<string, { verification: Verification; until: number }>();
+
+  constructor(
+    private readonly ttlSeconds: number,
+    private readonly now: () => Date,
+    private readonly maxEntries = 1000,
+  ) {}
+
+  get(key: string): Verification | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.until <= this.now().getTime()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.verification;
+  }
+
+  set(key: string, verification: Verification): void {
+    if (this.ttlSeconds <= 0) return;
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, { verification, until: this.now().getTime() + this.ttlSeconds * 1000 });
+  }
+}
+
+/**
+ * Stamps a credential's `lastUsedAt` at most once per `LAST_USED_INTERVAL_SECONDS`: skipped in
+ * this process when it wrote recently, and conditional in the store, so many warm instances
+ * together still write at most once a minute per credential. A failure never fails the request.
+ */
+export class LastUsedThrottle {
+  private readonly written = new Map<string, number>();
+
+  constructor(
+    private readonly record: (credentialId: string, usedAt: string, notAfter: string) => Promise<boolean>,
+    private readonly now: () => Date,
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {}
+
+  async touch(credentialId: string): Promise<void> {
+    const now = this.now().getTime();
+    const last = this.written.get(credentialId);
+    const interval = LAST_USED_INTERVAL_SECONDS * 1000;
+    if (last !== undefined && now - last < interval) return;
+    try {
+      await this.record(credentialId, new Date(now).toISOString(), new Date(now - interval + 1).toISOString());
+      // Written, or someone wrote within the minute: either way nothing to do for a minute.
+      this.written.set(credentialId, now);
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+import { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api';
+import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration';
+import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
+import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { createHash } from 'node:crypto';
+import { DATA_API_ROUTES } from '../handlers/contract';
+import { ValidationError } from '../handlers/errors';
+import { GatewayFunction } from '../providers';
+import { CredentialStore } from './credential-store';
+
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Where the records come from once a request is verified: a Lambda function, or an HTTP(S) service. */
+export type DataApiBackend =
+  /**
+   * A Lambda function ARN. It gets the API Gateway HTTP API payload 2.0 event, without the
+   * Authorization header, with `requestContext.authorizer.lambda` = `{ credentialId, scopes, authType }`
+   * (scopes space-separated), and answers a payload 2.0 response.
+   */
+  | { readonly functionArn: string; readonly url?: never }
+  /**
+   * A base URL. It gets `GET <url>/export/<version>/records/<entity>?<query>` with the headers
+   * `x-data-api-credential-id`, `x-data-api-scopes` and `x-data-api-auth-type`, never the
+   * Authorization header. It must only be reachable by the verifier.
+   */
+  | { readonly url: string; readonly functionArn?: never };
+
+export interface DataApiGatewayProps {
+  /** The store whose credentials the gateway accepts. */
+  readonly store: CredentialStore;
+  /** What serves the records of a verified request. */
+  readonly backend: DataApiBackend;
+  /**
+   * Name of the HTTP API; also the base of its two functions' names (`<name>-token`, `<name>-records`).
+   * @default `<stack name>-<construct id>`, sanitised
+   */
+  readonly name?: string;
+  /**
+   * Seconds a warm records verifier reuses the verification of an API key or access token.
+   * 0 checks the store on every request, so a deleted credential is refused at once. A larger
+   * value saves a DynamoDB read or two per request, at a price: a credential deleted (or a scope
+   * removed) keeps working for up to this long on verifier instances that saw it recently.
+   * @default 0
+   */
+  readonly authorizerCacheTtlSeconds?: number;
+  /**
+   * Days the two functions' logs are kept.
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
+}
+
+/**
+ * The Data API in front of a records backend: an API Gateway HTTP API with
+ * - `POST /oauth/v1/token`: the OAuth 2.0 token endpoint (client credentials grant);
+ * - `GET /export/v1/records/{entity}` and `GET /export/v1beta2/records/{entity}`: verified by the
+ *   records verifier (API key or access token, scope = entity), then served by the backend.
+ *
+ * The verifier is the records routes' integration rather than an API Gateway authorizer, because an
+ * HTTP API authorizer cannot answer RFC 6750's 401 `invalid_token` and 403 `insufficient_scope`
+ * with their `WWW-Authenticate` headers (see README, "The Data API gateway").
+ */
+export class DataApiGateway extends Construct {
+  readonly apiId: string;
+  /** Base URL of the API (`https://<api id>.execute-api.<region>.amazonaws.com`). */
+  readonly url: string;
+  readonly tokenFunctionName: string;
+  readonly recordsFunctionName: string;
+
+  constructor(scope: Construct, id: string, props: DataApiGatewayProps) {
+    super(scope, id);
+    const where = `DataApiGateway ${this.node.path}`;
+
+    if (!(props.store instanceof CredentialStore)) {
+      throw new ValidationError(`store (${where})`, String(props.store), 'a CredentialStore construct');
+    }
+    const backend = props.backend ?? ({} as DataApiBackend);
+    const hasArn = backend.functionArn !== undefined;
+    const hasUrl = backend.url !== undefined;
+    if (hasArn === hasUrl) {
+      throw new ValidationError(
+        `backend (${where})`,
+        hasArn ? 'both functionArn and url' : 'neither functionArn nor url',
+        '{ functionArn: "<Lambda function ARN>" } or { url: "https://..." }',
+      );
+    }
+    if (hasArn && !Token.isUnresolved(backend.functionArn) && !/^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/.test(backend.functionArn!)) {
+      throw new ValidationError(`backend.functionArn (${where})`, JSON.stringify(backend.functionArn), 'a Lambda function ARN');
+    }
+    if (hasUrl && !Token.isUnresolved(backend.url) && !/^https?:\/\/[^\s/]+(\/[^\s?#]*)?$/.test(backend.url!)) {
+      throw new ValidationError(`backend.url (${where})`, JSON.stringify(backend.url), 'an http(s) base URL without query or fragment');
+    }
+    const ttl = props.authorizerCacheTtlSeconds ?? 0;
+    if (!Number.isInteger(ttl) || ttl < 0 || ttl > 3600) {
+      throw new ValidationError(`authorizerCacheTtlSeconds (${where})`, String(ttl), 'a whole number of seconds from 0 (no cache) to 3600');
+    }
+    const logRetentionDays = props.logRetentionDays ?? 365;
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
+      throw new ValidationError(`logRetentionDays (${where})`, String(logRetentionDays), LOG_RETENTION_DAYS.join(', '));
+    }
+    const name = props.name ?? defaultName(this);
+    if (!/^[A-Za-z0-9_-]{3,56}$/.test(name)) {
+      throw new ValidationError(
+        `name (${where})`,
+        JSON.stringify(name),
+        '3 to 56 letters, digits, "-" or "_" (the functions are named "<name>-token" and "<name>-records")',
+      );
+    }
+    const tags = Object.keys(props.store.tags).length > 0 ? { ...props.store.tags } : undefined;
+    const common = {
+      tableName: props.store.tableName,
+      tableArn: props.store.tableArn,
+      kmsKeyArn: props.store.kmsKeyArn,
+      logRetentionDays,
+      tags,
+    };
+    const tokenFn = new GatewayFunction(this, 'TokenEndpoint', { ...common, kind: 'token', functionName: `${name}-token` });
+    const recordsFn = new GatewayFunction(this, 'RecordsVerifier', {
+      ...common,
+      kind: 'records',
+      functionName: `${name}-records`,
+      backendFunctionArn: backend.functionArn,
+      backendUrl: backend.url,
+      authCacheTtlSeconds: ttl,
+    });
+
+    const api = new Apigatewayv2Api(this, 'Api', {
+      name,
+      protocolType: 'HTTP',
+      description: 'Data API: OAuth 2.0 token endpoint and verified records export',
+      tags,
+    });
+    const integrate = (logicalId: string, fn: GatewayFunction) => {
+      new LambdaPermission(this, `${logicalId}Invoke`, {
+        statementId: 'AllowDataApiGateway',
+        action: 'lambda:InvokeFunction',
+        functionName: fn.functionName,
+        principal: 'apigateway.amazonaws.com',
+        sourceArn: `${api.executionArn}/*/*`,
+      });
+      return new Apigatewayv2Integration(this, `${logicalId}Integration`, {
+        apiId: api.id,
+        integrationType: 'AWS_PROXY',
+        integrationUri: fn.invokeArn,
+        integrationMethod: 'POST',
+        payloadFormatVersion: '2.0',
+        timeoutMilliseconds: 29_000,
+      });
+    };
+    const tokenIntegration = integrate('Token', tokenFn);
+    const recordsIntegration = integrate('Records', recordsFn);
+    new Apigatewayv2Route(this, 'TokenRoute', {
+      apiId: api.id,
+      routeKey: DATA_API_ROUTES.TOKEN,
+      target: `integrations/${tokenIntegration.id}`,
+    });
+    for (const version of DATA_API_ROUTES.VERSIONS) {
+      new Apigatewayv2Route(this, `RecordsRoute-${version}`, {
+        apiId: api.id,
+        routeKey: DATA_API_ROUTES.recordsRoute(version),
+        target: `integrations/${recordsIntegration.id}`,
+      });
+    }
+    new Apigatewayv2Stage(this, 'DefaultStage', {
+      apiId: api.id,
+      name: '$default',
+      autoDeploy: true,
+      defaultRouteSettings: { throttlingBurstLimit: 100, throttlingRateLimit: 50 },
+      tags,
+    });
+
+    this.apiId = api.id;
+    this.url = api.apiEndpoint;
+    this.tokenFunctionName = tokenFn.functionName;
+    this.recordsFunctionName = recordsFn.functionName;
+    new TerraformOutput(this, 'Url', { value: api.apiEndpoint, description: 'Base URL of the Data API' });
+    new TerraformOutput(this, 'ApiId', { value: api.id });
+  }
+}
+
+function defaultName(construct: Construct): string {
+  const stackName = TerraformStack.of(construct).node.id;
+  const raw = `${stackName}-${construct.node.id}`.replace(/[^A-Za-z0-9_-]+/g, '-');
+  if (raw.length <= 56) return raw.length >= 3 ? raw : `${raw}-api`;
+  return `${raw.slice(0, 47)}-${createHash('sha256').update(construct.node.path).digest('hex').slice(0, 8)}`;
+}

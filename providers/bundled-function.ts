@@ -1,0 +1,88 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { AssetType, ITerraformDependable, TerraformAsset } from 'cdktf';
+import { Construct } from 'constructs';
+import { bundleHandler } from './bundle';
+
+/** Lambda runtime on AWS. The bundle also runs on the local Node 20 (see DESIGN.md). */
+export const PROVIDER_RUNTIME = 'nodejs22.x';
+
+export interface BundledFunctionProps {
+  /** The TypeScript entry point exporting `handler`, bundled with its AWS SDK clients. */
+  readonly entry: string;
+  /** Lambda function name; also names the role and the log group. */
+  readonly functionName: string;
+  readonly description: string;
+  /** Name of the role's inline policy. */
+  readonly policyName: string;
+  /** What the function may do, besides writing its own logs. */
+  readonly statements: DataAwsIamPolicyDocumentStatement[];
+  readonly environment: Record<string, string>;
+  readonly timeoutSeconds: number;
+  /** Encrypts the logs and the function's environment; the statements must allow its use. */
+  readonly kmsKeyArn?: string;
+  readonly logRetentionDays: number;
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * One of the library's Lambda functions: bundled from `handlers/`, with its own least-privilege
+ * role and a log group with retention. Subclasses add what is particular to them; the children's
+ * ids are fixed here, so Terraform addresses stay stable.
+ */
+export class BundledFunction extends Construct {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly invokeArn: string;
+  /** What a caller must wait for on create and outlive on destroy. */
+  readonly dependables: ITerraformDependable[];
+
+  constructor(scope: Construct, id: string, props: BundledFunctionProps) {
+    super(scope, id);
+
+    const logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
+      tags: props.tags,
+    });
+
+    const assumeRole = new DataAwsIamPolicyDocument(this, 'AssumeRole', {
+      statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }] }],
+    });
+    const role = new IamRole(this, 'Role', { name: props.functionName, assumeRolePolicy: assumeRole.json, tags: props.tags });
+
+    const permissions = new DataAwsIamPolicyDocument(this, 'Permissions', {
+      statement: [
+        ...props.statements,
+        { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.arn}:*`] },
+      ],
+    });
+    const policy = new IamRolePolicy(this, 'Policy', { name: props.policyName, role: role.id, policy: permissions.json });
+
+    const asset = new TerraformAsset(this, 'Code', { path: bundleHandler(props.entry), type: AssetType.ARCHIVE });
+    const fn = new LambdaFunction(this, 'Function', {
+      functionName: props.functionName,
+      description: props.description,
+      runtime: PROVIDER_RUNTIME,
+      handler: 'index.handler',
+      filename: asset.path,
+      sourceCodeHash: asset.assetHash,
+      role: role.arn,
+      timeout: props.timeoutSeconds,
+      memorySize: 256,
+      kmsKeyArn: props.kmsKeyArn,
+      environment: { variables: props.environment },
+      tags: props.tags,
+      dependsOn: [logGroup, policy],
+    });
+
+    this.functionName = fn.functionName;
+    this.functionArn = fn.arn;
+    this.invokeArn = fn.invokeArn;
+    this.dependables = [fn, policy, logGroup];
+  }
+}

@@ -1,0 +1,101 @@
+import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import { ACCESS_TOKEN, TABLE, VERIFIER_ENV } from '../handlers/contract';
+import { BundledFunction } from './bundled-function';
+
+const ENTRIES = {
+  token: join(__dirname, '..', 'handlers', 'verifier', 'token-handler.ts'),
+  records: join(__dirname, '..', 'handlers', 'verifier', 'records-handler.ts'),
+} as const;
+
+/** Which gateway Lambda: the token endpoint, or the records verifier in front of the backend. */
+export type GatewayFunctionKind = keyof typeof ENTRIES;
+
+export interface GatewayFunctionProps {
+  readonly kind: GatewayFunctionKind;
+  /** Lambda function name; also names the role and the log group. */
+  readonly functionName: string;
+  readonly tableName: string;
+  readonly tableArn: string;
+  readonly kmsKeyArn?: string;
+  readonly logRetentionDays: number;
+  /** Records verifier only: exactly one of the two. */
+  readonly backendFunctionArn?: string;
+  readonly backendUrl?: string;
+  /** Records verifier only. */
+  readonly authCacheTtlSeconds?: number;
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * One Lambda of the Data API gateway, bundled from `handlers/verifier/`, with a least-privilege
+ * role on the credential table:
+ * - token endpoint: read credential records (`CRED#*`), put token items (`TOKEN#*`);
+ * - records verifier: read credential records and token items, update only `lastUsedAt` of
+ *   credential records, and invoke the backend function if there is one.
+ * The `dynamodb:LeadingKeys` and `dynamodb:Attributes` conditions keep each to those items and
+ * attributes; neither can read or write a secret (there is none in the table, and no Secrets
+ * Manager permission).
+ */
+export class GatewayFunction extends BundledFunction {
+  constructor(scope: Construct, id: string, props: GatewayFunctionProps) {
+    const leadingKeys = (...prefixes: string[]) => ({
+      test: 'ForAllValues:StringLike',
+      variable: 'dynamodb:LeadingKeys',
+      values: prefixes.map((p) => `${p}*`),
+    });
+    const statements: DataAwsIamPolicyDocumentStatement[] =
+      props.kind === 'token'
+        ? [
+            { sid: 'ReadCredentialRecords', actions: ['dynamodb:GetItem'], resources: [props.tableArn], condition: [leadingKeys(TABLE.CREDENTIAL_PREFIX)] },
+            { sid: 'PutTokens', actions: ['dynamodb:PutItem'], resources: [props.tableArn], condition: [leadingKeys(ACCESS_TOKEN.ITEM_PREFIX)] },
+          ]
+        : [
+            {
+              sid: 'ReadCredentialsAndTokens',
+              actions: ['dynamodb:GetItem'],
+              resources: [props.tableArn],
+              condition: [leadingKeys(TABLE.CREDENTIAL_PREFIX, ACCESS_TOKEN.ITEM_PREFIX)],
+            },
+            {
+              sid: 'StampLastUsed',
+              actions: ['dynamodb:UpdateItem'],
+              resources: [props.tableArn],
+              condition: [
+                leadingKeys(TABLE.CREDENTIAL_PREFIX),
+                { test: 'ForAllValues:StringEquals', variable: 'dynamodb:Attributes', values: [TABLE.PARTITION_KEY, 'lastUsedAt'] },
+              ],
+            },
+            ...(props.backendFunctionArn
+              ? [{ sid: 'InvokeBackend', actions: ['lambda:InvokeFunction'], resources: [props.backendFunctionArn] }]
+              : []),
+          ];
+    if (props.kmsKeyArn) {
+      statements.push({ sid: 'CustomerKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.kmsKeyArn] });
+    }
+
+    const environment: Record<string, string> = { [VERIFIER_ENV.TABLE_NAME]: props.tableName };
+    if (props.kind === 'records') {
+      if (props.backendFunctionArn) environment[VERIFIER_ENV.BACKEND_FUNCTION_ARN] = props.backendFunctionArn;
+      if (props.backendUrl) environment[VERIFIER_ENV.BACKEND_URL] = props.backendUrl;
+      environment[VERIFIER_ENV.AUTH_CACHE_TTL_SECONDS] = String(props.authCacheTtlSeconds ?? 0);
+    }
+
+    super(scope, id, {
+      entry: ENTRIES[props.kind],
+      functionName: props.functionName,
+      description:
+        props.kind === 'token'
+          ? 'Data API OAuth 2.0 token endpoint (client credentials grant)'
+          : 'Data API records verifier: checks the bearer credential, then calls the records backend',
+      policyName: `data-api-${props.kind}`,
+      statements,
+      environment,
+      timeoutSeconds: props.kind === 'token' ? 10 : 29,
+      kmsKeyArn: props.kmsKeyArn,
+      logRetentionDays: props.logRetentionDays,
+      tags: props.tags,
+    });
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * The token endpoint and records verifier Lambdas' real entry points against the local AWS (moto
+ * over HTTP): one table for the file, credentials written through the provider's own table
+ * module, and an HTTP records backend on 127.0.0.1.
+ */
+import { DeleteTableCommand, DynamoDBClient, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ScopeName } from '../../handlers/contract';
+import { clientIdFor, generateApiKey, generateClientSecret, hashSecret } from '../../handlers/secret-format';
+import { CredentialRecord } from '../../handlers/store/credential-record';
+import { DynamoDbCredentialTable } from '../../handlers/store/dynamodb-credential-table';
+import { DynamoDbTokenTable } from '../../handlers/store/dynamodb-token-table';
+import { resetVerifierConfig } from '../../handlers/verifier/config';
+import { HttpApiEvent, HttpResponse } from '../../handlers/verifier/http';
+import { localAwsEnv } from '../support/local-aws';
+import { createCredentialTable } from '../support/tables';
+
+localAwsEnv(); // fails with a clear message when the local AWS is not running
+jest.setTimeout(30_000);
+
+const dynamodb = new DynamoDBClient({});
+const tableName = `dac-it-gw-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+const credentials = new DynamoDbCredentialTable(dynamodb, tableName);
+const tokenTable = new DynamoDbTokenTable(dynamodb, tableName);
+const savedEnv = { ...process.env };
+const backendRequests: http.IncomingHttpHeaders[] = [];
+let backend: http.Server;
+let tokenHandler: (event: HttpApiEvent) => Promise<HttpResponse>;
+let recordsHandler: (event: HttpApiEvent) => Promise<HttpResponse>;
+let logs: string[] = [];
+const secretsSeen: string[] = [];
+
+beforeAll(async () => {
+  await createCredentialTable(dynamodb, tableName);
+  backend = http.createServer((req, res) => {
+    backendRequests.push(req.headers);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: req.url, value: [{ id: 1 }] }));
+  });
+  await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+  process.env.CREDENTIALS_TABLE_NAME = tableName;
+  process.env.DATA_API_BACKEND_URL = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/backend`;
+  resetVerifierConfig();
+  // The handlers read their configuration on first use, once per process, as on Lambda.
+  tokenHandler = (await import('../../handlers/verifier/token-handler')).handler;
+  recordsHandler = (await import('../../handlers/verifier/records-handler')).handler;
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  resetVerifierConfig();
+  await new Promise((resolve) => backend.close(resolve));
+  await dynamodb.send(new DeleteTableCommand({ TableName: tableName }));
+});
+
+beforeEach(() => {
+  logs = [];
+  const keep = (...args: unknown[]) => void logs.push(args.map(String).join(' '));
+  jest.spyOn(console, 'log').mockImplementation(keep);
+  jest.spyOn(console, 'error').mockImplementation(keep);
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+  // Whatever a test did, no secret it handled reached a log line.
+  for (const secret of secretsSeen) expect(logs.join('\n')).not.toContain(secret);
+});
+
+function id(): string {
+  return randomBytes(16).toString('hex');
+}
+
+async function putCredential(fields: Pick<CredentialRecord, 'authType' | 'secretHash' | 'scopes'> & Partial<CredentialRecord>): Promise<CredentialRecord> {
+  const credentialId = fields.credentialId ?? id();
+  const record: CredentialRecord = {
+    credentialId,
+    instanceId: `instance-${credentialId.slice(0, 8)}`,
+    name: `it ${credentialId.slice(0, 6)}`,
+    secretArn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:it/${credentialId}-AbCdEf`,
+    status: 'active',
+    createdAt: '2026-11-01T00:00:00.000Z',
+    updatedAt: '2026-11-01T00:00:00.000Z',
+    version: 1,
+    ...fields,
+  };
+  await credentials.write(record, { kind: 'absent' });
+  return record;
+}
+
+async function oauthClient(scopes: ScopeName[]) {
+  const credentialId = id();
+  const clientSecret = generateClientSecret();
+  secretsSeen.push(clientSecret);
+  const clientId = clientIdFor(credentialId);
+  await putCredential({ credentialId, authType: 'oauth2', clientId, secretHash: hashSecret(clientSecret), scopes });
+  return { credentialId, clientId, clientSecret };
+}
+
+function tokenEvent(form: Record<string, string>): HttpApiEvent {
+  return {
+    version: '2.0',
+    routeKey: 'POST /oauth/v1/token',
+    rawPath: '/oauth/v1/token',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: Buffer.from(new URLSearchParams(form).toString()).toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+function recordsEvent(entity: string, bearer?: string, version = 'v1'): HttpApiEvent {
+  return {
+    version: '2.0',
+    routeKey: `GET /export/${version}/records/{entity}`,
+    rawPath: `/export/${version}/records/${entity}`,
+    rawQueryString: '$top=2',
+    headers: { accept: 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    pathParameters: { entity },
+  };
+}
+
+async function issue(client: { clientId: string; clientSecret: string }): Promise<string> {
+  const response = await tokenHandler(tokenEvent({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret }));
+  expect(response.statusCode).toBe(200);
+  const token = JSON.parse(response.body).access_token as string;
+  secretsSeen.push(token);
+  return token;
+}
+
+describe('token endpoint and records verifier against the local AWS', () => {
+  test('an issued token is stored only as its hash, with expiresAt (TTL) and the scopes, and reads records through the backend', async () => {
+    const client = await oauthClient(['conversations', 'users']);
+    const token = await issue(client);
+
+    const scan = await dynamodb.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }));
+    const tokenItem = (scan.Items ?? []).find((item) => item.pk.S === `TOKEN#${hashSecret(token)}`);
+    expect(tokenItem).toMatchObject({ credentialId: { S: client.credentialId }, scopes: { SS: expect.arrayContaining(['conversations', 'users']) } });
+    expect(Number(tokenItem!.expiresAt.N) - Math.floor(Date.now() / 1000)).toBeGreaterThan(3590);
+    expect(JSON.stringify(scan.Items)).not.toContain(token);
+    expect(JSON.stringify(scan.Items)).not.toContain(client.clientSecret);
+
+    const response = await recordsHandler(recordsEvent('conversations', token));
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ path: '/backend/export/v1/records/conversations?$top=2', value: [{ id: 1 }] });
+    const seen = backendRequests.at(-1)!;
+    expect(seen).toMatchObject({ 'x-data-api-credential-id': client.credentialId, 'x-data-api-scopes': 'conversations users', 'x-data-api-auth-type': 'oauth2' });
+    expect(seen.authorization).toBeUndefined();
+  });
+
+  test('lastUsedAt is stamped once a minute without touching version, and survives the provider\'s next conditional write', async () => {
+    const apiKey = generateApiKey(id());
+    secretsSeen.push(apiKey);
+    const credentialId = apiKey.slice(4, 36);
+    await putCredential({ credentialId, authType: 'api_key', secretHash: hashSecret(apiKey), scopes: ['users'] });
+
+    expect((await recordsHandler(recordsEvent('users', apiKey, 'v1beta2'))).statusCode).toBe(200);
+    const stamped = (await credentials.read(credentialId))!;
+    expect(stamped.lastUsedAt).toEqual(expect.any(String));
+    expect(stamped.version).toBe(1);
+    expect((await recordsHandler(recordsEvent('users', apiKey))).statusCode).toBe(200);
+    expect((await credentials.read(credentialId))!.lastUsedAt).toBe(stamped.lastUsedAt);
+
+    // The store's own condition: a second stamp inside the minute is refused, a later one written.
+    const at = new Date(stamped.lastUsedAt!).getTime();
+    expect(await tokenTable.recordLastUsed(credentialId, new Date(at + 30_000).toISOString(), new Date(at - 29_999).toISOString())).toBe(false);
+    expect(await tokenTable.recordLastUsed(credentialId, new Date(at + 60_000).toISOString(), new Date(at + 1).toISOString())).toBe(true);
+
+    // The provider writes the record it read, conditional on its version: the stamp stays.
+    const read = (await credentials.read(credentialId))!;
+    await credentials.write({ ...read, name: 'renamed', version: read.version + 1 }, { kind: 'version', version: read.version, instanceId: read.instanceId });
+    expect(await credentials.read(credentialId)).toMatchObject({ name: 'renamed', version: 2, lastUsedAt: new Date(at + 60_000).toISOString() });
+  });
+
+  test('401 for a missing header, an expired token and the tokens of a revoked credential; 403 outside the scopes', async () => {
+    const client = await oauthClient(['conversations']);
+    const token = await issue(client);
+    const expired = await issue(client);
+
+    const missing = await recordsHandler(recordsEvent('conversations'));
+    expect([missing.statusCode, missing.headers['www-authenticate']]).toEqual([401, 'Bearer realm="data-api"']);
+    const outside = await recordsHandler(recordsEvent('users', token));
+    expect([outside.statusCode, JSON.parse(outside.body).scope]).toEqual([403, 'users']);
+
+    await dynamodb.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: `TOKEN#${hashSecret(expired)}` } },
+        UpdateExpression: 'SET expiresAt = :past',
+        ExpressionAttributeValues: { ':past': { N: String(Math.floor(Date.now() / 1000) - 1) } },
+      }),
+    );
+    expect((await recordsHandler(recordsEvent('conversations', expired))).statusCode).toBe(401);
+    expect((await recordsHandler(recordsEvent('conversations', token))).statusCode).toBe(200);
+
+    const record = (await credentials.read(client.credentialId))!;
+    await credentials.write(
+      { ...record, status: 'revoked', revokedAt: new Date().toISOString(), version: record.version + 1 },
+      { kind: 'version', version: record.version, instanceId: record.instanceId },
+    );
+    const revoked = await recordsHandler(recordsEvent('conversations', token));
+    expect(revoked.statusCode).toBe(401);
+    expect(revoked.headers['www-authenticate']).toContain('error="invalid_token"');
+    const again = await tokenHandler(tokenEvent({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret }));
+    expect([again.statusCode, JSON.parse(again.body).error]).toEqual([401, 'invalid_client']);
+  });
+
+  test('every request is logged as one JSON line of identifiers and outcome', async () => {
+    const client = await oauthClient(['users']);
+    await issue(client);
+    const lines = logs.map((line) => JSON.parse(line));
+    expect(lines.at(-1)).toMatchObject({ level: 'info', route: 'token', status: 200, outcome: 'issued', credentialId: client.credentialId });
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * The drift command's two store calls against the local AWS: the repair write keeps what other
+ * writers own and refuses a record that changed; the secret state comes from metadata alone.
+ */
+import { DeleteTableCommand, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { randomUUID } from 'node:crypto';
+import {
+  CredentialRecord,
+  describeSecretState,
+  DynamoDbCredentialTable,
+  readCredentialRecord,
+  restoreDeclaredFields,
+  StaleRecordError,
+} from '../../handlers/store';
+import { localAwsEnv } from '../support/local-aws';
+import { createCredentialTable } from '../support/tables';
+
+localAwsEnv();
+const dynamodb = new DynamoDBClient({});
+const secrets = new SecretsManagerClient({});
+const TABLE = `drift-store-${randomUUID().slice(0, 8)}`;
+
+const record: CredentialRecord = {
+  credentialId: 'c'.repeat(32),
+  instanceId: 'instance-drift-0001',
+  name: 'Export',
+  authType: 'api_key',
+  scopes: ['users'],
+  secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:data-api/credentials/x-AbC123',
+  secretHash: 'a'.repeat(64),
+  status: 'active',
+  createdAt: '2026-11-27T20:00:00.000Z',
+  updatedAt: '2026-11-27T20:00:00.000Z',
+  version: 1,
+};
+
+beforeAll(async () => {
+  await createCredentialTable(dynamodb, TABLE);
+  await new DynamoDbCredentialTable(dynamodb, TABLE).write(record, { kind: 'absent' });
+});
+
+afterAll(async () => {
+  await dynamodb.send(new DeleteTableCommand({ TableName: TABLE }));
+});
+
+describe('restoreDeclaredFields', () => {
+  test('writes name and scopes back, bumps the version and keeps lastUsedAt and the hash', async () => {
+    await dynamodb.send(
+      new UpdateItemCommand({
+        TableName: TABLE,
+        Key: { pk: { S: `CRED#${record.credentialId}` } },
+        UpdateExpression: 'SET lastUsedAt = :t, #n = :n',
+        ExpressionAttributeNames: { '#n': 'name' },
+        ExpressionAttributeValues: { ':t': { S: '2026-11-27T21:00:00.000Z' }, ':n': { S: 'Renamed-by-hand' } },
+      }),
+    );
+
+    await restoreDeclaredFields(dynamodb, TABLE, {
+      credentialId: record.credentialId,
+      instanceId: record.instanceId,
+      version: 1,
+      name: 'Export',
+      scopes: ['conversations', 'users'],
+      updatedAt: '2026-11-27T21:05:00.000Z',
+    });
+
+    const after = await readCredentialRecord(dynamodb, TABLE, record.credentialId);
+    expect(after).toMatchObject({
+      name: 'Export',
+      scopes: ['conversations', 'users'],
+      version: 2,
+      lastUsedAt: '2026-11-27T21:00:00.000Z',
+      secretHash: record.secretHash,
+      status: 'active',
+    });
+  });
+
+  test('refuses a record whose version moved on since it was read, and writes nothing', async () => {
+    const stale = restoreDeclaredFields(dynamodb, TABLE, {
+      credentialId: record.credentialId,
+      instanceId: record.instanceId,
+      version: 1,
+      name: 'Other',
+      scopes: ['users'],
+      updatedAt: '2026-11-27T21:06:00.000Z',
+    });
+
+    await expect(stale).rejects.toBeInstanceOf(StaleRecordError);
+    const item = await dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: `CRED#${record.credentialId}` } } }));
+    expect(item.Item?.name?.S).toBe('Export');
+  });
+});
+
+describe('describeSecretState', () => {
+  test('tells a current value, no current value, scheduled deletion and a missing secret apart', async () => {
+    const name = `data-api/credentials/drift-${randomUUID().slice(0, 8)}`;
+    const { ARN } = await secrets.send(new CreateSecretCommand({ Name: name }));
+    const arn = ARN!;
+    expect(await describeSecretState(secrets, arn)).toBe('no-value');
+
+    await secrets.send(new PutSecretValueCommand({ SecretId: arn, SecretString: '{"x":1}' }));
+    expect(await describeSecretState(secrets, arn)).toBe('present');
+
+    const described = await secrets.send(new DescribeSecretCommand({ SecretId: arn }));
+    const current = Object.entries(described.VersionIdsToStages ?? {}).find(([, s]) => s.includes('AWSCURRENT'))![0];
+    await secrets.send(new UpdateSecretVersionStageCommand({ SecretId: arn, VersionStage: 'AWSCURRENT', RemoveFromVersionId: current }));
+    expect(await describeSecretState(secrets, arn)).toBe('no-value');
+
+    await secrets.send(new DeleteSecretCommand({ SecretId: arn, RecoveryWindowInDays: 7 }));
+    expect(await describeSecretState(secrets, arn)).toBe('scheduled-for-deletion');
+
+    await secrets.send(new DeleteSecretCommand({ SecretId: arn, ForceDeleteWithoutRecovery: true }));
+    expect(await describeSecretState(secrets, arn)).toBe('missing');
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * The review of recorded plans (test/fixtures/terraform, recorded with the real terraform on the
+ * local AWS by record.ts): each kind of credential change reads the way a reviewer needs it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  parseChangeKinds,
+  PlanReview,
+  policyViolations,
+  renderReviewMarkdown,
+  reviewPlan,
+} from '../../../cli/plan-review';
+import { runReview } from '../../../cli/review';
+import { ValidationError } from '../../../handlers/errors';
+
+const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'terraform');
+const load = (name: string): any => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8'));
+const review = (name: string): PlanReview => reviewPlan(load(name));
+
+describe('review of a plan', () => {
+  test('a new stack: each credential created with its name, auth type and scopes; the store summarised apart', () => {
+    const r = review('create');
+
+    expect(r.summary).toEqual({ create: 2, update: 0, replace: 0, delete: 0, other: 5 });
+    expect(r.credentials.map((c) => [c.kind, c.name, c.authType, c.scopes.length])).toEqual([
+      ['create', 'Analytics-DataAPI-Credential', 'oauth2', 5],
+      ['create', 'Usage-Reporting', 'api_key', 2],
+    ]);
+    expect(r.other.map((o) => o.address.split('.')[0]).sort()).toEqual([
+      'aws_cloudwatch_log_group',
+      'aws_dynamodb_table',
+      'aws_iam_role',
+      'aws_iam_role_policy',
+      'aws_lambda_function',
+    ]);
+    const markdown = renderReviewMarkdown(r);
+    expect(markdown.split('\n')[0]).toBe('**Data API credentials: 2 to create** · store and other infrastructure: 5 changes');
+    expect(markdown).toContain('**Usage-Reporting** (API key): scopes conversations, users (2/5)');
+    expect(markdown).toContain('(5/5)');
+  });
+
+  test('a scopes change is an update listing the scopes added and removed', () => {
+    const r = review('scopes-change');
+
+    expect(r.summary).toMatchObject({ update: 1, other: 0 });
+    expect(r.credentials[0]).toMatchObject({
+      kind: 'update',
+      name: 'Usage-Reporting',
+      scopesAdded: ['interactions'],
+      scopesRemoved: ['users'],
+      scopes: ['conversations', 'interactions'],
+    });
+    expect(renderReviewMarkdown(r)).toContain('scopes added: interactions; scopes removed: users');
+  });
+
+  test('a rename is an update from the old name to the new, even though the secret description changes too', () => {
+    const r = review('rename');
+
+    expect(r.summary).toMatchObject({ update: 1, other: 0 });
+    expect(r.credentials[0]).toMatchObject({ kind: 'update', name: 'Usage-Reporting-v2', renamedFrom: 'Usage-Reporting' });
+    expect(renderReviewMarkdown(r)).toContain('**Usage-Reporting-v2** (API key): renamed from **Usage-Reporting**');
+  });
+
+  test('an auth type change is a replacement that says why and what consumers must do', () => {
+    const r = review('auth-type-replacement');
+
+    expect(r.summary).toMatchObject({ replace: 1, other: 0 });
+    expect(r.credentials[0]).toMatchObject({ kind: 'replace', authTypeFrom: 'api_key', authType: 'oauth2' });
+    expect(r.credentials[0].reasons).toEqual(['auth type API key → OAuth 2.0 (fixed at creation)']);
+    expect(r.credentials[0].consumerImpact).toMatch(/switch to OAuth 2.0.*clientId and clientSecret.*401/);
+  });
+
+  test('a requested replacement (-replace) is a rotation', () => {
+    const r = review('rotation');
+
+    expect(r.credentials).toHaveLength(1);
+    expect(r.credentials[0].kind).toBe('replace');
+    expect(r.credentials[0].reasons).toEqual(['rotation: replacement requested (terraform apply -replace)']);
+    expect(r.credentials[0].consumerImpact).toMatch(/re-read the secret/);
+  });
+
+  test('a credential removed from the code is deleted: consumers get 401', () => {
+    const r = review('delete');
+
+    expect(r.summary).toMatchObject({ delete: 1, other: 0 });
+    expect(r.credentials[0]).toMatchObject({ kind: 'delete', name: 'Usage-Reporting', scopes: ['conversations', 'users'] });
+    expect(renderReviewMarkdown(r)).toMatch(/Deleted[\s\S]*401 Unauthorized/);
+  });
+
+  test('scopes reordered in code change nothing', () => {
+    const r = review('reorder-only');
+
+    expect(r.credentials).toEqual([]);
+    expect(r.summary).toEqual({ create: 0, update: 0, replace: 0, delete: 0, other: 0 });
+    expect(renderReviewMarkdown(r)).toContain('Nothing to review');
+  });
+
+  test('scopes are a set: an update whose inputs differ only in scope order is no change', () => {
+    const plan = load('scopes-change');
+    const invocation = plan.resource_changes.find((rc: any) => rc.change.actions.join() === 'update');
+    const before = JSON.parse(invocation.change.before.input);
+    invocation.change.after.input = JSON.stringify({ ...before, scopes: [...before.scopes].reverse() });
+
+    expect(reviewPlan(plan).credentials).toEqual([]);
+  });
+
+  test('without the Declaration outputs (older stacks), the invocation inputs still tell updates and deletes', () => {
+    for (const name of ['scopes-change', 'delete']) {
+      const plan = load(name);
+      plan.output_changes = {};
+      const r = reviewPlan(plan);
+      expect(r.credentials.map((c) => [c.kind, c.name])).toEqual(review(name).credentials.map((c) => [c.kind, c.name]));
+      expect(r.summary.other).toBe(0);
+    }
+  });
+
+  test('failed check assertions (the opt-in drift check) are listed as warnings', () => {
+    const plan = {
+      ...load('reorder-only'),
+      checks: [
+        {
+          address: { kind: 'check', name: 'x_drift', to_display: 'check.x_drift' },
+          status: 'fail',
+          instances: [{ address: { to_display: 'check.x_drift' }, status: 'fail', problems: [{ message: 'Drift: "a": scopes missing users' }] }],
+        },
+        { address: { kind: 'check', name: 'y_drift' }, status: 'pass', instances: [] },
+      ],
+    };
+
+    const r = reviewPlan(plan);
+
+    expect(r.warnings).toEqual(['Drift: "a": scopes missing users']);
+    expect(renderReviewMarkdown(r)).toContain('Drift found by the plan');
+  });
+
+  test('--fail-on lists the kinds that fail the gate; unknown kinds are refused', () => {
+    expect(policyViolations(review('delete'), parseChangeKinds('replace,delete')).map((c) => c.name)).toEqual(['Usage-Reporting']);
+    expect(policyViolations(review('scopes-change'), parseChangeKinds('replace,delete'))).toEqual([]);
+    expect(() => parseChangeKinds('replace,destroy')).toThrow(/--fail-on.*"destroy".*create, update, replace, delete/);
+  });
+
+  test('input that is not a plan is refused with what to pass', () => {
+    expect(() => reviewPlan([1, 2])).toThrow(ValidationError);
+    expect(() => reviewPlan({ format_version: '1.0', values: {} })).toThrow(/terraform show -json PLANFILE/);
+  });
+
+  test('names are escaped in Markdown', () => {
+    const plan = load('delete');
+    const invocation = plan.resource_changes.find((rc: any) => rc.type === 'aws_lambda_invocation' && rc.change.actions.join() === 'delete');
+    invocation.change.before.input = invocation.change.before.input.replace('Usage-Reporting', 'Usage_*Reporting*');
+    expect(renderReviewMarkdown(reviewPlan(plan))).toContain('**Usage\\_\\*Reporting\\***');
+  });
+
+  test('the command prints the comment, and with --fail-on a policy line and exit 2; --json for machines', async () => {
+    const printed: string[] = [];
+    const errors: string[] = [];
+    const file = join(FIXTURES, 'delete.json');
+
+    expect(await runReview(file, { failOn: 'replace,delete' }, (t) => printed.push(t), (l) => errors.push(l))).toBe(2);
+    expect(printed.join('')).toMatch(/^\*\*Data API credentials: 1 to delete\*\*/);
+    expect(errors).toEqual(['policy: the plan would delete "Usage-Reporting" (--fail-on replace,delete)']);
+
+    printed.length = 0;
+    expect(await runReview(file, { json: true, failOn: 'replace' }, (t) => printed.push(t), (l) => errors.push(l))).toBe(0);
+    expect(JSON.parse(printed.join('')).summary).toMatchObject({ delete: 1 });
+    await expect(runReview(join(FIXTURES, 'missing.json'), {}, () => undefined, () => undefined)).rejects.toThrow(/Invalid plan JSON file/);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * The provider's read action (the opt-in plan-time drift check): it compares the declared input
+ * with the record and the secret, writes nothing, and returns no secret.
+ */
+import { CredentialInput, ReadResult } from '../../../handlers/contract';
+import { runProviderEvent } from '../../../handlers/credential-provider/flow';
+import { parseProviderEvent } from '../../../handlers/credential-provider/event';
+import { ValidationError } from '../../../handlers/errors';
+import { credentialIdFor } from '../../../handlers/secret-format';
+import { fixture, Fixture, SECRET_ARN } from './fakes';
+
+const INSTANCE_ID = '3c59dc04-8f14-4e45-a0e7-1d0d9f3b8a22';
+const ADDRESS = 'terraform_data.Export_Instance_1A2B3C4D';
+
+function inputOf(overrides: Partial<CredentialInput> = {}): CredentialInput {
+  return {
+    instanceId: INSTANCE_ID,
+    name: 'Analytics-DataAPI-Credential',
+    authType: 'api_key',
+    scopes: ['conversations', 'users'],
+    secretArn: SECRET_ARN,
+    ...overrides,
+  };
+}
+
+async function created(): Promise<Fixture> {
+  const f = fixture();
+  await runProviderEvent({ ...inputOf(), tf: { action: 'create', prev_input: null } }, f.deps);
+  return f;
+}
+
+async function read(f: Fixture, input = inputOf()): Promise<ReadResult> {
+  const outcome = await runProviderEvent({ ...input, action: 'read', instanceAddress: ADDRESS }, f.deps);
+  expect(outcome.action).toBe('read');
+  return outcome.result as ReadResult;
+}
+
+describe('the read action', () => {
+  test('an event with action "read" and no "tf" is a read; other fields are validated like an input', () => {
+    expect(parseProviderEvent({ ...inputOf(), action: 'read' })).toMatchObject({ action: 'read' });
+    expect(() => parseProviderEvent({ ...inputOf({ scopes: [] }), action: 'read' })).toThrow(ValidationError);
+    expect(() => parseProviderEvent({ ...inputOf(), action: 'explode' })).toThrow(/drift check/);
+  });
+
+  test('a credential as declared is in sync, and the read writes nothing', async () => {
+    const f = await created();
+    const writes = f.table.writes.length;
+    const puts = f.secrets.puts.length;
+
+    const result = await read(f);
+
+    expect(result).toEqual({
+      credentialId: credentialIdFor(INSTANCE_ID),
+      instanceId: INSTANCE_ID,
+      name: 'Analytics-DataAPI-Credential',
+      inSync: true,
+      drift: [],
+      message: 'in sync',
+    });
+    expect(f.table.writes).toHaveLength(writes);
+    expect(f.secrets.puts).toHaveLength(puts);
+  });
+
+  test('a scope removed outside Terraform is drift that --repair can restore', async () => {
+    const f = await created();
+    const id = credentialIdFor(INSTANCE_ID);
+    f.table.records.set(id, { ...f.table.records.get(id)!, scopes: ['users'] });
+
+    const result = await read(f);
+
+    expect(result.inSync).toBe(false);
+    expect(result.drift).toEqual([expect.objectContaining({ field: 'scopes', fix: 'restore', actual: 'users' })]);
+    expect(result.message).toMatch(/"Analytics-DataAPI-Credential": scopes missing conversations/);
+    expect(result.message).toMatch(/drift --repair/);
+  });
+
+  test('a missing record needs a replacement, and the message names the exact command', async () => {
+    const f = await created();
+    f.table.records.clear();
+
+    const result = await read(f);
+
+    expect(result.drift.map((d) => d.field)).toEqual(['record']);
+    expect(result.message).toContain(`terraform apply -replace='${ADDRESS}'`);
+  });
+
+  test('a secret without a value, or with a value that is not the issued one, is drift; the value is never returned', async () => {
+    const f = await created();
+    const value = f.secrets.current(SECRET_ARN)!;
+
+    f.secrets.overwrite(SECRET_ARN, '{"authType":"api_key","apiKey":"something-else","credentialId":"x"}');
+    const mismatch = await read(f);
+    f.secrets.secrets.set(SECRET_ARN, { versions: new Map() });
+    const noValue = await read(f);
+    f.secrets.secrets.delete(SECRET_ARN);
+    const missing = await read(f);
+
+    expect([mismatch, noValue, missing].map((r) => r.drift.map((d) => d.actual))).toEqual([['mismatch'], ['no-value'], ['missing']]);
+    const apiKey = JSON.parse(value).apiKey as string;
+    expect(JSON.stringify([mismatch, noValue, missing])).not.toContain(apiKey);
+  });
+
+  test('a revoked record is drift that needs a replacement', async () => {
+    const f = await created();
+    await runProviderEvent({ ...inputOf(), tf: { action: 'delete', prev_input: null } }, f.deps);
+
+    const result = await read(f);
+
+    expect(result.drift).toEqual([expect.objectContaining({ field: 'status', actual: 'revoked', fix: 'replace' })]);
+  });
+});

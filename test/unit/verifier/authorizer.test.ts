@@ -1,0 +1,184 @@
+import { ACCESS_TOKEN } from '../../../handlers/contract';
+import { generateApiKey } from '../../../handlers/secret-format';
+import { generateAccessToken } from '../../../handlers/verifier/access-token';
+import { handleRecordsRequest, LastUsedThrottle, RecordsDeps, responseOfLambdaResult, VerificationCache } from '../../../handlers/verifier/records';
+import { handleTokenRequest } from '../../../handlers/verifier/token-endpoint';
+import { KEY_ID, OAUTH_ID, recordsRequest, tokenRequest, World } from './support';
+
+function setup() {
+  const world = new World();
+  const client = world.addOAuthClient(OAUTH_ID, ['conversations', 'users']);
+  const apiKey = world.addApiKey(KEY_ID, ['conversations', 'interactions']);
+  const backendCalls: Array<{ event: any; principal: any }> = [];
+  const deps: RecordsDeps = {
+    readCredential: world.readCredential,
+    readToken: world.readToken,
+    now: world.now,
+    backend: async (event, principal) => {
+      backendCalls.push({ event, principal });
+      return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"value":[]}' };
+    },
+  };
+  const issue = async (scope?: string): Promise<string> => {
+    const outcome = await handleTokenRequest(
+      tokenRequest({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret, ...(scope ? { scope } : {}) }),
+      { readCredential: world.readCredential, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes },
+    );
+    return JSON.parse(outcome.response.body).access_token;
+  };
+  return { world, apiKey, deps, backendCalls, issue };
+}
+
+const bearer = (value: string) => `Bearer ${value}`;
+
+describe('records verifier (RFC 6750)', () => {
+  test('an access token reads an entity in its scopes on /v1/ and /v1beta2/; the backend gets who, never the header', async () => {
+    const { deps, backendCalls, issue } = setup();
+    const token = await issue();
+    for (const version of ['v1', 'v1beta2']) {
+      const outcome = await handleRecordsRequest(recordsRequest('conversations', bearer(token), version), deps);
+      expect(outcome.response.statusCode).toBe(200);
+      expect(outcome).toMatchObject({ outcome: 'allowed', credentialId: OAUTH_ID, version });
+    }
+    expect(backendCalls).toHaveLength(2);
+    expect(backendCalls[0].principal).toEqual({ credentialId: OAUTH_ID, authType: 'oauth2', scopes: ['conversations', 'users'], via: 'access_token' });
+    expect(backendCalls[0].event.headers).not.toHaveProperty('authorization');
+  });
+
+  test('an API key reads an entity in its scopes', async () => {
+    const { deps, apiKey, backendCalls } = setup();
+    const outcome = await handleRecordsRequest(recordsRequest('interactions', bearer(apiKey)), deps);
+    expect(outcome.response.statusCode).toBe(200);
+    expect(backendCalls[0].principal).toMatchObject({ credentialId: KEY_ID, authType: 'api_key', via: 'api_key' });
+  });
+
+  test.each([
+    ['no Authorization header', undefined],
+    ['another scheme', 'Basic Zm9vOmJhcg=='],
+  ])('%s is 401 with a Bearer challenge and no error code (RFC 6750 3.1)', async (_, header) => {
+    const { deps, backendCalls } = setup();
+    const outcome = await handleRecordsRequest(recordsRequest('conversations', header), deps);
+    expect(outcome.response.statusCode).toBe(401);
+    expect(outcome.response.headers['www-authenticate']).toBe('Bearer realm="data-api"');
+    expect(backendCalls).toHaveLength(0);
+  });
+
+  test.each([
+    ['an empty bearer value', 'Bearer '],
+    ['a malformed value', 'Bearer not a token'],
+    ['a value that is neither key nor token', 'Bearer abcdef'],
+    ['a token with a bad checksum', `Bearer ${ACCESS_TOKEN.PREFIX}${'A'.repeat(49)}`],
+    ['an unknown well-formed access token', `Bearer ${generateAccessToken()}`],
+    ['an unknown well-formed API key', `Bearer ${generateApiKey('c'.repeat(32))}`],
+    ['a wrong key of a known credential', `Bearer ${generateApiKey(KEY_ID)}`],
+  ])('%s is 401 invalid_token', async (_, header) => {
+    const { deps, backendCalls } = setup();
+    const outcome = await handleRecordsRequest(recordsRequest('conversations', header), deps);
+    expect(outcome.response.statusCode).toBe(401);
+    expect(outcome.response.headers['www-authenticate']).toMatch(/^Bearer realm="data-api", error="invalid_token"/);
+    expect(JSON.parse(outcome.response.body).error).toBe('invalid_token');
+    expect(backendCalls).toHaveLength(0);
+  });
+
+  test('an access token expires after an hour (injected clock)', async () => {
+    const { world, deps, issue } = setup();
+    const token = await issue();
+    world.advance(3599);
+    expect((await handleRecordsRequest(recordsRequest('users', bearer(token)), deps)).response.statusCode).toBe(200);
+    world.advance(1);
+    const outcome = await handleRecordsRequest(recordsRequest('users', bearer(token)), deps);
+    expect([outcome.response.statusCode, outcome.outcome]).toEqual([401, 'expired']);
+  });
+
+  test('revoking (deleting) the credential ends its API key and its unexpired tokens at once', async () => {
+    const { world, deps, apiKey, issue } = setup();
+    const token = await issue();
+    world.revoke(OAUTH_ID);
+    world.revoke(KEY_ID);
+    const byToken = await handleRecordsRequest(recordsRequest('users', bearer(token)), deps);
+    const byKey = await handleRecordsRequest(recordsRequest('conversations', bearer(apiKey)), deps);
+    expect([byToken.response.statusCode, byToken.outcome]).toEqual([401, 'revoked']);
+    expect([byKey.response.statusCode, byKey.outcome]).toEqual([401, 'revoked']);
+    world.credentials.delete(OAUTH_ID);
+    expect((await handleRecordsRequest(recordsRequest('users', bearer(token)), deps)).response.statusCode).toBe(401);
+  });
+
+  test('a valid credential without the entity scope is 403 insufficient_scope naming the scope', async () => {
+    const { deps, apiKey, backendCalls } = setup();
+    const outcome = await handleRecordsRequest(recordsRequest('plugin-calls', bearer(apiKey)), deps);
+    expect(outcome.response.statusCode).toBe(403);
+    expect(outcome.response.headers['www-authenticate']).toMatch(/error="insufficient_scope".*scope="plugin-calls"/);
+    expect(JSON.parse(outcome.response.body)).toMatchObject({ error: 'insufficient_scope', scope: 'plugin-calls' });
+    expect(backendCalls).toHaveLength(0);
+  });
+
+  test('a token narrowed at issue, or whose credential lost a scope since, gets 403 for it', async () => {
+    const { world, deps, issue } = setup();
+    const narrowed = await issue('users');
+    expect((await handleRecordsRequest(recordsRequest('conversations', bearer(narrowed)), deps)).response.statusCode).toBe(403);
+    const full = await issue();
+    const record = world.credentials.get(OAUTH_ID)!;
+    world.credentials.set(OAUTH_ID, { ...record, scopes: ['users'] });
+    expect((await handleRecordsRequest(recordsRequest('conversations', bearer(full)), deps)).response.statusCode).toBe(403);
+  });
+
+  test('an unknown entity is 404 once the caller is authenticated, 401 before', async () => {
+    const { deps, apiKey } = setup();
+    expect((await handleRecordsRequest(recordsRequest('billing', bearer(apiKey)), deps)).response.statusCode).toBe(404);
+    expect((await handleRecordsRequest(recordsRequest('billing'), deps)).response.statusCode).toBe(401);
+  });
+});
+
+describe('last used', () => {
+  test('is written at most once a minute per credential', async () => {
+    const { world, deps, apiKey } = setup();
+    const writes: Array<[string, string, string]> = [];
+    const throttle = new LastUsedThrottle(async (id, usedAt, notAfter) => {
+      writes.push([id, usedAt, notAfter]);
+      return true;
+    }, world.now);
+    const withStamp = { ...deps, lastUsed: throttle };
+    await handleRecordsRequest(recordsRequest('conversations', bearer(apiKey)), withStamp);
+    world.advance(59);
+    await handleRecordsRequest(recordsRequest('conversations', bearer(apiKey)), withStamp);
+    expect(writes).toEqual([[KEY_ID, '2026-11-27T12:00:00.000Z', '2026-11-27T11:59:00.001Z']]);
+    world.advance(1);
+    await handleRecordsRequest(recordsRequest('conversations', bearer(apiKey)), withStamp);
+    expect(writes).toHaveLength(2);
+    // A refused request is not a use.
+    await handleRecordsRequest(recordsRequest('plugin-calls', bearer(apiKey)), withStamp);
+    world.advance(120);
+    await handleRecordsRequest(recordsRequest('plugin-calls', bearer(apiKey)), withStamp);
+    expect(writes).toHaveLength(2);
+  });
+
+  test('a failing write never fails the request', async () => {
+    const { world, deps, apiKey } = setup();
+    const errors: unknown[] = [];
+    const throttle = new LastUsedThrottle(async () => Promise.reject(new Error('throttled')), world.now, (e) => errors.push(e));
+    const outcome = await handleRecordsRequest(recordsRequest('conversations', bearer(apiKey)), { ...deps, lastUsed: throttle });
+    expect(outcome.response.statusCode).toBe(200);
+    expect(errors).toHaveLength(1);
+  });
+});
+
+describe('verification cache (authorizerCacheTtlSeconds)', () => {
+  test('with a TTL, a revoked key keeps working until the TTL ends; the default (none) refuses at once', async () => {
+    const { world, deps, apiKey } = setup();
+    const cached = { ...deps, cache: new VerificationCache(30, world.now) };
+    expect((await handleRecordsRequest(recordsRequest('conversations', bearer(apiKey)), cached)).response.statusCode).toBe(200);
+    world.revoke(KEY_ID);
+    expect((await handleRecordsRequest(recordsRequest('conversations', bearer(apiKey)), deps)).response.statusCode).toBe(401);
+    world.advance(29);
+    expect((await handleRecordsRequest(recordsRequest('conversations', bearer(apiKey)), cached)).response.statusCode).toBe(200);
+    world.advance(1);
+    expect((await handleRecordsRequest(recordsRequest('conversations', bearer(apiKey)), cached)).response.statusCode).toBe(401);
+  });
+});
+
+describe('Lambda backend results, as API Gateway maps payload 2.0', () => {
+  test('an object with statusCode is the response; anything else is a 200 JSON body', () => {
+    expect(responseOfLambdaResult({ statusCode: 204, headers: { 'X-A': 1 } })).toEqual({ statusCode: 204, headers: { 'x-a': '1' }, body: '' });
+    expect(responseOfLambdaResult({ value: [1] })).toMatchObject({ statusCode: 200, body: '{"value":[1]}' });
+  });
+});
