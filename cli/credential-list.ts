@@ -22,10 +22,12 @@ export interface CredentialListing {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly revokedAt?: string;
+  /** A retiring (rotated-out) credential: refused from then on. */
+  readonly retiresAt?: string;
   readonly lastUsedAt?: string;
 }
 
-const STATUS_ORDER = ['active', 'pending', 'revoked'];
+const STATUS_ORDER = ['active', 'retiring', 'pending', 'revoked'];
 
 /** Active first, then by name; revoked ones only with `includeRevoked` (deleted credentials leave the tab). */
 export function listCredentials(records: readonly CredentialRecord[], includeRevoked = false): CredentialListing[] {
@@ -45,6 +47,7 @@ export function listCredentials(records: readonly CredentialRecord[], includeRev
         createdAt: r.createdAt,
         updatedAt: r.updatedAt,
         ...(r.revokedAt === undefined ? {} : { revokedAt: r.revokedAt }),
+        ...(r.retiresAt === undefined ? {} : { retiresAt: r.retiresAt }),
         ...(r.lastUsedAt === undefined ? {} : { lastUsedAt: r.lastUsedAt }),
       }),
     )
@@ -73,7 +76,7 @@ export function renderCredentialTable(rows: readonly CredentialListing[]): strin
       row.name,
       authTypeLabel(row.authType),
       `${row.scopes.join(', ')} (${row.scopeCount})`,
-      row.status,
+      row.retiresAt === undefined ? row.status : `${row.status} until ${shortTime(row.retiresAt)}`,
       shortTime(row.createdAt),
       shortTime(row.updatedAt),
       shortTime(row.lastUsedAt),

@@ -38,6 +38,8 @@ export interface CredentialChange {
   readonly reasons: string[];
   /** What the credential's consumers must do, in words. */
   readonly consumerImpact: string;
+  /** Replacements: hours the old value keeps working after the apply (0: refused at once). */
+  readonly gracePeriodHours?: number;
 }
 
 export interface OtherChange {
@@ -203,6 +205,11 @@ function reviewCredential(
   }
 
   const reasons = kind === 'replace' ? replacementReasons(instance, authTypeFrom, after?.authType) : [];
+  // The successor's declaration decides the predecessor's grace period (as the provider does).
+  const gracePeriodHours =
+    kind !== 'replace'
+      ? undefined
+      : ((authTypeFrom !== undefined ? declared.after?.authTypeChangeGracePeriodHours : declared.after?.rotation?.gracePeriodHours) ?? 0);
   return {
     kind,
     name: current.name,
@@ -215,7 +222,8 @@ function reviewCredential(
     ...(authTypeFrom === undefined ? {} : { authTypeFrom }),
     descriptionChanged,
     reasons,
-    consumerImpact: consumerImpact(kind, authTypeFrom, current.authType),
+    consumerImpact: consumerImpact(kind, authTypeFrom, current.authType, gracePeriodHours ?? 0),
+    ...(gracePeriodHours === undefined ? {} : { gracePeriodHours }),
   };
 }
 
@@ -229,6 +237,13 @@ function replacementReasons(instance: ResourceChange | undefined, authTypeFrom: 
   if (isObject(triggersBefore) && isObject(triggersAfter)) {
     if (triggersAfter.secretName !== undefined && triggersBefore.secretName !== triggersAfter.secretName) {
       reasons.push(`secret name ${triggersBefore.secretName} → ${triggersAfter.secretName}`);
+    }
+    if (triggersAfter.rotation !== undefined && triggersBefore.rotation !== triggersAfter.rotation) {
+      reasons.push(
+        triggersBefore.rotation === undefined
+          ? `rotation: trigger set to "${String(triggersAfter.rotation)}"`
+          : `rotation: trigger "${String(triggersBefore.rotation)}" → "${String(triggersAfter.rotation)}"`,
+      );
     }
     if (triggersAfter.functionName !== undefined && triggersBefore.functionName !== triggersAfter.functionName) {
       reasons.push(`the store's provider function ${triggersBefore.functionName} → ${triggersAfter.functionName}`);
@@ -246,7 +261,7 @@ function replacementReasons(instance: ResourceChange | undefined, authTypeFrom: 
   return reasons;
 }
 
-function consumerImpact(kind: ChangeKind, authTypeFrom: string | undefined, authType: string): string {
+function consumerImpact(kind: ChangeKind, authTypeFrom: string | undefined, authType: string, graceHours: number): string {
   switch (kind) {
     case 'create':
       return 'hand them the secret from Secrets Manager (read it once, keep it in their vault)';
@@ -254,11 +269,17 @@ function consumerImpact(kind: ChangeKind, authTypeFrom: string | undefined, auth
       return 'nothing to do: same credential and secret value; the new name and scopes apply at once';
     case 'delete':
       return 'requests with it get 401 Unauthorized from now on; its secret is deleted';
-    case 'replace':
+    case 'replace': {
+      const what = authTypeFrom !== undefined ? 'the old credential' : 'the old value';
+      const until =
+        graceHours > 0
+          ? `${what} keeps working for ${graceHours} hour${graceHours === 1 ? '' : 's'} after the apply (401 after that)`
+          : `${what} is revoked as soon as the new ${authTypeFrom !== undefined ? 'one' : 'credential'} exists (401 after that)`;
       return authTypeFrom !== undefined
         ? `must switch to ${authTypeLabel(authType)}: read ${authType === 'oauth2' ? 'clientId and clientSecret' : 'apiKey'} ` +
-            'from the same secret; the old credential is revoked as soon as the new one exists (401 after that)'
-        : 'must re-read the secret (same ARN, new value); the old value is revoked as soon as the new credential exists (401 after that)';
+            `from the same secret; ${until}`
+        : `must re-read the secret (same ARN, new value); ${until}`;
+    }
   }
 }
 

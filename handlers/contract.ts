@@ -32,6 +32,11 @@ export const TABLE = {
   PARTITION_KEY: 'pk',
   TTL_ATTRIBUTE: 'expiresAt',
   CREDENTIAL_PREFIX: 'CRED#',
+  /**
+   * `KEYHASH#<sha256 hex>` -> `credentialId`: finds an adopted API key, whose format need not
+   * carry its credential id.
+   */
+  KEY_HASH_PREFIX: 'KEYHASH#',
 } as const;
 
 /**
@@ -44,7 +49,11 @@ export const CREDENTIAL_ID_LENGTH = 32;
 /** OAuth 2.0 client ids are `dci_<credentialId>`: identifiers, not secrets. */
 export const CLIENT_ID_PREFIX = 'dci_';
 
-export const CREDENTIAL_STATUSES = ['pending', 'active', 'revoked'] as const;
+/**
+ * `retiring`: replaced by a successor in the same secret, still accepted until its `retiresAt`
+ * (the rotation's grace period), then refused; DynamoDB's TTL removes it later.
+ */
+export const CREDENTIAL_STATUSES = ['pending', 'active', 'retiring', 'revoked'] as const;
 export type CredentialStatus = (typeof CREDENTIAL_STATUSES)[number];
 
 /** What the construct sends in `aws_lambda_invocation.input` (Terraform adds `tf`). Never a secret. */
@@ -58,7 +67,31 @@ export interface CredentialInput {
   /** The Secrets Manager secret the provider writes the generated value into. */
   readonly secretArn: string;
   readonly description?: string;
+  /**
+   * Hours the credential this one replaces keeps working when the replacement is a rotation (same
+   * auth type). Absent: 0, the predecessor is revoked at once.
+   */
+  readonly rotationGracePeriodHours?: number;
+  /** The same, when the replacement changes the auth type. Absent: 0. */
+  readonly authTypeChangeGracePeriodHours?: number;
+  /**
+   * Adopt the API key already in `secretArn` instead of generating one: the provider reads it once,
+   * stores its hash and writes nothing to the secret.
+   */
+  readonly adopt?: boolean;
 }
+
+/**
+ * An adopted API key: printable bearer characters (RFC 6750 token68), long enough to be a secret.
+ * Our own `dak_` keys qualify too.
+ */
+export const ADOPTED_API_KEY_PATTERN = /^[A-Za-z0-9\-._~+/]{20,512}=*$/;
+
+/** Grace periods are whole hours, from 0 (revoke at once) to 7 days. */
+export const GRACE_PERIOD_MAX_HOURS = 168;
+export const DEFAULT_ROTATION_GRACE_PERIOD_HOURS = 24;
+/** A retired record stays this long after its `retiresAt` (as evidence for the list) before TTL removes it. */
+export const RETIRED_RECORD_TTL_SECONDS = 7 * 24 * 3600;
 
 export const PROVIDER_ACTIONS = ['create', 'update', 'delete'] as const;
 export type ProviderAction = (typeof PROVIDER_ACTIONS)[number];
@@ -86,6 +119,10 @@ export interface CredentialResult {
   readonly updatedAt: string;
   /** Only on a revoked credential (the result of a delete). */
   readonly revokedAt?: string;
+  /** Only on a retiring credential (the result of a delete with a successor and a grace period). */
+  readonly retiresAt?: string;
+  /** Only on an adopted API key. */
+  readonly adopted?: true;
 }
 
 /** The JSON a consumer reads from the credential's secret: the contract consumers code against. */
@@ -166,6 +203,14 @@ export function validateDescription(value: unknown, field = 'description'): stri
   return value;
 }
 
+export function validateGracePeriodHours(value: unknown, field: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > GRACE_PERIOD_MAX_HOURS) {
+    throw new ValidationError(field, describe(value), `a whole number of hours from 0 to ${GRACE_PERIOD_MAX_HOURS} (7 days)`);
+  }
+  return value;
+}
+
 /** Instance ids are `terraform_data` ids (UUIDs today); kept loose but safe to log and embed in messages. */
 export const INSTANCE_ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
 
@@ -188,6 +233,14 @@ export function validateCredentialInput(value: unknown, field = 'input'): Creden
     throw new ValidationError(`${field}.secretArn`, describe(secretArn), 'a Secrets Manager secret ARN');
   }
   const description = validateDescription(input.description, `${field}.description`);
+  const rotationGracePeriodHours = validateGracePeriodHours(input.rotationGracePeriodHours, `${field}.rotationGracePeriodHours`);
+  const authTypeChangeGracePeriodHours = validateGracePeriodHours(
+    input.authTypeChangeGracePeriodHours,
+    `${field}.authTypeChangeGracePeriodHours`,
+  );
+  if (input.adopt !== undefined && typeof input.adopt !== 'boolean') {
+    throw new ValidationError(`${field}.adopt`, describe(input.adopt), 'true or false');
+  }
   return {
     instanceId,
     name: validateName(input.name, `${field}.name`),
@@ -195,6 +248,9 @@ export function validateCredentialInput(value: unknown, field = 'input'): Creden
     scopes: validateScopes(input.scopes, `${field}.scopes`),
     secretArn,
     ...(description === undefined ? {} : { description }),
+    ...(rotationGracePeriodHours === undefined ? {} : { rotationGracePeriodHours }),
+    ...(authTypeChangeGracePeriodHours === undefined ? {} : { authTypeChangeGracePeriodHours }),
+    ...(input.adopt === true ? { adopt: true } : {}),
   };
 }
 
@@ -296,10 +352,14 @@ export interface CredentialDeclaration {
   readonly authType: AuthTypeName;
   readonly scopes: ScopeName[];
   readonly description?: string;
+  /** The rotation trigger and the hours a rotated-out value keeps working. */
+  readonly rotation?: { readonly trigger: string; readonly gracePeriodHours: number };
+  /** Hours the old credential keeps working after an auth type change. */
+  readonly authTypeChangeGracePeriodHours?: number;
   /** Address of the `terraform_data` credential instance. */
   readonly instance: string;
   /** Address of the CRUD `aws_lambda_invocation`. */
   readonly invocation: string;
-  /** Address of the `aws_secretsmanager_secret`. */
-  readonly secret: string;
+  /** Address of the `aws_secretsmanager_secret`; absent for an adopted credential, whose secret is not the stack's. */
+  readonly secret?: string;
 }

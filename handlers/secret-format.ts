@@ -22,7 +22,7 @@
  */
 import { createHash, randomBytes as cryptoRandomBytes, timingSafeEqual } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { AuthTypeName, CLIENT_ID_PREFIX, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, SecretValue } from './contract';
+import { ADOPTED_API_KEY_PATTERN, AuthTypeName, CLIENT_ID_PREFIX, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, SecretValue } from './contract';
 
 export const API_KEY_PREFIX = 'dak_';
 export const CLIENT_SECRET_PREFIX = 'dcs_';
@@ -202,6 +202,21 @@ export function parseSecretValue(text: string): SecretValue | undefined {
     };
   }
   return undefined;
+}
+
+/**
+ * The API key of a secret brought under management (adoption): JSON with an `apiKey` of printable
+ * bearer characters, in any format (ours included). Undefined for anything else.
+ */
+export function parseAdoptedApiKey(text: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const apiKey = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>).apiKey : undefined;
+  return typeof apiKey === 'string' && ADOPTED_API_KEY_PATTERN.test(apiKey) ? apiKey : undefined;
 }
 
 /** Replaces anything that looks like one of our secrets; a last line of defence for logs and messages. */

@@ -1,13 +1,17 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { DynamodbResourcePolicy } from '@cdktf/provider-aws/lib/dynamodb-resource-policy';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { ITerraformDependable, TerraformOutput, TerraformStack } from 'cdktf';
+import { ITerraformDependable, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { TABLE } from '../handlers/contract';
 import { ValidationError } from '../handlers/errors';
 import { CredentialProviderFunction } from '../providers';
+import { validatePrincipalArn } from './principal-arn';
 
 /** Retention values CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [
@@ -67,7 +71,26 @@ export interface CredentialStoreProps {
    * @default false
    */
   readonly driftCheck?: boolean;
+  /**
+   * Give the table a resource policy that denies item writes to every principal except the
+   * admins, the deploying identity (for `drift --repair`), the provider and the gateway functions
+   * of this store, whatever their IAM policies allow. Turn off only if another tool must write
+   * the table.
+   * @default true
+   */
+  readonly restrictTableWrites?: boolean;
 }
+
+/** Item writes the table's resource policy reserves for the store's writers. */
+export const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+] as const;
 
 /**
  * Where a group of Data API credentials lives: the DynamoDB table of their records and the
@@ -78,6 +101,8 @@ export class CredentialStore extends Construct {
   readonly tableArn: string;
   readonly functionName: string;
   readonly functionArn: string;
+  /** The provider's execution role, which reads and writes the credentials' secrets. */
+  readonly providerRoleArn: string;
   readonly secretPrefix: string;
   readonly kmsKeyArn?: string;
   readonly tags: Readonly<Record<string, string>>;
@@ -90,6 +115,8 @@ export class CredentialStore extends Construct {
   readonly providerDependables: ITerraformDependable[];
 
   private readonly credentialNames = new Map<string, string>();
+  /** Principals besides admins and deployer that may write the table: the provider and gateway functions. */
+  private readonly tableWriters: string[] = [];
 
   constructor(scope: Construct, id: string, props: CredentialStoreProps = {}) {
     super(scope, id);
@@ -115,11 +142,7 @@ export class CredentialStore extends Construct {
       throw new ValidationError(`kmsKeyArn (${where})`, JSON.stringify(props.kmsKeyArn), 'a KMS key or alias ARN');
     }
     const admins = props.admins ?? [];
-    for (const admin of admins) {
-      if (!/^arn:[a-z-]+:(iam|sts)::\d{12}:.+$/.test(admin)) {
-        throw new ValidationError(`admins (${where})`, JSON.stringify(admin), 'IAM principal ARNs (arn:aws:iam::<account>:role/...)');
-      }
-    }
+    for (const admin of admins) validatePrincipalArn(admin, `admins (${where})`);
     const logRetentionDays = props.logRetentionDays ?? 365;
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
       throw new ValidationError(`logRetentionDays (${where})`, String(logRetentionDays), LOG_RETENTION_DAYS.join(', '));
@@ -169,12 +192,42 @@ export class CredentialStore extends Construct {
     this.tableArn = table.arn;
     this.functionName = provider.functionName;
     this.functionArn = provider.functionArn;
+    this.providerRoleArn = provider.roleArn;
     this.providerDependables = [table, ...provider.dependables];
+    this.tableWriters.push(provider.roleArn);
+
+    if (props.restrictTableWrites ?? true) {
+      // The deployer as a principal ARN: for an assumed role, the role, not the session.
+      const deployer = new DataAwsIamSessionContext(this, 'Deployer', { arn: account.arn });
+      const writers = Lazy.listValue({ produce: () => [...admins, deployer.issuerArn, ...this.tableWriters] });
+      const document = new DataAwsIamPolicyDocument(this, 'TablePolicyDocument', {
+        statement: [
+          {
+            sid: 'OnlyAdminsDeployerAndFunctionsWrite',
+            effect: 'Deny',
+            principals: [{ type: 'AWS', identifiers: ['*'] }],
+            actions: [...TABLE_WRITE_ACTIONS],
+            resources: [table.arn],
+            condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: writers }],
+          },
+        ],
+      });
+      const tablePolicy = new DynamodbResourcePolicy(this, 'TablePolicy', { resourceArn: table.arn, policy: document.json });
+      this.providerDependables.push(tablePolicy);
+    }
 
     new TerraformOutput(this, 'TableName', { value: table.name, description: 'DynamoDB table of the credential records' });
     new TerraformOutput(this, 'ProviderFunctionName', { value: provider.functionName });
     // With the table name, what the CLI (list, drift) needs to find the store.
     new TerraformOutput(this, 'TableRegion', { value: region.name, description: 'Region of the credential table' });
+  }
+
+  /**
+   * Lets a function of this store (the gateway's) write the table despite its resource policy.
+   * @internal
+   */
+  _allowTableWriter(roleArn: string): void {
+    this.tableWriters.push(roleArn);
   }
 
   /**

@@ -1,6 +1,10 @@
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsKmsAlias } from '@cdktf/provider-aws/lib/data-aws-kms-alias';
+import { KmsGrant } from '@cdktf/provider-aws/lib/kms-grant';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { DataResource, Fn, TerraformOutput, TerraformStack } from 'cdktf';
+import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
+import { DataResource, Fn, Lazy, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   CLIENT_ID_PREFIX,
@@ -8,17 +12,20 @@ import {
   CREDENTIAL_ID_SALT,
   CredentialDeclaration,
   CredentialInput,
+  DEFAULT_ROTATION_GRACE_PERIOD_HOURS,
   READ_ACTION,
   ReadEvent,
   ScopeName,
   validateAuthType,
   validateDescription,
+  validateGracePeriodHours,
   validateName,
   validateScopes,
 } from '../handlers/contract';
 import { ValidationError } from '../handlers/errors';
 import { AuthType } from './auth-type';
 import { CredentialStore } from './credential-store';
+import { validatePrincipalArn } from './principal-arn';
 import { DataApiScope } from './scopes';
 
 export interface DataApiCredentialProps {
@@ -60,6 +67,54 @@ export interface DataApiCredentialProps {
    * @default the store's `driftCheck` (false)
    */
   readonly driftCheck?: boolean;
+  /**
+   * Rotation without downtime. Changing `trigger` (any non-empty string: a date, a ticket, a
+   * counter) replaces the credential create-before-destroy: a new value becomes the secret's
+   * current value (same secret ARN), and the old API key or client secret keeps working for
+   * `gracePeriodHours`, then the gateway refuses it on its own. Setting `rotation` on an existing
+   * credential for the first time rotates it too.
+   * @default - no rotation trigger; a replacement revokes the old credential at once
+   */
+  readonly rotation?: RotationProps;
+  /**
+   * Hours the old credential keeps working after an `authType` change (a replacement), so
+   * consumers can switch over. 0 to 168.
+   * @default 0 - the old credential is refused as soon as the new one exists
+   */
+  readonly authTypeChangeGracePeriodHours?: number;
+  /**
+   * IAM principal ARNs (the consumers) allowed to read the secret. With at least one reader the
+   * secret gets a resource policy: these principals may `GetSecretValue`, and every other
+   * principal except the store's provider is denied it, whatever its IAM policies say. With a
+   * customer KMS key, each reader also gets a KMS grant to decrypt this secret only. Add more
+   * with `grantRead`.
+   * @default [] - no resource policy: IAM policies alone decide who reads the secret
+   */
+  readonly readers?: readonly string[];
+  /**
+   * Bring an existing API key under management without regenerating it: the secret at
+   * `fromSecretArn` (under the store's `secretPrefix`, holding JSON `{"apiKey": "..."}`) is read
+   * once by the provider, which stores only the key's hash with the declared scopes and writes
+   * nothing to it. The secret stays yours: this stack neither creates nor deletes it. Requires
+   * `authType: AuthType.API_KEY`; not with `rotation`, `readers` or `secretName`.
+   * @default - a new credential is generated
+   */
+  readonly adopt?: AdoptProps;
+}
+
+export interface AdoptProps {
+  /** ARN of the Secrets Manager secret holding the existing API key. */
+  readonly fromSecretArn: string;
+}
+
+export interface RotationProps {
+  /** Change this value to rotate: 1 to 128 printable characters; its value means nothing else. */
+  readonly trigger: string;
+  /**
+   * Whole hours the replaced value keeps working, 0 (refused at once) to 168 (7 days).
+   * @default 24
+   */
+  readonly gracePeriodHours?: number;
 }
 
 /**
@@ -79,6 +134,13 @@ export class DataApiCredential extends Construct {
   /** The granted scopes, expanded and in canonical order. */
   readonly scopes: readonly ScopeName[];
 
+  private readonly store: CredentialStore;
+  /** Undefined for an adopted credential: its secret is not this stack's. */
+  private readonly secret?: SecretsmanagerSecret;
+  private readonly where: string;
+  private readonly readerArns: string[] = [];
+  private keyAlias?: DataAwsKmsAlias;
+
   constructor(scope: Construct, id: string, props: DataApiCredentialProps) {
     super(scope, id);
     const where = `DataApiCredential ${this.node.path}`;
@@ -90,30 +152,49 @@ export class DataApiCredential extends Construct {
     const authType = validateAuthType(props.authType ?? AuthType.OAUTH2, `authType (${where})`);
     const scopes = validateScopes(props.scopes, `scopes (${where})`);
     const description = validateDescription(props.description, `description (${where})`);
-    const secretName = props.secretName ?? `${props.store.secretPrefix}${defaultSecretSuffix(this)}`;
-    if (!secretName.startsWith(props.store.secretPrefix) || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(secretName)) {
+    const adoptFrom = validateAdopt(props, authType, props.store.secretPrefix, where);
+    const secretName =
+      adoptFrom !== undefined ? adoptedSecretName(adoptFrom) : (props.secretName ?? `${props.store.secretPrefix}${defaultSecretSuffix(this)}`);
+    // An adopted secret's name was checked with its ARN (and may be known only at apply).
+    if (adoptFrom === undefined && (!secretName.startsWith(props.store.secretPrefix) || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(secretName))) {
       throw new ValidationError(
         `secretName (${where})`,
         JSON.stringify(secretName),
         `a name starting with the store's secretPrefix "${props.store.secretPrefix}", from letters, digits and /_+=.@-`,
       );
     }
+    const rotation = validateRotation(props.rotation, where);
+    const authTypeChangeGracePeriodHours = validateGracePeriodHours(
+      props.authTypeChangeGracePeriodHours,
+      `authTypeChangeGracePeriodHours (${where})`,
+    );
+    const readers = (props.readers ?? []).map((arn) => validatePrincipalArn(arn, `readers (${where})`));
     props.store._claimName(name, this.node.path);
     const tags = Object.keys(props.store.tags).length > 0 ? { ...props.store.tags } : undefined;
 
-    const secret = new SecretsmanagerSecret(this, 'Secret', {
-      name: secretName,
-      description: `Data API credential "${name}"; its value is written only by the credential provider`,
-      kmsKeyId: props.store.kmsKeyArn,
-      recoveryWindowInDays: props.store.secretRecoveryWindowDays,
-      tags,
-    });
+    const secret =
+      adoptFrom !== undefined
+        ? undefined
+        : new SecretsmanagerSecret(this, 'Secret', {
+            name: secretName,
+            description: `Data API credential "${name}"; its value is written only by the credential provider`,
+            kmsKeyId: props.store.kmsKeyArn,
+            recoveryWindowInDays: props.store.secretRecoveryWindowDays,
+            tags,
+          });
+    const secretArn = secret?.arn ?? adoptFrom!;
 
     // The credential instance: its id is new exactly when the credential must be replaced.
     // Every reason to replace the invocation is here too, so a replacement is always a new instance
     // (a replaced invocation of the same instance would create, then revoke, the same credential).
+    // The rotation trigger is only there when declared, so adding this feature changed no existing instance.
     const instance = new DataResource(this, 'Instance', {
-      triggersReplace: { authType, secretName, functionName: props.store.functionName },
+      triggersReplace: {
+        authType,
+        ...(adoptFrom === undefined ? { secretName } : { adoptedFrom: adoptFrom }),
+        functionName: props.store.functionName,
+        ...(rotation === undefined ? {} : { rotation: rotation.trigger }),
+      },
       lifecycle: { createBeforeDestroy: true },
     });
 
@@ -122,15 +203,18 @@ export class DataApiCredential extends Construct {
       name,
       authType,
       scopes,
-      secretArn: secret.arn,
+      secretArn,
       ...(description === undefined ? {} : { description }),
+      ...(adoptFrom === undefined ? {} : { adopt: true }),
+      ...(rotation === undefined ? {} : { rotationGracePeriodHours: rotation.gracePeriodHours }),
+      ...(authTypeChangeGracePeriodHours === undefined ? {} : { authTypeChangeGracePeriodHours }),
     };
     const instanceAddress = `${DataResource.tfResourceType}.${instance.friendlyUniqueId}`;
     const invocation = new LambdaInvocation(this, 'Provider', {
       functionName: props.store.functionName,
       lifecycleScope: 'CRUD',
       input: Fn.jsonencode(input),
-      dependsOn: [secret, ...props.store.providerDependables],
+      dependsOn: [...(secret === undefined ? [] : [secret]), ...props.store.providerDependables],
       // A plain address: cdktf renders a construct here as "${...}", which Terraform's JSON syntax refuses.
       lifecycle: { createBeforeDestroy: true, replaceTriggeredBy: [instanceAddress] },
     });
@@ -143,9 +227,11 @@ export class DataApiCredential extends Construct {
       authType,
       scopes,
       ...(description === undefined ? {} : { description }),
+      ...(rotation === undefined ? {} : { rotation }),
+      ...(authTypeChangeGracePeriodHours === undefined ? {} : { authTypeChangeGracePeriodHours }),
       instance: instanceAddress,
       invocation: `${LambdaInvocation.tfResourceType}.${invocation.friendlyUniqueId}`,
-      secret: `${SecretsmanagerSecret.tfResourceType}.${secret.friendlyUniqueId}`,
+      ...(secret === undefined ? {} : { secret: `${SecretsmanagerSecret.tfResourceType}.${secret.friendlyUniqueId}` }),
     };
     new TerraformOutput(this, 'Declaration', { value: declaration, description: 'Declared name, auth type and scopes, for reviews' });
 
@@ -153,11 +239,16 @@ export class DataApiCredential extends Construct {
       addDriftCheck(this, { ...input, action: READ_ACTION, instanceAddress }, props.store.functionName, invocation);
     }
 
+    this.store = props.store;
+    this.secret = secret;
+    this.where = where;
+
     this.name = name;
     this.authType = authType;
     this.scopes = scopes;
-    this.secretArn = secret.arn;
+    this.secretArn = secretArn;
     this.secretName = secretName;
+    for (const reader of readers) this.grantRead(reader);
     // Derived from the instance id as the provider derives it, so plans show it without a read.
     this.credentialId = Fn.substr(Fn.sha256(Fn.join('', [CREDENTIAL_ID_SALT, instance.id])), 0, CREDENTIAL_ID_LENGTH);
     this.clientId = authType === AuthType.OAUTH2 ? `${CLIENT_ID_PREFIX}${this.credentialId}` : undefined;
@@ -168,6 +259,116 @@ export class DataApiCredential extends Construct {
       new TerraformOutput(this, 'ClientId', { value: this.clientId });
     }
   }
+
+  /**
+   * Lets `principalArn` read this credential's secret (`GetSecretValue`, `DescribeSecret`) and,
+   * with a customer KMS key, decrypt it. The first reader adds the secret's resource policy,
+   * which from then on denies `GetSecretValue` to every principal except the readers and the
+   * store's provider. Granting the same principal twice changes nothing.
+   */
+  grantRead(principalArn: string): void {
+    const reader = validatePrincipalArn(principalArn, `grantRead (${this.where})`);
+    if (this.secret === undefined) {
+      throw new ValidationError(`grantRead (${this.where})`, JSON.stringify(reader), 'readers only on credentials whose secret the stack creates, not on an adopted one');
+    }
+    if (this.readerArns.includes(reader)) return;
+    this.readerArns.push(reader);
+    if (this.readerArns.length === 1) this.addReadersPolicy();
+    if (this.store.kmsKeyArn !== undefined) {
+      // Decrypt only under this secret's encryption context: the grant opens no other secret of the key.
+      new KmsGrant(this, `ReaderKeyGrant${this.readerArns.length - 1}`, {
+        keyId: this.grantableKeyArn(this.store.kmsKeyArn),
+        granteePrincipal: reader,
+        operations: ['Decrypt'],
+        constraints: [{ encryptionContextSubset: { SecretARN: this.secretArn } }],
+      });
+    }
+  }
+
+  /** KMS grants need the key itself: an alias ARN is resolved once, at plan time. */
+  private grantableKeyArn(keyArn: string): string {
+    if (!/:alias\//.test(keyArn)) return keyArn;
+    this.keyAlias ??= new DataAwsKmsAlias(this, 'KeyAlias', { name: keyArn.slice(keyArn.indexOf(':alias/') + 1) });
+    return this.keyAlias.targetKeyArn;
+  }
+
+  /** The secret's resource policy over the readers known at synth (a lazy list, so later `grantRead`s count). */
+  private addReadersPolicy(): void {
+    const readers = Lazy.listValue({ produce: () => [...this.readerArns] });
+    const document = new DataAwsIamPolicyDocument(this, 'ReadersPolicy', {
+      statement: [
+        {
+          sid: 'Readers',
+          effect: 'Allow',
+          principals: [{ type: 'AWS', identifiers: readers }],
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: [this.secretArn],
+        },
+        {
+          // The provider writes and re-reads the value; nobody else but the readers may read it.
+          sid: 'OnlyReadersAndTheProvider',
+          effect: 'Deny',
+          principals: [{ type: 'AWS', identifiers: ['*'] }],
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [this.secretArn],
+          condition: [
+            {
+              test: 'StringNotEquals',
+              variable: 'aws:PrincipalArn',
+              values: Lazy.listValue({ produce: () => [...this.readerArns, this.store.providerRoleArn] }),
+            },
+          ],
+        },
+      ],
+    });
+    new SecretsmanagerSecretPolicy(this, 'ReadersSecretPolicy', { secretArn: this.secretArn, policy: document.json });
+  }
+}
+
+const SECRET_ARN = /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:(.+)$/;
+
+/** The adopted secret's ARN, checked with everything adoption excludes; undefined without `adopt`. */
+function validateAdopt(props: DataApiCredentialProps, authType: string, secretPrefix: string, where: string): string | undefined {
+  if (props.adopt === undefined) return undefined;
+  const arn: unknown = props.adopt?.fromSecretArn;
+  const name = typeof arn === 'string' ? SECRET_ARN.exec(arn)?.[1] : undefined;
+  if (typeof arn !== 'string' || (!Token.isUnresolved(arn) && (name === undefined || !name.startsWith(secretPrefix)))) {
+    throw new ValidationError(
+      `adopt.fromSecretArn (${where})`,
+      JSON.stringify(arn),
+      `a Secrets Manager secret ARN whose name starts with the store's secretPrefix "${secretPrefix}" (the provider reads only those)`,
+    );
+  }
+  const conflicts = (['rotation', 'readers', 'secretName'] as const).filter((p) => props[p] !== undefined);
+  if (authType !== 'api_key' || conflicts.length > 0) {
+    throw new ValidationError(
+      `adopt (${where})`,
+      authType !== 'api_key' ? `authType "${authType}"` : `with ${conflicts.join(', ')}`,
+      'authType: AuthType.API_KEY, and no rotation, readers or secretName (the secret is not the stack\'s)',
+    );
+  }
+  return arn;
+}
+
+/** The secret's name: the ARN's resource part without the 6-character suffix AWS appends. */
+function adoptedSecretName(arn: string): string {
+  return Token.isUnresolved(arn) ? arn : SECRET_ARN.exec(arn)![1].replace(/-[A-Za-z0-9]{6}$/, '');
+}
+
+function validateRotation(value: RotationProps | undefined, where: string): Required<RotationProps> | undefined {
+  if (value === undefined) return undefined;
+  const trigger: unknown = value?.trigger;
+  // eslint-disable-next-line no-control-regex
+  if (typeof trigger !== 'string' || trigger.length === 0 || trigger.length > 128 || /[\u0000-\u001f\u007f]/.test(trigger)) {
+    throw new ValidationError(
+      `rotation.trigger (${where})`,
+      typeof trigger === 'string' ? JSON.stringify(trigger.slice(0, 40)) : String(trigger),
+      '1 to 128 printable characters',
+    );
+  }
+  const gracePeriodHours =
+    validateGracePeriodHours(value.gracePeriodHours, `rotation.gracePeriodHours (${where})`) ?? DEFAULT_ROTATION_GRACE_PERIOD_HOURS;
+  return { trigger, gracePeriodHours };
 }
 
 /**

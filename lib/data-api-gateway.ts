@@ -128,6 +128,9 @@ export class DataApiGateway extends Construct {
       backendUrl: backend.url,
       authCacheTtlSeconds: ttl,
     });
+    // Tokens and lastUsedAt are table writes: the store's table policy must let both functions in.
+    props.store._allowTableWriter(tokenFn.roleArn);
+    props.store._allowTableWriter(recordsFn.roleArn);
 
     const api = new Apigatewayv2Api(this, 'Api', {
       name,

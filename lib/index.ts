@@ -2,7 +2,7 @@ export { AuthType } from './auth-type';
 export { CredentialStore } from './credential-store';
 export type { CredentialStoreProps } from './credential-store';
 export { DataApiCredential } from './data-api-credential';
-export type { DataApiCredentialProps } from './data-api-credential';
+export type { AdoptProps, DataApiCredentialProps, RotationProps } from './data-api-credential';
 export { DataApiGateway } from './data-api-gateway';
 export type { DataApiBackend, DataApiGatewayProps } from './data-api-gateway';
 export { DataApiScope } from './scopes';

@@ -37,6 +37,8 @@ export class BundledFunction extends Construct {
   readonly functionName: string;
   readonly functionArn: string;
   readonly invokeArn: string;
+  /** The function's execution role: resource policies name it to let the function in. */
+  readonly roleArn: string;
   /** What a caller must wait for on create and outlive on destroy. */
   readonly dependables: ITerraformDependable[];
 
@@ -83,6 +85,7 @@ export class BundledFunction extends Construct {
     this.functionName = fn.functionName;
     this.functionArn = fn.arn;
     this.invokeArn = fn.invokeArn;
+    this.roleArn = role.arn;
     this.dependables = [fn, policy, logGroup];
   }
 }

@@ -11,9 +11,21 @@
  *      means "the hash is still mine").
  * A crash after 1 or 2 leaves a `pending` record; the retried create either finds the secret
  * already matching (after 2) and finishes step 3, or starts again with a new secret (after 1).
+ *
+ * Delete revokes, except when the credential has a successor: a replacement (rotation or auth type
+ * change) whose record is active and whose value is now the current value of the same secret. Then
+ * the old credential is `retiring` for the grace period the successor declares, and the verifier
+ * refuses it after `retiresAt`; a real destroy has no successor and revokes at once.
  */
 import { createHash } from 'node:crypto';
-import { CredentialInput, CredentialResult, ProviderAction, READ_ACTION, ReadResult } from '../contract';
+import {
+  CredentialInput,
+  CredentialResult,
+  ProviderAction,
+  READ_ACTION,
+  ReadResult,
+  RETIRED_RECORD_TTL_SECONDS,
+} from '../contract';
 import { assessDrift, driftMessage, SecretState } from '../credential-drift';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import {
@@ -21,6 +33,7 @@ import {
   formatSecretValue,
   generateSecretValue,
   hashSecret,
+  parseAdoptedApiKey,
   parseSecretValue,
   RandomSource,
   secretMatchesHash,
@@ -44,10 +57,12 @@ export type ProviderResult = CredentialResult | ReadResult | Record<string, neve
 /** What an invocation did, for the log line. */
 export type Outcome =
   | 'created'
+  | 'adopted'
   | 'resumed'
   | 'updated'
   | 'unchanged'
   | 'revoked'
+  | 'retiring'
   | 'already-revoked'
   | 'absent'
   | 'not-owner'
@@ -88,7 +103,7 @@ export async function createCredential(input: CredentialInput, deps: FlowDeps): 
 
   if (existing !== undefined) {
     assertOwnedBy(existing, input.instanceId);
-    if (existing.status === 'revoked') {
+    if (existing.status === 'revoked' || existing.status === 'retiring') {
       throw new ConflictError(
         `Credential ${credentialId} (instance ${input.instanceId}) was revoked at ${existing.revokedAt ?? existing.updatedAt}; ` +
           'a revoked credential is never revived. Replace the credential instance (terraform apply -replace=<its terraform_data>) ' +
@@ -97,6 +112,7 @@ export async function createCredential(input: CredentialInput, deps: FlowDeps): 
     }
     assertSameAuthType(existing, input.authType);
   }
+  if (input.adopt === true) return adoptApiKey(input, existing, deps);
   // Read before any write: a missing or unusable secret fails here, with nothing written.
   const current = await deps.secrets.readCurrentValue(input.secretArn);
   if (existing !== undefined && existing.secretArn === input.secretArn && valueHoldsRecord(current, existing)) {
@@ -131,6 +147,50 @@ export async function createCredential(input: CredentialInput, deps: FlowDeps): 
   return { credentialId, outcome: 'created', result: toResult(active) };
 }
 
+/**
+ * Adoption: the API key already in the secret becomes this credential's. The value is read once
+ * and hashed; nothing is written to the secret. The hash's lookup item is claimed first, so a
+ * crash before the record write leaves a lookup without a record (refused) that a retry finishes.
+ */
+async function adoptApiKey(input: CredentialInput, existing: CredentialRecord | undefined, deps: FlowDeps): Promise<ActionOutcome> {
+  const credentialId = credentialIdFor(input.instanceId);
+  if (input.authType !== 'api_key') {
+    throw new ValidationError('input.authType', JSON.stringify(input.authType), '"api_key": only API keys can be adopted');
+  }
+  const text = await deps.secrets.readCurrentValue(input.secretArn);
+  const apiKey = text === undefined ? undefined : parseAdoptedApiKey(text);
+  if (apiKey === undefined) {
+    // Never echo the value: it is (or contains) a secret.
+    throw new ValidationError(
+      `value of the adopted secret ${input.secretArn}`,
+      text === undefined ? 'no current value' : 'a value of another shape (not shown)',
+      'JSON {"apiKey": "<20 to 512 characters from A-Z a-z 0-9 - . _ ~ + />"}',
+    );
+  }
+  if (existing !== undefined && existing.adopted === true && secretMatchesHash(apiKey, existing.secretHash)) {
+    const finished = await writeIfChanged(deps, existing, withInput(existing, input));
+    return { credentialId, outcome: 'resumed', result: toResult(finished) };
+  }
+  const secretHash = hashSecret(apiKey);
+  await deps.table.claimKeyHash(secretHash, credentialId);
+  const now = deps.now().toISOString();
+  const active: CredentialRecord = {
+    credentialId,
+    instanceId: input.instanceId,
+    ...editableFields(input),
+    authType: 'api_key',
+    secretArn: input.secretArn,
+    secretHash,
+    adopted: true,
+    status: 'active',
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+    version: (existing?.version ?? 0) + 1,
+  };
+  await write(deps.table, active, existing);
+  return { credentialId, outcome: 'adopted', result: toResult(active) };
+}
+
 export async function updateCredential(
   input: CredentialInput,
   previous: PreviousInput | undefined,
@@ -158,7 +218,7 @@ export async function updateCredential(
       );
     }
     assertOwnedBy(record, input.instanceId);
-    if (record.status === 'revoked') {
+    if (record.status === 'revoked' || record.status === 'retiring') {
       throw new ConflictError(
         `Credential ${credentialId} was revoked at ${record.revokedAt ?? record.updatedAt} and cannot be updated; ` +
           'recreate it: terraform apply -replace=<the credential\'s terraform_data address>',
@@ -182,23 +242,74 @@ export async function updateCredential(
 
 export async function deleteCredential(instanceId: string, deps: FlowDeps): Promise<ActionOutcome> {
   const credentialId = credentialIdFor(instanceId);
+  let graceHours: number | undefined;
   for (let attempt = 1; ; attempt++) {
     const record = await deps.table.read(credentialId);
     if (record === undefined) return { credentialId, outcome: 'absent', result: {} };
     // Only ever revoke this instance's own record (the id is derived from it, so this is a guard).
     if (record.instanceId !== instanceId) return { credentialId, outcome: 'not-owner', result: {} };
-    if (record.status === 'revoked') return { credentialId, outcome: 'already-revoked', result: toResult(record) };
-    const now = deps.now().toISOString();
+    if (record.status === 'revoked' || record.status === 'retiring') {
+      return { credentialId, outcome: record.status === 'retiring' ? 'retiring' : 'already-revoked', result: toResult(record) };
+    }
+    graceHours ??= await successorGraceHours(record, deps);
+    const now = deps.now();
     // The secret is not touched: in a replacement it already holds the successor's value, and on
     // a real destroy Terraform deletes the secret itself.
-    const revoked: CredentialRecord = { ...record, status: 'revoked', revokedAt: now, updatedAt: now, version: record.version + 1 };
+    const next: CredentialRecord =
+      graceHours > 0
+        ? retiring(record, now, graceHours)
+        : { ...record, status: 'revoked', revokedAt: now.toISOString(), updatedAt: now.toISOString(), version: record.version + 1 };
     try {
-      await write(deps.table, revoked, record);
-      return { credentialId, outcome: 'revoked', result: toResult(revoked) };
+      await write(deps.table, next, record);
+      return { credentialId, outcome: next.status === 'retiring' ? 'retiring' : 'revoked', result: toResult(next) };
     } catch (error) {
       if (!(error instanceof StaleRecordError) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
+}
+
+/**
+ * How long `record` may keep working after its delete: the grace period its successor declares
+ * (for a rotation, or for an auth type change), or 0 when it has none. The successor is found
+ * through the secret: in a replacement the secret's current value is the successor's, and the
+ * successor's record must be active, in the same secret and match that value. A real destroy
+ * leaves the secret holding this credential's own value, so it gets 0: revoked at once.
+ */
+async function successorGraceHours(record: CredentialRecord, deps: FlowDeps): Promise<number> {
+  let text: string | undefined;
+  try {
+    text = await deps.secrets.readCurrentValue(record.secretArn);
+  } catch (error) {
+    // A secret already gone or scheduled for deletion holds no successor.
+    if (error instanceof NotFoundError || error instanceof ConflictError) return 0;
+    throw error;
+  }
+  const value = text === undefined ? undefined : parseSecretValue(text);
+  if (value === undefined || value.credentialId === record.credentialId) return 0;
+  const successor = await deps.table.read(value.credentialId);
+  if (
+    successor === undefined ||
+    successor.status !== 'active' ||
+    successor.instanceId === record.instanceId ||
+    successor.secretArn !== record.secretArn ||
+    !valueHoldsRecord(text, successor)
+  ) {
+    return 0;
+  }
+  return (successor.authType === record.authType ? successor.rotationGracePeriodHours : successor.authTypeChangeGracePeriodHours) ?? 0;
+}
+
+/** The record kept working until `now + graceHours`, then removed by the table's TTL a week later. */
+function retiring(record: CredentialRecord, now: Date, graceHours: number): CredentialRecord {
+  const retiresAt = new Date(now.getTime() + graceHours * 3600 * 1000);
+  return {
+    ...record,
+    status: 'retiring',
+    retiresAt: retiresAt.toISOString(),
+    expiresAt: Math.floor(retiresAt.getTime() / 1000) + RETIRED_RECORD_TTL_SECONDS,
+    updatedAt: now.toISOString(),
+    version: record.version + 1,
+  };
 }
 
 /**
@@ -279,28 +390,45 @@ export function toResult(record: CredentialRecord): CredentialResult {
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     ...(record.revokedAt === undefined ? {} : { revokedAt: record.revokedAt }),
+    ...(record.retiresAt === undefined ? {} : { retiresAt: record.retiresAt }),
+    ...(record.adopted === true ? { adopted: true } : {}),
   };
 }
 
 /** Whether a secret value is the one this record was written for. */
 function valueHoldsRecord(text: string | undefined, record: CredentialRecord): boolean {
+  if (record.adopted === true) {
+    const apiKey = text === undefined ? undefined : parseAdoptedApiKey(text);
+    return apiKey !== undefined && secretMatchesHash(apiKey, record.secretHash);
+  }
   const value = text === undefined ? undefined : parseSecretValue(text);
   if (value === undefined || value.authType !== record.authType || value.credentialId !== record.credentialId) return false;
   if (value.authType === 'oauth2' && value.clientId !== record.clientId) return false;
   return secretMatchesHash(secretOf(value), record.secretHash);
 }
 
-/** The fields an update may change: name, description and scopes. */
-function editableFields(input: CredentialInput): Pick<CredentialRecord, 'name' | 'description' | 'scopes'> {
+/** The fields an update may change: name, description, scopes and the grace periods for its predecessor. */
+function editableFields(
+  input: CredentialInput,
+): Pick<CredentialRecord, 'name' | 'description' | 'scopes' | 'rotationGracePeriodHours' | 'authTypeChangeGracePeriodHours'> {
   return {
     name: input.name,
     ...(input.description === undefined ? {} : { description: input.description }),
     scopes: [...input.scopes],
+    ...(input.rotationGracePeriodHours === undefined ? {} : { rotationGracePeriodHours: input.rotationGracePeriodHours }),
+    ...(input.authTypeChangeGracePeriodHours === undefined
+      ? {}
+      : { authTypeChangeGracePeriodHours: input.authTypeChangeGracePeriodHours }),
   };
 }
 
 function withInput(record: CredentialRecord, input: CredentialInput): CredentialRecord {
-  const { description: _replaced, ...rest } = record;
+  const {
+    description: _description,
+    rotationGracePeriodHours: _rotation,
+    authTypeChangeGracePeriodHours: _authTypeChange,
+    ...rest
+  } = record;
   return { ...rest, ...editableFields(input) };
 }
 

@@ -24,6 +24,18 @@ export interface CredentialRecord {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly revokedAt?: string;
+  /** Only when `retiring`: ISO 8601, the end of the grace period; from then on it is refused. */
+  readonly retiresAt?: string;
+  /** Epoch seconds, the table's TTL attribute: set on a retiring record so DynamoDB removes it after it retired. */
+  readonly expiresAt?: number;
+  /**
+   * The declared grace periods (hours) for the credential this one replaces, from the input: the
+   * successor's declaration decides how long its predecessor keeps working.
+   */
+  readonly rotationGracePeriodHours?: number;
+  readonly authTypeChangeGracePeriodHours?: number;
+  /** An adopted API key (read from its secret, not generated): found by its hash, not by its format. */
+  readonly adopted?: boolean;
   /**
    * ISO 8601: when the gateway last accepted this credential (at most one write a minute). Written
    * by the verifier with its own UpdateItem that leaves `version` alone; the provider's full writes
@@ -32,6 +44,15 @@ export interface CredentialRecord {
   readonly lastUsedAt?: string;
   /** 1 on the first write, +1 on every write: the optimistic lock of every conditional write. */
   readonly version: number;
+}
+
+/**
+ * Whether the gateway accepts a credential at `now`: active, or retiring and still within its
+ * grace period. Pending and revoked credentials never are.
+ */
+export function isAccepted(record: CredentialRecord, now: Date): boolean {
+  if (record.status === 'active') return true;
+  return record.status === 'retiring' && record.retiresAt !== undefined && now.getTime() < Date.parse(record.retiresAt);
 }
 
 /**
@@ -49,6 +70,11 @@ export interface CredentialTable {
   read(credentialId: string): Promise<CredentialRecord | undefined>;
   /** Writes the whole record if `condition` holds, else throws `StaleRecordError`. */
   write(record: CredentialRecord, condition: WriteCondition): Promise<void>;
+  /**
+   * Points the hash of an adopted API key at its credential. Idempotent for the same credential;
+   * throws `ConflictError` when another credential already holds that hash.
+   */
+  claimKeyHash(secretHash: string, credentialId: string): Promise<void>;
 }
 
 export interface SecretStore {
@@ -72,4 +98,12 @@ export class StaleRecordError extends ConflictError {
         'Run the apply again.',
     );
   }
+}
+
+/** Never names the other credential's key or hash: only that the key is taken. */
+export function keyAlreadyAdopted(credentialId: string): ConflictError {
+  return new ConflictError(
+    `The API key in the secret of credential ${credentialId} is already adopted by another credential of this store; ` +
+      'a key can belong to one credential only. Nothing was written',
+  );
 }

@@ -15,12 +15,18 @@
  * | secretArn    | S    | where the secret value lives                             |
  * | secretHash   | S    | SHA-256 hex of the API key or client secret; never the secret |
  * | clientId     | S    | OAuth 2.0 only                                           |
- * | status       | S    | `pending`, `active` or `revoked`                         |
+ * | status       | S    | `pending`, `active`, `retiring` or `revoked`             |
  * | createdAt    | S    | ISO 8601                                                 |
  * | updatedAt    | S    | ISO 8601                                                 |
  * | revokedAt    | S    | only when revoked                                        |
+ * | retiresAt    | S    | only when retiring: the end of its grace period          |
+ * | expiresAt    | N    | TTL (epoch seconds): only on a retiring record           |
+ * | rotationGracePeriodHours, authTypeChangeGracePeriodHours | N | declared grace for the predecessor |
  * | lastUsedAt   | S    | set by the verifier (UpdateItem, version untouched)      |
  * | version      | N    | +1 on every write; every write is conditional on it      |
+ * | adopted      | BOOL | only on an adopted API key                               |
+ *
+ * An adopted API key also has a lookup item `pk = "KEYHASH#<secretHash>"` with its `credentialId`.
  */
 import {
   AttributeValue,
@@ -41,7 +47,7 @@ import {
 } from '../contract';
 import { CredentialError, NotFoundError } from '../errors';
 import { awsErrorName } from './aws-error';
-import { CredentialRecord, CredentialTable, StaleRecordError, WriteCondition } from './credential-record';
+import { CredentialRecord, CredentialTable, keyAlreadyAdopted, StaleRecordError, WriteCondition } from './credential-record';
 
 type Item = Record<string, AttributeValue>;
 
@@ -80,6 +86,13 @@ export function marshalRecord(record: CredentialRecord): Item {
   if (record.clientId !== undefined) item.clientId = { S: record.clientId };
   if (record.revokedAt !== undefined) item.revokedAt = { S: record.revokedAt };
   if (record.lastUsedAt !== undefined) item.lastUsedAt = { S: record.lastUsedAt };
+  if (record.retiresAt !== undefined) item.retiresAt = { S: record.retiresAt };
+  if (record.adopted === true) item.adopted = { BOOL: true };
+  if (record.expiresAt !== undefined) item[TABLE.TTL_ATTRIBUTE] = { N: String(record.expiresAt) };
+  if (record.rotationGracePeriodHours !== undefined) item.rotationGracePeriodHours = { N: String(record.rotationGracePeriodHours) };
+  if (record.authTypeChangeGracePeriodHours !== undefined) {
+    item.authTypeChangeGracePeriodHours = { N: String(record.authTypeChangeGracePeriodHours) };
+  }
   return item;
 }
 
@@ -112,6 +125,15 @@ export function unmarshalRecord(item: Item): CredentialRecord {
   const clientId = optionalText('clientId');
   const revokedAt = optionalText('revokedAt');
   const lastUsedAt = optionalText('lastUsedAt');
+  const retiresAt = optionalText('retiresAt');
+  const optionalNumber = (attribute: string): number | undefined => {
+    if (item[attribute] === undefined) return undefined;
+    const value = Number(item[attribute].N);
+    return Number.isSafeInteger(value) && value >= 0 ? value : corrupt(attribute, 'a non-negative integer');
+  };
+  const expiresAt = optionalNumber(TABLE.TTL_ATTRIBUTE);
+  const rotationGracePeriodHours = optionalNumber('rotationGracePeriodHours');
+  const authTypeChangeGracePeriodHours = optionalNumber('authTypeChangeGracePeriodHours');
   return {
     credentialId,
     instanceId: text('instanceId'),
@@ -127,6 +149,11 @@ export function unmarshalRecord(item: Item): CredentialRecord {
     updatedAt: text('updatedAt'),
     ...(revokedAt === undefined ? {} : { revokedAt }),
     ...(lastUsedAt === undefined ? {} : { lastUsedAt }),
+    ...(retiresAt === undefined ? {} : { retiresAt }),
+    ...(expiresAt === undefined ? {} : { expiresAt }),
+    ...(rotationGracePeriodHours === undefined ? {} : { rotationGracePeriodHours }),
+    ...(authTypeChangeGracePeriodHours === undefined ? {} : { authTypeChangeGracePeriodHours }),
+    ...(item.adopted?.BOOL === true ? { adopted: true } : {}),
     version,
   };
 }
@@ -143,6 +170,21 @@ export async function readCredentialRecord(
       throw tableError(error, tableName);
     });
   return out.Item === undefined ? undefined : unmarshalRecord(out.Item);
+}
+
+export function keyHashKey(secretHash: string): Item {
+  return { [TABLE.PARTITION_KEY]: { S: `${TABLE.KEY_HASH_PREFIX}${secretHash}` } };
+}
+
+/** The credential id of an adopted API key, by the key's hash; undefined when no key has it. */
+export async function readAdoptedKeyCredentialId(
+  client: DynamoDBClient,
+  tableName: string,
+  secretHash: string,
+): Promise<string | undefined> {
+  const out = await client.send(new GetItemCommand({ TableName: tableName, Key: keyHashKey(secretHash), ConsistentRead: true }));
+  const credentialId = out.Item?.credentialId?.S;
+  return typeof credentialId === 'string' && credentialId !== '' ? credentialId : undefined;
 }
 
 /** Every credential record, page by page (a Scan: for the CLI's list and drift checks, not for the provider). */
@@ -197,6 +239,23 @@ export class DynamoDbCredentialTable implements CredentialTable {
       await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: marshalRecord(record), ...guard }));
     } catch (error) {
       if (awsErrorName(error) === 'ConditionalCheckFailedException') throw new StaleRecordError(record.credentialId);
+      throw tableError(error, this.tableName);
+    }
+  }
+
+  async claimKeyHash(secretHash: string, credentialId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { ...keyHashKey(secretHash), credentialId: { S: credentialId } },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #credentialId = :credentialId',
+          ExpressionAttributeNames: { '#pk': TABLE.PARTITION_KEY, '#credentialId': 'credentialId' },
+          ExpressionAttributeValues: { ':credentialId': { S: credentialId } },
+        }),
+      );
+    } catch (error) {
+      if (awsErrorName(error) === 'ConditionalCheckFailedException') throw keyAlreadyAdopted(credentialId);
       throw tableError(error, this.tableName);
     }
   }

@@ -10,11 +10,14 @@
  * | valid, with the scope                                 | allowed: credential id and scopes go to the backend      |
  *
  * A token is checked against its credential on every use, so deleting (revoking) the credential
- * ends its tokens at once, not at their expiry. Digests are compared in constant time.
+ * ends its tokens at once, not at their expiry; a credential retiring after a rotation keeps its
+ * key and tokens until its grace period ends (checked with the injected clock). An adopted API
+ * key, whatever its format, is found through the `KEYHASH#` item of its hash. Digests are
+ * compared in constant time.
  */
-import { DATA_API_REALM, SCOPE_NAMES, ScopeName, AuthTypeName } from '../contract';
+import { ADOPTED_API_KEY_PATTERN, DATA_API_REALM, SCOPE_NAMES, ScopeName, AuthTypeName } from '../contract';
 import { hashSecret, parseApiKey, secretMatchesHash } from '../secret-format';
-import type { CredentialRecord } from '../store/credential-record';
+import { CredentialRecord, isAccepted } from '../store/credential-record';
 import type { TokenRecord } from '../store/dynamodb-token-table';
 import { bearerKind } from './access-token';
 import { HttpResponse, json } from './http';
@@ -22,6 +25,8 @@ import { HttpResponse, json } from './http';
 export interface AuthorizerDeps {
   readCredential(credentialId: string): Promise<CredentialRecord | undefined>;
   readToken(tokenHash: string): Promise<TokenRecord | undefined>;
+  /** The credential id of an adopted API key, by the key's SHA-256 hex (a `KEYHASH#` item). */
+  findAdoptedKey(keyHash: string): Promise<string | undefined>;
   readonly now: () => Date;
 }
 
@@ -52,16 +57,17 @@ export async function verifyBearer(authorization: string | undefined, deps: Auth
   const { value, reason } = bearerValue(authorization);
   if (value === undefined) return { ok: false, reason: reason ?? 'malformed' };
   const kind = bearerKind(value);
-  if (kind === undefined) return { ok: false, reason: 'malformed' };
-
-  if (kind === 'api_key') {
-    const { credentialId } = parseApiKey(value)!;
-    const record = await deps.readCredential(credentialId);
-    if (record === undefined || record.authType !== 'api_key') return { ok: false, reason: 'unknown' };
+  const own = kind === 'api_key' ? await deps.readCredential(parseApiKey(value)!.credentialId) : undefined;
+  if (own !== undefined || (kind !== 'access_token' && ADOPTED_API_KEY_PATTERN.test(value))) {
+    // Our keys name their credential; an adopted key (any format, even one shaped like ours) is
+    // found by its hash, which is also what the record's hash is then compared with.
+    const record = own ?? (await adoptedKeyRecord(value, deps));
+    if (record === undefined || record.authType !== 'api_key') return { ok: false, reason: kind === undefined ? 'malformed' : 'unknown' };
     if (!secretMatchesHash(value, record.secretHash)) return { ok: false, reason: 'unknown' };
-    if (record.status !== 'active') return { ok: false, reason: 'revoked' };
-    return { ok: true, principal: { credentialId, authType: 'api_key', scopes: [...record.scopes], via: 'api_key' } };
+    if (!isAccepted(record, deps.now())) return { ok: false, reason: 'revoked' };
+    return { ok: true, principal: { credentialId: record.credentialId, authType: 'api_key', scopes: [...record.scopes], via: 'api_key' } };
   }
+  if (kind !== 'access_token') return { ok: false, reason: kind === undefined ? 'malformed' : 'unknown' };
 
   // The item is found by the token's hash: equality of the lookup key is the comparison, and the
   // hash is of 256 random bits, so there is nothing for a timing difference to reveal.
@@ -69,9 +75,16 @@ export async function verifyBearer(authorization: string | undefined, deps: Auth
   if (token === undefined) return { ok: false, reason: 'unknown' };
   if (token.expiresAt <= Math.floor(deps.now().getTime() / 1000)) return { ok: false, reason: 'expired' };
   const record = await deps.readCredential(token.credentialId);
-  if (record === undefined || record.status !== 'active' || record.authType !== 'oauth2') return { ok: false, reason: 'revoked' };
+  if (record === undefined || !isAccepted(record, deps.now()) || record.authType !== 'oauth2') return { ok: false, reason: 'revoked' };
   const scopes = SCOPE_NAMES.filter((s) => token.scopes.includes(s) && record.scopes.includes(s));
   return { ok: true, principal: { credentialId: record.credentialId, authType: 'oauth2', scopes, via: 'access_token' } };
+}
+
+async function adoptedKeyRecord(value: string, deps: AuthorizerDeps): Promise<CredentialRecord | undefined> {
+  const credentialId = await deps.findAdoptedKey(hashSecret(value));
+  if (credentialId === undefined) return undefined;
+  const record = await deps.readCredential(credentialId);
+  return record?.adopted === true ? record : undefined;
 }
 
 function challenge(params: Record<string, string>): string {

@@ -1,7 +1,7 @@
 /** The records verifier Lambda (`GET /export/{v1|v1beta2}/records/{entity}`): AWS wiring around `records.ts`. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { readCredentialRecord } from '../store/dynamodb-credential-table';
+import { readAdoptedKeyCredentialId, readCredentialRecord } from '../store/dynamodb-credential-table';
 import { DynamoDbTokenTable } from '../store/dynamodb-token-table';
 import { BackendError, LambdaRecordsBackend } from '../store/lambda-records-backend';
 import { BackendConfig, verifierConfig } from './config';
@@ -64,6 +64,7 @@ function awsDeps(): RecordsDeps {
     deps = {
       readCredential: (id) => readCredentialRecord(client, config.tableName, id),
       readToken: (hash) => tokens.read(hash),
+      findAdoptedKey: (hash) => readAdoptedKeyCredentialId(client, config.tableName, hash),
       now,
       backend: backendOf(config.backend, config.region),
       lastUsed: new LastUsedThrottle(

@@ -10,7 +10,7 @@
  */
 import { ACCESS_TOKEN, DATA_API_REALM, SCOPE_NAMES, ScopeName } from '../contract';
 import { CLIENT_SECRET_PATTERN, hashSecret, parseClientId, RandomSource, secretMatchesHash } from '../secret-format';
-import type { CredentialRecord } from '../store/credential-record';
+import { CredentialRecord, isAccepted } from '../store/credential-record';
 import type { TokenRecord } from '../store/dynamodb-token-table';
 import { generateAccessToken } from './access-token';
 import { bodyText, header, HttpApiEvent, HttpResponse, json } from './http';
@@ -111,7 +111,7 @@ export async function handleTokenRequest(event: HttpApiEvent, deps: TokenEndpoin
   const parsed = parseClientId(auth.clientId);
   const record = parsed === undefined ? undefined : await deps.readCredential(parsed.credentialId);
   const usable =
-    record !== undefined && record.status === 'active' && record.authType === 'oauth2' && record.clientId === auth.clientId;
+    record !== undefined && isAccepted(record, deps.now()) && record.authType === 'oauth2' && record.clientId === auth.clientId;
   const secretOk = secretMatchesHash(
     CLIENT_SECRET_PATTERN.test(auth.clientSecret) ? auth.clientSecret : '',
     usable ? record.secretHash : UNKNOWN_CLIENT_HASH,

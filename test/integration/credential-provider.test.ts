@@ -249,6 +249,25 @@ describe('credential provider against the local AWS', () => {
     expect((await item(w, first.credentialId as string)).secretHash.S).toBe(hashSecret(secret.clientSecret));
   });
 
+  it('adopts an API key of another format: a hash claim item, an adopted record, nothing written to the secret; a second adoption is refused', async () => {
+    const w = await world();
+    const previewKey = `preview_${randomBytes(20).toString('hex')}`;
+    await secretsManager.send(new PutSecretValueCommand({ SecretId: w.secretArn, SecretString: JSON.stringify({ apiKey: previewKey }) }));
+    const input = inputFor(w, { authType: 'api_key', adopt: true });
+    const credentialId = credentialIdFor(input.instanceId);
+
+    expect(await create(input)).toMatchObject({ status: 'active', adopted: true });
+
+    expect((await item(w, credentialId)).adopted).toEqual({ BOOL: true });
+    expect((await item(w, credentialId)).secretHash.S).toBe(hashSecret(previewKey));
+    const claim = (await items(w)).find((i) => i.pk.S === `KEYHASH#${hashSecret(previewKey)}`);
+    expect(claim?.credentialId.S).toBe(credentialId);
+    expect(await secretVersions(w.secretArn)).toHaveLength(1);
+    const second = await failureOf(create(inputFor(w, { authType: 'api_key', adopt: true })));
+    expect(second.message).toMatch(/already adopted by another credential/);
+    expect(JSON.stringify(await items(w))).not.toContain(previewKey);
+  });
+
   it('create converges after a crash between the record write and the secret write', async () => {
     const w = await world();
     const input = inputFor(w, { authType: 'api_key' });

@@ -80,6 +80,34 @@ describe('review of a plan', () => {
     expect(r.credentials[0].consumerImpact).toMatch(/re-read the secret/);
   });
 
+  test('a changed rotation trigger is a rotation, and the review shows the grace window the new declaration sets', () => {
+    const plan = load('rotation');
+    const instance = plan.resource_changes.find((rc: any) => rc.address === 'terraform_data.UsageReporting_Instance_A2560CFD');
+    instance.action_reason = 'replace_by_triggers';
+    instance.change.before.triggers_replace = { ...instance.change.before.triggers_replace, rotation: '2026-11' };
+    instance.change.after.triggers_replace = { ...instance.change.after.triggers_replace, rotation: '2026-12' };
+    const declaration = plan.output_changes.UsageReporting_Declaration_80CC33A7;
+    declaration.after = { ...declaration.after, rotation: { trigger: '2026-12', gracePeriodHours: 48 } };
+
+    const r = reviewPlan(plan);
+
+    expect(r.credentials[0]).toMatchObject({ kind: 'replace', gracePeriodHours: 48, reasons: ['rotation: trigger "2026-11" → "2026-12"'] });
+    expect(r.credentials[0].consumerImpact).toBe(
+      'must re-read the secret (same ARN, new value); the old value keeps working for 48 hours after the apply (401 after that)',
+    );
+    expect(renderReviewMarkdown(r)).toContain('keeps working for 48 hours');
+  });
+
+  test('an auth type change shows its own grace period (0, revoked at once, unless declared)', () => {
+    expect(review('auth-type-replacement').credentials[0].gracePeriodHours).toBe(0);
+    const plan = load('auth-type-replacement');
+    for (const change of Object.values<any>(plan.output_changes)) {
+      if (change.after?.kind === 'data-api-credential') change.after = { ...change.after, authTypeChangeGracePeriodHours: 1 };
+    }
+    const [replaced] = reviewPlan(plan).credentials.filter((c) => c.kind === 'replace');
+    expect(replaced.consumerImpact).toMatch(/the old credential keeps working for 1 hour after the apply \(401 after that\)$/);
+  });
+
   test('a credential removed from the code is deleted: consumers get 401', () => {
     const r = review('delete');
 

@@ -22,6 +22,27 @@ const base: CredentialRecord = {
 };
 
 describe('DynamoDB credential items', () => {
+  it('keep a retiring record\'s retiresAt, its TTL (expiresAt, a number) and the declared grace periods', () => {
+    const retiring: CredentialRecord = {
+      ...base,
+      status: 'retiring',
+      retiresAt: '2026-11-02T10:00:00.000Z',
+      expiresAt: 1_764_000_000,
+      rotationGracePeriodHours: 24,
+      authTypeChangeGracePeriodHours: 0,
+    };
+    const item = marshalRecord(retiring);
+    expect(item).toMatchObject({
+      status: { S: 'retiring' },
+      retiresAt: { S: '2026-11-02T10:00:00.000Z' },
+      expiresAt: { N: '1764000000' },
+      rotationGracePeriodHours: { N: '24' },
+      authTypeChangeGracePeriodHours: { N: '0' },
+    });
+    expect(unmarshalRecord(item)).toEqual(retiring);
+    expect(() => unmarshalRecord({ ...item, rotationGracePeriodHours: { N: '-3' } })).toThrow(CorruptRecordError);
+  });
+
   it('use the documented key and attribute types', () => {
     expect(recordKey(base.credentialId)).toEqual({ pk: { S: `CRED#${base.credentialId}` } });
     expect(marshalRecord({ ...base, description: 'd', revokedAt: '2026-11-02T00:00:00.000Z' })).toEqual({

@@ -8,6 +8,7 @@ import { NotFoundError } from '../../../handlers/errors';
 import {
   CredentialRecord,
   CredentialTable,
+  keyAlreadyAdopted,
   SecretStore,
   StaleRecordError,
   WriteCondition,
@@ -16,6 +17,8 @@ import {
 export class InMemoryCredentialTable implements CredentialTable {
   readonly records = new Map<string, CredentialRecord>();
   readonly writes: Array<{ record: CredentialRecord; condition: WriteCondition }> = [];
+  /** `KEYHASH#` lookup items: adopted key hash -> credential id. */
+  readonly keyHashes = new Map<string, string>();
   reads = 0;
   /** Runs before each write is checked; a test can change the table here to simulate a race. */
   beforeWrite?: (record: CredentialRecord) => void;
@@ -36,6 +39,12 @@ export class InMemoryCredentialTable implements CredentialTable {
     if (!holds) throw new StaleRecordError(record.credentialId);
     this.writes.push({ record: structuredClone(record), condition });
     this.records.set(record.credentialId, structuredClone(record));
+  }
+
+  async claimKeyHash(secretHash: string, credentialId: string): Promise<void> {
+    const holder = this.keyHashes.get(secretHash);
+    if (holder !== undefined && holder !== credentialId) throw keyAlreadyAdopted(credentialId);
+    this.keyHashes.set(secretHash, credentialId);
   }
 }
 

@@ -397,6 +397,182 @@ describe('delete', () => {
   });
 });
 
+describe('delete of a replaced credential (rotation and auth type change)', () => {
+  const SUCCESSOR = inputOf({ instanceId: '11111111-2222-3333-4444-555555555555', rotationGracePeriodHours: 48 });
+  const SUCCESSOR_ID = credentialIdFor(SUCCESSOR.instanceId);
+
+  it('with a successor in the same secret, keeps the old credential retiring for the grace period the successor declares', async () => {
+    const f = fixture();
+    await create(f.deps);
+    const oldHash = record(f).secretHash;
+    await create(f.deps, SUCCESSOR);
+
+    const deleted = await remove(f.deps);
+
+    expect(deleted.outcome).toBe('retiring');
+    const old = record(f);
+    expect(old).toMatchObject({ status: 'retiring', secretHash: oldHash });
+    expect(old.revokedAt).toBeUndefined();
+    const retiresAt = Date.parse(old.retiresAt!);
+    expect(retiresAt - Date.parse(old.updatedAt)).toBe(48 * 3600 * 1000);
+    // TTL cleanup a week after retirement, in epoch seconds.
+    expect(old.expiresAt).toBe(Math.floor(retiresAt / 1000) + 7 * 24 * 3600);
+    expect(deleted.result).toMatchObject({ status: 'retiring', retiresAt: old.retiresAt });
+    expect(record(f, SUCCESSOR_ID).status).toBe('active');
+    // The secret holds the successor's value; the retiring record keeps only its own hash.
+    expect(hashSecret(currentSecret(f))).toBe(record(f, SUCCESSOR_ID).secretHash);
+  });
+
+  it('is idempotent: a repeated delete of a retiring credential writes nothing', async () => {
+    const f = fixture();
+    await create(f.deps);
+    await create(f.deps, SUCCESSOR);
+    const first = await remove(f.deps);
+    const writes = f.table.writes.length;
+    const second = await remove(f.deps);
+    expect(second).toMatchObject({ outcome: 'retiring', result: first.result });
+    expect(f.table.writes).toHaveLength(writes);
+  });
+
+  it('with a grace period of 0 (or none declared), revokes at once', async () => {
+    for (const successor of [{ ...SUCCESSOR, rotationGracePeriodHours: 0 }, { ...SUCCESSOR, rotationGracePeriodHours: undefined }]) {
+      const f = fixture();
+      await create(f.deps);
+      await create(f.deps, successor);
+      expect(await remove(f.deps)).toMatchObject({ outcome: 'revoked', result: { status: 'revoked' } });
+      expect(record(f).retiresAt).toBeUndefined();
+    }
+  });
+
+  it('after an auth type change, uses the successor\'s authTypeChangeGracePeriodHours, not the rotation one', async () => {
+    const f = fixture();
+    await create(f.deps);
+    await create(f.deps, { ...SUCCESSOR, authType: 'api_key', rotationGracePeriodHours: 48, authTypeChangeGracePeriodHours: 2 });
+    await remove(f.deps);
+    const old = record(f);
+    expect(Date.parse(old.retiresAt!) - Date.parse(old.updatedAt)).toBe(2 * 3600 * 1000);
+
+    const immediate = fixture();
+    await create(immediate.deps);
+    await create(immediate.deps, { ...SUCCESSOR, authType: 'api_key', rotationGracePeriodHours: 48 });
+    expect(await remove(immediate.deps)).toMatchObject({ outcome: 'revoked' });
+  });
+
+  it('a real destroy (the secret still holds this credential\'s value) revokes at once, whatever the grace period', async () => {
+    const f = fixture();
+    await create(f.deps, inputOf({ rotationGracePeriodHours: 48 }));
+    expect(await remove(f.deps)).toMatchObject({ outcome: 'revoked' });
+  });
+
+  it('a successor that is not active, or a secret already deleted, means no grace', async () => {
+    const pending = fixture();
+    await create(pending.deps);
+    await create(pending.deps, SUCCESSOR);
+    pending.table.records.set(SUCCESSOR_ID, { ...record(pending, SUCCESSOR_ID), status: 'pending' });
+    expect(await remove(pending.deps)).toMatchObject({ outcome: 'revoked' });
+
+    const gone = fixture();
+    await create(gone.deps);
+    await create(gone.deps, SUCCESSOR);
+    gone.secrets.secrets.delete(SECRET_ARN);
+    expect(await remove(gone.deps)).toMatchObject({ outcome: 'revoked' });
+  });
+
+  it('a value written into the secret by hand that names another credential is not a successor', async () => {
+    const f = fixture();
+    await create(f.deps);
+    await create(f.deps, SUCCESSOR);
+    const forged = JSON.parse(f.secrets.current(SECRET_ARN)!);
+    f.secrets.overwrite(SECRET_ARN, JSON.stringify({ ...forged, clientSecret: forged.clientSecret.replace(/^dcs_./, 'dcs_x') }));
+    expect(await remove(f.deps)).toMatchObject({ outcome: 'revoked' });
+  });
+
+  it('a retiring credential is never revived or updated', async () => {
+    const f = fixture();
+    await create(f.deps);
+    await create(f.deps, SUCCESSOR);
+    await remove(f.deps);
+    await expect(create(f.deps)).rejects.toThrow(ConflictError);
+    await expect(update(f.deps, inputOf({ name: 'renamed' }))).rejects.toThrow(ConflictError);
+  });
+
+  it('stores the declared grace periods and changes them in place without a new secret', async () => {
+    const f = fixture();
+    await create(f.deps, inputOf({ rotationGracePeriodHours: 24 }));
+    const puts = f.secrets.puts.length;
+    await update(f.deps, inputOf({ rotationGracePeriodHours: 72, authTypeChangeGracePeriodHours: 1 }), inputOf({ rotationGracePeriodHours: 24 }));
+    expect(record(f)).toMatchObject({ rotationGracePeriodHours: 72, authTypeChangeGracePeriodHours: 1 });
+    await update(f.deps, inputOf(), inputOf({ rotationGracePeriodHours: 72, authTypeChangeGracePeriodHours: 1 }));
+    expect(record(f).rotationGracePeriodHours).toBeUndefined();
+    expect(record(f).authTypeChangeGracePeriodHours).toBeUndefined();
+    expect(f.secrets.puts).toHaveLength(puts);
+  });
+
+  it('refuses a grace period outside 0 to 168 whole hours, with nothing written', async () => {
+    for (const bad of [-1, 169, 1.5, '24']) {
+      const f = fixture();
+      await expect(create(f.deps, inputOf({ rotationGracePeriodHours: bad as number }))).rejects.toThrow(
+        /rotationGracePeriodHours.*a whole number of hours from 0 to 168/,
+      );
+      expect(f.table.writes).toHaveLength(0);
+      expect(f.secrets.puts).toHaveLength(0);
+    }
+  });
+});
+
+describe('adoption of an existing API key', () => {
+  const PREVIEW_KEY = 'preview-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+  const adopting = (overrides: Partial<CredentialInput> = {}) => inputOf({ authType: 'api_key', adopt: true, ...overrides });
+
+  it('reads the key once, stores only its hash and a lookup by hash, and writes nothing to the secret', async () => {
+    const f = fixture();
+    f.secrets.overwrite(SECRET_ARN, JSON.stringify({ apiKey: PREVIEW_KEY }));
+
+    const { outcome, result } = await create(f.deps, adopting());
+
+    expect(outcome).toBe('adopted');
+    expect(result).toMatchObject({ status: 'active', authType: 'api_key', adopted: true, credentialId: CREDENTIAL_ID });
+    expect(record(f)).toMatchObject({ status: 'active', adopted: true, secretHash: hashSecret(PREVIEW_KEY), version: 1 });
+    expect(f.table.keyHashes.get(hashSecret(PREVIEW_KEY))).toBe(CREDENTIAL_ID);
+    expect(f.secrets.puts).toHaveLength(0);
+    expect(JSON.stringify([result, record(f)])).not.toContain(PREVIEW_KEY);
+  });
+
+  it('is idempotent, and a key already adopted by another credential is refused with nothing written', async () => {
+    const f = fixture();
+    f.secrets.overwrite(SECRET_ARN, JSON.stringify({ apiKey: PREVIEW_KEY }));
+    await create(f.deps, adopting());
+    const writes = f.table.writes.length;
+    expect(await create(f.deps, adopting())).toMatchObject({ outcome: 'resumed' });
+    expect(f.table.writes).toHaveLength(writes);
+
+    const other = adopting({ instanceId: '11111111-2222-3333-4444-555555555555' });
+    await expect(create(f.deps, other)).rejects.toThrow(/already adopted by another credential/);
+    expect(f.table.records.has(credentialIdFor(other.instanceId))).toBe(false);
+  });
+
+  it('refuses a value of another shape, or an OAuth 2.0 adoption, without echoing the value', async () => {
+    const f = fixture();
+    f.secrets.overwrite(SECRET_ARN, JSON.stringify({ key: PREVIEW_KEY }));
+    const error = await create(f.deps, adopting()).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(/a value of another shape \(not shown\); allowed: JSON \{"apiKey"/);
+    expect((error as Error).message).not.toContain(PREVIEW_KEY);
+    await expect(create(f.deps, adopting({ authType: 'oauth2' }))).rejects.toThrow(/only API keys can be adopted/);
+    expect(f.table.writes).toHaveLength(0);
+  });
+
+  it('delete revokes the adopted key at once and leaves the secret alone; the drift read hashes the adopted value', async () => {
+    const f = fixture();
+    f.secrets.overwrite(SECRET_ARN, JSON.stringify({ apiKey: PREVIEW_KEY }));
+    await create(f.deps, adopting());
+    const read = await runProviderEvent({ ...adopting(), action: 'read' }, f.deps);
+    expect(read).toMatchObject({ outcome: 'in-sync' });
+    expect(await remove(f.deps, adopting())).toMatchObject({ outcome: 'revoked' });
+    expect(f.secrets.current(SECRET_ARN)).toBe(JSON.stringify({ apiKey: PREVIEW_KEY }));
+  });
+});
+
 describe('secret ARNs', () => {
   it('are reduced to the secret name, without the random suffix', () => {
     expect(secretNameOfArn(SECRET_ARN)).toBe(`${PREFIX}team/export`);

@@ -137,6 +137,35 @@ describe('DataApiCredential resources', () => {
   });
 });
 
+describe('DataApiCredential rotation', () => {
+  test('the trigger is part of the instance, so changing it replaces the credential; the secret stays', () => {
+    const v1 = stackWith({ name: 'r', scopes: ['users'], rotation: { trigger: '2026-11' } });
+    const v2 = stackWith({ name: 'r', scopes: ['users'], rotation: { trigger: '2026-12' } });
+    expect(resource(v1, 'terraform_data', 'Cred0_Instance').triggers_replace).toMatchObject({ rotation: '2026-11' });
+    expect(resource(v2, 'terraform_data', 'Cred0_Instance').triggers_replace).toMatchObject({ rotation: '2026-12' });
+    expect(resource(v2, 'aws_secretsmanager_secret', 'Cred0_Secret')).toEqual(resource(v1, 'aws_secretsmanager_secret', 'Cred0_Secret'));
+  });
+
+  test('the grace period (default 24 hours) goes to the provider in the input and into the Declaration for reviews', () => {
+    const s = stackWith(
+      { name: 'a', scopes: ['users'], rotation: { trigger: 'v1' } },
+      { name: 'b', scopes: ['users'], rotation: { trigger: 'v1', gracePeriodHours: 0 }, authTypeChangeGracePeriodHours: 6 },
+    );
+    expect(invocationInput(s, 'Cred0_Provider')).toContain('"rotationGracePeriodHours" = 24');
+    expect(invocationInput(s, 'Cred0_Provider')).not.toContain('authTypeChangeGracePeriodHours');
+    expect(invocationInput(s, 'Cred1_Provider')).toContain('"rotationGracePeriodHours" = 0');
+    expect(invocationInput(s, 'Cred1_Provider')).toContain('"authTypeChangeGracePeriodHours" = 6');
+    const declaration = Object.entries(s.config.output ?? {}).find(([id]) => id.startsWith('Cred1_Declaration'))![1].value as any;
+    expect(declaration).toMatchObject({ rotation: { trigger: 'v1', gracePeriodHours: 0 }, authTypeChangeGracePeriodHours: 6 });
+  });
+
+  test('without rotation, the instance and the input are exactly as before (no replacement on upgrade)', () => {
+    const s = stackWith({ name: 'x', scopes: ['users'] });
+    expect(Object.keys(resource(s, 'terraform_data', 'Cred0_Instance').triggers_replace).sort()).toEqual(['authType', 'functionName', 'secretName']);
+    expect(invocationInput(s, 'Cred0_Provider')).not.toContain('GracePeriodHours');
+  });
+});
+
 describe('DataApiCredential validation fails at synth with the prop, the value and what is allowed', () => {
   const attempt = (props: Partial<CredentialOptions>, build?: (scope: Construct, store: CredentialStore) => void) => () =>
     synth((scope) => {
@@ -155,6 +184,11 @@ describe('DataApiCredential validation fails at synth with the prop, the value a
     ['an over-long name', { name: 'n'.repeat(129) }, /Invalid name .*\(129 characters\); allowed: 1 to 128 characters/],
     ['a secret name outside the prefix', { secretName: 'other/x' }, /Invalid secretName .*got "other\/x"; allowed: a name starting with the store's secretPrefix "data-api\/credentials\/"/],
     ['an over-long description', { description: 'd'.repeat(513) }, /Invalid description .*allowed: a string of at most 512 characters/],
+    ['a grace period over 7 days', { rotation: { trigger: 'v2', gracePeriodHours: 169 } }, /Invalid rotation\.gracePeriodHours \(DataApiCredential .*Bad\): got 169; allowed: a whole number of hours from 0 to 168 \(7 days\)/],
+    ['a negative grace period', { rotation: { trigger: 'v2', gracePeriodHours: -1 } }, /Invalid rotation\.gracePeriodHours .*got -1; allowed: a whole number of hours from 0 to 168/],
+    ['a fractional grace period', { rotation: { trigger: 'v2', gracePeriodHours: 1.5 } }, /Invalid rotation\.gracePeriodHours .*got 1\.5/],
+    ['an empty rotation trigger', { rotation: { trigger: '' } }, /Invalid rotation\.trigger \(DataApiCredential .*Bad\): got ""; allowed: 1 to 128 printable characters/],
+    ['an auth type change grace period over 7 days', { authTypeChangeGracePeriodHours: 200 }, /Invalid authTypeChangeGracePeriodHours \(DataApiCredential .*Bad\): got 200; allowed: a whole number of hours from 0 to 168/],
   ])('%s', (_what, props, message) => {
     expect(attempt(props)).toThrow(message);
   });

@@ -14,8 +14,14 @@ function everything(scope: Construct): void {
     kmsKeyArn: KMS_KEY,
     admins: ['arn:aws:iam::123456789012:role/pipeline'],
   });
-  new DataApiCredential(scope, 'OAuth', { store, name: 'oauth', scopes: DataApiScope.ALL });
-  new DataApiCredential(scope, 'Key', { store, name: 'key', authType: AuthType.API_KEY, scopes: ['users'] });
+  new DataApiCredential(scope, 'OAuth', {
+    store,
+    name: 'oauth',
+    scopes: DataApiScope.ALL,
+    readers: ['arn:aws:iam::123456789012:role/consumer'],
+  });
+  const key = new DataApiCredential(scope, 'Key', { store, name: 'key', authType: AuthType.API_KEY, scopes: ['users'] });
+  key.grantRead('arn:aws:iam::123456789012:user/analyst');
   new DataApiGateway(scope, 'DataApi', {
     store,
     backend: { functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:records-backend' },
@@ -73,11 +79,15 @@ describe('least privilege of every synthesized policy', () => {
     expect(broad).toEqual([]);
   });
 
-  test('Secrets Manager access is limited to the store prefix', () => {
+  test('Secrets Manager access is limited to the store prefix, or (readers) to one credential\'s secret', () => {
     const secretResources = allows
       .filter((st) => st.actions.some((a) => a.startsWith('secretsmanager:')))
       .flatMap((st) => st.resources);
     expect(secretResources.length).toBeGreaterThan(0);
-    for (const r of secretResources) expect(r).toMatch(/:secret:data-api\/credentials\/\*$/);
+    for (const r of secretResources) {
+      expect(r).toMatch(/:secret:data-api\/credentials\/\*$|^\$\{aws_secretsmanager_secret\.\w+\.arn\}$/);
+    }
+    // Both readers' policies are among them.
+    expect(secretResources.filter((r) => r.startsWith('${aws_secretsmanager_secret.'))).toHaveLength(2);
   });
 });

@@ -1,5 +1,5 @@
 import { ACCESS_TOKEN } from '../../../handlers/contract';
-import { generateApiKey } from '../../../handlers/secret-format';
+import { generateApiKey, hashSecret } from '../../../handlers/secret-format';
 import { generateAccessToken } from '../../../handlers/verifier/access-token';
 import { handleRecordsRequest, LastUsedThrottle, RecordsDeps, responseOfLambdaResult, VerificationCache } from '../../../handlers/verifier/records';
 import { handleTokenRequest } from '../../../handlers/verifier/token-endpoint';
@@ -13,6 +13,7 @@ function setup() {
   const deps: RecordsDeps = {
     readCredential: world.readCredential,
     readToken: world.readToken,
+    findAdoptedKey: world.findAdoptedKey,
     now: world.now,
     backend: async (event, principal) => {
       backendCalls.push({ event, principal });
@@ -180,5 +181,58 @@ describe('Lambda backend results, as API Gateway maps payload 2.0', () => {
   test('an object with statusCode is the response; anything else is a 200 JSON body', () => {
     expect(responseOfLambdaResult({ statusCode: 204, headers: { 'X-A': 1 } })).toEqual({ statusCode: 204, headers: { 'x-a': '1' }, body: '' });
     expect(responseOfLambdaResult({ value: [1] })).toMatchObject({ statusCode: 200, body: '{"value":[1]}' });
+  });
+});
+
+describe('a rotated-out (retiring) credential', () => {
+  test('its API key works until retiresAt, then gets 401 invalid_token (injected clock)', async () => {
+    const { world, deps, apiKey } = setup();
+    world.retire(KEY_ID, 24);
+    world.advance(24 * 3600 - 1);
+    expect((await handleRecordsRequest(recordsRequest('interactions', bearer(apiKey)), deps)).response.statusCode).toBe(200);
+    world.advance(1);
+    const refused = await handleRecordsRequest(recordsRequest('interactions', bearer(apiKey)), deps);
+    expect(refused).toMatchObject({ response: { statusCode: 401 }, outcome: 'revoked' });
+    expect(refused.response.headers['www-authenticate']).toContain('error="invalid_token"');
+  });
+
+  test('its access tokens end with the grace period, even before their own expiry', async () => {
+    const { world, deps, issue } = setup();
+    world.retire(OAUTH_ID, 0.5);
+    const token = await issue();
+    expect((await handleRecordsRequest(recordsRequest('conversations', bearer(token)), deps)).response.statusCode).toBe(200);
+    world.advance(1800);
+    expect((await handleRecordsRequest(recordsRequest('conversations', bearer(token)), deps)).response.statusCode).toBe(401);
+  });
+
+  test('without retiresAt it is refused (fail closed)', async () => {
+    const { world, deps, apiKey } = setup();
+    world.credentials.set(KEY_ID, { ...world.credentials.get(KEY_ID)!, status: 'retiring' });
+    expect((await handleRecordsRequest(recordsRequest('interactions', bearer(apiKey)), deps)).response.statusCode).toBe(401);
+  });
+});
+
+describe('an adopted API key (any format, found by its hash)', () => {
+  const ADOPTED_ID = 'c'.repeat(32);
+  const PREVIEW_KEY = 'preview-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+
+  test('works on /v1/ and /v1beta2/ within its scopes; a similar unknown value is refused', async () => {
+    const { world, deps, backendCalls } = setup();
+    world.adoptApiKey(ADOPTED_ID, PREVIEW_KEY, ['users']);
+    for (const version of ['v1', 'v1beta2']) {
+      expect((await handleRecordsRequest(recordsRequest('users', bearer(PREVIEW_KEY), version), deps)).response.statusCode).toBe(200);
+    }
+    expect(backendCalls[0].principal).toEqual({ credentialId: ADOPTED_ID, authType: 'api_key', scopes: ['users'], via: 'api_key' });
+    expect((await handleRecordsRequest(recordsRequest('conversations', bearer(PREVIEW_KEY)), deps)).response.statusCode).toBe(403);
+    expect((await handleRecordsRequest(recordsRequest('users', bearer(`${PREVIEW_KEY}x`)), deps)).response.statusCode).toBe(401);
+  });
+
+  test('a lookup pointing at a record that is not adopted is not trusted; a revoked adopted key gets 401', async () => {
+    const { world, deps } = setup();
+    world.adoptedKeys.set(hashSecret(PREVIEW_KEY), KEY_ID);
+    expect((await handleRecordsRequest(recordsRequest('users', bearer(PREVIEW_KEY)), deps)).response.statusCode).toBe(401);
+    world.adoptApiKey(ADOPTED_ID, PREVIEW_KEY, ['users']);
+    world.revoke(ADOPTED_ID);
+    expect((await handleRecordsRequest(recordsRequest('users', bearer(PREVIEW_KEY)), deps)).response.statusCode).toBe(401);
   });
 });

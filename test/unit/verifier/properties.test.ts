@@ -22,6 +22,7 @@ function setup() {
   const recordsDeps = {
     readCredential: world.readCredential,
     readToken: world.readToken,
+    findAdoptedKey: world.findAdoptedKey,
     now: world.now,
     backend: async () => {
       backendCalls++;

@@ -23,6 +23,9 @@ export class World {
     return record && structuredClone(record);
   };
   readonly readToken = async (hash: string) => this.tokens.get(hash);
+  /** Adopted API keys: key hash -> credential id. */
+  readonly adoptedKeys = new Map<string, string>();
+  readonly findAdoptedKey = async (hash: string) => this.adoptedKeys.get(hash);
   readonly putToken = async (token: TokenRecord) => {
     this.tokens.set(token.tokenHash, token);
   };
@@ -58,6 +61,18 @@ export class World {
     const apiKey = generateApiKey(id);
     this.record(id, { authType: 'api_key', secretHash: hashSecret(apiKey), scopes });
     return apiKey;
+  }
+
+  /** As the provider's delete of a rotated-out credential: still accepted for `hours`. */
+  retire(id: string, hours: number): void {
+    const record = this.credentials.get(id)!;
+    this.credentials.set(id, { ...record, status: 'retiring', retiresAt: new Date(this.time.getTime() + hours * 3600 * 1000).toISOString() });
+  }
+
+  /** An API key adopted from elsewhere: any format, found by its hash. */
+  adoptApiKey(id: string, apiKey: string, scopes: ScopeName[]): void {
+    this.record(id, { authType: 'api_key', secretHash: hashSecret(apiKey), scopes, adopted: true });
+    this.adoptedKeys.set(hashSecret(apiKey), id);
   }
 
   revoke(id: string): void {

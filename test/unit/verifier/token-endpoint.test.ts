@@ -130,3 +130,17 @@ describe('token endpoint (RFC 6749 4.4, client credentials)', () => {
     expect([outcome.response.statusCode, body(outcome).error]).toEqual([401, 'invalid_client']);
   });
 });
+
+describe('token endpoint and a rotated-out (retiring) client', () => {
+  test('its client secret gets tokens until retiresAt, then 401 invalid_client (injected clock)', async () => {
+    const { world, client, deps } = setup();
+    world.retire(OAUTH_ID, 2);
+    const request = () =>
+      handleTokenRequest(tokenRequest({ grant_type: 'client_credentials' }, { basic: [client.clientId, client.clientSecret] }), deps);
+    expect((await request()).response.statusCode).toBe(200);
+    world.advance(2 * 3600);
+    const refused = await request();
+    expect(refused.response.statusCode).toBe(401);
+    expect(body(refused).error).toBe('invalid_client');
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * Admins: who may invoke the provider (Lambda permissions) and write the table (the table's
+ * resource policy), asserted statement by statement.
+ */
+import { CredentialStore, CredentialStoreProps, DataApiCredential, DataApiGateway } from '../../../lib';
+import { TABLE_WRITE_ACTIONS } from '../../../lib/credential-store';
+import { resource, resources, synth, Synthesized } from '../../support/synth';
+
+const PIPELINE = 'arn:aws:iam::123456789012:role/pipeline';
+const SUPER_ADMIN = 'arn:aws:iam::123456789012:user/super-admin';
+
+function stackWith(props: CredentialStoreProps, withGateway = false): Synthesized {
+  return synth((scope) => {
+    const store = new CredentialStore(scope, 'Credentials', props);
+    if (withGateway) {
+      new DataApiGateway(scope, 'DataApi', { store, backend: { url: 'https://records.internal.example' } });
+    }
+  });
+}
+
+const document = (s: Synthesized, prefix: string) =>
+  Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([id]) => id.startsWith(prefix))?.[1];
+const ref = (type: string, prefix: string, attribute: string) =>
+  expect.stringMatching(new RegExp(`^\\$\\{${type.replace('.', '\\.')}\\.${prefix}_\\w+\\.${attribute}\\}$`));
+
+describe('CredentialStore admins', () => {
+  test('each admin gets an invoke permission on the provider, and nobody else does', () => {
+    const s = stackWith({ admins: [PIPELINE, SUPER_ADMIN] });
+    expect(Object.values(resources(s, 'aws_lambda_permission'))).toEqual([
+      { action: 'lambda:InvokeFunction', function_name: ref('aws_lambda_function', 'Credentials_Provider_Function', 'function_name'), principal: PIPELINE, statement_id: 'AllowAdminInvoke0' },
+      { action: 'lambda:InvokeFunction', function_name: ref('aws_lambda_function', 'Credentials_Provider_Function', 'function_name'), principal: SUPER_ADMIN, statement_id: 'AllowAdminInvoke1' },
+    ]);
+  });
+
+  test('the table policy denies item writes to everyone but the admins, the deployer, the provider and the gateway functions', () => {
+    const s = stackWith({ admins: [PIPELINE, SUPER_ADMIN] }, true);
+
+    const policy = resource(s, 'aws_dynamodb_resource_policy', 'Credentials_TablePolicy');
+    expect(policy).toEqual({
+      resource_arn: ref('aws_dynamodb_table', 'Credentials_Table', 'arn'),
+      policy: ref('data.aws_iam_policy_document', 'Credentials_TablePolicyDocument', 'json'),
+    });
+    expect(Object.values(s.config.data?.aws_iam_session_context ?? {})).toEqual([
+      { arn: ref('data.aws_caller_identity', 'Credentials_Account', 'arn') },
+    ]);
+    expect(document(s, 'Credentials_TablePolicyDocument')!.statement).toEqual([
+      {
+        sid: 'OnlyAdminsDeployerAndFunctionsWrite',
+        effect: 'Deny',
+        principals: [{ type: 'AWS', identifiers: ['*'] }],
+        actions: [
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:PartiQLInsert',
+          'dynamodb:PartiQLUpdate',
+          'dynamodb:PartiQLDelete',
+        ],
+        resources: [ref('aws_dynamodb_table', 'Credentials_Table', 'arn')],
+        condition: [
+          {
+            test: 'StringNotEquals',
+            variable: 'aws:PrincipalArn',
+            values: [
+              PIPELINE,
+              SUPER_ADMIN,
+              ref('data.aws_iam_session_context', 'Credentials_Deployer', 'issuer_arn'),
+              ref('aws_iam_role', 'Credentials_Provider_Role', 'arn'),
+              ref('aws_iam_role', 'DataApi_TokenEndpoint_Role', 'arn'),
+              ref('aws_iam_role', 'DataApi_RecordsVerifier_Role', 'arn'),
+            ],
+          },
+        ],
+      },
+    ]);
+    expect(TABLE_WRITE_ACTIONS).toHaveLength(7);
+  });
+
+  test('credentials wait for the table policy (their invocations depend on it) and are revoked before it goes', () => {
+    const s = synth((scope) => {
+      const store = new CredentialStore(scope, 'Credentials');
+      new DataApiCredential(scope, 'Cred', { store, name: 'c', scopes: ['users'] });
+    });
+    const [policyId] = Object.keys(resources(s, 'aws_dynamodb_resource_policy'));
+    expect(resource(s, 'aws_lambda_invocation', 'Cred_Provider').depends_on).toContain(`aws_dynamodb_resource_policy.${policyId}`);
+  });
+
+  test('restrictTableWrites: false leaves the table without a resource policy', () => {
+    const s = stackWith({ restrictTableWrites: false });
+    expect(resources(s, 'aws_dynamodb_resource_policy')).toEqual({});
+    expect(document(s, 'Credentials_TablePolicyDocument')).toBeUndefined();
+  });
+});
