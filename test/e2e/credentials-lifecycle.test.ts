@@ -3,9 +3,8 @@
  * the local Lambda runner running the real bundled provider). The steps build on each other, so
  * the tests of this file run in order and share one working directory.
  */
-import { DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { AnalyticsCredentialsStack, AnalyticsCredentialsStackProps } from '../..
 import { AuthType, DataApiScope } from '../../lib';
 import { synthStack, terraform } from '../../local/terraform';
 import { lambdaLog, localAwsEnv } from '../support/local-aws';
+import { credentialRecords, sha256, StoredRecord } from '../support/store';
 
 jest.setTimeout(240_000);
 
@@ -32,17 +32,6 @@ let cwd = '';
 interface Outputs {
   [name: string]: { value: string };
 }
-interface Record {
-  pk: string;
-  credentialId: string;
-  instanceId: string;
-  name: string;
-  authType: string;
-  scopes: string[];
-  status: string;
-  secretHash: string;
-  clientId?: string;
-}
 
 function synth(props: AnalyticsCredentialsStackProps = {}): void {
   cwd = synthStack(outdir, (app) => new AnalyticsCredentialsStack(app, STACK, { statePath, ...props }));
@@ -60,14 +49,8 @@ function output(all: Outputs, construct: string, name: string): string {
   return all[key].value;
 }
 
-async function records(): Promise<Record[]> {
-  const table = output(await outputs(), 'Credentials', 'TableName');
-  const { Items = [] } = await dynamodb.send(new ScanCommand({ TableName: table }));
-  return Items.map((item) => {
-    const plain: { [k: string]: unknown } = {};
-    for (const [key, value] of Object.entries(item)) plain[key] = value.S ?? value.N ?? value.SS ?? value.L?.map((v) => v.S);
-    return plain as unknown as Record;
-  });
+async function records(): Promise<StoredRecord[]> {
+  return credentialRecords(output(await outputs(), 'Credentials', 'TableName'));
 }
 
 async function secretValue(secretArn: string): Promise<{ text: string; json: { [k: string]: string }; versionId: string }> {
@@ -88,8 +71,6 @@ async function plannedChanges(): Promise<Array<[string, string[]]>> {
     .filter((rc) => !(rc.change.actions.length === 1 && ['no-op', 'read'].includes(rc.change.actions[0])))
     .map((rc) => [rc.address, rc.change.actions]);
 }
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
