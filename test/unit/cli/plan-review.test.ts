@@ -22,20 +22,21 @@ describe('review of a plan', () => {
   test('a new stack: each credential created with its name, auth type and scopes; the store summarised apart', () => {
     const r = review('create');
 
-    expect(r.summary).toEqual({ create: 2, update: 0, replace: 0, delete: 0, other: 5 });
+    expect(r.summary).toEqual({ create: 2, update: 0, replace: 0, delete: 0, other: 6 });
     expect(r.credentials.map((c) => [c.kind, c.name, c.authType, c.scopes.length])).toEqual([
       ['create', 'Analytics-DataAPI-Credential', 'oauth2', 5],
       ['create', 'Usage-Reporting', 'api_key', 2],
     ]);
     expect(r.other.map((o) => o.address.split('.')[0]).sort()).toEqual([
       'aws_cloudwatch_log_group',
+      'aws_dynamodb_resource_policy',
       'aws_dynamodb_table',
       'aws_iam_role',
       'aws_iam_role_policy',
       'aws_lambda_function',
     ]);
     const markdown = renderReviewMarkdown(r);
-    expect(markdown.split('\n')[0]).toBe('**Data API credentials: 2 to create** · store and other infrastructure: 5 changes');
+    expect(markdown.split('\n')[0]).toBe('**Data API credentials: 2 to create** · store and other infrastructure: 6 changes');
     expect(markdown).toContain('**Usage-Reporting** (API key): scopes conversations, users (2/5)');
     expect(markdown).toContain('(5/5)');
   });
