@@ -5,7 +5,7 @@ import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { PROVIDER_RUNTIME } from '../providers';
-import { bundleHandler } from '../providers/bundle';
+import { bundleHandlerZip } from '../providers/bundle';
 
 /** The sample records backend (`records-backend-handler.ts`) as a Lambda function, for the example and tests. */
 export class SampleRecordsBackend extends Construct {
@@ -19,8 +19,8 @@ export class SampleRecordsBackend extends Construct {
     // No permissions: the sample reads nothing (a real backend gets what it needs, and no more).
     const role = new IamRole(this, 'Role', { name: props.functionName, assumeRolePolicy: assumeRole.json, tags: props.tags });
     const asset = new TerraformAsset(this, 'Code', {
-      path: bundleHandler(join(__dirname, 'records-backend-handler.ts')),
-      type: AssetType.ARCHIVE,
+      path: bundleHandlerZip(join(__dirname, 'records-backend-handler.ts')),
+      type: AssetType.FILE,
     });
     const fn = new LambdaFunction(this, 'Function', {
       functionName: props.functionName,

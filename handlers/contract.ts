@@ -266,6 +266,30 @@ export interface ReadEvent extends CredentialInput {
   readonly instanceAddress?: string;
 }
 
+/**
+ * The store's drift check reads all its checked credentials in one invocation (one Lambda call
+ * per plan, however many credentials): `{ action: "read", credentials: { <key>: ReadEvent without
+ * action } }`. A key is the credential's invocation name in the configuration, which the check's
+ * assertions use to find its result.
+ */
+export interface ReadBatchEvent {
+  readonly action: typeof READ_ACTION;
+  readonly credentials: Readonly<Record<string, Omit<ReadEvent, 'action'>>>;
+}
+
+/** Keys of a batched read: Terraform identifiers, usable as `results.<key>` in an expression. */
+export const READ_BATCH_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,255}$/;
+/** At most this many credentials in one batched read (a store is far smaller in practice). */
+export const MAX_READ_BATCH = 5000;
+
+/** The batched read's result: each credential's result by key, and the whole batch's verdict. */
+export interface ReadBatchResult {
+  readonly inSync: boolean;
+  readonly results: Record<string, ReadResult>;
+  /** "in sync", or how many credentials drifted. */
+  readonly message: string;
+}
+
 /** What a drift finding is about. */
 export const DRIFT_FIELDS = ['record', 'status', 'authType', 'secretArn', 'name', 'scopes', 'secret'] as const;
 export type DriftField = (typeof DRIFT_FIELDS)[number];

@@ -5,10 +5,10 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { DynamodbResourcePolicy } from '@cdktf/provider-aws/lib/dynamodb-resource-policy';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { ITerraformDependable, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
+import { Fn, ITerraformDependable, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
-import { TABLE } from '../handlers/contract';
+import { READ_ACTION, ReadBatchEvent, ReadEvent, TABLE } from '../handlers/contract';
 import { ValidationError } from '../handlers/errors';
 import { CredentialProviderFunction } from '../providers';
 import { validatePrincipalArn } from './principal-arn';
@@ -111,10 +111,18 @@ export class CredentialStore extends Construct {
   readonly driftCheck: boolean;
   /** `arn:<partition>:secretsmanager:<region>:<account>:secret:<prefix>*` */
   readonly secretArnPattern: string;
-  /** What each credential's invocation waits for on create and outlives on destroy. */
+  /**
+   * What each credential's invocation waits for on create and outlives on destroy, besides the
+   * provider function it names (a reference, and the function waits for its permissions, its log
+   * group and the table it is given).
+   */
   readonly providerDependables: ITerraformDependable[];
 
   private readonly credentialNames = new Map<string, string>();
+  /** The drift check's reads by key (the credential's invocation name); created with the first. */
+  private driftReads?: Map<string, { readonly event: Omit<ReadEvent, 'action'>; readonly invocation: string }>;
+  /** Logical id of the table, the base of the drift check's name. */
+  private readonly tableId: string;
   /** Principals besides admins and deployer that may write the table: the provider and gateway functions. */
   private readonly tableWriters: string[] = [];
 
@@ -188,12 +196,13 @@ export class CredentialStore extends Construct {
       tags,
     });
 
+    this.tableId = table.friendlyUniqueId;
     this.tableName = table.name;
     this.tableArn = table.arn;
     this.functionName = provider.functionName;
     this.functionArn = provider.functionArn;
     this.providerRoleArn = provider.roleArn;
-    this.providerDependables = [table, ...provider.dependables];
+    this.providerDependables = [];
     this.tableWriters.push(provider.roleArn);
 
     if (props.restrictTableWrites ?? true) {
@@ -228,6 +237,44 @@ export class CredentialStore extends Construct {
    */
   _allowTableWriter(roleArn: string): void {
     this.tableWriters.push(roleArn);
+  }
+
+  /**
+   * Adds a credential to the store's drift check: one `check` block per store, whose
+   * `aws_lambda_invocation` data source runs the provider's read action on all its checked
+   * credentials at once (one Lambda call per plan, however many credentials), with one assertion
+   * per credential, so each drifted credential is its own warning. The read depends on the
+   * credentials' invocations: while any of them has a change pending, it waits for the apply.
+   * @internal
+   */
+  _addDriftCheck(key: string, event: Omit<ReadEvent, 'action'>, invocationAddress: string): void {
+    if (this.driftReads === undefined) {
+      const reads = new Map<string, { readonly event: Omit<ReadEvent, 'action'>; readonly invocation: string }>();
+      this.driftReads = reads;
+      const id = `${this.tableId}_drift`;
+      const result = `jsondecode(data.aws_lambda_invocation.${id}.result).results`;
+      const batch = (): ReadBatchEvent => ({ action: READ_ACTION, credentials: Object.fromEntries([...reads].map(([k, r]) => [k, r.event])) });
+      // cdktf has no class for check blocks: an override, with lazy parts for the credentials declared later.
+      TerraformStack.of(this).addOverride(`check.${id}`, {
+        data: {
+          aws_lambda_invocation: {
+            [id]: {
+              function_name: this.functionName,
+              input: Lazy.stringValue({ produce: () => Fn.jsonencode(batch()) }),
+              depends_on: Lazy.listValue({ produce: () => [...reads.values()].map((r) => r.invocation) }),
+            },
+          },
+        },
+        assert: Lazy.anyValue({
+          produce: () =>
+            [...reads.keys()].map((key) => ({
+              condition: `\${${result}.${key}.inSync}`,
+              error_message: `\${${result}.${key}.message}`,
+            })),
+        }),
+      });
+    }
+    this.driftReads.set(key, { event, invocation: invocationAddress });
   }
 
   /**

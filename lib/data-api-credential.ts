@@ -4,7 +4,7 @@ import { KmsGrant } from '@cdktf/provider-aws/lib/kms-grant';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
-import { DataResource, Fn, Lazy, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { Fn, Lazy, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   CLIENT_ID_PREFIX,
@@ -13,8 +13,6 @@ import {
   CredentialDeclaration,
   CredentialInput,
   DEFAULT_ROTATION_GRACE_PERIOD_HOURS,
-  READ_ACTION,
-  ReadEvent,
   ScopeName,
   validateAuthType,
   validateDescription,
@@ -24,6 +22,7 @@ import {
 } from '../handlers/contract';
 import { ValidationError } from '../handlers/errors';
 import { AuthType } from './auth-type';
+import { CredentialInstance } from './credential-instance';
 import { CredentialStore } from './credential-store';
 import { validatePrincipalArn } from './principal-arn';
 import { DataApiScope } from './scopes';
@@ -188,18 +187,16 @@ export class DataApiCredential extends Construct {
     // Every reason to replace the invocation is here too, so a replacement is always a new instance
     // (a replaced invocation of the same instance would create, then revoke, the same credential).
     // The rotation trigger is only there when declared, so adding this feature changed no existing instance.
-    const instance = new DataResource(this, 'Instance', {
-      triggersReplace: {
-        authType,
-        ...(adoptFrom === undefined ? { secretName } : { adoptedFrom: adoptFrom }),
-        functionName: props.store.functionName,
-        ...(rotation === undefined ? {} : { rotation: rotation.trigger }),
-      },
-      lifecycle: { createBeforeDestroy: true },
+    const instance = new CredentialInstance(this, 'Instance', {
+      authType,
+      ...(adoptFrom === undefined ? { secretName } : { adoptedFrom: adoptFrom }),
+      functionName: props.store.functionName,
+      ...(rotation === undefined ? {} : { rotation: rotation.trigger }),
     });
 
+    const instanceId = instance.id;
     const input: CredentialInput = {
-      instanceId: instance.id,
+      instanceId,
       name,
       authType,
       scopes,
@@ -209,12 +206,13 @@ export class DataApiCredential extends Construct {
       ...(rotation === undefined ? {} : { rotationGracePeriodHours: rotation.gracePeriodHours }),
       ...(authTypeChangeGracePeriodHours === undefined ? {} : { authTypeChangeGracePeriodHours }),
     };
-    const instanceAddress = `${DataResource.tfResourceType}.${instance.friendlyUniqueId}`;
+    const instanceAddress = instance.address;
     const invocation = new LambdaInvocation(this, 'Provider', {
       functionName: props.store.functionName,
       lifecycleScope: 'CRUD',
       input: Fn.jsonencode(input),
-      dependsOn: [...(secret === undefined ? [] : [secret]), ...props.store.providerDependables],
+      // The function (by its name) and the secret (by its ARN in the input) are referenced: no depends_on needed for them.
+      dependsOn: props.store.providerDependables.length > 0 ? props.store.providerDependables : undefined,
       // A plain address: cdktf renders a construct here as "${...}", which Terraform's JSON syntax refuses.
       lifecycle: { createBeforeDestroy: true, replaceTriggeredBy: [instanceAddress] },
     });
@@ -236,7 +234,7 @@ export class DataApiCredential extends Construct {
     new TerraformOutput(this, 'Declaration', { value: declaration, description: 'Declared name, auth type and scopes, for reviews' });
 
     if (props.driftCheck ?? props.store.driftCheck) {
-      addDriftCheck(this, { ...input, action: READ_ACTION, instanceAddress }, props.store.functionName, invocation);
+      props.store._addDriftCheck(invocation.friendlyUniqueId, { ...input, instanceAddress }, declaration.invocation);
     }
 
     this.store = props.store;
@@ -250,7 +248,7 @@ export class DataApiCredential extends Construct {
     this.secretName = secretName;
     for (const reader of readers) this.grantRead(reader);
     // Derived from the instance id as the provider derives it, so plans show it without a read.
-    this.credentialId = Fn.substr(Fn.sha256(Fn.join('', [CREDENTIAL_ID_SALT, instance.id])), 0, CREDENTIAL_ID_LENGTH);
+    this.credentialId = Fn.substr(Fn.sha256(Fn.join('', [CREDENTIAL_ID_SALT, instanceId])), 0, CREDENTIAL_ID_LENGTH);
     this.clientId = authType === AuthType.OAUTH2 ? `${CLIENT_ID_PREFIX}${this.credentialId}` : undefined;
 
     new TerraformOutput(this, 'CredentialId', { value: this.credentialId });
@@ -369,35 +367,6 @@ function validateRotation(value: RotationProps | undefined, where: string): Requ
   const gracePeriodHours =
     validateGracePeriodHours(value.gracePeriodHours, `rotation.gracePeriodHours (${where})`) ?? DEFAULT_ROTATION_GRACE_PERIOD_HOURS;
   return { trigger, gracePeriodHours };
-}
-
-/**
- * A `check` block whose scoped `aws_lambda_invocation` data source runs the provider's read
- * action; the assertion's warning is the read's message. cdktf has no class for check blocks, so
- * it is written as a stack override. The read depends on the invocation, so it waits while the
- * credential itself has changes pending (the record is then about to change anyway).
- */
-function addDriftCheck(credential: Construct, event: ReadEvent, functionName: string, invocation: LambdaInvocation): void {
-  const stack = TerraformStack.of(credential);
-  const id = `${invocation.friendlyUniqueId}_drift`;
-  const data = `data.aws_lambda_invocation.${id}`;
-  stack.addOverride(`check.${id}`, {
-    data: {
-      aws_lambda_invocation: {
-        [id]: {
-          function_name: functionName,
-          input: Fn.jsonencode(event),
-          depends_on: [`${LambdaInvocation.tfResourceType}.${invocation.friendlyUniqueId}`],
-        },
-      },
-    },
-    assert: [
-      {
-        condition: `\${jsondecode(${data}.result).inSync}`,
-        error_message: `\${jsondecode(${data}.result).message}`,
-      },
-    ],
-  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import AdmZip from 'adm-zip';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,11 @@ const bundled = new Map<string, string>();
  * esbuild runs in a child process: its JS API refuses to run inside jest's sandboxed realms, and a
  * child keeps synth free of esbuild's service process. The result is cached per process and the
  * folder is named by the content hash, so repeated synths reuse it and the asset hash is stable.
+ *
+ * `--main-fields=module,main` makes esbuild take the ES module build of packages that have one
+ * (the AWS SDK v3 and Smithy packages do): their `dist-cjs` builds are one file per package that
+ * cannot be tree-shaken, so each client would bring every command's schemas along. The ES builds
+ * shrink the gateway bundles by about a third and halve their module load time (`npm run bench`).
  */
 export function bundleHandler(entry: string): string {
   const cached = bundled.get(entry);
@@ -34,6 +40,7 @@ export function bundleHandler(entry: string): string {
         '--platform=node',
         '--target=node20',
         '--format=cjs',
+        '--main-fields=module,main',
         '--minify',
         '--legal-comments=none',
         '--log-level=error',
@@ -63,4 +70,26 @@ export function bundleHandler(entry: string): string {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Entry time of the files in a bundle's zip: fixed, so the same code gives the same bytes. */
+const ZIP_ENTRY_TIME = new Date('2000-01-01T00:00:00Z');
+
+/**
+ * The bundle of `entry` as a deployment package: `<bundle folder>/lambda.zip` holding `index.js`,
+ * built once per content, with fixed entry times so its bytes (and the asset hash Terraform sees)
+ * depend on the code alone. A file asset of it costs a copy at synth; a folder asset of type
+ * ARCHIVE would run a `node` child process to zip it on every synth (about 250 ms per function).
+ */
+export function bundleHandlerZip(entry: string): string {
+  const folder = bundleHandler(entry);
+  const zipPath = join(folder, 'lambda.zip');
+  if (existsSync(zipPath)) return zipPath;
+  const zip = new AdmZip();
+  zip.addFile('index.js', readFileSync(join(folder, 'index.js')));
+  zip.getEntry('index.js')!.header.time = ZIP_ENTRY_TIME;
+  const staged = `${zipPath}.${process.pid}`;
+  writeFileSync(staged, zip.toBuffer());
+  renameSync(staged, zipPath); // atomic: a concurrent build wrote the same bytes
+  return zipPath;
 }

@@ -5,7 +5,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { AssetType, ITerraformDependable, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { bundleHandler } from './bundle';
+import { bundleHandlerZip } from './bundle';
 
 /** Lambda runtime on AWS. The bundle also runs on the local Node 20 (see DESIGN.md). */
 export const PROVIDER_RUNTIME = 'nodejs22.x';
@@ -65,7 +65,7 @@ export class BundledFunction extends Construct {
     });
     const policy = new IamRolePolicy(this, 'Policy', { name: props.policyName, role: role.id, policy: permissions.json });
 
-    const asset = new TerraformAsset(this, 'Code', { path: bundleHandler(props.entry), type: AssetType.ARCHIVE });
+    const asset = new TerraformAsset(this, 'Code', { path: bundleHandlerZip(props.entry), type: AssetType.FILE });
     const fn = new LambdaFunction(this, 'Function', {
       functionName: props.functionName,
       description: props.description,

@@ -5,7 +5,9 @@
  */
 import {
   CredentialInput,
+  MAX_READ_BATCH,
   PROVIDER_ACTIONS,
+  READ_BATCH_KEY_PATTERN,
   ProviderAction,
   READ_ACTION,
   validateCredentialInput,
@@ -28,8 +30,15 @@ export type ParsedEvent =
    * because validation rules got stricter since the credential was created.
    */
   | { readonly action: 'delete'; readonly instanceId: string }
-  /** The drift check (a data source invocation, no `tf`): compares, never writes. */
-  | { readonly action: typeof READ_ACTION; readonly input: CredentialInput; readonly instanceAddress?: string };
+  /** A drift check of one credential (a data source invocation, no `tf`): compares, never writes. */
+  | ({ readonly action: typeof READ_ACTION } & ParsedRead)
+  /** The store's drift check: many credentials, each under its key. */
+  | { readonly action: typeof READ_ACTION; readonly batch: ReadonlyArray<ParsedRead & { readonly key: string }> };
+
+export interface ParsedRead {
+  readonly input: CredentialInput;
+  readonly instanceAddress?: string;
+}
 
 /** Terraform addresses are safe to echo in a warning; anything else is dropped. */
 const ADDRESS_PATTERN = /^[A-Za-z0-9_.[\]"-]{1,256}$/;
@@ -69,9 +78,11 @@ export function parseProviderEvent(event: unknown): ParsedEvent {
     throw new ValidationError('event', describeType(event), 'a JSON object: the credential input plus "tf"');
   }
   if (isReadEvent(event)) {
-    const { action: _read, instanceAddress, ...input } = event;
-    const address = typeof instanceAddress === 'string' && ADDRESS_PATTERN.test(instanceAddress) ? instanceAddress : undefined;
-    return { action: READ_ACTION, input: validateCredentialInput(input), ...(address === undefined ? {} : { instanceAddress: address }) };
+    if (event.credentials === undefined) {
+      const { action: _read, ...read } = event;
+      return { action: READ_ACTION, ...parseRead(read, 'input') };
+    }
+    return { action: READ_ACTION, batch: parseReadBatch(event.credentials) };
   }
   if (!isObject(event.tf)) {
     throw new ValidationError(
@@ -103,3 +114,27 @@ export function parseProviderEvent(event: unknown): ParsedEvent {
   }
 }
 
+
+function parseRead(value: Record<string, unknown>, field: string): ParsedRead {
+  const { instanceAddress, ...input } = value;
+  const address = typeof instanceAddress === 'string' && ADDRESS_PATTERN.test(instanceAddress) ? instanceAddress : undefined;
+  return { input: validateCredentialInput(input, field), ...(address === undefined ? {} : { instanceAddress: address }) };
+}
+
+function parseReadBatch(credentials: unknown): Array<ParsedRead & { key: string }> {
+  const entries = isObject(credentials) ? Object.entries(credentials) : undefined;
+  if (entries === undefined || entries.length > MAX_READ_BATCH) {
+    throw new ValidationError(
+      'credentials',
+      entries === undefined ? describeType(credentials) : `${entries.length} entries`,
+      `an object of at most ${MAX_READ_BATCH} credential inputs by key`,
+    );
+  }
+  return entries.map(([key, value]) => {
+    if (!READ_BATCH_KEY_PATTERN.test(key)) {
+      throw new ValidationError('credentials', JSON.stringify(key.slice(0, 40)), 'keys that are Terraform identifiers');
+    }
+    if (!isObject(value)) throw new ValidationError(`credentials.${key}`, describeType(value), 'a credential input object');
+    return { key, ...parseRead(value, `credentials.${key}`) };
+  });
+}

@@ -23,6 +23,7 @@ import {
   CredentialResult,
   ProviderAction,
   READ_ACTION,
+  ReadBatchResult,
   ReadResult,
   RETIRED_RECORD_TTL_SECONDS,
 } from '../contract';
@@ -40,7 +41,7 @@ import {
   secretOf,
 } from '../secret-format';
 import { CredentialRecord, CredentialTable, SecretStore, StaleRecordError } from '../store/credential-record';
-import { ParsedEvent, parseProviderEvent, PreviousInput } from './event';
+import { ParsedEvent, ParsedRead, parseProviderEvent, PreviousInput } from './event';
 
 export interface FlowDeps {
   readonly table: CredentialTable;
@@ -52,7 +53,7 @@ export interface FlowDeps {
 }
 
 /** A delete of a credential that has no record (or not this instance's) returns `{}`; a read returns its findings. */
-export type ProviderResult = CredentialResult | ReadResult | Record<string, never>;
+export type ProviderResult = CredentialResult | ReadResult | ReadBatchResult | Record<string, never>;
 
 /** What an invocation did, for the log line. */
 export type Outcome =
@@ -71,7 +72,8 @@ export type Outcome =
 
 export interface FlowOutcome {
   readonly action: ProviderAction | typeof READ_ACTION;
-  readonly credentialId: string;
+  /** The credential acted on; none for a batched read. */
+  readonly credentialId?: string;
   readonly outcome: Outcome;
   readonly result: ProviderResult;
 }
@@ -90,6 +92,7 @@ export async function runProviderEvent(event: unknown, deps: FlowDeps): Promise<
     case 'delete':
       return { action: 'delete', ...(await deleteCredential(parsed.instanceId, deps)) };
     case READ_ACTION:
+      if ('batch' in parsed) return { action: READ_ACTION, ...(await readDriftBatch(parsed.batch, deps)) };
       return { action: READ_ACTION, ...(await readCredentialDrift(parsed.input, parsed.instanceAddress, deps)) };
   }
 }
@@ -344,6 +347,32 @@ export async function readCredentialDrift(
     message: driftMessage(drift, instanceAddress),
   };
   return { credentialId, outcome: drift.length === 0 ? 'in-sync' : 'drifted', result };
+}
+
+/** Reads of one batch run this many at a time: the store's drift check stays one invocation. */
+const READ_BATCH_CONCURRENCY = 8;
+
+/** The store's drift check: every credential's read, in order of keys, a few at a time. */
+export async function readDriftBatch(
+  batch: ReadonlyArray<ParsedRead & { readonly key: string }>,
+  deps: Pick<FlowDeps, 'table' | 'secrets'>,
+): Promise<ActionOutcome> {
+  const results: Record<string, ReadResult> = {};
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < batch.length) {
+      const { key, input, instanceAddress } = batch[next++];
+      results[key] = (await readCredentialDrift(input, instanceAddress, deps)).result as ReadResult;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_BATCH_CONCURRENCY, batch.length) }, worker));
+  const drifted = Object.values(results).filter((r) => !r.inSync).length;
+  const result: ReadBatchResult = {
+    inSync: drifted === 0,
+    results,
+    message: drifted === 0 ? 'in sync' : `${drifted} of ${batch.length} credentials drifted`,
+  };
+  return { outcome: drifted === 0 ? 'in-sync' : 'drifted', result };
 }
 
 /**

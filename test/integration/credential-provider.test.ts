@@ -106,7 +106,7 @@ function inputFor(w: World, overrides: Partial<CredentialInput> = {}): Credentia
   };
 }
 
-const create = (input: CredentialInput) => handler({ ...input, tf: { action: 'create', prev_input: null } });
+const create = (input: CredentialInput) => handler({ ...input, tf: { action: 'create', prev_input: null } }) as Promise<CredentialResult>;
 const update = (input: CredentialInput, previous: CredentialInput) =>
   handler({ ...input, tf: { action: 'update', prev_input: previous } });
 const remove = (input: CredentialInput) => handler({ ...input, tf: { action: 'delete', prev_input: null } });

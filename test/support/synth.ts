@@ -53,3 +53,26 @@ export function resource(s: Synthesized, type: string, prefix: string): Record<s
   }
   return matches[0][1];
 }
+
+/**
+ * Every resource address `address` waits for in Terraform's graph: the ones it references in an
+ * expression or names in `depends_on`, and theirs, transitively (data sources included).
+ */
+export function dependenciesOf(s: Synthesized, address: string): Set<string> {
+  const blockOf = (a: string): unknown => {
+    const [kind, type, name] = a.startsWith('data.') ? a.split('.') : ['resource', ...a.split('.')];
+    return kind === 'data' ? s.config.data?.[type]?.[name] : s.config.resource[type]?.[name];
+  };
+  const found = new Set<string>();
+  const pending = [address];
+  while (pending.length > 0) {
+    const text = JSON.stringify(blockOf(pending.pop()!) ?? {});
+    for (const [ref] of text.matchAll(/\b(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*(?=[.}"\]])/g)) {
+      if (!found.has(ref) && ref !== address && blockOf(ref) !== undefined) {
+        found.add(ref);
+        pending.push(ref);
+      }
+    }
+  }
+  return found;
+}

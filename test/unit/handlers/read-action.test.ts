@@ -2,7 +2,7 @@
  * The provider's read action (the opt-in plan-time drift check): it compares the declared input
  * with the record and the secret, writes nothing, and returns no secret.
  */
-import { CredentialInput, ReadResult } from '../../../handlers/contract';
+import { CredentialInput, ReadBatchResult, ReadResult } from '../../../handlers/contract';
 import { runProviderEvent } from '../../../handlers/credential-provider/flow';
 import { parseProviderEvent } from '../../../handlers/credential-provider/event';
 import { ValidationError } from '../../../handlers/errors';
@@ -107,5 +107,55 @@ describe('the read action', () => {
     const result = await read(f);
 
     expect(result.drift).toEqual([expect.objectContaining({ field: 'status', actual: 'revoked', fix: 'replace' })]);
+  });
+});
+
+describe('the batched read (one per store and plan)', () => {
+  const OTHER_ID = '9b2e1f0a-7c3d-4e5f-8a9b-0c1d2e3f4a5b';
+
+  test('reads every credential under its key and says how many drifted; one bad entry rejects the whole batch', async () => {
+    const f = await created();
+    const missing = inputOf({ instanceId: OTHER_ID, name: 'Never-Created' });
+    const event = {
+      action: 'read',
+      credentials: { Export_Provider_1A2B3C4D: { ...inputOf(), instanceAddress: ADDRESS }, Gone_Provider_5E6F7A8B: missing },
+    };
+
+    const outcome = await runProviderEvent(event, f.deps);
+
+    const result = outcome.result as ReadBatchResult;
+    expect(outcome.outcome).toBe('drifted');
+    expect(result.inSync).toBe(false);
+    expect(result.message).toBe('1 of 2 credentials drifted');
+    expect(result.results.Export_Provider_1A2B3C4D).toEqual(await read(f));
+    expect(result.results.Gone_Provider_5E6F7A8B.drift.map((d) => d.field)).toEqual(['record']);
+
+    expect(() => parseProviderEvent({ ...event, credentials: { ...event.credentials, 'not an identifier': inputOf() } })).toThrow(
+      /credentials.*"not an identifier".*Terraform identifiers/,
+    );
+    expect(() => parseProviderEvent({ action: 'read', credentials: { A: { ...inputOf(), scopes: ['nope'] } } })).toThrow(/credentials\.A\.scopes/);
+    expect(() => parseProviderEvent({ action: 'read', credentials: [] })).toThrow(/credentials.*an array/);
+  });
+
+  test('a batch of many credentials is read a few at a time, and an empty one is in sync', async () => {
+    const f = await created();
+    let inFlight = 0;
+    let most = 0;
+    const read = f.deps.table.read.bind(f.deps.table);
+    f.deps.table.read = async (id: string) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 1));
+      inFlight--;
+      return read(id);
+    };
+    const credentials = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`C${i}`, inputOf()]));
+
+    const result = (await runProviderEvent({ action: 'read', credentials }, f.deps)).result as ReadBatchResult;
+
+    expect(Object.keys(result.results)).toHaveLength(40);
+    expect(result.inSync).toBe(true);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(8);
+    expect(((await runProviderEvent({ action: 'read', credentials: {} }, f.deps)).result as ReadBatchResult).message).toBe('in sync');
   });
 });

@@ -38,7 +38,7 @@ describe('CredentialStore', () => {
       environment: { variables: { CREDENTIALS_SECRET_PREFIX: 'data-api/credentials/' } },
     });
     expect(fn.source_code_hash).toMatch(/^[0-9A-F]{32}$/);
-    expect(fn.filename).toBe(`assets/${fn.filename.split('/')[1]}/${fn.source_code_hash}/archive.zip`);
+    expect(fn.filename).toBe(`assets/${fn.filename.split('/')[1]}/${fn.source_code_hash}/lambda.zip`);
     expect(fn.environment.variables.CREDENTIALS_TABLE_NAME).toMatch(/^\$\{aws_dynamodb_table\.\w+\.name\}$/);
   });
 

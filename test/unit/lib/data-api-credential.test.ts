@@ -3,7 +3,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { DataResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { AuthType, CredentialStore, DataApiCredential, DataApiCredentialProps, DataApiScope } from '../../../lib';
-import { resource, resources, synth } from '../../support/synth';
+import { dependenciesOf, resource, resources, synth } from '../../support/synth';
 
 type CredentialOptions = Omit<DataApiCredentialProps, 'store'>;
 
@@ -76,18 +76,27 @@ describe('DataApiCredential resources', () => {
     expect(a.input).not.toEqual(b.input);
   });
 
-  test('the invocation depends on the provider, its permissions, the table and the secret, so destroy revokes first', () => {
+  test('the invocation waits for the provider, its permissions, logs, table and table policy, and the secret, so destroy revokes first', () => {
     const s = stackWith({ name: 'x', scopes: ['users'] });
-    const dependsOn: string[] = resource(s, 'aws_lambda_invocation', 'Cred0_Provider').depends_on;
+    const [address] = Object.keys(resources(s, 'aws_lambda_invocation')).map((id) => `aws_lambda_invocation.${id}`);
+    const types = [...dependenciesOf(s, address)].map((a) => a.split('.')[0]);
     for (const type of [
       'aws_lambda_function',
       'aws_iam_role_policy',
       'aws_cloudwatch_log_group',
       'aws_dynamodb_table',
+      'aws_dynamodb_resource_policy',
       'aws_secretsmanager_secret',
+      'terraform_data',
     ]) {
-      expect(dependsOn.some((d) => d.startsWith(`${type}.`))).toBe(true);
+      expect(types).toContain(type);
     }
+  });
+
+  test('at scale, a credential adds no depends_on list of its own but the table policy (references carry the rest)', () => {
+    const s = stackWith({ name: 'x', scopes: ['users'] });
+    const dependsOn: string[] = resource(s, 'aws_lambda_invocation', 'Cred0_Provider').depends_on;
+    expect(dependsOn).toEqual([expect.stringMatching(/^aws_dynamodb_resource_policy\./)]);
   });
 
   test('the input sent to the provider holds no secret-looking field', () => {

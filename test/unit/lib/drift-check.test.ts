@@ -1,6 +1,6 @@
 /**
- * The plan-time drift check is opt-in, and each credential declares itself in an output that
- * reviews read.
+ * The plan-time drift check is opt-in and batched per store, and each credential declares itself
+ * in an output that reviews read.
  */
 import { CredentialStore, DataApiCredential, DataApiScope } from '../../../lib';
 import { synth } from '../../support/synth';
@@ -16,32 +16,50 @@ function stack(storeDriftCheck?: boolean, credentialDriftCheck?: boolean) {
 const checks = (s: ReturnType<typeof stack>) => Object.keys((s.config as { check?: object }).check ?? {});
 
 describe('the drift check', () => {
+  const only = (s: ReturnType<typeof stack>) => {
+    const [id] = checks(s);
+    return { id, check: (s.config as any).check[id] };
+  };
+  const readKeys = (s: ReturnType<typeof stack>) =>
+    only(s).check.assert.map((a: { condition: string }) => /\.results\.(\w+)\.inSync/.exec(a.condition)![1]);
+
   test('is off by default, so a converged plan stays empty', () => {
     expect(checks(stack())).toEqual([]);
   });
 
-  test('the store turns it on for all its credentials; a credential can turn it off again', () => {
-    expect(checks(stack(true))).toHaveLength(2);
-    expect(checks(stack(true, false))).toEqual([expect.stringMatching(/^Other_Provider_[0-9A-F]{8}_drift$/)]);
-    expect(checks(stack(undefined, true))).toEqual([expect.stringMatching(/^Export_Provider_[0-9A-F]{8}_drift$/)]);
+  test('is one check block per store, with one assertion per checked credential; a credential can opt out or in', () => {
+    expect(checks(stack(true))).toEqual([expect.stringMatching(/^Credentials_Table_[0-9A-F]{8}_drift$/)]);
+    expect(readKeys(stack(true))).toEqual([expect.stringMatching(/^Export_Provider_/), expect.stringMatching(/^Other_Provider_/)]);
+    expect(readKeys(stack(true, false))).toEqual([expect.stringMatching(/^Other_Provider_[0-9A-F]{8}$/)]);
+    expect(readKeys(stack(undefined, true))).toEqual([expect.stringMatching(/^Export_Provider_[0-9A-F]{8}$/)]);
   });
 
-  test('is a check block whose data source runs the read action after the credential, and asserts inSync', () => {
-    const s = stack(undefined, true);
-    const [id] = checks(s);
-    const check = (s.config as any).check[id];
+  test('its one data source reads every checked credential in one invocation, after their invocations, and each assertion reads its own result', () => {
+    const s = stack(true);
+    const { id, check } = only(s);
     const data = check.data.aws_lambda_invocation[id];
 
-    expect(data.input).toContain('"action" = "read"');
+    expect(data.input).toMatch(/^\$\{jsonencode\(\{"action" = "read", "credentials" = \{"Export_Provider_[0-9A-F]{8}" = \{/);
     expect(data.input).toMatch(/"instanceAddress" = "terraform_data\.Export_Instance_[0-9A-F]{8}"/);
     expect(data.input).toMatch(/"instanceId" = terraform_data\.Export_Instance_[0-9A-F]{8}\.id/);
-    expect(data.depends_on).toEqual([id.replace(/_drift$/, '').replace(/^/, 'aws_lambda_invocation.')]);
-    expect(check.assert).toEqual([
-      {
-        condition: `\${jsondecode(data.aws_lambda_invocation.${id}.result).inSync}`,
-        error_message: `\${jsondecode(data.aws_lambda_invocation.${id}.result).message}`,
-      },
-    ]);
+    expect(data.input).toMatch(/"instanceId" = terraform_data\.Other_Instance_[0-9A-F]{8}\.id/);
+    expect(data.depends_on).toEqual(readKeys(s).map((key: string) => `aws_lambda_invocation.${key}`));
+    expect(check.assert).toEqual(
+      readKeys(s).map((key: string) => ({
+        condition: `\${jsondecode(data.aws_lambda_invocation.${id}.result).results.${key}.inSync}`,
+        error_message: `\${jsondecode(data.aws_lambda_invocation.${id}.result).results.${key}.message}`,
+      })),
+    );
+  });
+
+  test('two stores have two checks', () => {
+    const s = synth((scope) => {
+      for (const name of ['A', 'B']) {
+        const store = new CredentialStore(scope, name, { driftCheck: true });
+        new DataApiCredential(scope, `${name}Cred`, { store, name: 'same-name', scopes: [DataApiScope.USERS] });
+      }
+    });
+    expect(checks(s)).toHaveLength(2);
   });
 });
 

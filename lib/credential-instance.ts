@@ -1,0 +1,46 @@
+import { anyToHclTerraform, anyToTerraform, hashMapper, hashMapperHcl, TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+
+/**
+ * A credential's instance: a built-in `terraform_data` resource with only `triggers_replace`,
+ * created before its predecessor is destroyed. Its id is new exactly when the credential must be
+ * replaced.
+ *
+ * Why not cdktf's `DataResource`: each one adds a validation that runs `terraform version` in a
+ * child process at synth, about 45 ms per credential here (1,000 credentials took 47 s to
+ * synthesize, almost all of it in those processes; `npm run bench` measures it). Terraform itself
+ * refuses `terraform_data` before 1.4 when it reads the configuration, so nothing is lost.
+ */
+export class CredentialInstance extends TerraformResource {
+  static readonly tfResourceType = 'terraform_data';
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly triggersReplace: Readonly<Record<string, string>>,
+  ) {
+    super(scope, id, {
+      terraformResourceType: CredentialInstance.tfResourceType,
+      terraformGeneratorMetadata: { providerName: 'terraform' },
+      lifecycle: { createBeforeDestroy: true },
+    });
+  }
+
+  /** The instance's id, a new UUID on every replacement. */
+  get id(): string {
+    return this.getStringAttribute('id');
+  }
+
+  /** The resource's address in the configuration, e.g. `terraform_data.x_Instance_1234ABCD`. */
+  get address(): string {
+    return `${CredentialInstance.tfResourceType}.${this.friendlyUniqueId}`;
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return { triggers_replace: hashMapper(anyToTerraform)(this.triggersReplace) };
+  }
+
+  protected synthesizeHclAttributes(): Record<string, unknown> {
+    return { triggers_replace: hashMapperHcl(anyToHclTerraform)(this.triggersReplace) };
+  }
+}
