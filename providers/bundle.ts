@@ -10,6 +10,9 @@ const CACHE_ROOT = join(tmpdir(), 'data-api-credentials', 'bundles');
 
 const bundled = new Map<string, string>();
 
+/** Credentials from the environment only, in place of the SDK's default chain (see the module). */
+const LAMBDA_CREDENTIALS = join(__dirname, '..', 'handlers', 'lambda-credentials.ts');
+
 /**
  * Bundles a handler entry point (TypeScript, with the AWS SDK v3 inside) into a folder holding a
  * single `index.js`, and returns that folder. Lambda's own SDK copy is not relied on, so the
@@ -23,6 +26,8 @@ const bundled = new Map<string, string>();
  * (the AWS SDK v3 and Smithy packages do): their `dist-cjs` builds are one file per package that
  * cannot be tree-shaken, so each client would bring every command's schemas along. The ES builds
  * shrink the gateway bundles by about a third and halve their module load time (`npm run bench`).
+ * The SDK's default credential chain is replaced by `handlers/lambda-credentials.ts` (environment
+ * only, which is where Lambda puts a function's credentials).
  */
 export function bundleHandler(entry: string): string {
   const cached = bundled.get(entry);
@@ -41,6 +46,7 @@ export function bundleHandler(entry: string): string {
         '--target=node20',
         '--format=cjs',
         '--main-fields=module,main',
+        `--alias:@aws-sdk/credential-provider-node=${LAMBDA_CREDENTIALS}`,
         '--minify',
         '--legal-comments=none',
         '--log-level=error',

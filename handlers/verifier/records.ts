@@ -36,8 +36,7 @@ export interface RecordsOutcome {
 export async function handleRecordsRequest(event: HttpApiEvent, deps: RecordsDeps): Promise<RecordsOutcome> {
   const entity = event.pathParameters?.entity;
   const version = DATA_API_ROUTES.VERSIONS.find((v) => (event.rawPath ?? '').startsWith(`/export/${v}/`));
-  const authorization = header(event, 'authorization');
-  const verification = await verifyCached(authorization, deps);
+  const verification = await verifyRequest(event, deps);
   if (!verification.ok) return { response: unauthorized(verification.reason), outcome: verification.reason, version };
   const { principal } = verification;
   const base = { credentialId: principal.credentialId, version };
@@ -105,7 +104,13 @@ export function responseOfLambdaResult(result: unknown): HttpResponse {
   return json(200, result);
 }
 
-async function verifyCached(authorization: string | undefined, deps: RecordsDeps): Promise<Verification> {
+/**
+ * Who is calling: the request's `Authorization` header verified, through the cache when there is
+ * one. A cache entry is keyed by the SHA-256 of the whole bearer value, so only the same value
+ * finds it; it holds rejections too, for the same TTL.
+ */
+export async function verifyRequest(event: HttpApiEvent, deps: RecordsDeps): Promise<Verification> {
+  const authorization = header(event, 'authorization');
   const { value } = bearerValue(authorization);
   if (deps.cache === undefined || value === undefined) return verifyBearer(authorization, deps);
   const key = hashSecret(value);
