@@ -21,7 +21,7 @@ import { runList } from '../../cli/list';
 import { AuthType, DataApiCredential, DataApiScope } from '../../lib';
 import { synthStack, terraform } from '../../local/terraform';
 import { CliRun, runCli } from '../support/cli';
-import { localAwsEnv } from '../support/local-aws';
+import { lambdaLog, localAwsEnv } from '../support/local-aws';
 import { credentialsStack } from '../support/stacks';
 
 jest.setTimeout(240_000);
@@ -111,9 +111,12 @@ describe('drift of credentials changed outside Terraform', () => {
     );
   });
 
-  test('terraform plan warns once per drifted credential, naming it and what drifted; review lists the warnings', async () => {
+  test('terraform plan warns once per drifted credential, naming it and what drifted, from one read for the whole store; review lists the warnings', async () => {
+    const reads = () => lambdaLog(out['Credentials.ProviderFunctionName']).match(/"message":"handled","action":"read"/g)?.length ?? 0;
+    const readsBefore = reads();
     const plan = await tf(['plan', '-out=drift.tfplan']);
     const text = plan.stdout + plan.stderr;
+    expect(reads() - readsBefore).toBe(1);
 
     const warnings = text.split('Warning: Check block assertion failed').slice(1);
     expect(warnings).toHaveLength(3);
