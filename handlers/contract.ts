@@ -282,10 +282,17 @@ export const READ_BATCH_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,255}$/;
 /** At most this many credentials in one batched read (a store is far smaller in practice). */
 export const MAX_READ_BATCH = 5000;
 
-/** The batched read's result: each credential's result by key, and the whole batch's verdict. */
+/**
+ * The batched read's result. Only drifted credentials are listed: each of the check's assertions
+ * decodes the whole result, so listing every credential made a plan's checks cost grow with the
+ * square of their number (0.6 s at 100 credentials, 2.6 s at 200); an in-sync store decodes `{}`.
+ */
 export interface ReadBatchResult {
   readonly inSync: boolean;
-  readonly results: Record<string, ReadResult>;
+  /** How many credentials were read. */
+  readonly checked: number;
+  /** The drifted credentials' results by key. */
+  readonly drifted: Record<string, ReadResult>;
   /** "in sync", or how many credentials drifted. */
   readonly message: string;
 }

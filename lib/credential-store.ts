@@ -252,7 +252,7 @@ export class CredentialStore extends Construct {
       const reads = new Map<string, { readonly event: Omit<ReadEvent, 'action'>; readonly invocation: string }>();
       this.driftReads = reads;
       const id = `${this.tableId}_drift`;
-      const result = `jsondecode(data.aws_lambda_invocation.${id}.result).results`;
+      const drifted = `jsondecode(data.aws_lambda_invocation.${id}.result).drifted`;
       const batch = (): ReadBatchEvent => ({ action: READ_ACTION, credentials: Object.fromEntries([...reads].map(([k, r]) => [k, r.event])) });
       // cdktf has no class for check blocks: an override, with lazy parts for the credentials declared later.
       TerraformStack.of(this).addOverride(`check.${id}`, {
@@ -267,9 +267,10 @@ export class CredentialStore extends Construct {
         },
         assert: Lazy.anyValue({
           produce: () =>
+            // The result lists drifted credentials only: a credential is in sync when it is not there.
             [...reads.keys()].map((key) => ({
-              condition: `\${${result}.${key}.inSync}`,
-              error_message: `\${${result}.${key}.message}`,
+              condition: `\${!can(${drifted}.${key})}`,
+              error_message: `\${try(${drifted}.${key}.message, "in sync")}`,
             })),
         }),
       });

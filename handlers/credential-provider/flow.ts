@@ -352,27 +352,31 @@ export async function readCredentialDrift(
 /** Reads of one batch run this many at a time: the store's drift check stays one invocation. */
 const READ_BATCH_CONCURRENCY = 8;
 
-/** The store's drift check: every credential's read, in order of keys, a few at a time. */
+/** The store's drift check: every credential's read, a few at a time; the drifted ones by key. */
 export async function readDriftBatch(
   batch: ReadonlyArray<ParsedRead & { readonly key: string }>,
   deps: Pick<FlowDeps, 'table' | 'secrets'>,
 ): Promise<ActionOutcome> {
-  const results: Record<string, ReadResult> = {};
+  const found: Array<[string, ReadResult]> = [];
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < batch.length) {
       const { key, input, instanceAddress } = batch[next++];
-      results[key] = (await readCredentialDrift(input, instanceAddress, deps)).result as ReadResult;
+      const read = (await readCredentialDrift(input, instanceAddress, deps)).result as ReadResult;
+      if (!read.inSync) found.push([key, read]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_BATCH_CONCURRENCY, batch.length) }, worker));
-  const drifted = Object.values(results).filter((r) => !r.inSync).length;
+  // In the order of the batch, so the same drift gives the same result.
+  const order = new Map(batch.map(({ key }, index) => [key, index]));
+  found.sort(([a], [b]) => order.get(a)! - order.get(b)!);
   const result: ReadBatchResult = {
-    inSync: drifted === 0,
-    results,
-    message: drifted === 0 ? 'in sync' : `${drifted} of ${batch.length} credentials drifted`,
+    inSync: found.length === 0,
+    checked: batch.length,
+    drifted: Object.fromEntries(found),
+    message: found.length === 0 ? 'in sync' : `${found.length} of ${batch.length} credentials drifted`,
   };
-  return { outcome: drifted === 0 ? 'in-sync' : 'drifted', result };
+  return { outcome: found.length === 0 ? 'in-sync' : 'drifted', result };
 }
 
 /**

@@ -21,7 +21,7 @@ describe('the drift check', () => {
     return { id, check: (s.config as any).check[id] };
   };
   const readKeys = (s: ReturnType<typeof stack>) =>
-    only(s).check.assert.map((a: { condition: string }) => /\.results\.(\w+)\.inSync/.exec(a.condition)![1]);
+    only(s).check.assert.map((a: { condition: string }) => /\.drifted\.(\w+)\)\}$/.exec(a.condition)![1]);
 
   test('is off by default, so a converged plan stays empty', () => {
     expect(checks(stack())).toEqual([]);
@@ -46,8 +46,8 @@ describe('the drift check', () => {
     expect(data.depends_on).toEqual(readKeys(s).map((key: string) => `aws_lambda_invocation.${key}`));
     expect(check.assert).toEqual(
       readKeys(s).map((key: string) => ({
-        condition: `\${jsondecode(data.aws_lambda_invocation.${id}.result).results.${key}.inSync}`,
-        error_message: `\${jsondecode(data.aws_lambda_invocation.${id}.result).results.${key}.message}`,
+        condition: `\${!can(jsondecode(data.aws_lambda_invocation.${id}.result).drifted.${key})}`,
+        error_message: `\${try(jsondecode(data.aws_lambda_invocation.${id}.result).drifted.${key}.message, "in sync")}`,
       })),
     );
   });
