@@ -3,7 +3,7 @@ import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cd
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { AssetType, ITerraformDependable, TerraformAsset } from 'cdktf';
+import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { bundleHandlerZip } from './bundle';
 
@@ -39,8 +39,6 @@ export class BundledFunction extends Construct {
   readonly invokeArn: string;
   /** The function's execution role: resource policies name it to let the function in. */
   readonly roleArn: string;
-  /** What a caller must wait for on create and outlive on destroy. */
-  readonly dependables: ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
@@ -86,6 +84,5 @@ export class BundledFunction extends Construct {
     this.functionArn = fn.arn;
     this.invokeArn = fn.invokeArn;
     this.roleArn = role.arn;
-    this.dependables = [fn, policy, logGroup];
   }
 }

@@ -57,7 +57,7 @@ export class CredentialProviderFunction extends BundledFunction {
       tags: props.tags,
     });
 
-    const permissionsForAdmins = props.admins.map(
+    props.admins.forEach(
       (principal, index) =>
         new LambdaPermission(this, `AdminInvoke${index}`, {
           statementId: `AllowAdminInvoke${index}`,
@@ -66,6 +66,5 @@ export class CredentialProviderFunction extends BundledFunction {
           principal,
         }),
     );
-    this.dependables.push(...permissionsForAdmins);
   }
 }
