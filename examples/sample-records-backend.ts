@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { PROVIDER_RUNTIME } from '../providers';
 import { bundleHandlerZip } from '../providers/bundle';
 
+/** The sample backend's handler source, bundled into its Lambda. */
+export const SAMPLE_RECORDS_BACKEND_ENTRY = join(__dirname, 'records-backend-handler.ts');
+
 /** The sample records backend (`records-backend-handler.ts`) as a Lambda function, for the example and tests. */
 export class SampleRecordsBackend extends Construct {
   readonly functionArn: string;
@@ -19,7 +22,7 @@ export class SampleRecordsBackend extends Construct {
     // No permissions: the sample reads nothing (a real backend gets what it needs, and no more).
     const role = new IamRole(this, 'Role', { name: props.functionName, assumeRolePolicy: assumeRole.json, tags: props.tags });
     const asset = new TerraformAsset(this, 'Code', {
-      path: bundleHandlerZip(join(__dirname, 'records-backend-handler.ts')),
+      path: bundleHandlerZip(SAMPLE_RECORDS_BACKEND_ENTRY),
       type: AssetType.FILE,
     });
     const fn = new LambdaFunction(this, 'Function', {

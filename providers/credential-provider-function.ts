@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { PROVIDER_ENV } from '../handlers/contract';
 import { BundledFunction } from './bundled-function';
 
-const HANDLER_ENTRY = join(__dirname, '..', 'handlers', 'credential-provider', 'index.ts');
+/** The provider's handler source, bundled into its Lambda. */
+export const CREDENTIAL_PROVIDER_ENTRY = join(__dirname, '..', 'handlers', 'credential-provider', 'index.ts');
 
 export interface CredentialProviderFunctionProps {
   /** Lambda function name; also names the role and the log group. */
@@ -28,7 +29,7 @@ export interface CredentialProviderFunctionProps {
 export class CredentialProviderFunction extends BundledFunction {
   constructor(scope: Construct, id: string, props: CredentialProviderFunctionProps) {
     super(scope, id, {
-      entry: HANDLER_ENTRY,
+      entry: CREDENTIAL_PROVIDER_ENTRY,
       functionName: props.functionName,
       description: 'Generates, updates and revokes Data API credentials (aws_lambda_invocation, CRUD)',
       policyName: 'credential-provider',

@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { ACCESS_TOKEN, TABLE, VERIFIER_ENV } from '../handlers/contract';
 import { BundledFunction } from './bundled-function';
 
-const ENTRIES = {
+/** The gateway functions' handler sources, by kind. */
+export const GATEWAY_ENTRIES = {
   token: join(__dirname, '..', 'handlers', 'verifier', 'token-handler.ts'),
   records: join(__dirname, '..', 'handlers', 'verifier', 'records-handler.ts'),
 } as const;
 
 /** Which gateway Lambda: the token endpoint, or the records verifier in front of the backend. */
-export type GatewayFunctionKind = keyof typeof ENTRIES;
+export type GatewayFunctionKind = keyof typeof GATEWAY_ENTRIES;
 
 export interface GatewayFunctionProps {
   readonly kind: GatewayFunctionKind;
@@ -83,7 +84,7 @@ export class GatewayFunction extends BundledFunction {
     }
 
     super(scope, id, {
-      entry: ENTRIES[props.kind],
+      entry: GATEWAY_ENTRIES[props.kind],
       functionName: props.functionName,
       description:
         props.kind === 'token'

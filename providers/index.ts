@@ -1,6 +1,6 @@
 export { BundledFunction, PROVIDER_RUNTIME } from './bundled-function';
 export type { BundledFunctionProps } from './bundled-function';
-export { CredentialProviderFunction } from './credential-provider-function';
+export { CREDENTIAL_PROVIDER_ENTRY, CredentialProviderFunction } from './credential-provider-function';
 export type { CredentialProviderFunctionProps } from './credential-provider-function';
-export { GatewayFunction } from './gateway-function';
+export { GATEWAY_ENTRIES, GatewayFunction } from './gateway-function';
 export type { GatewayFunctionKind, GatewayFunctionProps } from './gateway-function';

@@ -114,7 +114,6 @@ export function parseProviderEvent(event: unknown): ParsedEvent {
   }
 }
 
-
 function parseRead(value: Record<string, unknown>, field: string): ParsedRead {
   const { instanceAddress, ...input } = value;
   const address = typeof instanceAddress === 'string' && ADDRESS_PATTERN.test(instanceAddress) ? instanceAddress : undefined;

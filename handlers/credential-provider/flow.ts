@@ -324,6 +324,11 @@ export async function readCredentialDrift(
   instanceAddress: string | undefined,
   deps: Pick<FlowDeps, 'table' | 'secrets'>,
 ): Promise<ActionOutcome> {
+  const result = await driftOf(input, instanceAddress, deps);
+  return { credentialId: result.credentialId, outcome: result.inSync ? 'in-sync' : 'drifted', result };
+}
+
+async function driftOf(input: CredentialInput, instanceAddress: string | undefined, deps: Pick<FlowDeps, 'table' | 'secrets'>): Promise<ReadResult> {
   const credentialId = credentialIdFor(input.instanceId);
   const record = await deps.table.read(credentialId);
   let secret: SecretState = 'present';
@@ -338,7 +343,7 @@ export async function readCredentialDrift(
     }
   }
   const drift = assessDrift(input, record, secret);
-  const result: ReadResult = {
+  return {
     credentialId,
     instanceId: input.instanceId,
     name: input.name,
@@ -346,7 +351,6 @@ export async function readCredentialDrift(
     drift,
     message: driftMessage(drift, instanceAddress),
   };
-  return { credentialId, outcome: drift.length === 0 ? 'in-sync' : 'drifted', result };
 }
 
 /** Reads of one batch run this many at a time: the store's drift check stays one invocation. */
@@ -357,19 +361,17 @@ export async function readDriftBatch(
   batch: ReadonlyArray<ParsedRead & { readonly key: string }>,
   deps: Pick<FlowDeps, 'table' | 'secrets'>,
 ): Promise<ActionOutcome> {
-  const found: Array<[string, ReadResult]> = [];
+  const reads: ReadResult[] = new Array(batch.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < batch.length) {
-      const { key, input, instanceAddress } = batch[next++];
-      const read = (await readCredentialDrift(input, instanceAddress, deps)).result as ReadResult;
-      if (!read.inSync) found.push([key, read]);
+      const index = next++;
+      reads[index] = await driftOf(batch[index].input, batch[index].instanceAddress, deps);
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_BATCH_CONCURRENCY, batch.length) }, worker));
   // In the order of the batch, so the same drift gives the same result.
-  const order = new Map(batch.map(({ key }, index) => [key, index]));
-  found.sort(([a], [b]) => order.get(a)! - order.get(b)!);
+  const found = batch.map(({ key }, index): [string, ReadResult] => [key, reads[index]]).filter(([, read]) => !read.inSync);
   const result: ReadBatchResult = {
     inSync: found.length === 0,
     checked: batch.length,

@@ -12,18 +12,19 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { SAMPLE_RECORDS_BACKEND_ENTRY } from '../../examples/sample-records-backend';
+import { CREDENTIAL_PROVIDER_ENTRY, GATEWAY_ENTRIES } from '../../providers';
 import { bundleHandler } from '../../providers/bundle';
 import { BenchRow, BenchSection, formatBytes, formatMs, median, ratioRow } from './report';
 
 const SECTION = 'cold start';
-const ROOT = join(__dirname, '..', '..');
 const BASELINE = { name: 'hello-world', entry: join(__dirname, 'hello-world-handler.ts'), target: false };
-/** Every handler the library deploys (see providers/ and examples/sample-records-backend.ts). */
+/** Every handler the library deploys, by the entries its constructs bundle, and the example's backend. */
 const HANDLERS = [
-  { name: 'credential provider', entry: join(ROOT, 'handlers', 'credential-provider', 'index.ts'), target: true },
-  { name: 'token endpoint', entry: join(ROOT, 'handlers', 'verifier', 'token-handler.ts'), target: true },
-  { name: 'records verifier', entry: join(ROOT, 'handlers', 'verifier', 'records-handler.ts'), target: true },
-  { name: 'sample records backend (example)', entry: join(ROOT, 'examples', 'records-backend-handler.ts'), target: true },
+  { name: 'credential provider', entry: CREDENTIAL_PROVIDER_ENTRY, target: true },
+  { name: 'token endpoint', entry: GATEWAY_ENTRIES.token, target: true },
+  { name: 'records verifier', entry: GATEWAY_ENTRIES.records, target: true },
+  { name: 'sample records backend (example)', entry: SAMPLE_RECORDS_BACKEND_ENTRY, target: true },
   // Not ours: the SDK's DynamoDB client alone, to show how much of the above is the SDK's.
   { name: 'reference, DynamoDB client alone', entry: join(__dirname, 'dynamodb-client-handler.ts'), target: false },
 ];
