@@ -1,5 +1,4 @@
 #!/usr/bin/env node
 'use strict';
-// The CLI is TypeScript run as is: tsx's CommonJS loader compiles it on require, no build step.
-require('tsx/cjs');
-require('../cli/index.ts').main(process.argv);
+// The compiled CLI (`npm run build` writes dist/): plain node, no TypeScript loader.
+require('../dist/cli/index.js').main(process.argv);

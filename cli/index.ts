@@ -20,7 +20,7 @@ const COMMANDS: ((program: Command) => void)[] = [
 
 export function buildProgram(): Command {
   const program = new Command('data-api-credentials').description(
-    'Data API credentials declared as code: tools around the cdktf constructs',
+    'Data API credentials declared as code: tools around the cdktf and CDK Terrain constructs',
   );
   for (const register of COMMANDS) register(program);
   return program;

@@ -7,15 +7,15 @@ export function registerLocalCommand(program: Command): void {
   program
     .command('local')
     .description('run a local AWS (moto plus a Lambda runner) until Ctrl-C, for terraform, tests and the demo')
-    // Node 20 reads `--env-file` itself even after the script name (nodejs/node#54232): the bin
-    // wrapper runs `node -- ...`, and direct callers must do the same.
-    .requiredOption('--env-file <file>', 'where to write its environment as `export NAME=value` lines once it is ready')
+    // Not `--env-file`: Node 20 takes that as its own option wherever it appears (nodejs/node#54232),
+    // so `npx data-api-credentials local --env-file F` failed inside npx's own node.
+    .requiredOption('--write-env <file>', 'where to write its environment as `export NAME=value` lines once it is ready')
     .option('--data-dir <dir>', 'keep moto, Lambda code and Lambda logs here (default: a temporary folder, removed on exit)')
     .action(runLocal);
 }
 
-async function runLocal(options: { envFile: string; dataDir?: string }): Promise<void> {
-  const envFile = path.resolve(options.envFile);
+async function runLocal(options: { writeEnv: string; dataDir?: string }): Promise<void> {
+  const envFile = path.resolve(options.writeEnv);
   // The file appearing is the readiness signal: one left by an earlier run must not count.
   fs.rmSync(envFile, { force: true });
   fs.mkdirSync(path.dirname(envFile), { recursive: true });

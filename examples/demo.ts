@@ -13,7 +13,9 @@ import { runList } from '../cli/list';
 import { runReview } from '../cli/review';
 import { AuthType, DataApiScope } from '../lib';
 import { CONFLICTING_VARIABLES, LocalAws, startLocalAws } from '../local';
-import { synthStack, terraform } from '../local/terraform';
+import { ensureLambdaNode } from '../scripts/lambda-node';
+import { synthStack } from './synth-stack';
+import { terraform } from '../local/terraform';
 import { AnalyticsCredentialsStack, AnalyticsCredentialsStackProps } from './analytics-credentials-stack';
 import { bearerFor, readCredentialSecret, readRecords } from './data-api-consumer';
 
@@ -156,6 +158,7 @@ async function main(): Promise<void> {
   let local: LocalAws | undefined;
   try {
     heading('Start the local AWS: moto_server and the local Lambda runner, on 127.0.0.1');
+    ensureLambdaNode((line) => say(line));
     local = await startLocalAws({ dataDir: join(work, 'local-aws') });
     for (const name of CONFLICTING_VARIABLES) delete process.env[name];
     Object.assign(process.env, local.env);

@@ -5,7 +5,7 @@ import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { PROVIDER_RUNTIME } from '../providers';
-import { bundleHandlerZip } from '../providers/bundle';
+import { bundleHandlerZip } from '../scripts/bundle';
 
 /** The sample backend's handler source, bundled into its Lambda. */
 export const SAMPLE_RECORDS_BACKEND_ENTRY = join(__dirname, 'records-backend-handler.ts');

@@ -23,6 +23,7 @@ import {
 import { ValidationError } from '../handlers/errors';
 import { AuthType } from './auth-type';
 import { CredentialInstance } from './credential-instance';
+import { CredentialInvocation } from './credential-invocation';
 import { CredentialStore } from './credential-store';
 import { validatePrincipalArn } from './principal-arn';
 import { DataApiScope } from './scopes';
@@ -207,15 +208,18 @@ export class DataApiCredential extends Construct {
       ...(authTypeChangeGracePeriodHours === undefined ? {} : { authTypeChangeGracePeriodHours }),
     };
     const instanceAddress = instance.address;
-    const invocation = new LambdaInvocation(this, 'Provider', {
-      functionName: props.store.functionName,
-      lifecycleScope: 'CRUD',
-      input: Fn.jsonencode(input),
-      // The function (by its name) and the secret (by its ARN in the input) are referenced: no depends_on needed for them.
-      dependsOn: props.store.providerDependables.length > 0 ? props.store.providerDependables : undefined,
-      // A plain address: cdktf renders a construct here as "${...}", which Terraform's JSON syntax refuses.
-      lifecycle: { createBeforeDestroy: true, replaceTriggeredBy: [instanceAddress] },
-    });
+    const invocation = new CredentialInvocation(
+      this,
+      'Provider',
+      {
+        functionName: props.store.functionName,
+        lifecycleScope: 'CRUD',
+        input: Fn.jsonencode(input),
+        // The function (by its name) and the secret (by its ARN in the input) are referenced: no depends_on needed for them.
+        dependsOn: props.store.providerDependables.length > 0 ? props.store.providerDependables : undefined,
+      },
+      instanceAddress,
+    );
 
     // What a reviewer needs, known at plan time even when the invocation's input is not (a new
     // or replaced instance makes the whole input unknown): `data-api-credentials review` reads it.

@@ -9,12 +9,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startFaultProxy } from './fault-proxy';
 import { startLocalApiGateway } from './api-gateway';
+import { findLambdaNode } from './lambda-node';
 import { startLambdaRunner } from './lambda-runner';
 import { startMoto } from './moto';
 import { writeTerraformCliConfig } from './terraform-cli-config';
 
 export { readEnvFile, writeEnvFile } from './env-file';
 export { writeTerraformCliConfig } from './terraform-cli-config';
+export { findLambdaNode, LAMBDA_NODE_MAJOR, LAMBDA_NODE_PACKAGE, LAMBDA_NODE_VARIABLE } from './lambda-node';
 
 export interface LocalAwsOptions {
   /** Kept after stop(); by default a fresh temporary folder that stop() removes. */
@@ -91,15 +93,20 @@ function findOnPath(command: string, searchPath: string): string | undefined {
   return undefined;
 }
 
-/** Resolves `moto_server` and `terraform`, or throws a LocalAwsSetupError saying how to install the first missing one. */
-export function checkLocalAwsTools(): { motoServer: string; terraform: string } {
+/**
+ * Resolves `moto_server`, `terraform` and the functions' Node.js 22, or throws a LocalAwsSetupError
+ * saying how to install the first missing one.
+ */
+export function checkLocalAwsTools(): { motoServer: string; terraform: string; lambdaNode: string } {
   const found: Record<string, string> = {};
   for (const [tool, hint] of Object.entries(REQUIRED_TOOLS)) {
     const location = findOnPath(tool, process.env.PATH ?? '');
     if (!location) throw new LocalAwsSetupError(`${tool} not found on PATH: ${hint}`);
     found[tool] = location;
   }
-  return { motoServer: found.moto_server, terraform: found.terraform };
+  const lambdaNode = findLambdaNode();
+  if ('problem' in lambdaNode) throw new LocalAwsSetupError(lambdaNode.problem);
+  return { motoServer: found.moto_server, terraform: found.terraform, lambdaNode: lambdaNode.path };
 }
 
 /**
@@ -138,6 +145,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       // Handlers call moto (through the fault proxy) directly: only Invoke needs the runner.
       sandboxEnv: { ...credentials, ...quietSdk, AWS_ENDPOINT_URL: faults.url },
       log: options.log ?? (() => undefined),
+      nodePath: tools.lambdaNode,
     });
     started.push(runner);
     const gateway = await startLocalApiGateway({

@@ -27,6 +27,8 @@ export interface LambdaRunnerOptions {
   readonly sandboxEnv: Readonly<Record<string, string>>;
   /** One line per invocation: never payloads or results. */
   readonly log: (line: string) => void;
+  /** The Node.js binary the functions run on (`findLambdaNode`). */
+  readonly nodePath: string;
 }
 
 export interface LambdaRunner {
@@ -134,7 +136,7 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
     const key = `${config.FunctionArn.split(':').slice(0, 7).join(':')}:${config.Version}`;
     let sandbox = sandboxes.get(key);
     if (!sandbox) {
-      sandbox = new Sandbox(path.join(options.logDir, `${config.FunctionName}.log`));
+      sandbox = new Sandbox(path.join(options.logDir, `${config.FunctionName}.log`), options.nodePath);
       sandboxes.set(key, sandbox);
     }
     const requestId = randomUUID();
@@ -269,7 +271,10 @@ class Sandbox {
   private worker?: { child: ChildProcess; fingerprint: string };
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly logFile: string) {}
+  constructor(
+    private readonly logFile: string,
+    private readonly nodePath: string,
+  ) {}
 
   pid(): number | undefined {
     return this.worker?.child.pid;
@@ -341,6 +346,7 @@ class Sandbox {
     const child = fork(WORKER_FILE, [spec.codeDir, spec.handler], {
       cwd: spec.codeDir,
       env: spec.env,
+      execPath: this.nodePath,
       // No loader or debugger flags of the runner's own process: the bundle runs in bare Node.
       execArgv: [],
       stdio: ['ignore', log, log, 'ipc'],

@@ -5,14 +5,14 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { bundleHandlerZip } from './bundle';
+import { HandlerName, handlerAssetPath } from './handler-assets';
 
-/** Lambda runtime on AWS. The bundle also runs on the local Node 20 (see DESIGN.md). */
+/** Lambda runtime on AWS; the local Lambda runner runs the bundles on Node.js 22 too. */
 export const PROVIDER_RUNTIME = 'nodejs22.x';
 
 export interface BundledFunctionProps {
-  /** The TypeScript entry point exporting `handler`, bundled with its AWS SDK clients. */
-  readonly entry: string;
+  /** Which of the package's prebuilt handler bundles the function runs (`HANDLER_SOURCES`). */
+  readonly handler: HandlerName;
   /** Lambda function name; also names the role and the log group. */
   readonly functionName: string;
   readonly description: string;
@@ -29,7 +29,7 @@ export interface BundledFunctionProps {
 }
 
 /**
- * One of the library's Lambda functions: bundled from `handlers/`, with its own least-privilege
+ * One of the library's Lambda functions: a prebuilt bundle of `handlers/`, with its own least-privilege
  * role and a log group with retention. Subclasses add what is particular to them; the children's
  * ids are fixed here, so Terraform addresses stay stable.
  */
@@ -63,7 +63,7 @@ export class BundledFunction extends Construct {
     });
     const policy = new IamRolePolicy(this, 'Policy', { name: props.policyName, role: role.id, policy: permissions.json });
 
-    const asset = new TerraformAsset(this, 'Code', { path: bundleHandlerZip(props.entry), type: AssetType.FILE });
+    const asset = new TerraformAsset(this, 'Code', { path: handlerAssetPath(props.handler), type: AssetType.FILE });
     const fn = new LambdaFunction(this, 'Function', {
       functionName: props.functionName,
       description: props.description,

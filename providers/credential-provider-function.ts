@@ -1,11 +1,7 @@
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
 import { PROVIDER_ENV } from '../handlers/contract';
 import { BundledFunction } from './bundled-function';
-
-/** The provider's handler source, bundled into its Lambda. */
-export const CREDENTIAL_PROVIDER_ENTRY = join(__dirname, '..', 'handlers', 'credential-provider', 'index.ts');
 
 export interface CredentialProviderFunctionProps {
   /** Lambda function name; also names the role and the log group. */
@@ -29,7 +25,7 @@ export interface CredentialProviderFunctionProps {
 export class CredentialProviderFunction extends BundledFunction {
   constructor(scope: Construct, id: string, props: CredentialProviderFunctionProps) {
     super(scope, id, {
-      entry: CREDENTIAL_PROVIDER_ENTRY,
+      handler: 'credential-provider',
       functionName: props.functionName,
       description: 'Generates, updates and revokes Data API credentials (aws_lambda_invocation, CRUD)',
       policyName: 'credential-provider',

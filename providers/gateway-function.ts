@@ -1,17 +1,14 @@
 import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
 import { ACCESS_TOKEN, TABLE, VERIFIER_ENV } from '../handlers/contract';
 import { BundledFunction } from './bundled-function';
+import type { HandlerName } from './handler-assets';
 
-/** The gateway functions' handler sources, by kind. */
-export const GATEWAY_ENTRIES = {
-  token: join(__dirname, '..', 'handlers', 'verifier', 'token-handler.ts'),
-  records: join(__dirname, '..', 'handlers', 'verifier', 'records-handler.ts'),
-} as const;
+/** The gateway functions' prebuilt handlers, by kind. */
+export const GATEWAY_HANDLERS = { token: 'gateway-token', records: 'gateway-records' } as const satisfies Record<string, HandlerName>;
 
 /** Which gateway Lambda: the token endpoint, or the records verifier in front of the backend. */
-export type GatewayFunctionKind = keyof typeof GATEWAY_ENTRIES;
+export type GatewayFunctionKind = keyof typeof GATEWAY_HANDLERS;
 
 export interface GatewayFunctionProps {
   readonly kind: GatewayFunctionKind;
@@ -84,7 +81,7 @@ export class GatewayFunction extends BundledFunction {
     }
 
     super(scope, id, {
-      entry: GATEWAY_ENTRIES[props.kind],
+      handler: GATEWAY_HANDLERS[props.kind],
       functionName: props.functionName,
       description:
         props.kind === 'token'

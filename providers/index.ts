@@ -1,6 +1,8 @@
 export { BundledFunction, PROVIDER_RUNTIME } from './bundled-function';
 export type { BundledFunctionProps } from './bundled-function';
-export { CREDENTIAL_PROVIDER_ENTRY, CredentialProviderFunction } from './credential-provider-function';
+export { CredentialProviderFunction } from './credential-provider-function';
 export type { CredentialProviderFunctionProps } from './credential-provider-function';
-export { GATEWAY_ENTRIES, GatewayFunction } from './gateway-function';
+export { GATEWAY_HANDLERS, GatewayFunction } from './gateway-function';
+export { HANDLER_ASSET_DIR, HANDLER_SOURCES, handlerAssetPath, packageRoot } from './handler-assets';
+export type { HandlerName } from './handler-assets';
 export type { GatewayFunctionKind, GatewayFunctionProps } from './gateway-function';

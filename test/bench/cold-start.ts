@@ -1,6 +1,6 @@
 /**
- * `npm run bench`, cold start: each Lambda the library deploys, bundled by `bundleHandler` as at
- * synth, beside a hello-world handler bundled and loaded the same way. Per handler: the bundle's
+ * `npm run bench`, cold start: each Lambda the library deploys, bundled by `bundleHandler` as the
+ * package build does, beside a hello-world handler bundled and loaded the same way. Per handler: the bundle's
  * size, and its module load in fresh `node` processes (a cold start always gets a fresh one):
  * - init: from spawning `node` until the handler is exported and ready, as a Lambda cold start
  *   pays it (runtime start plus module init); the target, at most 2x hello-world, is on this;
@@ -13,17 +13,17 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLE_RECORDS_BACKEND_ENTRY } from '../../examples/sample-records-backend';
-import { CREDENTIAL_PROVIDER_ENTRY, GATEWAY_ENTRIES } from '../../providers';
-import { bundleHandler } from '../../providers/bundle';
+import { HANDLER_SOURCES } from '../../providers';
+import { bundleHandler, REPO_ROOT } from '../../scripts/bundle';
 import { BenchRow, BenchSection, formatBytes, formatMs, median, ratioRow } from './report';
 
 const SECTION = 'cold start';
 const BASELINE = { name: 'hello-world', entry: join(__dirname, 'hello-world-handler.ts'), target: false };
 /** Every handler the library deploys, by the entries its constructs bundle, and the example's backend. */
 const HANDLERS = [
-  { name: 'credential provider', entry: CREDENTIAL_PROVIDER_ENTRY, target: true },
-  { name: 'token endpoint', entry: GATEWAY_ENTRIES.token, target: true },
-  { name: 'records verifier', entry: GATEWAY_ENTRIES.records, target: true },
+  { name: 'credential provider', entry: join(REPO_ROOT, HANDLER_SOURCES['credential-provider']), target: true },
+  { name: 'token endpoint', entry: join(REPO_ROOT, HANDLER_SOURCES['gateway-token']), target: true },
+  { name: 'records verifier', entry: join(REPO_ROOT, HANDLER_SOURCES['gateway-records']), target: true },
   { name: 'sample records backend (example)', entry: SAMPLE_RECORDS_BACKEND_ENTRY, target: true },
   // Not ours: the SDK's DynamoDB client alone, to show how much of the above is the SDK's.
   { name: 'reference, DynamoDB client alone', entry: join(__dirname, 'dynamodb-client-handler.ts'), target: false },

@@ -28,7 +28,8 @@ import { join } from 'node:path';
 import { SampleRecordsBackend } from '../../examples/sample-records-backend';
 import { AuthType, DataApiCredential, DataApiGateway, DataApiScope } from '../../lib';
 import { type LocalAwsEnv, startLocalAws } from '../../local';
-import { synthStack, terraform } from '../../local/terraform';
+import { synthStack } from '../../examples/synth-stack';
+import { terraform } from '../../local/terraform';
 import { credentialsStack } from '../support/stacks';
 import { type BenchRow, type BenchSection, formatMs, median, ratioRow } from './report';
 

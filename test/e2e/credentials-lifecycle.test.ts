@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnalyticsCredentialsStack, AnalyticsCredentialsStackProps } from '../../examples/analytics-credentials-stack';
 import { AuthType, DataApiScope } from '../../lib';
-import { synthStack, terraform } from '../../local/terraform';
+import { synthStack } from '../../examples/synth-stack';
+import { terraform } from '../../local/terraform';
 import { lambdaLog, localAwsEnv } from '../support/local-aws';
 import { credentialRecords, sha256, StoredRecord } from '../support/store';
 

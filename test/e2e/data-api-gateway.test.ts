@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { AnalyticsCredentialsStack, AnalyticsCredentialsStackProps } from '../../examples/analytics-credentials-stack';
 import { hashSecret } from '../../handlers/secret-format';
 import { AuthType } from '../../lib';
-import { synthStack, terraform } from '../../local/terraform';
+import { synthStack } from '../../examples/synth-stack';
+import { terraform } from '../../local/terraform';
 import { lambdaLog, localAwsEnv } from '../support/local-aws';
 
 jest.setTimeout(240_000);

@@ -201,7 +201,7 @@ test('DynamoDB answers on AWS_ENDPOINT_URL through the default SDK configuration
 
 test('the local command exits 1 with one line when moto_server is not installed', async () => {
   const bin = path.join(__dirname, '..', '..', 'bin', 'data-api-credentials.js');
-  const child = spawn(process.execPath, ['--', bin, 'local', '--env-file', path.join(os.tmpdir(), `never-written-${run}.sh`)], {
+  const child = spawn(process.execPath, [bin, 'local', '--write-env', path.join(os.tmpdir(), `never-written-${run}.sh`)], {
     env: { PATH: path.dirname(process.execPath) },
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 20_000,

@@ -10,14 +10,11 @@ export interface CliRun {
   readonly ms: number;
 }
 
-/**
- * Runs the real `data-api-credentials` command as a user would (`node --`, because Node 20 reads
- * `--env-file` itself), killed after `timeoutMs`.
- */
+/** Runs the real, compiled `data-api-credentials` command as a user would, killed after `timeoutMs`. */
 export function runCli(args: string[], options: { cwd: string; stdin?: string; timeoutMs?: number }): Promise<CliRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--', BIN, ...args], { cwd: options.cwd, env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

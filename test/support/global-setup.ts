@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CONFLICTING_VARIABLES, checkLocalAwsTools, readEnvFile } from '../../local';
+import { ensureLambdaNode } from '../../scripts/lambda-node';
 
 const READY_TIMEOUT_MS = 60_000;
 
@@ -22,6 +23,7 @@ export interface LocalAwsProcess {
 }
 
 export default async function globalSetup(): Promise<void> {
+  ensureLambdaNode();
   // Fails the whole run with the one-line install hint before anything starts.
   checkLocalAwsTools();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dac-jest-local-aws-'));
@@ -29,7 +31,7 @@ export default async function globalSetup(): Promise<void> {
   const logFile = path.join(dir, 'local-aws.log');
   const log = fs.openSync(logFile, 'a');
   const bin = path.join(__dirname, '..', '..', 'bin', 'data-api-credentials.js');
-  const child = spawn(process.execPath, ['--', bin, 'local', '--env-file', envFile, '--data-dir', path.join(dir, 'aws')], {
+  const child = spawn(process.execPath, [bin, 'local', '--write-env', envFile, '--data-dir', path.join(dir, 'aws')], {
     stdio: ['ignore', log, log],
   });
   fs.closeSync(log);

@@ -28,7 +28,7 @@ describe('CredentialStore', () => {
     });
   });
 
-  test('the provider Lambda runs the bundled handler on nodejs22.x, its asset hash as source_code_hash', () => {
+  test('the provider Lambda runs the prebuilt handler zip on nodejs22.x, its asset hash as source_code_hash', () => {
     const s = storeWith({ name: 'team-creds' });
     const fn = resource(s, 'aws_lambda_function', 'Credentials_Provider_Function');
     expect(fn).toMatchObject({
@@ -38,7 +38,7 @@ describe('CredentialStore', () => {
       environment: { variables: { CREDENTIALS_SECRET_PREFIX: 'data-api/credentials/' } },
     });
     expect(fn.source_code_hash).toMatch(/^[0-9A-F]{32}$/);
-    expect(fn.filename).toBe(`assets/${fn.filename.split('/')[1]}/${fn.source_code_hash}/lambda.zip`);
+    expect(fn.filename).toBe(`assets/${fn.filename.split('/')[1]}/${fn.source_code_hash}/credential-provider.zip`);
     expect(fn.environment.variables.CREDENTIALS_TABLE_NAME).toMatch(/^\$\{aws_dynamodb_table\.\w+\.name\}$/);
   });
 

@@ -1,33 +1,36 @@
+/**
+ * Bundling of Lambda handlers, for the package build and for development only: the published
+ * package ships the zips this writes (`dist/assets/`), so a consumer's synth never bundles.
+ */
 import AdmZip from 'adm-zip';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-/** Where bundles are cached: keyed by content, so one folder per distinct build. */
-const CACHE_ROOT = join(tmpdir(), 'data-api-credentials', 'bundles');
+export const REPO_ROOT = join(__dirname, '..');
 
-const bundled = new Map<string, string>();
+/** Development bundles, keyed by content; inside the repository (gitignored), never in a shared temp folder. */
+const CACHE_ROOT = join(REPO_ROOT, '.build', 'bundles');
 
 /** Credentials from the environment only, in place of the SDK's default chain (see the module). */
-const LAMBDA_CREDENTIALS = join(__dirname, '..', 'handlers', 'lambda-credentials.ts');
+const LAMBDA_CREDENTIALS = join(REPO_ROOT, 'handlers', 'lambda-credentials.ts');
+
+const bundled = new Map<string, string>();
 
 /**
  * Bundles a handler entry point (TypeScript, with the AWS SDK v3 inside) into a folder holding a
  * single `index.js`, and returns that folder. Lambda's own SDK copy is not relied on, so the
- * bundle runs the same on `nodejs22.x` and on the local Lambda runner's Node 20.
+ * bundle runs the same on `nodejs22.x` and on the local Lambda runner.
  *
- * esbuild runs in a child process: its JS API refuses to run inside jest's sandboxed realms, and a
- * child keeps synth free of esbuild's service process. The result is cached per process and the
- * folder is named by the content hash, so repeated synths reuse it and the asset hash is stable.
+ * esbuild runs in a child process: its JS API refuses to run inside jest's sandboxed realms. The
+ * folder is named by the content hash, so repeated builds reuse it.
  *
  * `--main-fields=module,main` makes esbuild take the ES module build of packages that have one
  * (the AWS SDK v3 and Smithy packages do): their `dist-cjs` builds are one file per package that
- * cannot be tree-shaken, so each client would bring every command's schemas along. The ES builds
- * shrink the gateway bundles by about a third and halve their module load time (`npm run bench`).
- * The SDK's default credential chain is replaced by `handlers/lambda-credentials.ts` (environment
- * only, which is where Lambda puts a function's credentials).
+ * cannot be tree-shaken, so each client would bring every command's schemas along. The SDK's
+ * default credential chain is replaced by `handlers/lambda-credentials.ts` (environment only,
+ * which is where Lambda puts a function's credentials).
  */
 export function bundleHandler(entry: string): string {
   const cached = bundled.get(entry);
@@ -57,7 +60,6 @@ export function bundleHandler(entry: string): string {
     const code = readFileSync(outfile);
     const folder = join(CACHE_ROOT, createHash('sha256').update(code).digest('hex').slice(0, 16));
     if (!existsSync(join(folder, 'index.js'))) {
-      mkdirSync(dirname(folder), { recursive: true });
       const staged = `${folder}.${process.pid}`;
       mkdirSync(staged, { recursive: true });
       writeFileSync(join(staged, 'index.js'), code);
@@ -81,21 +83,22 @@ export function bundleHandler(entry: string): string {
 /** Entry time of the files in a bundle's zip: fixed, so the same code gives the same bytes. */
 const ZIP_ENTRY_TIME = new Date('2000-01-01T00:00:00Z');
 
-/**
- * The bundle of `entry` as a deployment package: `<bundle folder>/lambda.zip` holding `index.js`,
- * built once per content, with fixed entry times so its bytes (and the asset hash Terraform sees)
- * depend on the code alone. A file asset of it costs a copy at synth; a folder asset of type
- * ARCHIVE would run a `node` child process to zip it on every synth (about 250 ms per function).
- */
+/** `index.js` as a deployment package whose bytes depend on the code alone (fixed entry time). */
+export function deploymentZip(code: Buffer): Buffer {
+  const zip = new AdmZip();
+  zip.addFile('index.js', code);
+  zip.getEntry('index.js')!.header.time = ZIP_ENTRY_TIME;
+  return zip.toBuffer();
+}
+
+/** The bundle of `entry` as a deployment package `<bundle folder>/lambda.zip`, built once per content. */
 export function bundleHandlerZip(entry: string): string {
   const folder = bundleHandler(entry);
   const zipPath = join(folder, 'lambda.zip');
   if (existsSync(zipPath)) return zipPath;
-  const zip = new AdmZip();
-  zip.addFile('index.js', readFileSync(join(folder, 'index.js')));
-  zip.getEntry('index.js')!.header.time = ZIP_ENTRY_TIME;
   const staged = `${zipPath}.${process.pid}`;
-  writeFileSync(staged, zip.toBuffer());
+  mkdirSync(dirname(zipPath), { recursive: true });
+  writeFileSync(staged, deploymentZip(readFileSync(join(folder, 'index.js'))));
   renameSync(staged, zipPath); // atomic: a concurrent build wrote the same bytes
   return zipPath;
 }

@@ -1,0 +1,390 @@
+/**
+ * The package as its users get it: the tarball `npm pack` makes of the build `npm test` just ran
+ * (its `pretest`), installed with npm into fresh projects, one with CDK for Terraform and one with
+ * CDK Terrain, each set up as cdktf's TypeScript template sets a project up. In each, the same
+ * stack is synthesized from plain JavaScript (`node`), from TypeScript compiled by `tsc` with the
+ * template's tsconfig, and through `ts-node` (cdktf's default `app` command); the three outputs
+ * must be identical. Then it is applied on a local AWS that the installed CLI starts, typed as the
+ * README types it (`npx data-api-credentials local --write-env F`), listed with the installed CLI
+ * and destroyed. The cdktf project also takes HashiCorp's exit from cdktf, `cdktf synth --hcl`:
+ * the HCL passes `terraform init` and `validate`, applies, and an auth type change is a
+ * create-before-destroy replacement.
+ *
+ * The projects install from the npm registry (through the npm cache); cdktf runs on this
+ * machine's Node.js, CDK Terrain (whose AWS bindings require Node.js 22.11+) and its CLI run on
+ * Node.js 22.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { findLambdaNode, readEnvFile } from '../../local';
+import { terminate } from '../../local/processes';
+import { terraform } from '../../local/terraform';
+import { REPO_ROOT } from '../../scripts/bundle';
+
+jest.setTimeout(600_000);
+
+const run = Date.now().toString(36);
+const work = mkdtempSync(join(tmpdir(), 'dac-consumer-'));
+const node22 = findLambdaNode();
+
+interface Framework {
+  readonly name: 'cdktf' | 'cdktn';
+  /** What the project installs beside the tarball, as a user would. */
+  readonly dependencies: Record<string, string>;
+  /** The module our constructs are imported from in this framework. */
+  readonly library: string;
+  readonly providerModule: string;
+  /** The node binary the project's apps and CLI run on. */
+  readonly node: () => string;
+}
+
+const FRAMEWORKS: Framework[] = [
+  {
+    name: 'cdktf',
+    dependencies: { cdktf: '0.20.11', '@cdktf/provider-aws': '19.65.1', constructs: '^10.3.0' },
+    library: 'data-api-credentials',
+    providerModule: '@cdktf/provider-aws',
+    node: () => process.execPath,
+  },
+  {
+    name: 'cdktn',
+    dependencies: { cdktn: '0.24.0', '@cdktn/provider-aws': '25.7.0', constructs: '>=10.6.0 <10.8.0' },
+    library: 'data-api-credentials/cdktn',
+    providerModule: '@cdktn/provider-aws',
+    node: () => {
+      if ('problem' in node22) throw new Error(node22.problem);
+      return node22.path;
+    },
+  },
+];
+
+/** What cdktf's TypeScript template writes (packages/@cdktf/cli-core/templates/typescript/tsconfig.json). */
+const TEMPLATE_TSCONFIG = {
+  compilerOptions: {
+    alwaysStrict: true,
+    declaration: true,
+    experimentalDecorators: true,
+    inlineSourceMap: true,
+    inlineSources: true,
+    lib: ['es2018'],
+    module: 'CommonJS',
+    noEmitOnError: true,
+    noFallthroughCasesInSwitch: true,
+    noImplicitAny: true,
+    noImplicitReturns: true,
+    noImplicitThis: true,
+    noUnusedLocals: true,
+    noUnusedParameters: true,
+    resolveJsonModule: true,
+    strict: true,
+    strictNullChecks: true,
+    strictPropertyInitialization: true,
+    stripInternal: true,
+    target: 'ES2018',
+    incremental: true,
+    skipLibCheck: true,
+  },
+  include: ['**/*.ts'],
+  exclude: ['node_modules', 'cdktf.out'],
+};
+
+/**
+ * The app, in TypeScript; the JavaScript variant is the same with `require`. The stack name, the
+ * auth type and the state path come from the environment, so one app serves every step.
+ */
+function appSource(framework: Framework, language: 'ts' | 'js'): string {
+  const imports =
+    language === 'ts'
+      ? [
+          `import { App, LocalBackend, TerraformStack } from '${framework.name}';`,
+          `import { AwsProvider } from '${framework.providerModule}/lib/provider';`,
+          `import { AuthType, CredentialStore, DataApiCredential, DataApiScope } from '${framework.library}';`,
+        ]
+      : [
+          `const { App, LocalBackend, TerraformStack } = require('${framework.name}');`,
+          `const { AwsProvider } = require('${framework.providerModule}/lib/provider');`,
+          `const { AuthType, CredentialStore, DataApiCredential, DataApiScope } = require('${framework.library}');`,
+        ];
+  return [
+    ...imports,
+    '',
+    'const app = new App();',
+    "const stack = new TerraformStack(app, process.env.STACK_NAME || 'consumer');",
+    "new AwsProvider(stack, 'aws', { region: process.env.AWS_REGION || 'us-east-1' });",
+    '// Only hashicorp/aws 5.100 is in the test machine\'s provider mirror.',
+    "stack.addOverride('terraform.required_providers.aws.version', '>= 5.0');",
+    "new LocalBackend(stack, { path: process.env.STATE_PATH || 'terraform.tfstate' });",
+    "const store = new CredentialStore(stack, 'Credentials', { deletionProtection: false, secretRecoveryWindowDays: 0, logRetentionDays: 1 });",
+    "new DataApiCredential(stack, 'Export', {",
+    '  store,',
+    "  name: 'Consumer export',",
+    "  authType: process.env.AUTH_TYPE === 'api_key' ? AuthType.API_KEY : AuthType.OAUTH2,",
+    '  scopes: [DataApiScope.USERS, DataApiScope.CONVERSATIONS],',
+    '});',
+    'app.synth();',
+    '',
+  ].join('\n');
+}
+
+/** The README's TypeScript example marked `<!-- example: <framework> ... -->`. */
+function readmeExample(name: string): string {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const match = new RegExp(`<!-- example: ${name}\\b[^>]*-->\\n\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(readme);
+  if (!match) throw new Error(`README.md has no example marked <!-- example: ${name} -->`);
+  // As its own module, so its names do not clash with main.ts's.
+  return `${match[1]}export {};\n`;
+}
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command to its end (killed after `timeoutMs`); throws with its output unless it exits 0. */
+function exec(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; okCodes?: number[] }): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (!(options.okCodes ?? [0]).includes(code ?? -1)) {
+        reject(new Error(`${command} ${args.join(' ')} ended with ${signal ?? code}:\n${(stderr || stdout).slice(-3000)}`));
+      } else {
+        resolve({ code, stdout, stderr });
+      }
+    });
+  });
+}
+
+/** PATH with `node` being the given binary first, so npx, shebangs and npm scripts all run on it. */
+function envOn(nodeBinary: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, PATH: `${dirname(nodeBinary)}:${process.env.PATH}`, ...extra };
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/**
+ * Stops a detached command and everything in its process group. npx passes no signal on, so the
+ * group gets SIGTERM, and the CLI inside stops moto (its own group) and its workers before it
+ * exits; whatever is left after 20 s is killed.
+ */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  const group = -(child.pid as number);
+  const alive = () => {
+    try {
+      process.kill(group, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (alive()) process.kill(group, 'SIGTERM');
+  const deadline = Date.now() + 20_000;
+  while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  await terminate(child, { group: true, graceMs: 0 });
+}
+
+let tarball = '';
+
+beforeAll(async () => {
+  for (const file of ['dist/lib/index.js', 'dist/cdktn/lib/index.js', 'dist/assets/credential-provider.zip']) {
+    if (!existsSync(join(REPO_ROOT, file))) throw new Error(`${file} is missing: run the tests with npm test, whose pretest runs npm run build`);
+  }
+  // npm pack as a publish would, except the build itself, which `npm test` ran just before jest.
+  const packed = await exec('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: REPO_ROOT });
+  const [info] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
+  tarball = join(work, info.filename);
+  packageFiles = info.files.map((f) => f.path);
+});
+
+let packageFiles: string[] = [];
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('the tarball holds the compiled package, its prebuilt handlers and no sources, tests or CI files', () => {
+  expect(packageFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'bin/data-api-credentials.js']));
+  expect(packageFiles).toEqual(
+    expect.arrayContaining(['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/cdktn/lib/index.js', 'dist/cdktn/lib/index.d.ts', 'dist/cli/index.js']),
+  );
+  expect(packageFiles.filter((f) => f.startsWith('dist/assets/')).sort()).toEqual([
+    'dist/assets/credential-provider.zip',
+    'dist/assets/gateway-records.zip',
+    'dist/assets/gateway-token.zip',
+  ]);
+  const unexpected = packageFiles.filter(
+    (f) => /^(test|\.ci|scripts|examples\/(?!leak-detection\/gitleaks\.toml$))\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')),
+  );
+  expect(unexpected).toEqual([]);
+});
+
+describe.each(FRAMEWORKS)('a fresh $name project', (framework) => {
+  const project = join(work, framework.name);
+  const stackName = `consumer-${framework.name}-${run}`;
+  const statePath = join(project, 'terraform.tfstate');
+  const stackDir = join(project, 'cdktf.out', 'stacks', stackName);
+  let nodeBinary = '';
+  let localAws: ChildProcess | undefined;
+  let awsEnv: Record<string, string> = {};
+
+  const appEnv = (extra: NodeJS.ProcessEnv = {}) => envOn(nodeBinary, { STACK_NAME: stackName, STATE_PATH: statePath, ...awsEnv, ...extra });
+  const synthJson = () => readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8');
+  const tf = (args: string[], cwd = stackDir, okCodes?: number[]) =>
+    terraform([...args, '-no-color'], { cwd, env: { ...awsEnv, PATH: appEnv().PATH! }, okCodes });
+
+  beforeAll(async () => {
+    nodeBinary = framework.node();
+    mkdirSync(project, { recursive: true });
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: `consumer-${framework.name}`, version: '1.0.0', private: true, license: 'UNLICENSED' }, null, 2),
+    );
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TEMPLATE_TSCONFIG, null, 2));
+    writeFileSync(join(project, 'main.ts'), appSource(framework, 'ts'));
+    writeFileSync(join(project, 'app.js'), appSource(framework, 'js'));
+    // The README's example for this framework: tsc compiles it with the app (the template includes every .ts).
+    writeFileSync(join(project, 'readme-example.ts'), readmeExample(framework.name));
+    const packages = [tarball, ...Object.entries(framework.dependencies).map(([name, range]) => `${name}@${range}`)];
+    await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...packages], { cwd: project, env: envOn(nodeBinary), timeoutMs: 300_000 });
+    // cdktf's template's devDependencies (TypeScript 5: ts-node does not support TypeScript 7).
+    await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--save-dev', 'typescript@~5.9.0', 'ts-node@10.9.2', '@types/node@20'], {
+      cwd: project,
+      env: envOn(nodeBinary),
+      timeoutMs: 300_000,
+    });
+  });
+
+  afterAll(async () => {
+    if (localAws !== undefined) await stopGroup(localAws);
+  });
+
+  test('installs with one copy of constructs and of the framework, and no second provider binding', () => {
+    const manifests = filesUnder(join(project, 'node_modules')).filter((f) => f.endsWith('/package.json'));
+    const copies = (name: string) => manifests.filter((f) => f.endsWith(`/node_modules/${name}/package.json`));
+    expect(copies('constructs')).toHaveLength(1);
+    expect(copies(framework.name)).toHaveLength(1);
+    expect(copies(`${framework.providerModule}`)).toHaveLength(1);
+    // The other framework is an optional peer: never installed for this project.
+    const other = framework.name === 'cdktf' ? 'cdktn' : 'cdktf';
+    expect(copies(other)).toHaveLength(0);
+    expect(copies('esbuild')).toHaveLength(0);
+    expect(copies('tsx')).toHaveLength(0);
+  });
+
+  test('plain JavaScript, tsc with the template tsconfig and ts-node synthesize the same stack, writing only under cdktf.out', async () => {
+    const before = new Set(readdirSync(tmpdir()));
+    await exec(nodeBinary, ['app.js'], { cwd: project, env: appEnv() });
+    const fromJs = synthJson();
+    rmSync(join(project, 'cdktf.out'), { recursive: true, force: true });
+
+    await exec(nodeBinary, [join(project, 'node_modules', 'typescript', 'bin', 'tsc')], { cwd: project, env: appEnv() });
+    await exec(nodeBinary, ['main.js'], { cwd: project, env: appEnv() });
+    const fromTsc = synthJson();
+    rmSync(join(project, 'cdktf.out'), { recursive: true, force: true });
+
+    await exec('npx', ['ts-node', 'main.ts'], { cwd: project, env: appEnv() });
+    const fromTsNode = synthJson();
+
+    expect(fromTsc).toBe(fromJs);
+    expect(fromTsNode).toBe(fromJs);
+    const config = JSON.parse(fromJs) as { resource: Record<string, Record<string, { filename?: string }>> };
+    const functions = Object.values(config.resource.aws_lambda_function);
+    expect(functions).toHaveLength(1);
+    expect(existsSync(join(stackDir, functions[0].filename!))).toBe(true);
+    // Nothing of ours in the shared temp folder (the old bundle cache was there).
+    const added = readdirSync(tmpdir()).filter((name) => !before.has(name) && /data-api-credentials|dac-/.test(name));
+    expect(added).toEqual([]);
+  });
+
+  test('the installed CLI starts the local AWS as the README types it: npx data-api-credentials local --write-env F', async () => {
+    const envFile = join(project, '.local-aws.env');
+    localAws = spawn('npx', ['data-api-credentials', 'local', '--write-env', envFile], {
+      cwd: project,
+      env: envOn(nodeBinary),
+      stdio: ['ignore', 'ignore', 'pipe'],
+      // npx does not pass signals on: the whole group is stopped in afterAll.
+      detached: true,
+    });
+    let stderr = '';
+    localAws.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(envFile)) {
+      if (localAws.exitCode !== null || Date.now() > deadline) throw new Error(`the local AWS did not start: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    awsEnv = readEnvFile(envFile);
+    expect(awsEnv.AWS_ENDPOINT_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  test('applies on the local AWS, lists the credential with the installed CLI, and destroys it', async () => {
+    await tf(['init', '-input=false']);
+    await tf(['apply', '-auto-approve', '-input=false']);
+    const listed = await exec('npx', ['data-api-credentials', 'list', '--dir', stackDir, '--json'], { cwd: project, env: appEnv() });
+    const { credentials } = JSON.parse(listed.stdout) as { credentials: Array<{ name: string; authType: string; scopes: string[]; status: string }> };
+    expect(credentials).toEqual([
+      expect.objectContaining({ name: 'Consumer export', authType: 'oauth2', scopes: ['conversations', 'users'], status: 'active' }),
+    ]);
+    await tf(['destroy', '-auto-approve', '-input=false']);
+    const after = await exec('npx', ['data-api-credentials', 'list', '--dir', stackDir, '--table', `${stackName}-Credentials`, '--json', '--all'], {
+      cwd: project,
+      env: appEnv(),
+      okCodes: [0, 1],
+    });
+    // The table itself is destroyed with the stack: the CLI says so instead of listing.
+    expect(after.code).toBe(1);
+    expect(after.stderr).toMatch(/does not exist/);
+  });
+
+  if (framework.name === 'cdktf') {
+    test('cdktf synth --hcl output inits, validates and applies; an auth type change is a create-before-destroy replacement', async () => {
+      const hclStack = `${stackName}-hcl`;
+      const hclEnv = (authType: string) => appEnv({ SYNTH_HCL_OUTPUT: 'true', STACK_NAME: hclStack, STATE_PATH: join(project, 'hcl.tfstate'), AUTH_TYPE: authType });
+      const hclDir = join(project, 'cdktf.out', 'stacks', hclStack);
+      await exec(nodeBinary, ['app.js'], { cwd: project, env: hclEnv('api_key') });
+      expect(existsSync(join(hclDir, 'cdk.tf'))).toBe(true);
+      expect(existsSync(join(hclDir, 'cdk.tf.json'))).toBe(false);
+      await tf(['init', '-input=false'], hclDir);
+      await tf(['validate'], hclDir);
+      await tf(['apply', '-auto-approve', '-input=false'], hclDir);
+
+      await exec(nodeBinary, ['app.js'], { cwd: project, env: hclEnv('oauth2') });
+      await tf(['plan', '-out=auth-type.tfplan', '-input=false'], hclDir);
+      const plan = JSON.parse((await tf(['show', '-json', 'auth-type.tfplan'], hclDir)).stdout) as {
+        resource_changes: Array<{ type: string; change: { actions: string[] } }>;
+      };
+      const actionsOf = (type: string) => plan.resource_changes.filter((rc) => rc.type === type).map((rc) => rc.change.actions);
+      expect(actionsOf('terraform_data')).toEqual([['create', 'delete']]);
+      expect(actionsOf('aws_lambda_invocation')).toEqual([['create', 'delete']]);
+      await tf(['apply', '-auto-approve', '-input=false', 'auth-type.tfplan'], hclDir);
+
+      const listed = await exec('npx', ['data-api-credentials', 'list', '--table', `${hclStack}-Credentials`, '--all', '--json'], {
+        cwd: project,
+        env: appEnv(),
+      });
+      const { credentials } = JSON.parse(listed.stdout) as { credentials: Array<{ authType: string; status: string }> };
+      expect(credentials.map((c) => `${c.authType}:${c.status}`).sort()).toEqual(['api_key:revoked', 'oauth2:active']);
+      await tf(['destroy', '-auto-approve', '-input=false'], hclDir);
+    });
+  }
+});
+
+test('the CLI runs on plain node without TypeScript tooling (no tsx in its dependencies)', () => {
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  expect(Object.keys(manifest.dependencies).filter((name) => /tsx|esbuild|typescript|ts-node/.test(name))).toEqual([]);
+  const help = execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'data-api-credentials.js'), '--help'], { encoding: 'utf8', timeout: 20_000 });
+  expect(help).toMatch(/Usage: data-api-credentials/);
+});
