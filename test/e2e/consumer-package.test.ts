@@ -338,6 +338,8 @@ describe.each(FRAMEWORKS)('a fresh $name project', (framework) => {
     expect(credentials).toEqual([
       expect.objectContaining({ name: 'Consumer export', authType: 'oauth2', scopes: ['conversations', 'users'], status: 'active' }),
     ]);
+    const drift = await exec('npx', ['data-api-credentials', 'drift', '--dir', stackDir, '--json'], { cwd: project, env: appEnv(), okCodes: [0, 2] });
+    expect({ code: drift.code, drift: JSON.parse(drift.stdout) }).toMatchObject({ code: 0, drift: { inSync: true } });
     await tf(['destroy', '-auto-approve', '-input=false']);
     const after = await exec('npx', ['data-api-credentials', 'list', '--dir', stackDir, '--table', `${stackName}-Credentials`, '--json', '--all'], {
       cwd: project,
@@ -369,6 +371,12 @@ describe.each(FRAMEWORKS)('a fresh $name project', (framework) => {
       const actionsOf = (type: string) => plan.resource_changes.filter((rc) => rc.type === type).map((rc) => rc.change.actions);
       expect(actionsOf('terraform_data')).toEqual([['create', 'delete']]);
       expect(actionsOf('aws_lambda_invocation')).toEqual([['create', 'delete']]);
+      // The pull request's review of that plan, from the installed CLI.
+      writeFileSync(join(hclDir, 'auth-type.json'), (await tf(['show', '-json', 'auth-type.tfplan'], hclDir)).stdout);
+      const review = await exec('npx', ['data-api-credentials', 'review', join(hclDir, 'auth-type.json'), '--json'], { cwd: project, env: appEnv() });
+      expect((JSON.parse(review.stdout) as { credentials: unknown[] }).credentials).toEqual([
+        expect.objectContaining({ kind: 'replace', name: 'Consumer export', authType: 'oauth2' }),
+      ]);
       await tf(['apply', '-auto-approve', '-input=false', 'auth-type.tfplan'], hclDir);
 
       const listed = await exec('npx', ['data-api-credentials', 'list', '--table', `${hclStack}-Credentials`, '--all', '--json'], {
@@ -380,6 +388,26 @@ describe.each(FRAMEWORKS)('a fresh $name project', (framework) => {
       await tf(['destroy', '-auto-approve', '-input=false'], hclDir);
     });
   }
+});
+
+test('cdktf 0.21 with its own AWS bindings synthesizes the same resources (synth only: they need hashicorp/aws 6)', async () => {
+  const project = join(work, 'cdktf-0.21');
+  mkdirSync(project, { recursive: true });
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer-cdktf-021', version: '1.0.0', private: true }, null, 2));
+  writeFileSync(join(project, 'app.js'), appSource(FRAMEWORKS[0], 'js'));
+  await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, 'cdktf@0.21.0', '@cdktf/provider-aws@^21', 'constructs@^10.4.2'], {
+    cwd: project,
+    timeoutMs: 300_000,
+  });
+  const synthesized = async (cwd: string, node: string) => {
+    await exec(node, ['app.js'], { cwd, env: envOn(node, { STACK_NAME: 'compat', STATE_PATH: 'compat.tfstate' }) });
+    const config = JSON.parse(readFileSync(join(cwd, 'cdktf.out', 'stacks', 'compat', 'cdk.tf.json'), 'utf8')) as Record<string, Record<string, object>>;
+    const addresses = (block: string) => Object.entries(config[block] ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));
+    return { resource: addresses('resource').sort(), data: addresses('data').sort(), output: Object.keys(config.output ?? {}).sort() };
+  };
+  const on021 = await synthesized(project, process.execPath);
+  expect(on021.resource).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_lambda_invocation\./), expect.stringMatching(/^terraform_data\./)]));
+  expect(on021).toEqual(await synthesized(join(work, 'cdktf'), process.execPath));
 });
 
 test('the CLI runs on plain node without TypeScript tooling (no tsx in its dependencies)', () => {
