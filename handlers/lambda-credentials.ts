@@ -1,6 +1,6 @@
 /**
  * The bundled handlers' stand-in for `@aws-sdk/credential-provider-node` (an esbuild alias in
- * `providers/bundle.ts`): credentials from the environment only.
+ * `scripts/bundle.ts`): credentials from the environment only.
  *
  * Lambda always hands a function its role's credentials in `AWS_ACCESS_KEY_ID`,
  * `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`, the first source the SDK's default chain tries,

@@ -75,7 +75,7 @@ const invoke = (name: string, payload: unknown, headers: Record<string, string> 
 const ECHO = `
 exports.handler = async (event, context) => {
   console.log('echo printed PRINTED-${run}');
-  return { event, greeting: process.env.GREETING, region: process.env.AWS_REGION, name: context.functionName };
+  return { event, greeting: process.env.GREETING, region: process.env.AWS_REGION, name: context.functionName, node: process.version };
 };`;
 const THROWS = `
 class QuotaError extends Error { constructor(m) { super(m); this.name = 'QuotaError'; } }
@@ -111,12 +111,12 @@ beforeAll(async () => {
 });
 
 describe('the Lambda runner', () => {
-  test('runs a function and answers like Lambda; what it prints goes to its log file only', async () => {
+  test('runs a function on Node.js 22 (nodejs22.x) and answers like Lambda; what it prints goes to its log file only', async () => {
     const answer = await invoke(echo, { a: 1 });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('x-amz-executed-version')).toBe('$LATEST');
     expect(answer.headers.get('x-amz-function-error')).toBeNull();
-    expect(answer.json()).toEqual({ event: { a: 1 }, greeting: 'hello', region: 'us-east-1', name: echo });
+    expect(answer.json()).toEqual({ event: { a: 1 }, greeting: 'hello', region: 'us-east-1', name: echo, node: expect.stringMatching(/^v22\./) });
     expect(answer.text).not.toContain('PRINTED');
     expect(lambdaLog(echo)).toContain(`echo printed PRINTED-${run}`);
   });
