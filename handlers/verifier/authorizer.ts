@@ -4,7 +4,7 @@
  *
  * | request                                               | answer                                                   |
  * |-------------------------------------------------------|----------------------------------------------------------|
- * | no Authorization header, or another scheme            | 401, `WWW-Authenticate: Bearer realm="data-api"` (no error code, RFC 6750 section 3.1) |
+ * | no Authorization header, or another scheme            | 401, `WWW-Authenticate: Bearer realm="data-api"`, empty body (no error information, RFC 6750 section 3.1) |
  * | malformed, unknown, expired, revoked or deleted        | 401, `... error="invalid_token"`                         |
  * | valid, but without the entity's scope                 | 403, `... error="insufficient_scope", scope="<entity>"`  |
  * | valid, with the scope                                 | allowed: credential id and scopes go to the backend      |
@@ -95,9 +95,9 @@ function challenge(params: Record<string, string>): string {
 /** The 401 of a failed verification (RFC 6750 section 3). */
 export function unauthorized(reason: Rejection): HttpResponse {
   if (reason === 'missing') {
-    return json(401, { error: 'unauthorized', error_description: 'Send Authorization: Bearer <API key or access token>' }, {
-      'www-authenticate': challenge({}),
-    });
+    // RFC 6750 section 3.1: no credentials presented, so no error code or other error
+    // information, in the challenge or the body; the challenge alone says what to send.
+    return { statusCode: 401, headers: { 'www-authenticate': challenge({}) }, body: '' };
   }
   const description = 'The API key or access token is malformed, unknown, expired or revoked';
   return json(401, { error: 'invalid_token', error_description: description }, {

@@ -124,13 +124,13 @@ describe('the Data API gateway, end to end through terraform and HTTP', () => {
     exportToken = await token(exportClient.clientId, exportClient.clientSecret);
   });
 
-  test('token endpoint: 401 invalid_client (with a Basic challenge for Basic), 400 for bad grants and requests, 404 off-route', async () => {
+  test('token endpoint: 401 invalid_client with a Basic challenge (Basic or body credentials), 400 for bad grants and requests, 404 off-route', async () => {
     const wrongBasic = await call('/oauth/v1/token', form({ grant_type: 'client_credentials' }, basic(exportClient.clientId, 'dcs_wrong')));
     expect([wrongBasic.status, wrongBasic.json.error]).toEqual([401, 'invalid_client']);
     expect(wrongBasic.challenge).toMatch(/^Basic realm="data-api"/);
 
     const wrongBody = await call('/oauth/v1/token', form({ grant_type: 'client_credentials', client_id: exportClient.clientId, client_secret: 'x' }));
-    expect([wrongBody.status, wrongBody.json.error, wrongBody.challenge]).toEqual([401, 'invalid_client', null]);
+    expect([wrongBody.status, wrongBody.json.error, wrongBody.challenge]).toEqual([401, 'invalid_client', 'Basic realm="data-api", charset="UTF-8"']);
 
     const unknown = await call('/oauth/v1/token', form({ grant_type: 'client_credentials' }, basic(`dci_${'0'.repeat(32)}`, exportClient.clientSecret)));
     expect([unknown.status, unknown.json.error]).toEqual([401, 'invalid_client']);
