@@ -391,6 +391,9 @@ export const VERIFIER_ENV = {
 /** The client authentication methods of the token, revocation and introspection endpoints (RFC 8414 names). */
 export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
 
+/** An issuer identifier (RFC 8414 section 2): https, no query or fragment; no trailing slash, so paths append. */
+export const ISSUER_PATTERN = /^https:\/\/[A-Za-z0-9.-]{1,253}(:\d{1,5})?(\/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*$/;
+
 /** At most this many credentials may call the introspection endpoint (their ids share the 4 KB of Lambda environment). */
 export const MAX_INTROSPECTION_CLIENTS = 50;
 

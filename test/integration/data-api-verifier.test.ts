@@ -1,7 +1,7 @@
 /**
- * The token endpoint and records verifier Lambdas' real entry points against the local AWS (moto
- * over HTTP): one table for the file, credentials written through the provider's own table
- * module, and an HTTP records backend on 127.0.0.1.
+ * The token function's (token, revocation, introspection) and the records verifier's real entry
+ * points against the local AWS (moto over HTTP): one table for the file, credentials written
+ * through the provider's own table module, and an HTTP records backend on 127.0.0.1.
  */
 import { DeleteTableCommand, DynamoDBClient, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
@@ -31,6 +31,8 @@ let tokenHandler: (event: HttpApiEvent) => Promise<HttpResponse>;
 let recordsHandler: (event: HttpApiEvent) => Promise<HttpResponse>;
 let logs: string[] = [];
 const secretsSeen: string[] = [];
+/** The one credential whose client may introspect (the gateway's introspectionClients). */
+const introspectorId = id();
 
 beforeAll(async () => {
   await createCredentialTable(dynamodb, tableName);
@@ -41,6 +43,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
   process.env.CREDENTIALS_TABLE_NAME = tableName;
   process.env.DATA_API_BACKEND_URL = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/backend`;
+  process.env.DATA_API_INTROSPECTION_CREDENTIAL_IDS = introspectorId;
   resetVerifierConfig();
   // The handlers read their configuration on first use, once per process, as on Lambda.
   tokenHandler = (await import('../../handlers/verifier/token-handler')).handler;
@@ -88,8 +91,7 @@ async function putCredential(fields: Pick<CredentialRecord, 'authType' | 'secret
   return record;
 }
 
-async function oauthClient(scopes: ScopeName[]) {
-  const credentialId = id();
+async function oauthClient(scopes: ScopeName[], credentialId = id()) {
   const clientSecret = generateClientSecret();
   secretsSeen.push(clientSecret);
   const clientId = clientIdFor(credentialId);
@@ -97,11 +99,11 @@ async function oauthClient(scopes: ScopeName[]) {
   return { credentialId, clientId, clientSecret };
 }
 
-function tokenEvent(form: Record<string, string>): HttpApiEvent {
+function tokenEvent(form: Record<string, string>, routeKey = 'POST /oauth/v1/token'): HttpApiEvent {
   return {
     version: '2.0',
-    routeKey: 'POST /oauth/v1/token',
-    rawPath: '/oauth/v1/token',
+    routeKey,
+    rawPath: routeKey.split(' ')[1],
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: Buffer.from(new URLSearchParams(form).toString()).toString('base64'),
     isBase64Encoded: true,
@@ -202,6 +204,31 @@ describe('token endpoint and records verifier against the local AWS', () => {
     expect(revoked.headers['www-authenticate']).toContain('error="invalid_token"');
     const again = await tokenHandler(tokenEvent({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret }));
     expect([again.statusCode, JSON.parse(again.body).error]).toEqual([401, 'invalid_client']);
+  });
+
+  test('revocation deletes a token\'s item only for its owner (a DynamoDB condition); introspection and the records API then refuse it', async () => {
+    const owner = await oauthClient(['users']);
+    const other = await oauthClient(['users']);
+    const introspector = await oauthClient(['conversations'], introspectorId);
+    const token = await issue(owner);
+    const auth = (c: { clientId: string; clientSecret: string }) => ({ client_id: c.clientId, client_secret: c.clientSecret });
+    const introspect = async () => JSON.parse((await tokenHandler(tokenEvent({ token, ...auth(introspector) }, 'POST /oauth/v1/introspect'))).body);
+
+    expect(await tokenTable.delete(hashSecret(token), other.credentialId)).toBe(false);
+    const refused = await tokenHandler(tokenEvent({ token, ...auth(other) }, 'POST /oauth/v1/revoke'));
+    expect([refused.statusCode, JSON.parse(refused.body).error]).toEqual([400, 'unauthorized_client']);
+    expect(await introspect()).toMatchObject({ active: true, client_id: owner.clientId, scope: 'users', token_type: 'Bearer' });
+    const notAllowed = await tokenHandler(tokenEvent({ token, ...auth(owner) }, 'POST /oauth/v1/introspect'));
+    expect(notAllowed.statusCode).toBe(403);
+
+    const revoked = await tokenHandler(tokenEvent({ token, ...auth(owner) }, 'POST /oauth/v1/revoke'));
+    expect([revoked.statusCode, revoked.body]).toEqual([200, '']);
+    expect(await tokenTable.read(hashSecret(token))).toBeUndefined();
+    expect(await introspect()).toEqual({ active: false });
+    expect((await recordsHandler(recordsEvent('users', token))).statusCode).toBe(401);
+    const lines = logs.map((line) => JSON.parse(line));
+    expect(lines.filter((l) => l.route === 'revoke').map((l) => l.outcome)).toEqual(['unauthorized_client', 'revoked']);
+    expect(lines.filter((l) => l.route === 'introspect').map((l) => l.outcome)).toEqual(['active', 'unauthorized_client', 'inactive']);
   });
 
   test('every request is logged as one JSON line of identifiers and outcome', async () => {

@@ -40,7 +40,13 @@ describe('gateway Lambda configuration and wrapper', () => {
       region: 'us-east-1',
       backend: { kind: 'http', url: 'http://127.0.0.1:1/x' },
       authCacheTtlSeconds: 0,
+      introspectionCredentialIds: [],
     });
+    const token = { ...env, DATA_API_ISSUER: 'https://data.example.com', DATA_API_INTROSPECTION_CREDENTIAL_IDS: `${'a'.repeat(32)},${'b'.repeat(32)}` };
+    expect(readVerifierConfig(token)).toMatchObject({ issuer: 'https://data.example.com', introspectionCredentialIds: ['a'.repeat(32), 'b'.repeat(32)] });
+    expect(() => readVerifierConfig({ ...env, DATA_API_ISSUER: 'https://data.example.com/' })).toThrow(/DATA_API_ISSUER .*trailing slash/);
+    expect(() => readVerifierConfig({ ...env, DATA_API_ISSUER: 'http://data.example.com' })).toThrow(/DATA_API_ISSUER/);
+    expect(() => readVerifierConfig({ ...env, DATA_API_INTROSPECTION_CREDENTIAL_IDS: 'dci_x' })).toThrow(/DATA_API_INTROSPECTION_CREDENTIAL_IDS/);
     expect(() => readVerifierConfig({ AWS_REGION: 'us-east-1' })).toThrow(/CREDENTIALS_TABLE_NAME/);
     expect(() => readVerifierConfig({ ...env, DATA_API_AUTH_CACHE_TTL_SECONDS: 'soon' })).toThrow(/DATA_API_AUTH_CACHE_TTL_SECONDS/);
     expect(() =>
