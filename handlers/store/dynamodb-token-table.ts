@@ -114,8 +114,8 @@ export class DynamoDbTokenTable implements TokenTable, LastUsedRecorder {
   }
 
   async delete(tokenHash: string, credentialId: string): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionHeld(
+      this.client.send(
         new DeleteItemCommand({
           TableName: this.tableName,
           Key: tokenKey(tokenHash),
@@ -123,19 +123,15 @@ export class DynamoDbTokenTable implements TokenTable, LastUsedRecorder {
           ExpressionAttributeNames: { '#credentialId': 'credentialId' },
           ExpressionAttributeValues: { ':credentialId': { S: credentialId } },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async recordLastUsed(credentialId: string, usedAt: string, notAfter: string): Promise<boolean> {
-    try {
-      // Only `lastUsedAt` changes and `version` is left alone, so the provider's version-conditional
-      // writes still succeed; they write back the stamp they read.
-      await this.client.send(
+    // Only `lastUsedAt` changes and `version` is left alone, so the provider's version-conditional
+    // writes still succeed; they write back the stamp they read.
+    return conditionHeld(
+      this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: recordKey(credentialId),
@@ -144,11 +140,18 @@ export class DynamoDbTokenTable implements TokenTable, LastUsedRecorder {
           ExpressionAttributeNames: { '#pk': TABLE.PARTITION_KEY, '#lastUsedAt': 'lastUsedAt' },
           ExpressionAttributeValues: { ':usedAt': { S: usedAt }, ':notAfter': { S: notAfter } },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+      ),
+    );
+  }
+}
+
+/** True when a conditional write happened, false when its condition did not hold; other errors are thrown. */
+async function conditionHeld(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
+    throw error;
   }
 }

@@ -150,3 +150,22 @@ export async function authenticateClient(
   }
   return { record };
 }
+
+/**
+ * A revocation (RFC 7009 section 2.1) or introspection (RFC 7662 section 2.1) request: the client
+ * that authenticated, and the `token` parameter the request is about (400 `invalid_request` without).
+ */
+export async function readTokenRequest(
+  event: HttpApiEvent,
+  deps: ClientAuthDeps,
+): Promise<{ readonly record: CredentialRecord; readonly token: string } | { readonly failure: OAuthFailure }> {
+  const form = readForm(event);
+  if ('failure' in form) return form;
+  const client = await authenticateClient(event, form.params, deps);
+  if ('failure' in client) return client;
+  const token = form.params.get('token');
+  if (token === null || token === '') {
+    return { failure: { ...oauthError(400, 'invalid_request', 'Parameter token is missing'), credentialId: client.record.credentialId } };
+  }
+  return { record: client.record, token };
+}

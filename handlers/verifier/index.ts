@@ -14,7 +14,7 @@ export { handleRecordsRequest, LastUsedThrottle, responseOfLambdaResult, Verific
 export type { RecordsBackend, RecordsDeps, RecordsOutcome } from './records';
 export { handleTokenRequest } from './token-endpoint';
 export type { TokenEndpointDeps, TokenOutcome } from './token-endpoint';
-export { authenticateClient, MAX_FORM_BYTES, readForm } from './client-auth';
+export { authenticateClient, MAX_FORM_BYTES, readForm, readTokenRequest } from './client-auth';
 export type { ClientAuthDeps, OAuthErrorCode, OAuthFailure } from './client-auth';
 export { handleIntrospectionRequest } from './introspection';
 export type { IntrospectionDeps, IntrospectionOutcome } from './introspection';

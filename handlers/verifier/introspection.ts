@@ -24,7 +24,7 @@
  */
 import { clientIdFor } from '../secret-format';
 import { AuthorizerDeps, verifyBearerValue } from './authorizer';
-import { authenticateClient, ClientAuthDeps, NO_STORE, OAuthErrorCode, oauthError, readForm } from './client-auth';
+import { ClientAuthDeps, NO_STORE, OAuthErrorCode, oauthError, readTokenRequest } from './client-auth';
 import { HttpApiEvent, HttpResponse, json } from './http';
 
 export interface IntrospectionDeps extends ClientAuthDeps, AuthorizerDeps {
@@ -42,11 +42,10 @@ export interface IntrospectionOutcome {
 }
 
 export async function handleIntrospectionRequest(event: HttpApiEvent, deps: IntrospectionDeps): Promise<IntrospectionOutcome> {
-  const form = readForm(event);
-  if ('failure' in form) return form.failure;
-  const client = await authenticateClient(event, form.params, deps);
-  if ('failure' in client) return client.failure;
-  const { credentialId } = client.record;
+  const request = await readTokenRequest(event, deps);
+  if ('failure' in request) return request.failure;
+  const { token } = request;
+  const { credentialId } = request.record;
   if (!deps.introspectors.has(credentialId)) {
     return {
       ...oauthError(
@@ -57,11 +56,6 @@ export async function handleIntrospectionRequest(event: HttpApiEvent, deps: Intr
       credentialId,
     };
   }
-  const token = form.params.get('token');
-  if (token === null || token === '') {
-    return { ...oauthError(400, 'invalid_request', 'Parameter token is missing'), credentialId };
-  }
-
   const verification = await verifyBearerValue(token, deps);
   if (!verification.ok) return { response: json(200, { active: false }, NO_STORE), outcome: 'inactive', credentialId };
   const { principal, expiresAt, issuedAt } = verification;

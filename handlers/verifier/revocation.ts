@@ -21,7 +21,7 @@
 import { hashSecret, isDataApiSecret } from '../secret-format';
 import type { TokenRecord } from '../store/dynamodb-token-table';
 import { isAccessToken } from './access-token';
-import { authenticateClient, ClientAuthDeps, NO_STORE, OAuthErrorCode, oauthError, readForm } from './client-auth';
+import { ClientAuthDeps, NO_STORE, OAuthErrorCode, oauthError, readTokenRequest } from './client-auth';
 import { HttpApiEvent, HttpResponse } from './http';
 
 export interface RevocationDeps extends ClientAuthDeps {
@@ -41,16 +41,11 @@ export interface RevocationOutcome {
 const REVOKED: HttpResponse = { statusCode: 200, headers: { ...NO_STORE }, body: '' };
 
 export async function handleRevocationRequest(event: HttpApiEvent, deps: RevocationDeps): Promise<RevocationOutcome> {
-  const form = readForm(event);
-  if ('failure' in form) return form.failure;
-  const client = await authenticateClient(event, form.params, deps);
-  if ('failure' in client) return client.failure;
-  const { credentialId } = client.record;
+  const request = await readTokenRequest(event, deps);
+  if ('failure' in request) return request.failure;
+  const { token } = request;
+  const { credentialId } = request.record;
 
-  const token = form.params.get('token');
-  if (token === null || token === '') {
-    return { ...oauthError(400, 'invalid_request', 'Parameter token is missing'), credentialId };
-  }
   if (isDataApiSecret(token)) {
     return {
       ...oauthError(

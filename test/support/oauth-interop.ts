@@ -4,8 +4,8 @@
  * `--experimental-vm-modules`. The input goes on stdin, the report comes back on stdout; the
  * process is killed (by its own pid) if it outlives `timeoutMs`.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { runToCompletion } from '../../local/processes';
 
 const SCRIPT = join(__dirname, 'oauth-clients.mjs');
 
@@ -38,31 +38,19 @@ export interface InteropReport {
   readonly secrets: string[];
 }
 
-export function runOAuthClient(input: InteropInput, timeoutMs = 90_000): Promise<InteropReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code !== 0) {
-        const why = signal === 'SIGKILL' ? `timed out after ${timeoutMs} ms` : `exited with ${code ?? signal}`;
-        reject(new Error(`${input.library}: ${why}: ${Buffer.concat(err).toString('utf8').slice(-2000)}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(Buffer.concat(out).toString('utf8')) as InteropReport);
-      } catch (error) {
-        reject(new Error(`${input.library}: no JSON report (${(error as Error).message})`));
-      }
-    });
-    child.stdin.end(JSON.stringify(input));
+export async function runOAuthClient(input: InteropInput, timeoutMs = 90_000): Promise<InteropReport> {
+  const { code, signal, stdout, stderr } = await runToCompletion(process.execPath, [SCRIPT], {
+    env: { PATH: process.env.PATH ?? '' },
+    input: JSON.stringify(input),
+    timeoutMs,
   });
+  if (code !== 0) {
+    const why = signal === 'SIGKILL' ? `timed out after ${timeoutMs} ms` : `exited with ${code ?? signal}`;
+    throw new Error(`${input.library}: ${why}: ${stderr.slice(-2000)}`);
+  }
+  try {
+    return JSON.parse(stdout) as InteropReport;
+  } catch (error) {
+    throw new Error(`${input.library}: no JSON report (${(error as Error).message})`);
+  }
 }
