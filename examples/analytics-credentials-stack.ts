@@ -15,7 +15,10 @@ export interface AnalyticsCredentialsStackProps {
   readonly reportingAuthType?: AuthType;
   /** Leave the usage-reporting credential out (removing it from code revokes it). @default false */
   readonly withoutReporting?: boolean;
-  /** Add the Data API gateway (token endpoint, records routes) in front of the sample records backend. @default false */
+  /**
+   * Add the Data API gateway (OAuth endpoints, records routes) in front of the sample records
+   * backend, with a third credential that may introspect. @default false
+   */
   readonly withGateway?: boolean;
 }
 
@@ -61,9 +64,19 @@ export class AnalyticsCredentialsStack extends TerraformStack {
 
     if (props.withGateway) {
       const backend = new SampleRecordsBackend(this, 'SampleBackend', { functionName: `${id}-sample-records` });
+      // A team's own service in front of the same data: it checks the bearer values it receives
+      // by introspection (RFC 7662), so it needs no scope of its own beyond what it serves.
+      const mirror = new DataApiCredential(this, 'RecordsMirror', {
+        store: this.store,
+        name: 'Records-Mirror',
+        authType: AuthType.OAUTH2,
+        scopes: [DataApiScope.USERS],
+        description: 'Resource server in front of the same data; validates bearer values by introspection',
+      });
       this.gateway = new DataApiGateway(this, 'DataApi', {
         store: this.store,
         backend: { functionArn: backend.functionArn },
+        introspectionClients: [mirror],
         logRetentionDays: 7,
       });
     }

@@ -134,7 +134,8 @@ export class DataApiCredential extends Construct {
   /** The granted scopes, expanded and in canonical order. */
   readonly scopes: readonly ScopeName[];
 
-  private readonly store: CredentialStore;
+  /** The store that holds its record (a gateway accepts only its own store's credentials). */
+  readonly store: CredentialStore;
   /** Undefined for an adopted credential: its secret is not this stack's. */
   private readonly secret?: SecretsmanagerSecret;
   private readonly where: string;

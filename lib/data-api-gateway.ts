@@ -6,10 +6,12 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
-import { DATA_API_ROUTES } from '../handlers/contract';
+import { DATA_API_ROUTES, ISSUER_PATTERN, MAX_INTROSPECTION_CLIENTS } from '../handlers/contract';
 import { ValidationError } from '../handlers/errors';
 import { GatewayFunction } from '../providers';
+import { AuthType } from './auth-type';
 import { CredentialStore } from './credential-store';
+import { DataApiCredential } from './data-api-credential';
 
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -53,11 +55,29 @@ export interface DataApiGatewayProps {
    * @default 365
    */
   readonly logRetentionDays?: number;
+  /**
+   * OAuth 2.0 credentials of the store whose clients may call the introspection endpoint
+   * (RFC 7662): resource servers of your own in front of the same data. Introspection tells whether
+   * any API key or access token of the store is active and what it may read, so list only services
+   * you run. The list is in the token function's environment: a change shows in the plan.
+   * @default none: every introspection request is refused (403)
+   */
+  readonly introspectionClients?: readonly DataApiCredential[];
+  /**
+   * The issuer identifier (base URL) the metadata document names, for a gateway reached through
+   * something API Gateway cannot see, such as a CDN. Clients compare it with the URL they
+   * discovered from, so it must be exactly that URL (https, no trailing slash).
+   * @default the URL each request came in on: the `execute-api` URL (the `Url` output) or a custom domain
+   */
+  readonly issuer?: string;
 }
 
 /**
  * The Data API in front of a records backend: an API Gateway HTTP API with
  * - `POST /oauth/v1/token`: the OAuth 2.0 token endpoint (client credentials grant);
+ * - `POST /oauth/v1/revoke` (RFC 7009), `POST /oauth/v1/introspect` (RFC 7662), and the metadata
+ *   documents `GET /.well-known/oauth-authorization-server` (RFC 8414) and
+ *   `GET /.well-known/oauth-protected-resource` (RFC 9728), served by the token function too;
  * - `GET /export/v1/records/{entity}` and `GET /export/v1beta2/records/{entity}`: verified by the
  *   records verifier (API key or access token, scope = entity), then served by the backend.
  *
@@ -111,6 +131,27 @@ export class DataApiGateway extends Construct {
         '3 to 56 letters, digits, "-" or "_" (the functions are named "<name>-token" and "<name>-records")',
       );
     }
+    if (props.issuer !== undefined && !Token.isUnresolved(props.issuer) && !ISSUER_PATTERN.test(props.issuer)) {
+      throw new ValidationError(`issuer (${where})`, JSON.stringify(props.issuer), 'an https URL without a trailing slash, query or fragment');
+    }
+    const introspectors = props.introspectionClients ?? [];
+    if (introspectors.length > MAX_INTROSPECTION_CLIENTS) {
+      throw new ValidationError(`introspectionClients (${where})`, `${introspectors.length} credentials`, `at most ${MAX_INTROSPECTION_CLIENTS}`);
+    }
+    for (const client of introspectors) {
+      const bad = !(client instanceof DataApiCredential)
+        ? 'not a DataApiCredential'
+        : client.authType !== AuthType.OAUTH2
+          ? `${client.node.path} is an API-key credential`
+          : client.store !== props.store
+            ? `${client.node.path} belongs to another store`
+            : introspectors.indexOf(client) !== introspectors.lastIndexOf(client)
+              ? `${client.node.path} is listed twice`
+              : undefined;
+      if (bad !== undefined) {
+        throw new ValidationError(`introspectionClients (${where})`, bad, 'OAuth 2.0 credentials of the gateway\'s store, each once');
+      }
+    }
     const tags = Object.keys(props.store.tags).length > 0 ? { ...props.store.tags } : undefined;
     const common = {
       tableName: props.store.tableName,
@@ -119,7 +160,13 @@ export class DataApiGateway extends Construct {
       logRetentionDays,
       tags,
     };
-    const tokenFn = new GatewayFunction(this, 'TokenEndpoint', { ...common, kind: 'token', functionName: `${name}-token` });
+    const tokenFn = new GatewayFunction(this, 'TokenEndpoint', {
+      ...common,
+      kind: 'token',
+      functionName: `${name}-token`,
+      issuer: props.issuer,
+      introspectionCredentialIds: introspectors.length > 0 ? introspectors.map((c) => c.credentialId).join(',') : undefined,
+    });
     const recordsFn = new GatewayFunction(this, 'RecordsVerifier', {
       ...common,
       kind: 'records',
@@ -157,11 +204,16 @@ export class DataApiGateway extends Construct {
     };
     const tokenIntegration = integrate('Token', tokenFn);
     const recordsIntegration = integrate('Records', recordsFn);
-    new Apigatewayv2Route(this, 'TokenRoute', {
-      apiId: api.id,
-      routeKey: DATA_API_ROUTES.TOKEN,
-      target: `integrations/${tokenIntegration.id}`,
-    });
+    const oauthRoutes = {
+      TokenRoute: DATA_API_ROUTES.TOKEN,
+      RevokeRoute: DATA_API_ROUTES.REVOKE,
+      IntrospectRoute: DATA_API_ROUTES.INTROSPECT,
+      ServerMetadataRoute: DATA_API_ROUTES.SERVER_METADATA,
+      ResourceMetadataRoute: DATA_API_ROUTES.RESOURCE_METADATA,
+    };
+    for (const [routeId, routeKey] of Object.entries(oauthRoutes)) {
+      new Apigatewayv2Route(this, routeId, { apiId: api.id, routeKey, target: `integrations/${tokenIntegration.id}` });
+    }
     for (const version of DATA_API_ROUTES.VERSIONS) {
       new Apigatewayv2Route(this, `RecordsRoute-${version}`, {
         apiId: api.id,

@@ -11,10 +11,17 @@ import type { AddressInfo } from 'node:net';
  * hard-coded here.
  *
  * Which API: `<url>/_api/<api id>/<path>` addresses one; `<url>/<path>` is the only HTTP API that
- * has a `$default` stage (404 when there is none or several, naming them).
+ * has a `$default` stage (404 when there is none or several, naming them). An addressed API's base
+ * URL has a path, so its well-known documents are also found where RFC 8414 section 3.1 and RFC 9728
+ * section 3.1 put them for such a URL: `<url>/.well-known/<name>/_api/<api id>`.
+ *
+ * `/_api/<api id>` behaves like a custom domain's API mapping key: `requestContext.http.path` keeps
+ * it (as on AWS), `rawPath` does not (on AWS it would), so the functions' own path checks see the
+ * API's paths either way. `requestContext.domainName` is the host the client addressed, as on AWS.
  *
  * Not emulated (answered 500 with a message saying so): routes with an authorizer, integrations
  * other than AWS_PROXY with payload format 2.0, named stages, custom domains, CORS, throttling.
+ * Bodies over API Gateway's 10 MB payload limit are answered 413 without being read further.
  */
 export interface LocalApiGatewayOptions {
   readonly motoUrl: string;
@@ -55,6 +62,10 @@ interface Reply {
 }
 
 const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|[a-z.+-]*\+json|[a-z.+-]*\+xml))/i;
+/** API Gateway HTTP APIs' payload limit. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** What a Host header may be to become `requestContext.domainName`. */
+const HOST = /^([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(:\d{1,5})?$/;
 
 const message = (status: number, text: string): Reply => ({
   status,
@@ -87,10 +98,12 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
   async function pickApi(path: string): Promise<{ api?: Api; path: string; reply?: Reply }> {
     const apis = (await items<Api>('/v2/apis')).filter((a) => a.protocolType === 'HTTP');
     const explicit = /^\/_api\/([^/]+)(\/.*)?$/.exec(path);
-    if (explicit) {
-      const api = apis.find((a) => a.apiId === explicit[1]);
+    const wellKnown = /^(\/\.well-known\/[^/]+)\/_api\/([^/]+)$/.exec(path);
+    if (explicit || wellKnown) {
+      const apiId = explicit ? explicit[1] : wellKnown![2];
+      const api = apis.find((a) => a.apiId === apiId);
       if (!api || !(await withDefaultStage(api.apiId))) return { path, reply: message(404, 'Not Found') };
-      return { api, path: explicit[2] ?? '/' };
+      return { api, path: explicit ? (explicit[2] ?? '/') : wellKnown![1] };
     }
     const served: Api[] = [];
     for (const api of apis) if (await withDefaultStage(api.apiId)) served.push(api);
@@ -138,8 +151,17 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
   const server = http.createServer((req, res) => {
     const started = Date.now();
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
     req.on('end', () => {
+      if (size > MAX_BODY_BYTES) {
+        const reply = message(413, 'Request Entity Too Large');
+        res.writeHead(reply.status, { ...reply.headers, 'content-length': reply.body.length }).end(reply.body);
+        return;
+      }
       handle(req, Buffer.concat(chunks))
         .catch((err: Error): Reply => {
           options.log(`api gateway error: ${err.message}`);
@@ -256,7 +278,7 @@ function payloadEvent(
   // API Gateway passes text bodies as they are and base64-encodes the rest (form posts included).
   const textBody = TEXT_TYPES.test(contentType);
   const now = new Date();
-  const domainName = `${api.apiId}.execute-api.${region}.amazonaws.com`;
+  const domainName = HOST.test(headers.host ?? '') ? headers.host : `${api.apiId}.execute-api.${region}.amazonaws.com`;
   return {
     version: '2.0',
     routeKey: match.route.routeKey,
@@ -273,7 +295,7 @@ function payloadEvent(
       domainPrefix: api.apiId,
       http: {
         method: (req.method ?? 'GET').toUpperCase(),
-        path,
+        path: url.pathname,
         protocol: `HTTP/${req.httpVersion}`,
         sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',

@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as net from 'node:net';
 
 /** A port that was free a moment ago on 127.0.0.1, for servers that cannot listen on port 0 themselves. */
@@ -55,4 +55,48 @@ export async function terminate(child: ChildProcess, options: { group?: boolean;
   }
   // The leader may exit before the rest of its group: leave nothing behind.
   if (group) signal(child, 'SIGKILL', true);
+}
+
+/** How a command ended, with everything it printed. */
+export interface Completed {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a command to its end, with `input` on its stdin (none: stdin closed), and SIGKILL by its pid
+ * after `timeoutMs` (then `signal` says so). Rejects only when it cannot start (ENOENT, say).
+ */
+export function runToCompletion(
+  command: string,
+  args: readonly string[],
+  options: { readonly cwd?: string; readonly env?: NodeJS.ProcessEnv; readonly input?: string; readonly timeoutMs: number },
+): Promise<Completed> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, [...args], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+    });
+    if (options.input !== undefined) {
+      // A child that exits without reading its input must not fail the caller with EPIPE.
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(options.input);
+    }
+  });
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { Completed, runToCompletion } from './processes';
 
 export interface TerraformResult {
   readonly code: number;
@@ -21,39 +21,26 @@ export interface TerraformOptions {
  * Runs the real `terraform` binary non-interactively and returns its output. A disallowed exit
  * code, or running past the timeout (the process is killed), throws with the tail of stderr.
  */
-export function terraform(args: readonly string[], options: TerraformOptions): Promise<TerraformResult> {
+export async function terraform(args: readonly string[], options: TerraformOptions): Promise<TerraformResult> {
   const timeoutMs = options.timeoutMs ?? 300_000;
   const okCodes = options.okCodes ?? [0];
-  return new Promise((resolve, reject) => {
-    const child = spawn('terraform', [...args], {
+  let completed: Completed;
+  try {
+    completed = await runToCompletion('terraform', args, {
       cwd: options.cwd,
       env: { ...process.env, ...options.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      timeoutMs,
     });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(
-        (error as NodeJS.ErrnoException).code === 'ENOENT'
-          ? new Error('terraform not found on PATH: install Terraform 1.11+ (https://developer.hashicorp.com/terraform/install)')
-          : error,
-      );
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const result = { code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-      if (signal) {
-        reject(new Error(`terraform ${args[0]} was killed (${signal}) after ${timeoutMs} ms`));
-      } else if (!okCodes.includes(result.code)) {
-        const detail = (result.stderr || result.stdout).trim().split('\n').slice(-30).join('\n');
-        reject(new Error(`terraform ${args.join(' ')} exited with ${result.code}:\n${detail}`));
-      } else {
-        resolve(result);
-      }
-    });
-  });
+  } catch (error) {
+    throw (error as NodeJS.ErrnoException).code === 'ENOENT'
+      ? new Error('terraform not found on PATH: install Terraform 1.11+ (https://developer.hashicorp.com/terraform/install)')
+      : error;
+  }
+  if (completed.signal) throw new Error(`terraform ${args[0]} was killed (${completed.signal}) after ${timeoutMs} ms`);
+  const result = { code: completed.code ?? -1, stdout: completed.stdout, stderr: completed.stderr };
+  if (!okCodes.includes(result.code)) {
+    const detail = (result.stderr || result.stdout).trim().split('\n').slice(-30).join('\n');
+    throw new Error(`terraform ${args.join(' ')} exited with ${result.code}:\n${detail}`);
+  }
+  return result;
 }

@@ -7,7 +7,7 @@ import type { HandlerName } from './handler-assets';
 /** The gateway functions' prebuilt handlers, by kind. */
 export const GATEWAY_HANDLERS = { token: 'gateway-token', records: 'gateway-records' } as const satisfies Record<string, HandlerName>;
 
-/** Which gateway Lambda: the token endpoint, or the records verifier in front of the backend. */
+/** Which gateway Lambda: the token function (all OAuth routes), or the records verifier in front of the backend. */
 export type GatewayFunctionKind = keyof typeof GATEWAY_HANDLERS;
 
 export interface GatewayFunctionProps {
@@ -23,15 +23,20 @@ export interface GatewayFunctionProps {
   readonly backendUrl?: string;
   /** Records verifier only. */
   readonly authCacheTtlSeconds?: number;
+  /** Token function only: the issuer its metadata names; unset, the request's base URL. */
+  readonly issuer?: string;
+  /** Token function only: comma-separated credential ids whose clients may introspect. */
+  readonly introspectionCredentialIds?: string;
   readonly tags?: Record<string, string>;
 }
 
 /**
  * One Lambda of the Data API gateway, bundled from `handlers/verifier/`, with a least-privilege
  * role on the credential table:
- * - token endpoint: read credential records (`CRED#*`), put token items (`TOKEN#*`);
- * - records verifier: read credential records and token items, update only `lastUsedAt` of
- *   credential records, and invoke the backend function if there is one.
+ * - token function: read credential records (`CRED#*`), token items (`TOKEN#*`) and adopted keys'
+ *   lookup items (`KEYHASH#*`, introspection), put token items (issue) and delete them (revocation);
+ * - records verifier: read the same three kinds of items, update only `lastUsedAt` of credential
+ *   records, and invoke the backend function if there is one.
  * The `dynamodb:LeadingKeys` and `dynamodb:Attributes` conditions keep each to those items and
  * attributes; neither can read or write a secret (there is none in the table, and no Secrets
  * Manager permission).
@@ -43,19 +48,21 @@ export class GatewayFunction extends BundledFunction {
       variable: 'dynamodb:LeadingKeys',
       values: prefixes.map((p) => `${p}*`),
     });
+    const read: DataAwsIamPolicyDocumentStatement = {
+      sid: 'ReadCredentialsTokensAndKeyHashes',
+      actions: ['dynamodb:GetItem'],
+      resources: [props.tableArn],
+      condition: [leadingKeys(TABLE.CREDENTIAL_PREFIX, ACCESS_TOKEN.ITEM_PREFIX, TABLE.KEY_HASH_PREFIX)],
+    };
     const statements: DataAwsIamPolicyDocumentStatement[] =
       props.kind === 'token'
         ? [
-            { sid: 'ReadCredentialRecords', actions: ['dynamodb:GetItem'], resources: [props.tableArn], condition: [leadingKeys(TABLE.CREDENTIAL_PREFIX)] },
+            read,
             { sid: 'PutTokens', actions: ['dynamodb:PutItem'], resources: [props.tableArn], condition: [leadingKeys(ACCESS_TOKEN.ITEM_PREFIX)] },
+            { sid: 'RevokeTokens', actions: ['dynamodb:DeleteItem'], resources: [props.tableArn], condition: [leadingKeys(ACCESS_TOKEN.ITEM_PREFIX)] },
           ]
         : [
-            {
-              sid: 'ReadCredentialsAndTokens',
-              actions: ['dynamodb:GetItem'],
-              resources: [props.tableArn],
-              condition: [leadingKeys(TABLE.CREDENTIAL_PREFIX, ACCESS_TOKEN.ITEM_PREFIX)],
-            },
+            read,
             {
               sid: 'StampLastUsed',
               actions: ['dynamodb:UpdateItem'],
@@ -78,6 +85,9 @@ export class GatewayFunction extends BundledFunction {
       if (props.backendFunctionArn) environment[VERIFIER_ENV.BACKEND_FUNCTION_ARN] = props.backendFunctionArn;
       if (props.backendUrl) environment[VERIFIER_ENV.BACKEND_URL] = props.backendUrl;
       environment[VERIFIER_ENV.AUTH_CACHE_TTL_SECONDS] = String(props.authCacheTtlSeconds ?? 0);
+    } else {
+      if (props.issuer) environment[VERIFIER_ENV.ISSUER] = props.issuer;
+      if (props.introspectionCredentialIds) environment[VERIFIER_ENV.INTROSPECTION_CREDENTIAL_IDS] = props.introspectionCredentialIds;
     }
 
     super(scope, id, {
@@ -85,7 +95,7 @@ export class GatewayFunction extends BundledFunction {
       functionName: props.functionName,
       description:
         props.kind === 'token'
-          ? 'Data API OAuth 2.0 token endpoint (client credentials grant)'
+          ? 'Data API OAuth 2.0 authorization server: token (client credentials), revocation, introspection, metadata'
           : 'Data API records verifier: checks the bearer credential, then calls the records backend',
       policyName: `data-api-${props.kind}`,
       statements,

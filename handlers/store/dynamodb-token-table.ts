@@ -1,6 +1,6 @@
 /**
  * Access tokens and last-used stamps in the credential table: the DynamoDB calls of the token
- * endpoint and the records verifier.
+ * function (issue, read, revoke) and the records verifier (read, last used).
  *
  * One item per issued access token, key `pk = "TOKEN#<sha256 hex of the token>"`; never the token:
  *
@@ -14,7 +14,7 @@
  *
  * DynamoDB deletes expired items only eventually (within days), so readers check `expiresAt`.
  */
-import { AttributeValue, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { AttributeValue, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { ACCESS_TOKEN, SCOPE_NAMES, ScopeName, TABLE } from '../contract';
 import { awsErrorName } from './aws-error';
 import { recordKey } from './dynamodb-credential-table';
@@ -34,6 +34,11 @@ export interface TokenTable {
   put(token: TokenRecord): Promise<void>;
   /** The token's item, read strongly consistent; undefined when there is none (or it is malformed). */
   read(tokenHash: string): Promise<TokenRecord | undefined>;
+  /**
+   * Deletes the token's item if it was issued to `credentialId` (the condition is checked by
+   * DynamoDB, in the same call). False when there is no such item, or it is another credential's.
+   */
+  delete(tokenHash: string, credentialId: string): Promise<boolean>;
 }
 
 /** Writes `lastUsedAt` on a credential record if it is older than `notAfter` (or absent). */
@@ -108,11 +113,25 @@ export class DynamoDbTokenTable implements TokenTable, LastUsedRecorder {
     return out.Item === undefined ? undefined : unmarshalToken(out.Item);
   }
 
+  async delete(tokenHash: string, credentialId: string): Promise<boolean> {
+    return conditionHeld(
+      this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: tokenKey(tokenHash),
+          ConditionExpression: '#credentialId = :credentialId',
+          ExpressionAttributeNames: { '#credentialId': 'credentialId' },
+          ExpressionAttributeValues: { ':credentialId': { S: credentialId } },
+        }),
+      ),
+    );
+  }
+
   async recordLastUsed(credentialId: string, usedAt: string, notAfter: string): Promise<boolean> {
-    try {
-      // Only `lastUsedAt` changes and `version` is left alone, so the provider's version-conditional
-      // writes still succeed; they write back the stamp they read.
-      await this.client.send(
+    // Only `lastUsedAt` changes and `version` is left alone, so the provider's version-conditional
+    // writes still succeed; they write back the stamp they read.
+    return conditionHeld(
+      this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: recordKey(credentialId),
@@ -121,11 +140,18 @@ export class DynamoDbTokenTable implements TokenTable, LastUsedRecorder {
           ExpressionAttributeNames: { '#pk': TABLE.PARTITION_KEY, '#lastUsedAt': 'lastUsedAt' },
           ExpressionAttributeValues: { ':usedAt': { S: usedAt }, ':notAfter': { S: notAfter } },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+      ),
+    );
+  }
+}
+
+/** True when a conditional write happened, false when its condition did not hold; other errors are thrown. */
+async function conditionHeld(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
+    throw error;
   }
 }

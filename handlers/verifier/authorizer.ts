@@ -4,7 +4,7 @@
  *
  * | request                                               | answer                                                   |
  * |-------------------------------------------------------|----------------------------------------------------------|
- * | no Authorization header, or another scheme            | 401, `WWW-Authenticate: Bearer realm="data-api"` (no error code, RFC 6750 section 3.1) |
+ * | no Authorization header, or another scheme            | 401, `WWW-Authenticate: Bearer realm="data-api"`, empty body (no error information, RFC 6750 section 3.1) |
  * | malformed, unknown, expired, revoked or deleted        | 401, `... error="invalid_token"`                         |
  * | valid, but without the entity's scope                 | 403, `... error="insufficient_scope", scope="<entity>"`  |
  * | valid, with the scope                                 | allowed: credential id and scopes go to the backend      |
@@ -41,7 +41,14 @@ export interface Principal {
 
 export type Rejection = 'missing' | 'malformed' | 'unknown' | 'expired' | 'revoked';
 
-export type Verification = { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly reason: Rejection };
+/**
+ * A verdict. An accepted value also says when it stops working on its own (epoch seconds: an access
+ * token's expiry, or the end of its credential's grace period, whichever is first) and, for an
+ * access token, when it was issued; both are absent when there is no such time.
+ */
+export type Verification =
+  | { readonly ok: true; readonly principal: Principal; readonly expiresAt?: number; readonly issuedAt?: number }
+  | { readonly ok: false; readonly reason: Rejection };
 
 /** An RFC 6750 token68 after "Bearer"; anything else in the header is `malformed`. */
 export function bearerValue(authorization: string | undefined): { value?: string; reason?: Rejection } {
@@ -56,6 +63,16 @@ export function bearerValue(authorization: string | undefined): { value?: string
 export async function verifyBearer(authorization: string | undefined, deps: AuthorizerDeps): Promise<Verification> {
   const { value, reason } = bearerValue(authorization);
   if (value === undefined) return { ok: false, reason: reason ?? 'malformed' };
+  return verifyBearerValue(value, deps);
+}
+
+/** The end of a retiring credential's grace period in epoch seconds; undefined for an active one. */
+function retiresAtSeconds(record: CredentialRecord): number | undefined {
+  return record.status === 'retiring' && record.retiresAt !== undefined ? Math.floor(Date.parse(record.retiresAt) / 1000) : undefined;
+}
+
+/** An API key or access token, whatever it came in (a bearer header, an introspection request). */
+export async function verifyBearerValue(value: string, deps: AuthorizerDeps): Promise<Verification> {
   const kind = bearerKind(value);
   const own = kind === 'api_key' ? await deps.readCredential(parseApiKey(value)!.credentialId) : undefined;
   if (own !== undefined || (kind !== 'access_token' && ADOPTED_API_KEY_PATTERN.test(value))) {
@@ -65,7 +82,12 @@ export async function verifyBearer(authorization: string | undefined, deps: Auth
     if (record === undefined || record.authType !== 'api_key') return { ok: false, reason: kind === undefined ? 'malformed' : 'unknown' };
     if (!secretMatchesHash(value, record.secretHash)) return { ok: false, reason: 'unknown' };
     if (!isAccepted(record, deps.now())) return { ok: false, reason: 'revoked' };
-    return { ok: true, principal: { credentialId: record.credentialId, authType: 'api_key', scopes: [...record.scopes], via: 'api_key' } };
+    const retires = retiresAtSeconds(record);
+    return {
+      ok: true,
+      principal: { credentialId: record.credentialId, authType: 'api_key', scopes: [...record.scopes], via: 'api_key' },
+      ...(retires === undefined ? {} : { expiresAt: retires }),
+    };
   }
   if (kind !== 'access_token') return { ok: false, reason: kind === undefined ? 'malformed' : 'unknown' };
 
@@ -77,7 +99,13 @@ export async function verifyBearer(authorization: string | undefined, deps: Auth
   const record = await deps.readCredential(token.credentialId);
   if (record === undefined || !isAccepted(record, deps.now()) || record.authType !== 'oauth2') return { ok: false, reason: 'revoked' };
   const scopes = SCOPE_NAMES.filter((s) => token.scopes.includes(s) && record.scopes.includes(s));
-  return { ok: true, principal: { credentialId: record.credentialId, authType: 'oauth2', scopes, via: 'access_token' } };
+  const issuedAt = Math.floor(Date.parse(token.issuedAt) / 1000);
+  return {
+    ok: true,
+    principal: { credentialId: record.credentialId, authType: 'oauth2', scopes, via: 'access_token' },
+    expiresAt: Math.min(token.expiresAt, retiresAtSeconds(record) ?? Infinity),
+    ...(Number.isFinite(issuedAt) ? { issuedAt } : {}),
+  };
 }
 
 async function adoptedKeyRecord(value: string, deps: AuthorizerDeps): Promise<CredentialRecord | undefined> {
@@ -95,9 +123,9 @@ function challenge(params: Record<string, string>): string {
 /** The 401 of a failed verification (RFC 6750 section 3). */
 export function unauthorized(reason: Rejection): HttpResponse {
   if (reason === 'missing') {
-    return json(401, { error: 'unauthorized', error_description: 'Send Authorization: Bearer <API key or access token>' }, {
-      'www-authenticate': challenge({}),
-    });
+    // RFC 6750 section 3.1: no credentials presented, so no error code or other error
+    // information, in the challenge or the body; the challenge alone says what to send.
+    return { statusCode: 401, headers: { 'www-authenticate': challenge({}) }, body: '' };
   }
   const description = 'The API key or access token is malformed, unknown, expired or revoked';
   return json(401, { error: 'invalid_token', error_description: description }, {

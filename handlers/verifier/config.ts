@@ -2,7 +2,7 @@
  * Configuration of the token endpoint and the records verifier: read from the environment in
  * this one place, once per process, validated.
  */
-import { VERIFIER_ENV } from '../contract';
+import { ISSUER_PATTERN, MAX_INTROSPECTION_CLIENTS, VERIFIER_ENV } from '../contract';
 import { CredentialError } from '../errors';
 
 export type BackendConfig = { readonly kind: 'lambda'; readonly functionArn: string } | { readonly kind: 'http'; readonly url: string };
@@ -13,6 +13,10 @@ export interface VerifierConfig {
   /** Only the records verifier has one. */
   readonly backend?: BackendConfig;
   readonly authCacheTtlSeconds: number;
+  /** Token function only: the issuer the metadata names; unset, the request's base URL. */
+  readonly issuer?: string;
+  /** Token function only: credential ids whose clients may introspect (none: nobody may). */
+  readonly introspectionCredentialIds: string[];
 }
 
 /** The function is deployed without a setting it needs: a deployment bug. */
@@ -44,9 +48,24 @@ export function readVerifierConfig(env: Environment = process.env): VerifierConf
   if (!Number.isInteger(authCacheTtlSeconds) || authCacheTtlSeconds < 0 || authCacheTtlSeconds > 3600) {
     fail(`${VERIFIER_ENV.AUTH_CACHE_TTL_SECONDS} is not a whole number of seconds from 0 to 3600`);
   }
+  const issuer = env[VERIFIER_ENV.ISSUER] || undefined;
+  if (issuer !== undefined && !ISSUER_PATTERN.test(issuer)) {
+    fail(`${VERIFIER_ENV.ISSUER} is not an https URL without a trailing slash, query or fragment`);
+  }
+  const ids = (env[VERIFIER_ENV.INTROSPECTION_CREDENTIAL_IDS] ?? '').split(',').filter((id) => id !== '');
+  if (ids.length > MAX_INTROSPECTION_CLIENTS || ids.some((id) => !/^[0-9a-f]{32}$/.test(id))) {
+    fail(`${VERIFIER_ENV.INTROSPECTION_CREDENTIAL_IDS} is not a comma-separated list of at most ${MAX_INTROSPECTION_CLIENTS} credential ids`);
+  }
   const backend: BackendConfig | undefined =
     functionArn !== undefined ? { kind: 'lambda', functionArn } : url !== undefined ? { kind: 'http', url } : undefined;
-  return { tableName: tableName as string, region: region as string, ...(backend ? { backend } : {}), authCacheTtlSeconds };
+  return {
+    tableName: tableName as string,
+    region: region as string,
+    ...(backend ? { backend } : {}),
+    authCacheTtlSeconds,
+    ...(issuer === undefined ? {} : { issuer }),
+    introspectionCredentialIds: ids,
+  };
 }
 
 let current: VerifierConfig | undefined;

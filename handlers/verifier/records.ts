@@ -108,6 +108,10 @@ export function responseOfLambdaResult(result: unknown): HttpResponse {
  * Who is calling: the request's `Authorization` header verified, through the cache when there is
  * one. A cache entry is keyed by the SHA-256 of the whole bearer value, so only the same value
  * finds it; it holds rejections too, for the same TTL.
+ *
+ * An accepted entry is reused only until the value expires on its own, and a cached access token
+ * only while its item is still in the table: revocation (RFC 7009, in the token function) deletes
+ * the item, and this one consistent read of it (instead of two) makes that immediate here too.
  */
 export async function verifyRequest(event: HttpApiEvent, deps: RecordsDeps): Promise<Verification> {
   const authorization = header(event, 'authorization');
@@ -115,10 +119,16 @@ export async function verifyRequest(event: HttpApiEvent, deps: RecordsDeps): Pro
   if (deps.cache === undefined || value === undefined) return verifyBearer(authorization, deps);
   const key = hashSecret(value);
   const cached = deps.cache.get(key);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined && (await reusable(cached, key, deps))) return cached;
   const verification = await verifyBearer(authorization, deps);
   deps.cache.set(key, verification);
   return verification;
+}
+
+async function reusable(cached: Verification, tokenHash: string, deps: RecordsDeps): Promise<boolean> {
+  if (!cached.ok) return true;
+  if (cached.expiresAt !== undefined && cached.expiresAt <= Math.floor(deps.now().getTime() / 1000)) return false;
+  return cached.principal.via !== 'access_token' || (await deps.readToken(tokenHash)) !== undefined;
 }
 
 /** Verifications by token hash, for `ttlSeconds`, at most `maxEntries` of them (oldest dropped first). */

@@ -1,9 +1,11 @@
 /**
  * The Data API through the local API gateway, with real HTTP requests, on a stack that real
  * `terraform` deployed to the local AWS: the example's store and credentials, the DataApiGateway
- * and the sample records backend. Every status code of the token endpoint and the records routes,
- * and revocation: after an auth type replacement and after `terraform destroy` of a credential.
- * The steps build on each other and run in order.
+ * and the sample records backend. Every status code of the token endpoint and the records routes;
+ * the metadata documents, token revocation and introspection, over HTTP and through two OAuth
+ * client libraries (openid-client and oauth4webapi) configured with nothing but the base URL and
+ * client credentials; and credential revocation: after an auth type replacement and after
+ * `terraform destroy` of a credential. The steps build on each other and run in order.
  */
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -16,6 +18,7 @@ import { AuthType } from '../../lib';
 import { synthStack } from '../../examples/synth-stack';
 import { terraform } from '../../local/terraform';
 import { lambdaLog, localAwsEnv } from '../support/local-aws';
+import { InteropReport, runOAuthClient } from '../support/oauth-interop';
 
 jest.setTimeout(240_000);
 
@@ -30,6 +33,7 @@ const seenSecrets = new Set<string>();
 let cwd = '';
 /** `<DATA_API_URL>/_api/<api id>`: this stack's API, whatever else the shared local AWS serves. */
 let api = '';
+let apiId = '';
 let tableName = '';
 let destroyed = false;
 
@@ -85,6 +89,7 @@ async function token(clientId: string, clientSecret: string, extra: Record<strin
 }
 
 let exportClient: Record<string, string>;
+let mirrorClient: Record<string, string>;
 let reportingKey: string;
 let exportToken: string;
 
@@ -101,10 +106,12 @@ describe('the Data API gateway, end to end through terraform and HTTP', () => {
     await tf(['apply', '-auto-approve']);
     const out = await outputs();
     expect(out['DataApi.Url']).toMatch(/^https:\/\/\w+\.execute-api\.us-east-1\.amazonaws\.com$/);
-    api = `${env.DATA_API_URL}/_api/${out['DataApi.ApiId']}`;
+    apiId = out['DataApi.ApiId'];
+    api = `${env.DATA_API_URL}/_api/${apiId}`;
     tableName = out['Credentials.TableName'];
     exportClient = await secretOf('AnalyticsExport');
     reportingKey = (await secretOf('UsageReporting')).apiKey;
+    mirrorClient = await secretOf('RecordsMirror');
     expect(exportClient.authType).toBe('oauth2');
     expect(reportingKey).toMatch(/^dak_/);
   });
@@ -125,13 +132,13 @@ describe('the Data API gateway, end to end through terraform and HTTP', () => {
     exportToken = await token(exportClient.clientId, exportClient.clientSecret);
   });
 
-  test('token endpoint: 401 invalid_client (with a Basic challenge for Basic), 400 for bad grants and requests, 404 off-route', async () => {
+  test('token endpoint: 401 invalid_client with a Basic challenge (Basic or body credentials), 400 for bad grants and requests, 404 off-route', async () => {
     const wrongBasic = await call('/oauth/v1/token', form({ grant_type: 'client_credentials' }, basic(exportClient.clientId, 'dcs_wrong')));
     expect([wrongBasic.status, wrongBasic.json.error]).toEqual([401, 'invalid_client']);
     expect(wrongBasic.challenge).toMatch(/^Basic realm="data-api"/);
 
     const wrongBody = await call('/oauth/v1/token', form({ grant_type: 'client_credentials', client_id: exportClient.clientId, client_secret: 'x' }));
-    expect([wrongBody.status, wrongBody.json.error, wrongBody.challenge]).toEqual([401, 'invalid_client', null]);
+    expect([wrongBody.status, wrongBody.json.error, wrongBody.challenge]).toEqual([401, 'invalid_client', 'Basic realm="data-api", charset="UTF-8"']);
 
     const unknown = await call('/oauth/v1/token', form({ grant_type: 'client_credentials' }, basic(`dci_${'0'.repeat(32)}`, exportClient.clientSecret)));
     expect([unknown.status, unknown.json.error]).toEqual([401, 'invalid_client']);
@@ -207,6 +214,94 @@ describe('the Data API gateway, end to end through terraform and HTTP', () => {
     expect((await records('conversations', exportToken, 'v2')).status).toBe(404);
   });
 
+  test('metadata (RFC 8414): the issuer is the base URL clients are given, found where RFC 8414 puts it and under the base URL; RFC 9728 for the records API; no OpenID document', async () => {
+    const get = async (url: string) => {
+      const response = await fetch(url, { signal: AbortSignal.timeout(20_000) });
+      return { status: response.status, type: response.headers.get('content-type'), json: response.status === 200 ? await response.json() : undefined };
+    };
+    // The local gateway's base URL for this API has a path (/_api/<id>): RFC 8414 section 3.1 inserts the well-known part before it.
+    const inserted = await get(`${env.DATA_API_URL}/.well-known/oauth-authorization-server/_api/${apiId}`);
+    expect(inserted.status).toBe(200);
+    expect(inserted.type).toMatch(/^application\/json/);
+    expect(inserted.json).toEqual({
+      issuer: api,
+      token_endpoint: `${api}/oauth/v1/token`,
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      grant_types_supported: ['client_credentials'],
+      response_types_supported: [],
+      scopes_supported: ['conversations', 'interactions', 'plugin-calls', 'plugin-resources', 'users'],
+      revocation_endpoint: `${api}/oauth/v1/revoke`,
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      introspection_endpoint: `${api}/oauth/v1/introspect`,
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    });
+    expect((await get(`${api}/.well-known/oauth-authorization-server`)).json).toEqual(inserted.json);
+    expect((await get(`${env.DATA_API_URL}/.well-known/oauth-protected-resource/_api/${apiId}`)).json).toMatchObject({
+      resource: api,
+      authorization_servers: [api],
+      bearer_methods_supported: ['header'],
+    });
+    expect((await get(`${api}/.well-known/openid-configuration`)).status).toBe(404);
+  });
+
+  test('revocation (RFC 7009) and introspection (RFC 7662) over HTTP: only the owner revokes, at once; only listed clients introspect', async () => {
+    const asMirror = basic(mirrorClient.clientId, mirrorClient.clientSecret);
+    const introspect = (value: string, auth = asMirror) => call('/oauth/v1/introspect', form({ token: value }, auth));
+    const revoke = (value: string, auth: Record<string, string>) => call('/oauth/v1/revoke', form({ token: value }, auth));
+    const asExport = basic(exportClient.clientId, exportClient.clientSecret);
+    const doomed = await token(exportClient.clientId, exportClient.clientSecret, { scope: 'users' });
+
+    const active = await introspect(doomed);
+    expect(active.status).toBe(200);
+    expect(active.json).toEqual({
+      active: true,
+      scope: 'users',
+      client_id: exportClient.clientId,
+      token_type: 'Bearer',
+      exp: expect.any(Number),
+      iat: expect.any(Number),
+      credential_id: exportClient.credentialId,
+      auth_type: 'oauth2',
+    });
+    expect(active.json.exp - active.json.iat).toBe(3600);
+    expect((await introspect(reportingKey)).json).toMatchObject({ active: true, auth_type: 'api_key', scope: 'conversations users' });
+    const notListed = await introspect(doomed, asExport);
+    expect([notListed.status, notListed.json.error]).toEqual([403, 'unauthorized_client']);
+
+    const notYours = await revoke(doomed, asMirror);
+    expect([notYours.status, notYours.json.error]).toEqual([400, 'unauthorized_client']);
+    const apiKey = await revoke(reportingKey, asExport);
+    expect([apiKey.status, apiKey.json.error]).toEqual([400, 'unsupported_token_type']);
+    expect(apiKey.json.error_description).toMatch(/destroy their credential in Terraform/);
+    const wrongSecret = await revoke(doomed, basic(exportClient.clientId, `dcs_${'0'.repeat(49)}`));
+    expect([wrongSecret.status, wrongSecret.json.error, wrongSecret.challenge]).toEqual([401, 'invalid_client', 'Basic realm="data-api", charset="UTF-8"']);
+    expect((await records('users', doomed)).status).toBe(200);
+
+    const revoked = await call('/oauth/v1/revoke', form({ token: doomed, client_id: exportClient.clientId, client_secret: exportClient.clientSecret }));
+    expect([revoked.status, revoked.json]).toEqual([200, '']);
+    const refused = await records('users', doomed);
+    expect([refused.status, refused.json.error]).toEqual([401, 'invalid_token']);
+    expect((await introspect(doomed)).json).toEqual({ active: false });
+    expect((await revoke(doomed, asExport)).status).toBe(200);
+    expect((await records('users', exportToken)).status).toBe(200);
+  });
+
+  test.each(['openid-client', 'oauth4webapi'] as const)(
+    '%s, given only the base URL, client ids and secrets: discovery, tokens with both auth methods, records, revocation then 401, introspection, and each error as the library\'s own type',
+    async (library) => {
+      const report = await runOAuthClient({
+        library,
+        base: api,
+        consumer: { clientId: exportClient.clientId, clientSecret: exportClient.clientSecret },
+        other: { clientId: mirrorClient.clientId, clientSecret: mirrorClient.clientSecret },
+        introspector: { clientId: mirrorClient.clientId, clientSecret: mirrorClient.clientSecret },
+        apiKey: reportingKey,
+      });
+      for (const secret of report.secrets) seenSecrets.add(secret);
+      expectInterop(report);
+    },
+  );
+
   test('verification stamps lastUsedAt on the credential record', async () => {
     const item = await dynamodb.send(
       new GetItemCommand({ TableName: tableName, Key: { pk: { S: `CRED#${exportClient.credentialId}` } }, ConsistentRead: true }),
@@ -256,3 +351,54 @@ describe('the Data API gateway, end to end through terraform and HTTP', () => {
     expect((await records('conversations', exportToken)).status).toBe(404);
   });
 });
+
+/** What both client libraries must report (see test/support/oauth-clients.mjs for the steps). */
+function expectInterop({ library, steps }: InteropReport): void {
+  const value = (name: string) => {
+    expect([name, steps[name]?.error]).toEqual([name, undefined]);
+    return steps[name].value;
+  };
+  const error = (name: string) => {
+    expect([name, steps[name]?.error]).toEqual([name, expect.anything()]);
+    return steps[name].error!;
+  };
+  expect(value('discovery')).toMatchObject({
+    issuer: api,
+    token_endpoint: `${api}/oauth/v1/token`,
+    revocation_endpoint: `${api}/oauth/v1/revoke`,
+    introspection_endpoint: `${api}/oauth/v1/introspect`,
+  });
+  // Both libraries lower-case token_type; there is no refresh token in the client credentials grant.
+  const allScopes = 'conversations interactions plugin-calls plugin-resources users';
+  expect(value('tokenBasic')).toEqual({ token_type: 'bearer', expires_in: 3600, scope: allScopes, has_refresh_token: false });
+  expect(value('tokenPost')).toEqual(value('tokenBasic'));
+  expect(value('records')).toEqual({ status: 200, entity: 'conversations', credentialId: exportClient.credentialId });
+  if (library === 'oauth4webapi') expect(value('resourceMetadata')).toMatchObject({ resource: api, authorization_servers: [api] });
+  expect(value('introspectActive')).toMatchObject({ active: true, client_id: exportClient.clientId, scope: allScopes, token_type: 'Bearer' });
+  expect(value('introspectApiKey')).toMatchObject({ active: true, auth_type: 'api_key' });
+  expect(value('revoke')).toBeNull();
+  const bearerChallenge = (error: string, extra: Record<string, string> = {}) => [
+    { scheme: 'bearer', parameters: { realm: 'data-api', error, error_description: expect.any(String), ...extra } },
+  ];
+  expect(error('recordsAfterRevoke')).toMatchObject({ instanceOf: 'WWWAuthenticateChallengeError', status: 401, challenges: bearerChallenge('invalid_token') });
+  expect(value('introspectRevoked')).toEqual({ active: false });
+  expect(value('recordsWithOtherToken')).toBe(200);
+
+  const basicChallenge = [{ scheme: 'basic', parameters: { realm: 'data-api', charset: 'UTF-8' } }];
+  for (const name of ['wrongSecretBasic', 'wrongSecretPost']) {
+    expect(error(name)).toMatchObject({ instanceOf: 'WWWAuthenticateChallengeError', status: 401, challenges: basicChallenge, body: { error: 'invalid_client' } });
+  }
+  expect(error('invalidScope')).toMatchObject({ instanceOf: 'ResponseBodyError', status: 400, error: 'invalid_scope' });
+  expect(error('insufficientScope')).toMatchObject({
+    instanceOf: 'WWWAuthenticateChallengeError',
+    status: 403,
+    challenges: bearerChallenge('insufficient_scope', { scope: 'conversations' }),
+  });
+  expect(error('revokeOtherClientsToken')).toMatchObject({ instanceOf: 'ResponseBodyError', status: 400, error: 'unauthorized_client' });
+  expect(error('revokeApiKey')).toMatchObject({ instanceOf: 'ResponseBodyError', status: 400, error: 'unsupported_token_type' });
+  expect(error('introspectNotAllowed')).toMatchObject({ instanceOf: 'ResponseBodyError', status: 403, error: 'unauthorized_client' });
+  expect(error('openIdDiscovery')).toMatchObject({
+    name: library === 'openid-client' ? 'ClientError' : 'OperationProcessingError',
+    code: 'OAUTH_RESPONSE_IS_NOT_CONFORM',
+  });
+}

@@ -1,7 +1,7 @@
 /**
- * The token endpoint and records verifier Lambdas' real entry points against the local AWS (moto
- * over HTTP): one table for the file, credentials written through the provider's own table
- * module, and an HTTP records backend on 127.0.0.1.
+ * The token function's (token, revocation, introspection) and the records verifier's real entry
+ * points against the local AWS (moto over HTTP): one table for the file, credentials written
+ * through the provider's own table module, and an HTTP records backend on 127.0.0.1.
  */
 import { DeleteTableCommand, DynamoDBClient, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
@@ -14,7 +14,9 @@ import { DynamoDbCredentialTable } from '../../handlers/store/dynamodb-credentia
 import { DynamoDbTokenTable } from '../../handlers/store/dynamodb-token-table';
 import { resetVerifierConfig } from '../../handlers/verifier/config';
 import { HttpApiEvent, HttpResponse } from '../../handlers/verifier/http';
+import { CredentialStore, DataApiGateway } from '../../lib';
 import { localAwsEnv } from '../support/local-aws';
+import { synth } from '../support/synth';
 import { createCredentialTable } from '../support/tables';
 
 localAwsEnv(); // fails with a clear message when the local AWS is not running
@@ -31,6 +33,66 @@ let tokenHandler: (event: HttpApiEvent) => Promise<HttpResponse>;
 let recordsHandler: (event: HttpApiEvent) => Promise<HttpResponse>;
 let logs: string[] = [];
 const secretsSeen: string[] = [];
+/** The one credential whose client may introspect (the gateway's introspectionClients). */
+const introspectorId = id();
+
+/**
+ * Every DynamoDB call the two functions make in this file, by function: moto does not enforce IAM,
+ * so the last test checks each against the role policy the construct synthesizes.
+ */
+interface GatewayCall {
+  readonly fn: 'TokenEndpoint' | 'RecordsVerifier';
+  readonly action: string;
+  readonly pk: string;
+  readonly attributes: string[];
+}
+const gatewayCalls: GatewayCall[] = [];
+let calling: GatewayCall['fn'] | undefined;
+const realSend = DynamoDBClient.prototype.send;
+
+function recordGatewayCalls(): void {
+  DynamoDBClient.prototype.send = function send(this: DynamoDBClient, command: any, ...rest: any[]) {
+    if (this !== dynamodb && calling !== undefined) {
+      const input = command.input ?? {};
+      gatewayCalls.push({
+        fn: calling,
+        action: `dynamodb:${command.constructor.name.replace(/Command$/, '')}`,
+        pk: (input.Key ?? input.Item)?.pk?.S ?? '',
+        attributes: [...new Set(['pk', ...Object.values((input.ExpressionAttributeNames ?? {}) as Record<string, string>)])],
+      });
+    }
+    return (realSend as any).call(this, command, ...rest);
+  } as typeof realSend;
+}
+
+function asFunction(fn: GatewayCall['fn'], handler: (event: HttpApiEvent) => Promise<HttpResponse>) {
+  return async (event: HttpApiEvent): Promise<HttpResponse> => {
+    calling = fn;
+    try {
+      return await handler(event);
+    } finally {
+      calling = undefined;
+    }
+  };
+}
+
+/** Our statements' shapes: Allow, exact actions, the table, `ForAllValues` conditions on leading keys and attributes. */
+function allows(statements: Array<Record<string, any>>, call: GatewayCall): boolean {
+  const like = (pattern: string, value: string) => (pattern.endsWith('*') ? value.startsWith(pattern.slice(0, -1)) : value === pattern);
+  return statements.some(
+    (st) =>
+      (st.effect ?? 'Allow') === 'Allow' &&
+      st.actions.includes(call.action) &&
+      st.resources.some((r: string) => /^\$\{aws_dynamodb_table\.\w+\.arn\}$/.test(r)) &&
+      (st.condition ?? []).every((c: { test: string; variable: string; values: string[] }) =>
+        c.variable === 'dynamodb:LeadingKeys' && c.test === 'ForAllValues:StringLike'
+          ? c.values.some((v) => like(v, call.pk))
+          : c.variable === 'dynamodb:Attributes' && c.test === 'ForAllValues:StringEquals'
+            ? call.attributes.every((a) => c.values.includes(a))
+            : false,
+      ),
+  );
+}
 
 beforeAll(async () => {
   await createCredentialTable(dynamodb, tableName);
@@ -41,13 +103,16 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
   process.env.CREDENTIALS_TABLE_NAME = tableName;
   process.env.DATA_API_BACKEND_URL = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/backend`;
+  process.env.DATA_API_INTROSPECTION_CREDENTIAL_IDS = introspectorId;
   resetVerifierConfig();
   // The handlers read their configuration on first use, once per process, as on Lambda.
-  tokenHandler = (await import('../../handlers/verifier/token-handler')).handler;
-  recordsHandler = (await import('../../handlers/verifier/records-handler')).handler;
+  tokenHandler = asFunction('TokenEndpoint', (await import('../../handlers/verifier/token-handler')).handler);
+  recordsHandler = asFunction('RecordsVerifier', (await import('../../handlers/verifier/records-handler')).handler);
+  recordGatewayCalls();
 });
 
 afterAll(async () => {
+  DynamoDBClient.prototype.send = realSend;
   process.env = savedEnv;
   resetVerifierConfig();
   await new Promise((resolve) => backend.close(resolve));
@@ -88,8 +153,7 @@ async function putCredential(fields: Pick<CredentialRecord, 'authType' | 'secret
   return record;
 }
 
-async function oauthClient(scopes: ScopeName[]) {
-  const credentialId = id();
+async function oauthClient(scopes: ScopeName[], credentialId = id()) {
   const clientSecret = generateClientSecret();
   secretsSeen.push(clientSecret);
   const clientId = clientIdFor(credentialId);
@@ -97,11 +161,11 @@ async function oauthClient(scopes: ScopeName[]) {
   return { credentialId, clientId, clientSecret };
 }
 
-function tokenEvent(form: Record<string, string>): HttpApiEvent {
+function tokenEvent(form: Record<string, string>, routeKey = 'POST /oauth/v1/token'): HttpApiEvent {
   return {
     version: '2.0',
-    routeKey: 'POST /oauth/v1/token',
-    rawPath: '/oauth/v1/token',
+    routeKey,
+    rawPath: routeKey.split(' ')[1],
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: Buffer.from(new URLSearchParams(form).toString()).toString('base64'),
     isBase64Encoded: true,
@@ -204,10 +268,61 @@ describe('token endpoint and records verifier against the local AWS', () => {
     expect([again.statusCode, JSON.parse(again.body).error]).toEqual([401, 'invalid_client']);
   });
 
+  test('revocation deletes a token\'s item only for its owner (a DynamoDB condition); introspection and the records API then refuse it', async () => {
+    const owner = await oauthClient(['users']);
+    const other = await oauthClient(['users']);
+    const introspector = await oauthClient(['conversations'], introspectorId);
+    const token = await issue(owner);
+    const auth = (c: { clientId: string; clientSecret: string }) => ({ client_id: c.clientId, client_secret: c.clientSecret });
+    const introspect = async () => JSON.parse((await tokenHandler(tokenEvent({ token, ...auth(introspector) }, 'POST /oauth/v1/introspect'))).body);
+
+    expect(await tokenTable.delete(hashSecret(token), other.credentialId)).toBe(false);
+    const refused = await tokenHandler(tokenEvent({ token, ...auth(other) }, 'POST /oauth/v1/revoke'));
+    expect([refused.statusCode, JSON.parse(refused.body).error]).toEqual([400, 'unauthorized_client']);
+    expect(await introspect()).toMatchObject({ active: true, client_id: owner.clientId, scope: 'users', token_type: 'Bearer' });
+    const notAllowed = await tokenHandler(tokenEvent({ token, ...auth(owner) }, 'POST /oauth/v1/introspect'));
+    expect(notAllowed.statusCode).toBe(403);
+
+    const revoked = await tokenHandler(tokenEvent({ token, ...auth(owner) }, 'POST /oauth/v1/revoke'));
+    expect([revoked.statusCode, revoked.body]).toEqual([200, '']);
+    expect(await tokenTable.read(hashSecret(token))).toBeUndefined();
+    expect(await introspect()).toEqual({ active: false });
+    expect((await recordsHandler(recordsEvent('users', token))).statusCode).toBe(401);
+    // A value in no format of ours may be an adopted key: both functions look its hash up.
+    const legacy = await tokenHandler(tokenEvent({ token: 'legacy-key-0123456789abcdef', ...auth(introspector) }, 'POST /oauth/v1/introspect'));
+    expect(JSON.parse(legacy.body)).toEqual({ active: false });
+    expect((await recordsHandler(recordsEvent('users', 'legacy-key-0123456789abcdef'))).statusCode).toBe(401);
+    const lines = logs.map((line) => JSON.parse(line));
+    expect(lines.filter((l) => l.route === 'revoke').map((l) => l.outcome)).toEqual(['unauthorized_client', 'revoked']);
+    expect(lines.filter((l) => l.route === 'introspect').map((l) => l.outcome)).toEqual(['active', 'unauthorized_client', 'inactive', 'inactive']);
+  });
+
   test('every request is logged as one JSON line of identifiers and outcome', async () => {
     const client = await oauthClient(['users']);
     await issue(client);
     const lines = logs.map((line) => JSON.parse(line));
     expect(lines.at(-1)).toMatchObject({ level: 'info', route: 'token', status: 200, outcome: 'issued', credentialId: client.credentialId });
+  });
+
+  test('every DynamoDB call the two functions made above is allowed by their synthesized role policies (moto does not check IAM)', () => {
+    const s = synth((scope) => {
+      const store = new CredentialStore(scope, 'Credentials');
+      new DataApiGateway(scope, 'DataApi', { store, backend: { url: 'https://records.internal.example' } });
+    });
+    const docs = Object.entries(s.config.data!.aws_iam_policy_document);
+    const statementsOf = (fn: GatewayCall['fn']) => docs.find(([docId]) => docId.startsWith(`DataApi_${fn}_Permissions`))![1].statement;
+    const kinds = [...new Set(gatewayCalls.map((c) => `${c.fn} ${c.action} ${c.pk.replace(/#.*/, '#')}`))].sort();
+    expect(kinds).toEqual([
+      'RecordsVerifier dynamodb:GetItem CRED#',
+      'RecordsVerifier dynamodb:GetItem KEYHASH#',
+      'RecordsVerifier dynamodb:GetItem TOKEN#',
+      'RecordsVerifier dynamodb:UpdateItem CRED#',
+      'TokenEndpoint dynamodb:DeleteItem TOKEN#',
+      'TokenEndpoint dynamodb:GetItem CRED#',
+      'TokenEndpoint dynamodb:GetItem KEYHASH#',
+      'TokenEndpoint dynamodb:GetItem TOKEN#',
+      'TokenEndpoint dynamodb:PutItem TOKEN#',
+    ]);
+    expect(gatewayCalls.filter((call) => !allows(statementsOf(call.fn), call))).toEqual([]);
   });
 });

@@ -1,24 +1,50 @@
 import { Construct } from 'constructs';
-import { CredentialStore, DataApiGateway } from '../../../lib';
+import { AuthType, CredentialStore, DataApiCredential, DataApiGateway, DataApiScope } from '../../../lib';
 import { resources, synth } from '../../support/synth';
 
 const BACKEND_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:records-backend';
 const KMS_KEY = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
 
-function build(props: Partial<ConstructorParameters<typeof DataApiGateway>[2]> = {}) {
+type GatewayProps = ConstructorParameters<typeof DataApiGateway>[2];
+
+function build(props: Partial<GatewayProps> | ((store: CredentialStore, scope: Construct) => Partial<GatewayProps>) = {}) {
   return (scope: Construct) => {
     const store = new CredentialStore(scope, 'Credentials', { kmsKeyArn: KMS_KEY });
-    new DataApiGateway(scope, 'DataApi', { store, backend: { functionArn: BACKEND_ARN }, ...props });
+    const extra = typeof props === 'function' ? props(store, scope) : props;
+    new DataApiGateway(scope, 'DataApi', { store, backend: { functionArn: BACKEND_ARN }, ...extra });
   };
 }
+
+/** The statements of one gateway function's permissions document, in order. */
+function statementsOf(s: ReturnType<typeof synth>, fn: 'TokenEndpoint' | 'RecordsVerifier'): Array<Record<string, any>> {
+  const [doc] = Object.entries(s.config.data!.aws_iam_policy_document).filter(([id]) => id.startsWith(`DataApi_${fn}_Permissions`));
+  return doc[1].statement;
+}
+
+const TABLE_ARN = expect.stringMatching(/^\$\{aws_dynamodb_table\.Credentials_Table_\w+\.arn\}$/);
+const leadingKeys = (...prefixes: string[]) => ({ test: 'ForAllValues:StringLike', variable: 'dynamodb:LeadingKeys', values: prefixes });
 
 describe('DataApiGateway', () => {
   const s = synth(build({ authorizerCacheTtlSeconds: 30 }));
 
-  test('an HTTP API with the token route and the records routes of both versions, on a $default stage', () => {
+  test('an HTTP API with the OAuth routes and the records routes of both versions, on a $default stage', () => {
     expect(Object.values(resources(s, 'aws_apigatewayv2_api'))[0]).toMatchObject({ protocol_type: 'HTTP' });
     const routeKeys = Object.values(resources(s, 'aws_apigatewayv2_route')).map((r) => r.route_key).sort();
-    expect(routeKeys).toEqual(['GET /export/v1/records/{entity}', 'GET /export/v1beta2/records/{entity}', 'POST /oauth/v1/token']);
+    expect(routeKeys).toEqual([
+      'GET /.well-known/oauth-authorization-server',
+      'GET /.well-known/oauth-protected-resource',
+      'GET /export/v1/records/{entity}',
+      'GET /export/v1beta2/records/{entity}',
+      'POST /oauth/v1/introspect',
+      'POST /oauth/v1/revoke',
+      'POST /oauth/v1/token',
+    ]);
+    // The five OAuth routes go to the token function's integration, the records routes to the verifier's.
+    const targets = Object.values(resources(s, 'aws_apigatewayv2_route')).map((r) => [r.route_key, r.target]);
+    const tokenTarget = targets.find(([key]) => key === 'POST /oauth/v1/token')![1];
+    expect(targets.filter(([, target]) => target === tokenTarget).map(([key]) => key)).toHaveLength(5);
+    // No OpenID Connect document: this is not an OpenID provider.
+    expect(routeKeys.some((key) => key.includes('openid'))).toBe(false);
     // No API Gateway authorizer: the verifier answers 401/403 itself (an HTTP API authorizer cannot).
     expect(Object.values(resources(s, 'aws_apigatewayv2_route')).every((r) => r.authorization_type === undefined)).toBe(true);
     expect(resources(s, 'aws_apigatewayv2_authorizer')).toEqual({});
@@ -41,6 +67,32 @@ describe('DataApiGateway', () => {
     expect(permissions).toHaveLength(2);
   });
 
+  test('IAM, exactly: the token function reads credentials, tokens and key hashes, puts and deletes tokens; nothing else', () => {
+    // moto does not enforce IAM: these statements are what allows every DynamoDB call on AWS.
+    expect(statementsOf(s, 'TokenEndpoint')).toEqual([
+      { sid: 'ReadCredentialsTokensAndKeyHashes', actions: ['dynamodb:GetItem'], resources: [TABLE_ARN], condition: [leadingKeys('CRED#*', 'TOKEN#*', 'KEYHASH#*')] },
+      { sid: 'PutTokens', actions: ['dynamodb:PutItem'], resources: [TABLE_ARN], condition: [leadingKeys('TOKEN#*')] },
+      { sid: 'RevokeTokens', actions: ['dynamodb:DeleteItem'], resources: [TABLE_ARN], condition: [leadingKeys('TOKEN#*')] },
+      { sid: 'CustomerKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [KMS_KEY] },
+      { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.DataApi_TokenEndpoint_LogGroup_\w+\.arn\}:\*$/)] },
+    ]);
+  });
+
+  test('IAM, exactly: the records verifier reads the same three kinds of item (adopted keys included), stamps lastUsedAt, invokes the backend', () => {
+    expect(statementsOf(s, 'RecordsVerifier')).toEqual([
+      { sid: 'ReadCredentialsTokensAndKeyHashes', actions: ['dynamodb:GetItem'], resources: [TABLE_ARN], condition: [leadingKeys('CRED#*', 'TOKEN#*', 'KEYHASH#*')] },
+      {
+        sid: 'StampLastUsed',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [TABLE_ARN],
+        condition: [leadingKeys('CRED#*'), { test: 'ForAllValues:StringEquals', variable: 'dynamodb:Attributes', values: ['pk', 'lastUsedAt'] }],
+      },
+      { sid: 'InvokeBackend', actions: ['lambda:InvokeFunction'], resources: [BACKEND_ARN] },
+      { sid: 'CustomerKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [KMS_KEY] },
+      { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/LogGroup_\w+\.arn\}:\*$/)] },
+    ]);
+  });
+
   test('least privilege: token items and credential records only, by key prefix; lastUsedAt is the only attribute the verifier updates', () => {
     const docs = s.config.data!.aws_iam_policy_document;
     const statements = Object.entries(docs)
@@ -60,6 +112,32 @@ describe('DataApiGateway', () => {
     expect(bySid.InvokeBackend).toMatchObject({ actions: ['lambda:InvokeFunction'], resources: [BACKEND_ARN] });
   });
 
+  test('introspection clients and a configured issuer go to the token function\'s environment; none by default', () => {
+    const tokenEnv = (x: ReturnType<typeof synth>) =>
+      Object.values(resources(x, 'aws_lambda_function')).find((f) => f.function_name.endsWith('-token'))!.environment.variables;
+    expect(tokenEnv(s)).toEqual({ CREDENTIALS_TABLE_NAME: expect.any(String) });
+    const withClients = synth(
+      build((store, scope) => ({
+        issuer: 'https://data.example.com',
+        introspectionClients: [
+          new DataApiCredential(scope, 'Mirror', { store, name: 'records-mirror', scopes: DataApiScope.ALL }),
+          new DataApiCredential(scope, 'Audit', { store, name: 'audit', scopes: ['users'] }),
+        ],
+      })),
+    );
+    const env = tokenEnv(withClients);
+    expect(env.DATA_API_ISSUER).toBe('https://data.example.com');
+    expect(env.DATA_API_INTROSPECTION_CREDENTIAL_IDS).toMatch(/^\$\{substr\(sha256\(.*terraform_data\.Mirror_Instance.*\}+,\$\{substr\(sha256\(.*terraform_data\.Audit_Instance.*\}$/);
+  });
+
+  test.each([
+    ['an API-key credential', (store: CredentialStore, scope: Construct) => [new DataApiCredential(scope, 'Key', { store, name: 'k', authType: AuthType.API_KEY, scopes: ['users'] })], /Invalid introspectionClients .*Key is an API-key credential/],
+    ['another store\'s credential', (_: CredentialStore, scope: Construct) => [new DataApiCredential(scope, 'Elsewhere', { store: new CredentialStore(scope, 'Other'), name: 'e', scopes: ['users'] })], /Elsewhere belongs to another store/],
+    ['one credential twice', (store: CredentialStore, scope: Construct) => { const c = new DataApiCredential(scope, 'Twice', { store, name: 't', scopes: ['users'] }); return [c, c]; }, /Twice is listed twice/],
+  ])('introspectionClients refuses %s at synth', (_, clients, message) => {
+    expect(() => synth(build((store, scope) => ({ introspectionClients: clients(store, scope) })))).toThrow(message);
+  });
+
   test('an HTTP backend URL goes to the verifier instead of a function ARN', () => {
     const withUrl = synth(build({ backend: { url: 'https://records.internal.example/api' } }));
     const records = Object.values(resources(withUrl, 'aws_lambda_function')).find((f) => f.function_name.endsWith('-records'))!;
@@ -76,6 +154,8 @@ describe('DataApiGateway', () => {
     [{ authorizerCacheTtlSeconds: 1.5 }, /Invalid authorizerCacheTtlSeconds/],
     [{ name: 'a b' }, /Invalid name .*"a b"/],
     [{ logRetentionDays: 2 }, /Invalid logRetentionDays .*got 2/],
+    [{ issuer: 'https://data.example.com/' }, /Invalid issuer .*"https:\/\/data.example.com\/".*without a trailing slash/],
+    [{ issuer: 'http://data.example.com' }, /Invalid issuer/],
   ])('bad props fail at synth, naming the prop: %j', (props, message) => {
     expect(() => synth(build(props as never))).toThrow(message);
   });

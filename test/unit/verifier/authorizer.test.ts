@@ -56,11 +56,12 @@ describe('records verifier (RFC 6750)', () => {
   test.each([
     ['no Authorization header', undefined],
     ['another scheme', 'Basic Zm9vOmJhcg=='],
-  ])('%s is 401 with a Bearer challenge and no error code (RFC 6750 3.1)', async (_, header) => {
+  ])('%s is 401 with a Bearer challenge and no error information in the challenge or the body (RFC 6750 3.1)', async (_, header) => {
     const { deps, backendCalls } = setup();
     const outcome = await handleRecordsRequest(recordsRequest('conversations', header), deps);
     expect(outcome.response.statusCode).toBe(401);
     expect(outcome.response.headers['www-authenticate']).toBe('Bearer realm="data-api"');
+    expect(outcome.response.body).toBe('');
     expect(backendCalls).toHaveLength(0);
   });
 

@@ -1,4 +1,6 @@
-import { lambdaOfIntegrationUri, matchRoute } from '../../../local/api-gateway';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { lambdaOfIntegrationUri, LocalApiGateway, matchRoute, startLocalApiGateway } from '../../../local/api-gateway';
 import { readVerifierConfig } from '../../../handlers/verifier/config';
 import { wrapGatewayHandler } from '../../../handlers/verifier/wrap';
 
@@ -40,7 +42,13 @@ describe('gateway Lambda configuration and wrapper', () => {
       region: 'us-east-1',
       backend: { kind: 'http', url: 'http://127.0.0.1:1/x' },
       authCacheTtlSeconds: 0,
+      introspectionCredentialIds: [],
     });
+    const token = { ...env, DATA_API_ISSUER: 'https://data.example.com', DATA_API_INTROSPECTION_CREDENTIAL_IDS: `${'a'.repeat(32)},${'b'.repeat(32)}` };
+    expect(readVerifierConfig(token)).toMatchObject({ issuer: 'https://data.example.com', introspectionCredentialIds: ['a'.repeat(32), 'b'.repeat(32)] });
+    expect(() => readVerifierConfig({ ...env, DATA_API_ISSUER: 'https://data.example.com/' })).toThrow(/DATA_API_ISSUER .*trailing slash/);
+    expect(() => readVerifierConfig({ ...env, DATA_API_ISSUER: 'http://data.example.com' })).toThrow(/DATA_API_ISSUER/);
+    expect(() => readVerifierConfig({ ...env, DATA_API_INTROSPECTION_CREDENTIAL_IDS: 'dci_x' })).toThrow(/DATA_API_INTROSPECTION_CREDENTIAL_IDS/);
     expect(() => readVerifierConfig({ AWS_REGION: 'us-east-1' })).toThrow(/CREDENTIALS_TABLE_NAME/);
     expect(() => readVerifierConfig({ ...env, DATA_API_AUTH_CACHE_TTL_SECONDS: 'soon' })).toThrow(/DATA_API_AUTH_CACHE_TTL_SECONDS/);
     expect(() =>
@@ -64,5 +72,93 @@ describe('gateway Lambda configuration and wrapper', () => {
     expect(lines).toHaveLength(1);
     expect(lines.join('')).not.toContain(secret);
     expect(lines.join('')).toContain('dat_[REDACTED]');
+  });
+});
+
+/** An HTTP server on loopback answering `answer(method, path, body)` as JSON; closed by `close`. */
+async function fakeServer(answer: (method: string, path: string, body: string) => unknown) {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const result = answer(req.method ?? 'GET', req.url ?? '/', Buffer.concat(chunks).toString('utf8'));
+      if (result === undefined) res.writeHead(404).end();
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('local API gateway: addressed APIs and their well-known documents (RFC 8414 3.1, RFC 9728 3.1)', () => {
+  const FN = 'arn:aws:lambda:us-east-1:123456789012:function:oauth';
+  let moto: Awaited<ReturnType<typeof fakeServer>>;
+  let lambda: Awaited<ReturnType<typeof fakeServer>>;
+  let gateway: LocalApiGateway;
+
+  beforeAll(async () => {
+    // moto's apigatewayv2 API, as Terraform left it: one HTTP API with a $default stage.
+    moto = await fakeServer((_, path) => {
+      const answers: Record<string, unknown> = {
+        '/v2/apis': { items: [{ apiId: 'abc123', name: 'api', protocolType: 'HTTP' }] },
+        '/v2/apis/abc123/stages': { items: [{ stageName: '$default' }] },
+        '/v2/apis/abc123/routes': {
+          items: [
+            { routeKey: 'GET /.well-known/oauth-authorization-server', target: 'integrations/i1' },
+            { routeKey: 'POST /oauth/v1/token', target: 'integrations/i1' },
+          ],
+        },
+        '/v2/apis/abc123/integrations/i1': { integrationId: 'i1', integrationType: 'AWS_PROXY', integrationUri: FN, payloadFormatVersion: '2.0' },
+      };
+      return answers[path];
+    });
+    // A function that answers with the event it got.
+    lambda = await fakeServer((_, __, body) => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body }));
+    gateway = await startLocalApiGateway({ motoUrl: moto.url, lambdaUrl: lambda.url, region: 'us-east-1', log: () => undefined });
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await lambda?.close();
+    await moto?.close();
+  });
+
+  const eventOf = async (path: string) => {
+    const response = await fetch(`${gateway.url}${path}`, { signal: AbortSignal.timeout(5_000) });
+    expect(response.status).toBe(200);
+    return (await response.json()) as { rawPath: string; requestContext: { domainName: string; http: { path: string } } };
+  };
+
+  test('the host the client addressed is the domain name; an addressed API keeps /_api/<id> in http.path, not in rawPath', async () => {
+    const host = new URL(gateway.url).host;
+    expect(await eventOf('/.well-known/oauth-authorization-server')).toMatchObject({
+      rawPath: '/.well-known/oauth-authorization-server',
+      requestContext: { domainName: host, http: { path: '/.well-known/oauth-authorization-server' } },
+    });
+    expect(await eventOf('/_api/abc123/.well-known/oauth-authorization-server')).toMatchObject({
+      rawPath: '/.well-known/oauth-authorization-server',
+      requestContext: { domainName: host, http: { path: '/_api/abc123/.well-known/oauth-authorization-server' } },
+    });
+  });
+
+  test('the well-known document of an addressed API is also served where RFC 8414 puts it for a base URL with a path', async () => {
+    expect(await eventOf('/.well-known/oauth-authorization-server/_api/abc123')).toMatchObject({
+      rawPath: '/.well-known/oauth-authorization-server',
+      requestContext: { http: { path: '/.well-known/oauth-authorization-server/_api/abc123' } },
+    });
+    const unknown = await fetch(`${gateway.url}/.well-known/oauth-authorization-server/_api/nope`, { signal: AbortSignal.timeout(5_000) });
+    expect(unknown.status).toBe(404);
+  });
+
+  test('a body over the 10 MB payload limit is 413, not read into memory', async () => {
+    const response = await fetch(`${gateway.url}/oauth/v1/token`, {
+      method: 'POST',
+      body: Buffer.alloc(10 * 1024 * 1024 + 1, 0x61),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(response.status).toBe(413);
   });
 });

@@ -29,6 +29,11 @@ export class World {
   readonly putToken = async (token: TokenRecord) => {
     this.tokens.set(token.tokenHash, token);
   };
+  /** As DynamoDB's conditional delete: only the owner's item goes. */
+  readonly deleteToken = async (hash: string, credentialId: string) => {
+    if (this.tokens.get(hash)?.credentialId !== credentialId) return false;
+    return this.tokens.delete(hash);
+  };
 
   advance(seconds: number): void {
     this.time = new Date(this.time.getTime() + seconds * 1000);

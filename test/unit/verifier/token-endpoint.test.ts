@@ -61,12 +61,12 @@ describe('token endpoint (RFC 6749 4.4, client credentials)', () => {
     ['a wrong secret', (c: { clientId: string; clientSecret: string }) => ({ client_id: c.clientId, client_secret: `${c.clientSecret.slice(0, -1)}x` })],
     ['an unknown client', (c: { clientSecret: string }) => ({ client_id: `dci_${'c'.repeat(32)}`, client_secret: c.clientSecret })],
     ['a malformed client id', (c: { clientSecret: string }) => ({ client_id: 'someone', client_secret: c.clientSecret })],
-  ])('%s is invalid_client (401) without WWW-Authenticate when the body carried the credentials', async (_, params) => {
+  ])('%s is invalid_client (401) with WWW-Authenticate: Basic though the body carried the credentials (RFC 9110 15.5.2)', async (_, params) => {
     const { client, deps } = setup();
     const outcome = await handleTokenRequest(tokenRequest({ grant_type: 'client_credentials', ...params(client) }), deps);
     expect(outcome.response.statusCode).toBe(401);
     expect(body(outcome).error).toBe('invalid_client');
-    expect(outcome.response.headers['www-authenticate']).toBeUndefined();
+    expect(outcome.response.headers['www-authenticate']).toBe('Basic realm="data-api", charset="UTF-8"');
   });
 
   test('a wrong secret over HTTP Basic is invalid_client (401) with WWW-Authenticate: Basic', async () => {
@@ -124,10 +124,27 @@ describe('token endpoint (RFC 6749 4.4, client credentials)', () => {
     expect([outcome.response.statusCode, body(outcome).error]).toEqual([400, 'invalid_request']);
   });
 
-  test('no client authentication at all is invalid_client (401)', async () => {
+  test('no client authentication at all is invalid_client (401) with a Basic challenge', async () => {
     const { deps } = setup();
     const outcome = await handleTokenRequest(tokenRequest({ grant_type: 'client_credentials' }), deps);
     expect([outcome.response.statusCode, body(outcome).error]).toEqual([401, 'invalid_client']);
+    expect(outcome.response.headers['www-authenticate']).toMatch(/^Basic realm="data-api"/);
+  });
+
+  test('a body over 8 KiB is invalid_request (400) before it is decoded; many parameters are read in linear time', async () => {
+    const { client, deps } = setup();
+    const auth = { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret };
+    const large = await handleTokenRequest(tokenRequest({ ...auth, scope: 'users '.repeat(1400) }), deps);
+    expect([large.response.statusCode, body(large).error]).toEqual([400, 'invalid_request']);
+    expect(body(large).error_description).toMatch(/larger than 8192 bytes/);
+    const plain = await handleTokenRequest(tokenRequest({ ...auth, scope: 'users '.repeat(1400) }, { base64: false }), deps);
+    expect(plain.response.statusCode).toBe(400);
+    // 1,000 distinct parameters just under the limit: answered, and repeated ones still caught.
+    const many = Array.from({ length: 1000 }, (_, i) => `p${i}=`).join('&');
+    const spread = { ...tokenRequest(auth), body: Buffer.from(`${new URLSearchParams(auth)}&${many}`).toString('base64') };
+    expect((await handleTokenRequest(spread, deps)).response.statusCode).toBe(200);
+    const repeatedLast = { ...spread, body: Buffer.from(`${new URLSearchParams(auth)}&${many}&p999=`).toString('base64') };
+    expect(body(await handleTokenRequest(repeatedLast, deps)).error_description).toMatch(/"p999" is included more than once/);
   });
 });
 

@@ -28,14 +28,17 @@ const withHeader = (name: string, value: string): HttpApiEvent => ({ ...recordsR
 
 describe('verifyRequest: the Authorization header to a principal', () => {
   test('an API key and an access token give their principals, whatever the header name case', async () => {
-    const { apiKey, token, deps } = await setup();
+    const { world, apiKey, token, deps } = await setup();
     expect(await verifyRequest(withHeader('authorization', `Bearer ${apiKey}`), deps)).toEqual({
       ok: true,
       principal: { credentialId: KEY_ID, authType: 'api_key', scopes: ['conversations'], via: 'api_key' },
     });
+    const issuedAt = Math.floor(world.time.getTime() / 1000);
     expect(await verifyRequest(withHeader('Authorization', `bearer ${token}`), deps)).toEqual({
       ok: true,
       principal: { credentialId: OAUTH_ID, authType: 'oauth2', scopes: ['users'], via: 'access_token' },
+      expiresAt: issuedAt + 3600,
+      issuedAt,
     });
     expect(await verifyRequest(recordsRequest('conversations'), deps)).toEqual({ ok: false, reason: 'missing' });
     expect(await verifyRequest(withHeader('authorization', 'Bearer a b'), deps)).toEqual({ ok: false, reason: 'malformed' });
@@ -55,6 +58,28 @@ describe('verifyRequest: the Authorization header to a principal', () => {
     expect((await verifyRequest(withHeader('authorization', `Bearer ${other}`), cached)).ok).toBe(false);
     expect(await verifyRequest(withHeader('authorization', `Bearer ${apiKey}`), deps)).toMatchObject({ ok: true });
     expect(reads.count).toBeGreaterThan(afterFirst + 1);
+  });
+
+  test('a cached access token costs one read (its item), ends when the item is gone, and never outlives its expiry', async () => {
+    const { world, token, reads, deps } = await setup();
+    const cached = { ...deps, cache: new VerificationCache(3600, world.now) };
+    const request = withHeader('authorization', `Bearer ${token}`);
+    expect((await verifyRequest(request, cached)).ok).toBe(true);
+    const afterFirst = reads.count;
+    expect((await verifyRequest(request, cached)).ok).toBe(true);
+    expect(reads.count).toBe(afterFirst + 1);
+    world.advance(3600);
+    expect(await verifyRequest(request, cached)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  test('a cached API key of a retiring credential ends with the grace period, before the TTL', async () => {
+    const { world, apiKey, deps } = await setup();
+    const cached = { ...deps, cache: new VerificationCache(3600, world.now) };
+    const request = withHeader('authorization', `Bearer ${apiKey}`);
+    world.retire(KEY_ID, 1);
+    expect((await verifyRequest(request, cached)).ok).toBe(true);
+    world.advance(3600);
+    expect(await verifyRequest(request, cached)).toEqual({ ok: false, reason: 'revoked' });
   });
 
   test('a cached verification ends with its TTL', async () => {
