@@ -1,13 +1,33 @@
-/** Unit, integration and e2e tests in one run; the local AWS is started once for all of them. */
-module.exports = {
+/**
+ * Two projects, one run: `unit` needs no process of its own (no moto, no terraform), and
+ * `local-aws` (integration and e2e) starts the local AWS once in its global setup. `npm test` runs
+ * both; `npx jest --selectProjects unit` runs the unit tests alone, in seconds.
+ */
+const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
+  testTimeout: 60_000,
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
+module.exports = {
   testTimeout: 60_000,
   maxWorkers: 2,
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      roots: ['<rootDir>/test/unit'],
+      testMatch: ['**/*.test.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'local-aws',
+      roots: ['<rootDir>/test/integration', '<rootDir>/test/e2e'],
+      testMatch: ['**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+  ],
 };
