@@ -1,0 +1,81 @@
+/**
+ * Which folder may import which (`npm run lint:imports`, part of `npm test`):
+ * - handlers/ is Lambda runtime code: it imports only itself (and its npm packages);
+ * - lib/ and providers/ are the constructs: they import each other and handlers/' shared
+ *   contract, errors and secret formats, never the CLI, the local AWS, scripts or tests;
+ * - cli/ imports handlers/ (the contract and the store clients); only its `local` command
+ *   imports the local AWS (local/'s terraform and process runners are shared tools); it never
+ *   imports the constructs, so it runs without cdktf or cdktn;
+ * - local/ (the local AWS) imports nothing of the project's;
+ * - what the package ships (lib, providers, handlers, cli, local) imports no devDependency, but
+ *   for the handler modules that exist only inside the Lambda bundles (BUNDLE_ONLY), which
+ *   nothing shipped imports.
+ * scripts/, examples/ and test/ may import anything.
+ */
+const SHIPPED = '^(lib|providers|handlers|cli|local)/';
+/** Handler modules that use the bundled-only SDK packages (Lambda client, environment credentials). */
+const BUNDLE_ONLY = '^handlers/(lambda-credentials|store/lambda-records-backend|verifier/records-handler)\\.ts$';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'handlers-are-runtime-only',
+      comment: 'Lambda handlers are bundled on their own: they must not pull in constructs, the CLI or tooling.',
+      severity: 'error',
+      from: { path: '^handlers/' },
+      to: { path: '^(lib|providers|cli|local|scripts|examples|test)/' },
+    },
+    {
+      name: 'constructs-stay-constructs',
+      comment: 'The constructs ship to cdktf and cdktn users: no CLI, local AWS, scripts or tests inside them.',
+      severity: 'error',
+      from: { path: '^(lib|providers)/' },
+      to: { path: '^(cli|local|scripts|examples|test)/' },
+    },
+    {
+      name: 'cli-without-constructs',
+      comment: 'The CLI runs in projects with either framework (or none): it must not load the constructs.',
+      severity: 'error',
+      from: { path: '^cli/' },
+      to: { path: '^(lib|providers|scripts|examples|test)/' },
+    },
+    {
+      name: 'only-the-local-command-starts-the-local-aws',
+      severity: 'error',
+      from: { path: '^cli/', pathNot: '^cli/(local|index)\\.ts$' },
+      to: { path: '^local/', pathNot: '^local/(terraform|processes)\\.ts$' },
+    },
+    {
+      name: 'local-aws-stands-alone',
+      severity: 'error',
+      from: { path: '^local/' },
+      to: { path: '^(lib|providers|handlers|cli|scripts|examples|test)/' },
+    },
+    {
+      name: 'shipped-code-uses-no-dev-dependency',
+      comment: 'A consumer installs only dependencies and peers: a devDependency here breaks at their runtime.',
+      severity: 'error',
+      from: { path: SHIPPED, pathNot: BUNDLE_ONLY },
+      to: { dependencyTypes: ['npm-dev'], pathNot: '^node_modules/(cdktf|cdktn|constructs|@cdktf/provider-aws|@cdktn/provider-aws)/' },
+    },
+    {
+      name: 'bundle-only-modules-stay-in-bundles',
+      severity: 'error',
+      from: { path: SHIPPED, pathNot: '^handlers/' },
+      to: { path: BUNDLE_ONLY },
+    },
+    {
+      name: 'no-unresolvable-imports',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|\\.build)/' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    combinedDependencies: false,
+  },
+};
