@@ -1,3 +1,5 @@
+// First: a clear error when the framework this entry point is built for is missing.
+import './framework-check';
 export { AuthType } from './auth-type';
 export { CredentialStore } from './credential-store';
 export type { CredentialStoreProps } from './credential-store';

@@ -285,6 +285,13 @@ describe.each(FRAMEWORKS)('a fresh $name project', (framework) => {
     expect(copies('tsx')).toHaveLength(0);
   });
 
+  test("the other framework's entry point says which one to import instead of a bare 'Cannot find module'", async () => {
+    const other = framework.name === 'cdktf' ? 'data-api-credentials/cdktn' : 'data-api-credentials';
+    const loaded = await exec(nodeBinary, ['-e', `require('${other}')`], { cwd: project, env: envOn(nodeBinary), okCodes: [1] });
+    expect(loaded.stderr).toContain(`data-api-credentials: Cannot find module '${framework.name === 'cdktf' ? 'cdktn' : 'cdktf'}'`);
+    expect(loaded.stderr).toContain("or 'data-api-credentials/cdktn' with CDK Terrain");
+  });
+
   test('plain JavaScript, tsc with the template tsconfig and ts-node synthesize the same stack, writing only under cdktf.out', async () => {
     const before = new Set(readdirSync(tmpdir()));
     await exec(nodeBinary, ['app.js'], { cwd: project, env: appEnv() });
