@@ -3,7 +3,9 @@
  * side by side in one run, printed as one table with the machine it ran on. Nothing is asserted:
  * the shared machine is noisy, so read the ratios, not the absolute numbers.
  *
- * 1. synth: N credentials against N plain secrets;
+ * 1. synth: N credentials against the hand-written equivalent, from the TypeScript sources;
+ *    installed-synth: the same from the packed and installed package on plain node, and its
+ *    module load against cdktf's;
  * 2. terraform: apply, no-change plan and destroy on the local AWS against hand-written resources,
  *    and the Lambda calls a no-change plan makes; tokens issued per second;
  * 3. verification: API keys and access tokens per second against the bare digest loop;
@@ -14,12 +16,13 @@ import { Command, Option } from 'commander';
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { runColdStartBench } from './cold-start';
+import { runInstalledSynthBench } from './installed-synth';
 import { BenchRow, BenchSection } from './report';
 import { runSynthBench } from './synth';
 import { runTerraformBench } from './terraform';
 import { runVerificationBench } from './verification';
 
-const SECTIONS = ['synth', 'terraform', 'verification', 'cold-start'] as const;
+const SECTIONS = ['synth', 'installed-synth', 'terraform', 'verification', 'cold-start'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 interface Options {
@@ -63,6 +66,7 @@ async function main(options: Options): Promise<void> {
   console.log(`machine: ${machine()}`);
   const runs: Array<[SectionName, () => Promise<BenchSection>]> = [
     ['synth', () => runSynthBench()],
+    ['installed-synth', () => runInstalledSynthBench()],
     ['terraform', () => runTerraformBench({ counts: options.with100 ? [10, 50, 100] : [10, 50] })],
     ['verification', () => runVerificationBench()],
     ['cold-start', () => runColdStartBench()],
