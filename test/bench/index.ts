@@ -14,7 +14,7 @@
 import Table from 'cli-table3';
 import { Command, Option } from 'commander';
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { runColdStartBench } from './cold-start';
 import { runInstalledSynthBench } from './installed-synth';
 import { BenchRow, BenchSection } from './report';
@@ -38,7 +38,10 @@ function machine(): string {
   } catch {
     // reported as not found; the terraform section then fails with what to install
   }
-  return `${cores.length} CPUs (${cores[0]?.model.trim() ?? 'unknown'}), ${Math.round(totalmem() / 1024 ** 3)} GB, Node ${process.version}, ${terraform}`;
+  const load = loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
+  return `${cores.length} CPUs (${cores[0]?.model.trim() ?? 'unknown'}), ${Math.round(totalmem() / 1024 ** 3)} GB, Node ${process.version}, ${terraform}; load average ${load}`;
 }
 
 function render(rows: readonly BenchRow[]): string {
@@ -85,7 +88,7 @@ async function main(options: Options): Promise<void> {
   console.log(render(rows));
   for (const note of notes) console.log(`- ${note}`);
   const missed = rows.filter((r) => r.met === false).length;
-  console.log(`${rows.length} figures, ${rows.filter((r) => r.met !== undefined).length} with a target, ${missed} missed; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
+  console.log(`${rows.length} figures, ${rows.filter((r) => r.met !== undefined).length} with a target, ${missed} missed; ${((Date.now() - started) / 1000).toFixed(0)} s in all; load average at the end ${loadavg()[0].toFixed(1)}`);
 }
 
 const program = new Command('bench')
