@@ -28,7 +28,7 @@ import { SYNTH_PLAN, synthNotes, synthRows } from './synth';
 const SYNTH_SECTION = 'installed synth';
 const LOAD_SECTION = 'installed load';
 /** Fresh processes per side for the module load. */
-const LOAD_RUNS = 15;
+const LOAD_RUNS = 21;
 const TIMEOUT_MS = { build: 600_000, pack: 120_000, install: 300_000, synth: 300_000, load: 30_000 };
 
 /** What `npm run build` compiles or bundles into `dist/`, and what decides how. */
