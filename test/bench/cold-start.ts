@@ -9,12 +9,12 @@
  *   reported as it is, without a target.
  * Runs are interleaved across the bundles, so a busy moment of the machine hits all of them alike.
  */
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLE_RECORDS_BACKEND_ENTRY } from '../../examples/sample-records-backend';
 import { HANDLER_SOURCES } from '../../providers';
 import { bundleHandler, REPO_ROOT } from '../../scripts/bundle';
+import { freshNode } from './fresh-node';
 import { BenchRow, BenchSection, formatBytes, formatMs, median, ratioRow } from './report';
 
 const SECTION = 'cold start';
@@ -52,31 +52,10 @@ interface LoadTiming {
 }
 
 /** One cold load of `file` in a fresh node, bounded by PROCESS_TIMEOUT_MS. */
-function loadOnce(file: string): Promise<LoadTiming> {
-  // A clean environment: no loader hooks (tsx) or debug options inherited from the bench itself.
+async function loadOnce(file: string): Promise<LoadTiming> {
   const env = { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1' };
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, ['-e', LOADER, file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let initMs: number | undefined;
-    const timer = setTimeout(() => child.kill('SIGKILL'), PROCESS_TIMEOUT_MS);
-    child.stdout.on('data', (chunk: Buffer) => {
-      initMs ??= performance.now() - started;
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code !== 0 || initMs === undefined) {
-        reject(new Error(`loading ${file} failed (${signal ?? `exit ${code}`}): ${stderr.trim().slice(0, 500)}`));
-        return;
-      }
-      resolve({ initMs, requireMs: (JSON.parse(stdout) as { requireMs: number }).requireMs });
-    });
-  });
+  const { readyMs, output } = await freshNode<{ requireMs: number }>(LOADER, [file], { env, timeoutMs: PROCESS_TIMEOUT_MS });
+  return { initMs: readyMs, requireMs: output.requireMs };
 }
 
 export async function runColdStartBench(): Promise<BenchSection> {

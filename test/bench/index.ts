@@ -3,7 +3,9 @@
  * side by side in one run, printed as one table with the machine it ran on. Nothing is asserted:
  * the shared machine is noisy, so read the ratios, not the absolute numbers.
  *
- * 1. synth: N credentials against N plain secrets;
+ * 1. synth: N credentials against the hand-written equivalent, from the TypeScript sources;
+ *    installed-synth: the same from the packed and installed package on plain node, and its
+ *    module load against cdktf's;
  * 2. terraform: apply, no-change plan and destroy on the local AWS against hand-written resources,
  *    and the Lambda calls a no-change plan makes; tokens issued per second;
  * 3. verification: API keys and access tokens per second against the bare digest loop;
@@ -12,14 +14,15 @@
 import Table from 'cli-table3';
 import { Command, Option } from 'commander';
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { runColdStartBench } from './cold-start';
+import { runInstalledSynthBench } from './installed-synth';
 import { BenchRow, BenchSection } from './report';
 import { runSynthBench } from './synth';
 import { runTerraformBench } from './terraform';
 import { runVerificationBench } from './verification';
 
-const SECTIONS = ['synth', 'terraform', 'verification', 'cold-start'] as const;
+const SECTIONS = ['synth', 'installed-synth', 'terraform', 'verification', 'cold-start'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 interface Options {
@@ -35,7 +38,10 @@ function machine(): string {
   } catch {
     // reported as not found; the terraform section then fails with what to install
   }
-  return `${cores.length} CPUs (${cores[0]?.model.trim() ?? 'unknown'}), ${Math.round(totalmem() / 1024 ** 3)} GB, Node ${process.version}, ${terraform}`;
+  const load = loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
+  return `${cores.length} CPUs (${cores[0]?.model.trim() ?? 'unknown'}), ${Math.round(totalmem() / 1024 ** 3)} GB, Node ${process.version}, ${terraform}; load average ${load}`;
 }
 
 function render(rows: readonly BenchRow[]): string {
@@ -63,6 +69,7 @@ async function main(options: Options): Promise<void> {
   console.log(`machine: ${machine()}`);
   const runs: Array<[SectionName, () => Promise<BenchSection>]> = [
     ['synth', () => runSynthBench()],
+    ['installed-synth', () => runInstalledSynthBench()],
     ['terraform', () => runTerraformBench({ counts: options.with100 ? [10, 50, 100] : [10, 50] })],
     ['verification', () => runVerificationBench()],
     ['cold-start', () => runColdStartBench()],
@@ -81,7 +88,7 @@ async function main(options: Options): Promise<void> {
   console.log(render(rows));
   for (const note of notes) console.log(`- ${note}`);
   const missed = rows.filter((r) => r.met === false).length;
-  console.log(`${rows.length} figures, ${rows.filter((r) => r.met !== undefined).length} with a target, ${missed} missed; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
+  console.log(`${rows.length} figures, ${rows.filter((r) => r.met !== undefined).length} with a target, ${missed} missed; ${((Date.now() - started) / 1000).toFixed(0)} s in all; load average at the end ${loadavg()[0].toFixed(1)}`);
 }
 
 const program = new Command('bench')

@@ -16,22 +16,20 @@
  * Nothing is asserted: it measures. It never prints a secret or a token.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { DynamodbTableItem } from '@cdktf/provider-aws/lib/dynamodb-table-item';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SampleRecordsBackend } from '../../examples/sample-records-backend';
-import { AuthType, DataApiCredential, DataApiGateway, DataApiScope } from '../../lib';
+import { DataApiCredential, DataApiGateway, DataApiScope } from '../../lib';
 import { type LocalAwsEnv, startLocalAws } from '../../local';
 import { synthStack } from '../../examples/synth-stack';
 import { terraform } from '../../local/terraform';
 import { credentialsStack } from '../support/stacks';
 import { type BenchRow, type BenchSection, formatMs, median, ratioRow } from './report';
+import { loadFromSource } from './source-modules';
+import { addCredentials, addHandWritten } from './stacks';
 
 const SECTION = 'terraform';
 const BASELINE = 'hand-written';
@@ -69,30 +67,13 @@ type BuildStack = (app: App, id: string, statePath: string) => TerraformStack;
 /** Our stack: a store with the drift check on, and `count` credentials of both auth types, one or two scopes. */
 function oursStack(count: number): BuildStack {
   return (app, id, statePath) =>
-    credentialsStack(
-      app,
-      id,
-      statePath,
-      (stack, store) => {
-        const scopes = DataApiScope.ALL;
-        for (let i = 0; i < count; i++) {
-          new DataApiCredential(stack, `Credential${i}`, {
-            store,
-            name: `Bench credential ${i}`,
-            authType: i % 2 ? AuthType.API_KEY : AuthType.OAUTH2,
-            scopes: i % 3 ? [scopes[i % 5]] : [scopes[i % 5], scopes[(i + 1) % 5]],
-          });
-        }
-      },
-      { driftCheck: true },
-    );
+    credentialsStack(app, id, statePath, (stack, store) => addCredentials(loadFromSource, stack, store, count), { driftCheck: true });
 }
 
 /**
- * The hand-written baseline: one table, and per credential a secret, a version holding a literal
- * (a dummy: the baseline has no generator) and an item with the fields of our records. The
- * provider settings are test/support/stacks.ts's and the table has the store table's settings,
- * so what differs is the store's function and its kin, and the resources per credential.
+ * The hand-written baseline (stacks.js, as the synth sections use it). The provider settings are
+ * test/support/stacks.ts's and the table has the store table's settings, so what differs is the
+ * store's function and its kin, and the resources per credential.
  */
 function baselineStack(count: number): BuildStack {
   return (app, id, statePath) => {
@@ -100,35 +81,7 @@ function baselineStack(count: number): BuildStack {
     new AwsProvider(stack, 'aws', { region: process.env.AWS_REGION ?? 'us-east-1' });
     stack.addOverride('terraform.required_providers.aws.version', '~> 5.0');
     new LocalBackend(stack, { path: statePath });
-    const table = new DynamodbTable(stack, 'Table', {
-      name: `${id}-table`,
-      billingMode: 'PAY_PER_REQUEST',
-      hashKey: 'pk',
-      attribute: [{ name: 'pk', type: 'S' }],
-      ttl: { attributeName: 'expiresAt', enabled: true },
-      pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true },
-      deletionProtectionEnabled: false,
-    });
-    for (let i = 0; i < count; i++) {
-      const secret = new SecretsmanagerSecret(stack, `Secret${i}`, { name: `bench/hand-written/${id}/credential-${i}`, recoveryWindowInDays: 0 });
-      new SecretsmanagerSecretVersion(stack, `SecretValue${i}`, {
-        secretId: secret.id,
-        secretString: JSON.stringify({ apiKey: `bench-dummy-value-${i}` }),
-      });
-      new DynamodbTableItem(stack, `Record${i}`, {
-        tableName: table.name,
-        hashKey: table.hashKey,
-        item: JSON.stringify({
-          pk: { S: `CRED#${i}` },
-          name: { S: `Bench credential ${i}` },
-          authType: { S: i % 2 ? 'api_key' : 'oauth2' },
-          scopes: { SS: [DataApiScope.ALL[i % 5]] },
-          status: { S: 'active' },
-          secretArn: { S: secret.arn },
-        }),
-      });
-    }
+    addHandWritten(loadFromSource, stack, id, count);
     return stack;
   };
 }
