@@ -148,7 +148,7 @@ variable "credentials" {
 
   validation {
     condition = length(distinct([for c in values(var.credentials) : trimspace(c.name)])) == length(var.credentials)
-    error_message = join("\n", [for name, holders in { for key, c in var.credentials : trimspace(c.name) => key... } : "Invalid name (credentials[\"${holders[1]}\"]): got ${jsonencode(name)}; allowed: a name not used by another credential of store ${jsonencode(var.name)}; credentials[\"${holders[0]}\"] already has it"
+    error_message = join("\n", [for name, holders in { for key, c in var.credentials : trimspace(c.name) => key... } : "Invalid name (credentials[\"${holders[1]}\"]): got ${jsonencode(name)}; allowed: a name not used by another credential of this store; credentials[\"${holders[0]}\"] already has it"
     if length(holders) > 1])
   }
 
