@@ -1,11 +1,11 @@
 # The example a platform team that writes HCL copies: one store and two credentials, as on the
-# product page, with the module of this repository. From a clone of it, with the local AWS
-# (`npx data-api-credentials local`) or real AWS credentials:
+# product page, with the module of this repository. From a clone of it, with AWS credentials or
+# the local AWS (README.md, "The local AWS"):
 #
 #   terraform init && terraform apply
 #
-# From elsewhere, pin the module to a release instead of the relative path:
-#   source = "git::https://github.com/data-api-credentials/data-api-credentials.git//terraform?ref=v0.2.0"
+# From elsewhere, pin the module to a release tag or a commit instead of the relative path:
+#   source = "git::https://github.com/data-api-credentials/data-api-credentials.git//terraform?ref=<tag or commit>"
 
 terraform {
   required_version = ">= 1.9"
@@ -32,6 +32,8 @@ module "credentials" {
   source = "../../terraform"
 
   name = "analytics-credentials"
+  # The Super Admins: besides the identity that applies, only they may invoke the provider and write the table.
+  admins = ["arn:aws:iam::123456789012:root"]
   # A demo is meant to be destroyed and re-created: production stores keep the defaults.
   deletion_protection         = false
   secret_recovery_window_days = 0

@@ -124,6 +124,7 @@ function writeConstructsTwin(): void {
     new AwsProvider(stack, 'aws', { region: env.AWS_REGION });
     const store = new CredentialStore(stack, 'Credentials', {
       name: 'parity-cdktf',
+      admins: [READER],
       deletionProtection: false,
       secretRecoveryWindowDays: 0,
       logRetentionDays: 7,
@@ -246,6 +247,7 @@ describe('the Terraform module', () => {
       ['aws_iam_role.Credentials_Provider_Role', 'aws_iam_role.provider'],
       ['aws_iam_role_policy.Credentials_Provider_Policy', 'aws_iam_role_policy.provider'],
       ['aws_lambda_function.Credentials_Provider_Function', 'aws_lambda_function.provider'],
+      ['aws_lambda_permission.Credentials_Provider_AdminInvoke0', 'aws_lambda_permission.admin_invoke'],
       ['terraform_data.AnalyticsExport_Instance', 'terraform_data.instance.analytics_export'],
       ['terraform_data.UsageReporting_Instance', 'terraform_data.instance.usage_reporting'],
       ['aws_secretsmanager_secret.AnalyticsExport_Secret', 'aws_secretsmanager_secret.credential.analytics_export'],
@@ -443,6 +445,7 @@ const COMPARED: Record<string, string[]> = {
   aws_iam_role: ['name', 'assume_role_policy', 'tags'],
   aws_iam_role_policy: ['name', 'policy', 'role'],
   aws_lambda_function: ['function_name', 'description', 'runtime', 'handler', 'memory_size', 'timeout', 'environment', 'source_code_hash', 'code_sha256', 'role', 'kms_key_arn', 'tags'],
+  aws_lambda_permission: ['statement_id', 'action', 'function_name', 'principal'],
   terraform_data: ['triggers_replace'],
   aws_secretsmanager_secret: ['name', 'description', 'kms_key_id', 'recovery_window_in_days', 'tags'],
   aws_secretsmanager_secret_policy: ['policy', 'secret_arn'],

@@ -210,7 +210,7 @@ describe('review of a plan of a configuration calling the Terraform module', () 
     ]);
     // The declarations' carrier and each credential's instance and secret belong to the credentials.
     expect(r.other.map((o) => o.address).filter((a) => /terraform_data|secretsmanager_secret\.|lambda_invocation/.test(a))).toEqual([]);
-    expect(r.summary.other).toBe(7);
+    expect(r.summary.other).toBe(8);
   });
 
   test('an auth type change: a replacement with its reason and grace period, as for the constructs', () => {
