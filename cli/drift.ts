@@ -4,7 +4,7 @@ import { ScopeName } from '../handlers/contract';
 import { describeSecretState, readCredentialRecord, restoreDeclaredFields } from '../handlers/store';
 import { assessCredential, CredentialDrift, driftReport, Observed, renderDriftTable } from './drift-report';
 import { EXIT } from './exit-codes';
-import { credentialsInState, outputsOfState, readState, StateCredential, withStoreOptions } from './stack-state';
+import { credentialsInState, readState, StateCredential, withStoreOptions } from './stack-state';
 import { locateStore, storeClients } from './store-clients';
 
 export interface DriftOptions {
@@ -34,7 +34,7 @@ export function registerDriftCommand(program: Command): void {
 export async function runDrift(options: DriftOptions, out: (text: string) => void, now: () => Date = () => new Date()): Promise<number> {
   const state = await readState(options.dir);
   const declared = credentialsInState(state);
-  const location = await locateStore(options, outputsOfState(state));
+  const location = await locateStore(options, state);
   const clients = storeClients(location.region);
   const observe = async (credential: StateCredential): Promise<Observed> => {
     const [record, secret] = await Promise.all([

@@ -3,10 +3,12 @@
  * it: which credentials are created, updated, replaced or deleted, and why, with store and other
  * infrastructure summarised apart. Pure: no I/O.
  *
- * Each credential is found through its `Declaration` output (known at plan time, even when the
- * invocation's input is not) and, for stacks without it, through the invocation's input.
+ * Each credential is found through its declaration (known at plan time, even when the invocation's
+ * input is not): a construct's `Declaration` output, or the Terraform module's `terraform_data`
+ * that carries its credentials' declarations (a plan holds no output of a child module); for stacks
+ * without either, through the invocation's input.
  */
-import { CredentialDeclaration, SCOPE_NAMES } from '../handlers/contract';
+import { CredentialDeclaration, DECLARATION_KIND, DECLARATIONS_KIND, SCOPE_NAMES } from '../handlers/contract';
 import { canonicalScopes, scopeDifference } from '../handlers/credential-drift';
 import { ValidationError } from '../handlers/errors';
 
@@ -57,6 +59,8 @@ export interface PlanReview {
 
 interface ResourceChange {
   address: string;
+  /** Child modules' resources only, e.g. `module.credentials`. */
+  module_address?: string;
   mode?: string;
   type: string;
   action_reason?: string;
@@ -88,9 +92,30 @@ function kindOf(actions: readonly string[]): ChangeKind | undefined {
 }
 
 function asDeclaration(value: unknown): CredentialDeclaration | undefined {
-  return isObject(value) && value.kind === 'data-api-credential' && typeof value.invocation === 'string'
+  return isObject(value) && value.kind === DECLARATION_KIND && typeof value.invocation === 'string'
     ? (value as CredentialDeclaration)
     : undefined;
+}
+
+/**
+ * The declarations the Terraform module keeps in a `terraform_data` input (`kind` DECLARATIONS_KIND),
+ * their addresses (relative to the module) made absolute.
+ */
+function moduleDeclarations(input: Record<string, any>, moduleAddress: string | undefined): CredentialDeclaration[] {
+  if (!isObject(input.credentials)) return [];
+  const absolute = (address: string) => (moduleAddress ? `${moduleAddress}.${address}` : address);
+  return Object.values(input.credentials).flatMap((value) => {
+    const declaration = asDeclaration(value);
+    if (declaration === undefined || typeof declaration.instance !== 'string') return [];
+    return [
+      {
+        ...declaration,
+        instance: absolute(declaration.instance),
+        invocation: absolute(declaration.invocation),
+        ...(typeof declaration.secret === 'string' ? { secret: absolute(declaration.secret) } : {}),
+      },
+    ];
+  });
 }
 
 /** A credential invocation's input, if `text` is one. */
@@ -135,10 +160,23 @@ export function reviewPlan(planJson: unknown): PlanReview {
 
   // Every credential, keyed by its invocation's address, with what it declared before and after.
   const credentials = new Map<string, { before?: CredentialDeclaration; after?: CredentialDeclaration }>();
+  const declare = (side: 'before' | 'after', declaration: CredentialDeclaration) =>
+    credentials.set(declaration.invocation, { ...credentials.get(declaration.invocation), [side]: declaration });
   for (const change of Object.values(plan.output_changes)) {
     for (const side of ['before', 'after'] as const) {
       const declaration = asDeclaration(change[side]);
-      if (declaration) credentials.set(declaration.invocation, { ...credentials.get(declaration.invocation), [side]: declaration });
+      if (declaration) declare(side, declaration);
+    }
+  }
+  // The module's carriers are part of the credentials' changes, never "other infrastructure".
+  const claimed = new Set<string>();
+  for (const rc of plan.resource_changes) {
+    if (rc.type !== 'terraform_data' || rc.mode === 'data') continue;
+    for (const side of ['before', 'after'] as const) {
+      const input: unknown = rc.change[side]?.input;
+      if (!isObject(input) || input.kind !== DECLARATIONS_KIND) continue;
+      claimed.add(rc.address);
+      for (const declaration of moduleDeclarations(input, rc.module_address)) declare(side, declaration);
     }
   }
   for (const rc of plan.resource_changes) {
@@ -147,7 +185,6 @@ export function reviewPlan(planJson: unknown): PlanReview {
     }
   }
 
-  const claimed = new Set<string>();
   const changes: CredentialChange[] = [];
   for (const [address, declared] of credentials) {
     const change = reviewCredential(address, declared, plan.resource_changes, byAddress, claimed);

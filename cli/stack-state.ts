@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CredentialInput, validateCredentialInput } from '../handlers/contract';
+import { CredentialInput, PROVIDER_ENV, validateCredentialInput } from '../handlers/contract';
 import { CredentialError, ValidationError } from '../handlers/errors';
 import { credentialIdFor } from '../handlers/secret-format';
 import { terraform } from '../local/terraform';
@@ -40,23 +40,28 @@ const isObject = (value: unknown): value is Record<string, any> =>
 export class StackError extends CredentialError {}
 
 /**
- * The store's table and region: flags first, then the `CredentialStore` outputs (`TableName`,
- * `TableRegion`, recognised by sitting beside a `ProviderFunctionName`), then the environment's
- * region. Several stores in one stack need `--table`.
+ * The store's table and region: flags first, then the stack's stores (the `CredentialStore`
+ * outputs, and with `state` the provider functions in it, which is how a configuration calling the
+ * Terraform module is found), then the environment's region. Several stores in one stack need `--table`.
  */
-export function resolveStoreLocation(flags: StoreFlags, outputs: Outputs | undefined, environmentRegion: string | undefined): StoreLocation {
-  const stores = outputs === undefined ? [] : storesInOutputs(outputs);
+export function resolveStoreLocation(
+  flags: StoreFlags,
+  outputs: Outputs | undefined,
+  environmentRegion: string | undefined,
+  state?: unknown,
+): StoreLocation {
+  const stores = mergeStores([...(outputs === undefined ? [] : storesInOutputs(outputs)), ...(state === undefined ? [] : storesInState(state))]);
   let tableName = flags.table;
   let region = flags.region;
   if (tableName === undefined) {
-    if (outputs === undefined) {
+    if (outputs === undefined && state === undefined) {
       throw new ValidationError('store', 'neither --dir nor --table', 'a stack directory (--dir) or a table name (--table, with --region)');
     }
     if (stores.length !== 1) {
       throw new ValidationError(
         'store',
-        stores.length === 0 ? 'no CredentialStore outputs in the stack' : `${stores.length} stores (${stores.map((s) => s.tableName).join(', ')})`,
-        'exactly one CredentialStore in the stack, or --table to pick one',
+        stores.length === 0 ? 'no credential store in the stack (no CredentialStore outputs, no provider function in its state)' : `${stores.length} stores (${stores.map((s) => s.tableName).join(', ')})`,
+        'exactly one store (a CredentialStore, or a call of the Terraform module) in the stack, or --table to pick one',
       );
     }
     tableName = stores[0].tableName;
@@ -70,8 +75,13 @@ export function resolveStoreLocation(flags: StoreFlags, outputs: Outputs | undef
   return { tableName, region };
 }
 
-function storesInOutputs(outputs: Outputs): { tableName: string; region?: string }[] {
-  const stores: { tableName: string; region?: string }[] = [];
+export interface FoundStore {
+  readonly tableName: string;
+  readonly region?: string;
+}
+
+export function storesInOutputs(outputs: Outputs): FoundStore[] {
+  const stores: FoundStore[] = [];
   const find = (prefix: string, name: string) =>
     Object.entries(outputs).find(([key]) => new RegExp(`^${prefix}_${name}_[0-9A-F]{8}$`).test(key))?.[1].value;
   for (const [key, { value }] of Object.entries(outputs)) {
@@ -81,6 +91,36 @@ function storesInOutputs(outputs: Outputs): { tableName: string; region?: string
     stores.push({ tableName: value, ...(typeof region === 'string' ? { region } : {}) });
   }
   return stores;
+}
+
+/**
+ * The stores whose credential provider function is in the state, in any module: a function whose
+ * environment names both the table and the secret prefix (the gateway's functions name only the table).
+ */
+export function storesInState(state: unknown): FoundStore[] {
+  if (!isObject(state) || !isObject(state.values)) return [];
+  const stores: FoundStore[] = [];
+  for (const resource of resourcesOf(state.values.root_module)) {
+    if (resource.mode === 'data' || resource.type !== 'aws_lambda_function' || !isObject(resource.values)) continue;
+    const environment = Array.isArray(resource.values.environment) ? resource.values.environment[0] : undefined;
+    const variables = isObject(environment) && isObject(environment.variables) ? environment.variables : {};
+    const tableName = variables[PROVIDER_ENV.TABLE_NAME];
+    if (typeof tableName !== 'string' || typeof variables[PROVIDER_ENV.SECRET_PREFIX] !== 'string') continue;
+    // arn:<partition>:lambda:<region>:<account>:function:<name>
+    const region = typeof resource.values.arn === 'string' ? resource.values.arn.split(':')[3] : undefined;
+    stores.push({ tableName, ...(region ? { region } : {}) });
+  }
+  return stores;
+}
+
+/** One entry per table, with a region if any source knows it. */
+function mergeStores(stores: FoundStore[]): FoundStore[] {
+  const byTable = new Map<string, FoundStore>();
+  for (const store of stores) {
+    const known = byTable.get(store.tableName);
+    byTable.set(store.tableName, known?.region !== undefined ? known : { ...known, ...store });
+  }
+  return [...byTable.values()];
 }
 
 /** The outputs of a state (`terraform show -json`), in the shape of `terraform output -json`. */
@@ -124,10 +164,14 @@ export function credentialsInState(state: unknown): StateCredential[] {
 
 function checkStackDir(dir: string): void {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new ValidationError('--dir', JSON.stringify(dir), 'an existing stack directory (cdktf.out/stacks/<stack>)');
+    throw new ValidationError('--dir', JSON.stringify(dir), 'an existing stack directory (cdktf.out/stacks/<stack>, or the configuration calling the Terraform module)');
   }
   if (!fs.readdirSync(dir).some((f) => f === 'cdk.tf.json' || f.endsWith('.tf') || f.endsWith('.tf.json'))) {
-    throw new ValidationError('--dir', JSON.stringify(dir), 'a stack directory holding cdk.tf.json (cdktf.out/stacks/<stack>); or give --table and --region');
+    throw new ValidationError(
+      '--dir',
+      JSON.stringify(dir),
+      'a stack directory holding cdk.tf.json (cdktf.out/stacks/<stack>) or .tf files; or give --table and --region',
+    );
   }
   if (!fs.existsSync(path.join(dir, '.terraform'))) {
     throw new StackError(`${dir} is not initialised: run terraform init there first`);

@@ -1,8 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readCliEnvironment } from './cli-environment';
-import { readOutputs, resolveStoreLocation, StoreFlags, StoreLocation } from './stack-state';
-import type { Outputs } from './stack-state';
+import { outputsOfState, readOutputs, readState, resolveStoreLocation, StoreFlags, StoreLocation, storesInOutputs } from './stack-state';
 
 /** Bounded like the provider's clients: a command never hangs on an unreachable endpoint. */
 export function storeClients(region: string): { dynamodb: DynamoDBClient; secrets: SecretsManagerClient } {
@@ -14,8 +13,16 @@ export interface LocationOptions extends StoreFlags {
   readonly dir?: string;
 }
 
-/** The store from the flags, else the stack's outputs (`--dir`, read with terraform). */
-export async function locateStore(options: LocationOptions, outputs?: Outputs): Promise<StoreLocation> {
-  const fromStack = outputs ?? (options.table === undefined && options.dir !== undefined ? await readOutputs(options.dir) : undefined);
-  return resolveStoreLocation(options, fromStack, readCliEnvironment().region);
+/**
+ * The store from the flags, else from the stack (`--dir`, read with terraform): its outputs, and
+ * when they name no store (a configuration calling the Terraform module), its state. A caller that
+ * has read the state already passes it.
+ */
+export async function locateStore(options: LocationOptions, state?: unknown): Promise<StoreLocation> {
+  const region = readCliEnvironment().region;
+  if (state !== undefined) return resolveStoreLocation(options, outputsOfState(state), region, state);
+  if (options.table !== undefined || options.dir === undefined) return resolveStoreLocation(options, undefined, region);
+  const outputs = await readOutputs(options.dir);
+  const stackState = storesInOutputs(outputs).length === 0 ? await readState(options.dir) : undefined;
+  return resolveStoreLocation(options, outputs, region, stackState);
 }

@@ -19,6 +19,9 @@ export const AUTH_TYPE_NAMES = ['api_key', 'oauth2'] as const;
 export type AuthTypeName = (typeof AUTH_TYPE_NAMES)[number];
 
 export const NAME_MAX_LENGTH = 128;
+/** Control characters: names and rotation triggers must be printable, so they hold none. */
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARACTER_PATTERN = /[\u0000-\u001f\u007f]/;
 export const DESCRIPTION_MAX_LENGTH = 512;
 
 /** Environment variables of the provider Lambda, set by the construct, read by `handlers/config`. */
@@ -159,8 +162,7 @@ export function validateName(value: unknown, field = 'name'): string {
       `1 to ${NAME_MAX_LENGTH} characters, not only spaces`,
     );
   }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) {
+  if (CONTROL_CHARACTER_PATTERN.test(name)) {
     throw new ValidationError(field, describe(value), 'printable characters, no control characters');
   }
   return name;
@@ -404,13 +406,24 @@ export const BACKEND_HEADERS = {
   AUTH_TYPE: 'x-data-api-auth-type',
 } as const;
 
+/** The `kind` of a `CredentialDeclaration`. */
+export const DECLARATION_KIND = 'data-api-credential';
+
+/**
+ * The Terraform module (`terraform/`) keeps its credentials' declarations in the `input` of one
+ * `terraform_data` resource, `{ kind: DECLARATIONS_KIND, credentials: { <key>: CredentialDeclaration } }`
+ * with addresses relative to the module: a plan holds no output of a child module, but every
+ * resource change, so `review` finds them there with nothing for the user to write.
+ */
+export const DECLARATIONS_KIND = 'data-api-credential-declarations';
+
 /**
  * Each credential's `Declaration` Terraform output: what it declares, and the addresses of its
  * resources. Plain and known at plan time, so a review of a plan can name every credential it
  * creates, changes, replaces or deletes.
  */
 export interface CredentialDeclaration {
-  readonly kind: 'data-api-credential';
+  readonly kind: typeof DECLARATION_KIND;
   readonly name: string;
   readonly authType: AuthTypeName;
   readonly scopes: ScopeName[];

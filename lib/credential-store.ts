@@ -12,11 +12,16 @@ import { READ_ACTION, ReadBatchEvent, ReadEvent, TABLE } from '../handlers/contr
 import { ValidationError } from '../handlers/errors';
 import { CredentialProviderFunction } from '../providers';
 import { validatePrincipalArn } from './principal-arn';
-
-/** Retention values CloudWatch Logs accepts. */
-const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+import {
+  DEFAULT_LOG_RETENTION_DAYS,
+  DEFAULT_SECRET_PREFIX,
+  DEFAULT_SECRET_RECOVERY_WINDOW_DAYS,
+  KMS_KEY_ARN_PATTERN,
+  LOG_RETENTION_DAYS,
+  SECRET_PREFIX_PATTERN,
+  STORE_NAME_PATTERN,
+  TABLE_WRITE_ACTIONS,
+} from './store-rules';
 
 export interface CredentialStoreProps {
   /**
@@ -81,16 +86,7 @@ export interface CredentialStoreProps {
   readonly restrictTableWrites?: boolean;
 }
 
-/** Item writes the table's resource policy reserves for the store's writers. */
-export const TABLE_WRITE_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:PartiQLInsert',
-  'dynamodb:PartiQLUpdate',
-  'dynamodb:PartiQLDelete',
-] as const;
+export { TABLE_WRITE_ACTIONS } from './store-rules';
 
 /**
  * Where a group of Data API credentials lives: the DynamoDB table of their records and the
@@ -131,31 +127,31 @@ export class CredentialStore extends Construct {
     const where = `CredentialStore ${this.node.path}`;
 
     const name = props.name ?? defaultName(this);
-    if (!/^[A-Za-z0-9_-]{3,55}$/.test(name)) {
+    if (!STORE_NAME_PATTERN.test(name)) {
       throw new ValidationError(
         `name (${where})`,
         JSON.stringify(name),
         '3 to 55 letters, digits, "-" or "_" (the provider function is named "<name>-provider")',
       );
     }
-    const secretPrefix = props.secretPrefix ?? 'data-api/credentials/';
-    if (!/^[A-Za-z0-9/_+=.@-]{1,256}$/.test(secretPrefix)) {
+    const secretPrefix = props.secretPrefix ?? DEFAULT_SECRET_PREFIX;
+    if (!SECRET_PREFIX_PATTERN.test(secretPrefix)) {
       throw new ValidationError(
         `secretPrefix (${where})`,
         JSON.stringify(secretPrefix),
         '1 to 256 characters from letters, digits and /_+=.@-',
       );
     }
-    if (props.kmsKeyArn !== undefined && !/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(props.kmsKeyArn)) {
+    if (props.kmsKeyArn !== undefined && !KMS_KEY_ARN_PATTERN.test(props.kmsKeyArn)) {
       throw new ValidationError(`kmsKeyArn (${where})`, JSON.stringify(props.kmsKeyArn), 'a KMS key or alias ARN');
     }
     const admins = props.admins ?? [];
     for (const admin of admins) validatePrincipalArn(admin, `admins (${where})`);
-    const logRetentionDays = props.logRetentionDays ?? 365;
+    const logRetentionDays = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
       throw new ValidationError(`logRetentionDays (${where})`, String(logRetentionDays), LOG_RETENTION_DAYS.join(', '));
     }
-    const recovery = props.secretRecoveryWindowDays ?? 30;
+    const recovery = props.secretRecoveryWindowDays ?? DEFAULT_SECRET_RECOVERY_WINDOW_DAYS;
     if (!(recovery === 0 || (Number.isInteger(recovery) && recovery >= 7 && recovery <= 30))) {
       throw new ValidationError(`secretRecoveryWindowDays (${where})`, String(recovery), '0, or a whole number from 7 to 30');
     }

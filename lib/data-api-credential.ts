@@ -10,8 +10,10 @@ import {
   CLIENT_ID_PREFIX,
   CREDENTIAL_ID_LENGTH,
   CREDENTIAL_ID_SALT,
+  CONTROL_CHARACTER_PATTERN,
   CredentialDeclaration,
   CredentialInput,
+  DECLARATION_KIND,
   DEFAULT_ROTATION_GRACE_PERIOD_HOURS,
   ScopeName,
   validateAuthType,
@@ -27,6 +29,7 @@ import { CredentialInvocation } from './credential-invocation';
 import { CredentialStore } from './credential-store';
 import { validatePrincipalArn } from './principal-arn';
 import { DataApiScope } from './scopes';
+import { ROTATION_TRIGGER_MAX_LENGTH, SECRET_NAME_PATTERN, SECRET_READER_ACTIONS } from './store-rules';
 
 export interface DataApiCredentialProps {
   /** The store that holds the credential's record and runs its provider. */
@@ -157,7 +160,7 @@ export class DataApiCredential extends Construct {
     const secretName =
       adoptFrom !== undefined ? adoptedSecretName(adoptFrom) : (props.secretName ?? `${props.store.secretPrefix}${defaultSecretSuffix(this)}`);
     // An adopted secret's name was checked with its ARN (and may be known only at apply).
-    if (adoptFrom === undefined && (!secretName.startsWith(props.store.secretPrefix) || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(secretName))) {
+    if (adoptFrom === undefined && (!secretName.startsWith(props.store.secretPrefix) || !SECRET_NAME_PATTERN.test(secretName))) {
       throw new ValidationError(
         `secretName (${where})`,
         JSON.stringify(secretName),
@@ -225,7 +228,7 @@ export class DataApiCredential extends Construct {
     // What a reviewer needs, known at plan time even when the invocation's input is not (a new
     // or replaced instance makes the whole input unknown): `data-api-credentials review` reads it.
     const declaration: CredentialDeclaration = {
-      kind: 'data-api-credential',
+      kind: DECLARATION_KIND,
       name,
       authType,
       scopes,
@@ -304,7 +307,7 @@ export class DataApiCredential extends Construct {
           sid: 'Readers',
           effect: 'Allow',
           principals: [{ type: 'AWS', identifiers: readers }],
-          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          actions: [...SECRET_READER_ACTIONS],
           resources: [this.secretArn],
         },
         {
@@ -361,12 +364,11 @@ function adoptedSecretName(arn: string): string {
 function validateRotation(value: RotationProps | undefined, where: string): Required<RotationProps> | undefined {
   if (value === undefined) return undefined;
   const trigger: unknown = value?.trigger;
-  // eslint-disable-next-line no-control-regex
-  if (typeof trigger !== 'string' || trigger.length === 0 || trigger.length > 128 || /[\u0000-\u001f\u007f]/.test(trigger)) {
+  if (typeof trigger !== 'string' || trigger.length === 0 || trigger.length > ROTATION_TRIGGER_MAX_LENGTH || CONTROL_CHARACTER_PATTERN.test(trigger)) {
     throw new ValidationError(
       `rotation.trigger (${where})`,
       typeof trigger === 'string' ? JSON.stringify(trigger.slice(0, 40)) : String(trigger),
-      '1 to 128 printable characters',
+      `1 to ${ROTATION_TRIGGER_MAX_LENGTH} printable characters`,
     );
   }
   const gracePeriodHours =

@@ -5,10 +5,10 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
+import { FUNCTION_HANDLER, FUNCTION_MEMORY_MB, LOG_WRITE_ACTIONS, PROVIDER_RUNTIME } from './function-settings';
 import { HandlerName, handlerAssetPath } from './handler-assets';
 
-/** Lambda runtime on AWS; the local Lambda runner runs the bundles on Node.js 22 too. */
-export const PROVIDER_RUNTIME = 'nodejs22.x';
+export { PROVIDER_RUNTIME } from './function-settings';
 
 export interface BundledFunctionProps {
   /** Which of the package's prebuilt handler bundles the function runs (`HANDLER_SOURCES`). */
@@ -58,7 +58,7 @@ export class BundledFunction extends Construct {
     const permissions = new DataAwsIamPolicyDocument(this, 'Permissions', {
       statement: [
         ...props.statements,
-        { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.arn}:*`] },
+        { sid: 'Logs', actions: [...LOG_WRITE_ACTIONS], resources: [`${logGroup.arn}:*`] },
       ],
     });
     const policy = new IamRolePolicy(this, 'Policy', { name: props.policyName, role: role.id, policy: permissions.json });
@@ -68,12 +68,12 @@ export class BundledFunction extends Construct {
       functionName: props.functionName,
       description: props.description,
       runtime: PROVIDER_RUNTIME,
-      handler: 'index.handler',
+      handler: FUNCTION_HANDLER,
       filename: asset.path,
       sourceCodeHash: asset.assetHash,
       role: role.arn,
       timeout: props.timeoutSeconds,
-      memorySize: 256,
+      memorySize: FUNCTION_MEMORY_MB,
       kmsKeyArn: props.kmsKeyArn,
       environment: { variables: props.environment },
       tags: props.tags,

@@ -2,6 +2,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Construct } from 'constructs';
 import { PROVIDER_ENV } from '../handlers/contract';
 import { BundledFunction } from './bundled-function';
+import { CREDENTIAL_PROVIDER } from './function-settings';
 
 export interface CredentialProviderFunctionProps {
   /** Lambda function name; also names the role and the log group. */
@@ -27,28 +28,28 @@ export class CredentialProviderFunction extends BundledFunction {
     super(scope, id, {
       handler: 'credential-provider',
       functionName: props.functionName,
-      description: 'Generates, updates and revokes Data API credentials (aws_lambda_invocation, CRUD)',
-      policyName: 'credential-provider',
+      description: CREDENTIAL_PROVIDER.description,
+      policyName: CREDENTIAL_PROVIDER.policyName,
       statements: [
         {
           sid: 'CredentialRecords',
-          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+          actions: [...CREDENTIAL_PROVIDER.recordActions],
           resources: [props.tableArn, `${props.tableArn}/index/*`],
         },
         {
           sid: 'CredentialSecrets',
-          actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+          actions: [...CREDENTIAL_PROVIDER.secretActions],
           resources: [props.secretArnPattern],
         },
         ...(props.kmsKeyArn
-          ? [{ sid: 'CustomerKey', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [props.kmsKeyArn] }]
+          ? [{ sid: 'CustomerKey', actions: [...CREDENTIAL_PROVIDER.customerKeyActions], resources: [props.kmsKeyArn] }]
           : []),
       ],
       environment: {
         [PROVIDER_ENV.TABLE_NAME]: props.tableName,
         [PROVIDER_ENV.SECRET_PREFIX]: props.secretPrefix,
       },
-      timeoutSeconds: 30,
+      timeoutSeconds: CREDENTIAL_PROVIDER.timeoutSeconds,
       kmsKeyArn: props.kmsKeyArn,
       logRetentionDays: props.logRetentionDays,
       tags: props.tags,

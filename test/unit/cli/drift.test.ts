@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assessCredential, driftReport, renderDriftTable } from '../../../cli/drift-report';
-import { credentialsInState, outputsOfState, resolveStoreLocation } from '../../../cli/stack-state';
+import { credentialsInState, outputsOfState, resolveStoreLocation, storesInState } from '../../../cli/stack-state';
 import { ValidationError } from '../../../handlers/errors';
 import { CredentialRecord } from '../../../handlers/store/credential-record';
 
@@ -50,6 +50,30 @@ describe('the state as drift reads it', () => {
     expect(() => resolveStoreLocation({}, two, undefined)).toThrow(/2 stores.*--table/);
     expect(() => resolveStoreLocation({}, undefined, undefined)).toThrow(ValidationError);
     expect(() => resolveStoreLocation({ table: 'x' }, undefined, undefined)).toThrow(/--region/);
+  });
+
+  test('a configuration calling the Terraform module: credentials in the child module, the store from its provider function', () => {
+    const moduleState = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'terraform', 'module-state.json'), 'utf8'));
+
+    const credentials = credentialsInState(moduleState);
+
+    expect(credentials.map((c) => [c.input.name, c.address, c.instanceAddress])).toEqual([
+      [
+        'Analytics-DataAPI-Credential',
+        'module.credentials.aws_lambda_invocation.credential["analytics_export"]',
+        'module.credentials.terraform_data.instance["analytics_export"]',
+      ],
+      [
+        'Usage-Reporting',
+        'module.credentials.aws_lambda_invocation.credential["usage_reporting"]',
+        'module.credentials.terraform_data.instance["usage_reporting"]',
+      ],
+    ]);
+    const store = { tableName: 'analytics-credentials', region: 'us-east-1' };
+    expect(storesInState(moduleState)).toEqual([store]);
+    expect(resolveStoreLocation({}, outputsOfState(moduleState), undefined, moduleState)).toEqual(store);
+    // A constructs' stack is still found through its outputs.
+    expect(resolveStoreLocation({}, outputsOfState(state), undefined, state)).toEqual(LOCATION);
   });
 
   test('a plan instead of a state is refused', () => {

@@ -196,3 +196,42 @@ describe('review of a plan', () => {
     await expect(runReview(join(FIXTURES, 'missing.json'), {}, () => undefined, () => undefined)).rejects.toThrow(/Invalid plan JSON file/);
   });
 });
+
+describe('review of a plan of a configuration calling the Terraform module', () => {
+  test('a new store: the credentials are found through the module\'s declarations, with nothing in the root outputs', () => {
+    const plan = load('module-create');
+    expect(plan.output_changes.credentials).toBeDefined(); // the example's convenience output, not a declaration
+
+    const r = reviewPlan(plan);
+
+    expect(r.credentials.map((c) => [c.kind, c.name, c.authType, c.scopes.length, c.address])).toEqual([
+      ['create', 'Analytics-DataAPI-Credential', 'oauth2', 5, 'module.credentials.aws_lambda_invocation.credential["analytics_export"]'],
+      ['create', 'Usage-Reporting', 'api_key', 2, 'module.credentials.aws_lambda_invocation.credential["usage_reporting"]'],
+    ]);
+    // The declarations' carrier and each credential's instance and secret belong to the credentials.
+    expect(r.other.map((o) => o.address).filter((a) => /terraform_data|secretsmanager_secret\.|lambda_invocation/.test(a))).toEqual([]);
+    expect(r.summary.other).toBe(8);
+  });
+
+  test('an auth type change: a replacement with its reason and grace period, as for the constructs', () => {
+    const r = review('module-auth-type-replacement');
+
+    expect(r.summary).toEqual({ create: 0, update: 0, replace: 1, delete: 0, other: 0 });
+    expect(r.credentials[0]).toMatchObject({
+      kind: 'replace',
+      name: 'Usage-Reporting',
+      authType: 'oauth2',
+      authTypeFrom: 'api_key',
+      gracePeriodHours: 1,
+      reasons: ['auth type API key → OAuth 2.0 (fixed at creation)'],
+    });
+    expect(renderReviewMarkdown(r)).toContain('the old credential keeps working for 1 hour after the apply');
+  });
+
+  test('without the carrier (an older module), the credential is still found through its invocation', () => {
+    const plan = load('module-auth-type-replacement');
+    plan.resource_changes = plan.resource_changes.filter((rc: any) => rc.address !== 'module.credentials.terraform_data.declarations');
+
+    expect(reviewPlan(plan).credentials.map((c) => [c.kind, c.name])).toEqual([['replace', 'Usage-Reporting']]);
+  });
+});

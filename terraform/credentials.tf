@@ -1,0 +1,178 @@
+# The credentials: per key, what `DataApiCredential` declares (see lib/data-api-credential.ts): the
+# instance, the secret (metadata only), the CRUD invocation of the provider with the same input, and
+# the readers' secret policy. The provider generates the value and writes it to the secret itself.
+
+locals {
+  credentials = {
+    for key, c in var.credentials : key => {
+      name      = trimspace(c.name)
+      auth_type = c.auth_type
+      # Canonical order, as the constructs send them: reordering changes nothing. ["all"] is every scope.
+      scopes      = [for s in local.contract.scope_names : s if contains(c.scopes, s) || c.scopes == tolist(["all"])]
+      description = c.description == "" ? null : c.description
+      secret_name = coalesce(c.secret_name, "${var.secret_prefix}${var.name}/${key}")
+      rotation = c.rotation == null ? null : {
+        trigger          = c.rotation.trigger
+        gracePeriodHours = coalesce(c.rotation.grace_period_hours, local.contract.default_rotation_grace_period_hours)
+      }
+      auth_type_change_grace_period_hours = c.auth_type_change_grace_period_hours
+      readers                             = distinct(c.readers)
+      drift_check                         = coalesce(c.drift_check, var.drift_check)
+    }
+  }
+
+  # The invocation input without the instance id and the secret ARN (known only after their create):
+  # optional fields are absent, never null, exactly as the constructs write them.
+  declared_inputs = {
+    for key, c in local.credentials : key => merge(
+      { name = c.name, authType = c.auth_type, scopes = c.scopes },
+      c.description == null ? {} : { description = c.description },
+      c.rotation == null ? {} : { rotationGracePeriodHours = c.rotation.gracePeriodHours },
+      c.auth_type_change_grace_period_hours == null ? {} : { authTypeChangeGracePeriodHours = c.auth_type_change_grace_period_hours },
+    )
+  }
+
+  inputs = {
+    for key, input in local.declared_inputs : key => merge(input, {
+      instanceId = terraform_data.instance[key].id
+      secretArn  = aws_secretsmanager_secret.credential[key].arn
+    })
+  }
+
+  credential_ids = {
+    for key in keys(local.credentials) : key => substr(sha256("${local.contract.credential_id_salt}${terraform_data.instance[key].id}"), 0, local.contract.credential_id_length)
+  }
+}
+
+# The credential instance: its id is new exactly when the credential must be replaced (auth type,
+# secret name, provider function or rotation trigger changed), created before the old one goes.
+resource "terraform_data" "instance" {
+  for_each = local.credentials
+
+  triggers_replace = merge(
+    { authType = each.value.auth_type, secretName = each.value.secret_name, functionName = aws_lambda_function.provider.function_name },
+    each.value.rotation == null ? {} : { rotation = each.value.rotation.trigger },
+  )
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_secretsmanager_secret" "credential" {
+  for_each = local.credentials
+
+  name                    = each.value.secret_name
+  description             = "Data API credential \"${each.value.name}\"; its value is written only by the credential provider"
+  kms_key_id              = var.kms_key_arn
+  recovery_window_in_days = var.secret_recovery_window_days
+  tags                    = local.tags
+}
+
+resource "aws_lambda_invocation" "credential" {
+  for_each = local.credentials
+
+  function_name   = aws_lambda_function.provider.function_name
+  lifecycle_scope = "CRUD"
+  input           = jsonencode(local.inputs[each.key])
+
+  # The table policy must exist before a create and outlive a delete, as the provider writes under it.
+  depends_on = [aws_dynamodb_resource_policy.table]
+
+  lifecycle {
+    create_before_destroy = true
+    # A new instance is a new credential: never replace the invocation alone.
+    replace_triggered_by = [terraform_data.instance[each.key]]
+  }
+}
+
+# Readers: with at least one, only they (and the provider) may read the secret's value.
+data "aws_iam_policy_document" "readers" {
+  for_each = { for key, c in local.credentials : key => c if length(c.readers) > 0 }
+
+  statement {
+    sid       = "Readers"
+    effect    = "Allow"
+    actions   = local.contract.secret_reader_actions
+    resources = [aws_secretsmanager_secret.credential[each.key].arn]
+
+    principals {
+      type        = "AWS"
+      identifiers = each.value.readers
+    }
+  }
+
+  statement {
+    # The provider writes and re-reads the value; nobody else but the readers may read it.
+    sid       = "OnlyReadersAndTheProvider"
+    effect    = "Deny"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.credential[each.key].arn]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringNotEquals"
+      variable = "aws:PrincipalArn"
+      values   = concat(each.value.readers, [aws_iam_role.provider.arn])
+    }
+  }
+}
+
+resource "aws_secretsmanager_secret_policy" "readers" {
+  for_each = data.aws_iam_policy_document.readers
+
+  secret_arn = aws_secretsmanager_secret.credential[each.key].arn
+  policy     = each.value.json
+}
+
+# With a customer key, each reader may decrypt this secret only (its encryption context).
+data "aws_kms_alias" "key" {
+  count = var.kms_key_arn != null && strcontains(coalesce(var.kms_key_arn, "-"), ":alias/") ? 1 : 0
+  name  = substr(var.kms_key_arn, length(split(":alias/", var.kms_key_arn)[0]) + 1, -1)
+}
+
+resource "aws_kms_grant" "reader" {
+  for_each = var.kms_key_arn == null ? {} : merge([
+    for key, c in local.credentials : { for reader in c.readers : "${key} ${reader}" => { key = key, reader = reader } }
+  ]...)
+
+  key_id            = length(data.aws_kms_alias.key) > 0 ? data.aws_kms_alias.key[0].target_key_arn : var.kms_key_arn
+  grantee_principal = each.value.reader
+  operations        = ["Decrypt"]
+
+  constraints {
+    encryption_context_subset = { SecretARN = aws_secretsmanager_secret.credential[each.value.key].arn }
+  }
+}
+
+# What `data-api-credentials review` reads from a plan: a plan holds no output of a child module, so
+# the declarations (known at plan time, unlike a new invocation's input) travel in this resource.
+resource "terraform_data" "declarations" {
+  input = {
+    kind        = local.contract.declarations_kind
+    credentials = local.declarations
+  }
+}
+
+locals {
+  declarations = {
+    for key, c in local.credentials : key => merge(
+      {
+        kind       = local.contract.declaration_kind
+        name       = c.name
+        authType   = c.auth_type
+        scopes     = c.scopes
+        instance   = "terraform_data.instance[\"${key}\"]"
+        invocation = "aws_lambda_invocation.credential[\"${key}\"]"
+        secret     = "aws_secretsmanager_secret.credential[\"${key}\"]"
+      },
+      c.description == null ? {} : { description = c.description },
+      c.rotation == null ? {} : { rotation = c.rotation },
+      c.auth_type_change_grace_period_hours == null ? {} : { authTypeChangeGracePeriodHours = c.auth_type_change_grace_period_hours },
+    )
+  }
+}

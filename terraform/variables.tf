@@ -1,0 +1,184 @@
+# The store: one DynamoDB table of credential records and the provider function that writes them.
+
+variable "name" {
+  description = "Name of the DynamoDB table of the credential records; the provider function, its role and log group are \"<name>-provider\"."
+  type        = string
+
+  validation {
+    condition     = can(regex(local.contract.store_name_pattern, var.name))
+    error_message = "Invalid name: got ${jsonencode(var.name)}; allowed: 3 to 55 letters, digits, \"-\" or \"_\" (the provider function is named \"<name>-provider\")."
+  }
+}
+
+variable "secret_prefix" {
+  description = "Prefix of the Secrets Manager secret names of this store's credentials. The provider may write only secrets under it."
+  type        = string
+  default     = "data-api/credentials/"
+
+  validation {
+    condition     = can(regex(local.contract.secret_prefix_pattern, var.secret_prefix))
+    error_message = "Invalid secret_prefix: got ${jsonencode(var.secret_prefix)}; allowed: 1 to 256 characters from letters, digits and /_+=.@-."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "A customer-managed KMS key (or alias) ARN for the table, the secrets, the logs and the function's environment. null: AWS-managed encryption."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex(local.contract.kms_key_arn_pattern, coalesce(var.kms_key_arn, "-")))
+    error_message = "Invalid kms_key_arn: got ${jsonencode(var.kms_key_arn)}; allowed: a KMS key or alias ARN."
+  }
+}
+
+variable "admins" {
+  description = "IAM principal ARNs (the Super Admins) allowed to invoke the provider and write the table, besides the identity that applies."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.admins : can(regex(local.contract.principal_arn_pattern, arn))])
+    error_message = "Invalid admins: got ${jsonencode([for arn in var.admins : arn if !can(regex(local.contract.principal_arn_pattern, arn))])}; allowed: IAM principal ARNs (arn:aws:iam::<account>:role/...)."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource of the store and of its credentials."
+  type        = map(string)
+  default     = {}
+}
+
+variable "deletion_protection" {
+  description = "Protect the table from deletion. Turn off only for configurations meant to be destroyed, such as demos."
+  type        = bool
+  default     = true
+}
+
+variable "log_retention_days" {
+  description = "Days the provider's logs are kept (a value CloudWatch Logs accepts)."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains(local.contract.log_retention_days, var.log_retention_days)
+    error_message = "Invalid log_retention_days: got ${var.log_retention_days}; allowed: ${join(", ", local.contract.log_retention_days)}."
+  }
+}
+
+variable "secret_recovery_window_days" {
+  description = "Days a deleted credential's secret stays recoverable: 0 deletes it at once (its name can be reused right away), otherwise 7 to 30."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.secret_recovery_window_days == 0 || (floor(var.secret_recovery_window_days) == var.secret_recovery_window_days && var.secret_recovery_window_days >= 7 && var.secret_recovery_window_days <= 30)
+    error_message = "Invalid secret_recovery_window_days: got ${var.secret_recovery_window_days}; allowed: 0, or a whole number from 7 to 30."
+  }
+}
+
+variable "restrict_table_writes" {
+  description = "Give the table a resource policy that denies item writes to every principal except the admins, the applying identity and the provider. Turn off only if another tool must write the table."
+  type        = bool
+  default     = true
+}
+
+variable "drift_check" {
+  description = "Default of the credentials' drift_check: warn about drift on every plan. Off by default: with it, a converged configuration's `plan -detailed-exitcode` exits 2."
+  type        = bool
+  default     = false
+}
+
+# The credentials, by key. The key names the credential's resources (terraform_data.instance["<key>"], ...):
+# renaming a key replaces the credential, renaming its `name` does not.
+
+variable "credentials" {
+  description = "The store's credentials by key (letters, digits, _ and -). See README.md for each attribute."
+  type = map(object({
+    name        = string
+    auth_type   = optional(string, "oauth2")
+    scopes      = list(string)
+    description = optional(string)
+    secret_name = optional(string)
+    rotation = optional(object({
+      trigger            = string
+      grace_period_hours = optional(number)
+    }))
+    auth_type_change_grace_period_hours = optional(number)
+    readers                             = optional(list(string), [])
+    drift_check                         = optional(bool)
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for key in keys(var.credentials) : can(regex(local.contract.credential_key_pattern, key))])
+    error_message = "Invalid credentials key: got ${jsonencode([for key in keys(var.credentials) : key if !can(regex(local.contract.credential_key_pattern, key))])}; allowed: a letter or _, then up to 255 letters, digits, _ or - (keys name the credentials' resources)."
+  }
+
+  validation {
+    condition = alltrue([for key, c in var.credentials : length(trimspace(c.name)) >= 1 && length(trimspace(c.name)) <= local.contract.name_max_length && !can(regex(local.contract.control_character_pattern, c.name))])
+    error_message = join("\n", [for key, c in var.credentials : "Invalid name (credentials[\"${key}\"]): got ${jsonencode(c.name)}; allowed: 1 to ${local.contract.name_max_length} printable characters, not only spaces"
+    if !(length(trimspace(c.name)) >= 1 && length(trimspace(c.name)) <= local.contract.name_max_length && !can(regex(local.contract.control_character_pattern, c.name)))])
+  }
+
+  validation {
+    condition = alltrue([for key, c in var.credentials : contains(local.contract.auth_type_names, c.auth_type)])
+    error_message = join("\n", [for key, c in var.credentials : "Invalid auth_type (credentials[\"${key}\"]): got ${jsonencode(c.auth_type)}; allowed: ${join(" or ", [for a in local.contract.auth_type_names : "\"${a}\""])}"
+    if !contains(local.contract.auth_type_names, c.auth_type)])
+  }
+
+  validation {
+    condition = alltrue([for key, c in var.credentials : length(c.scopes) > 0])
+    error_message = join("\n", [for key, c in var.credentials : "Invalid scopes (credentials[\"${key}\"]): got [] (empty); allowed: one or more of ${join(", ", [for s in local.contract.scope_names : "\"${s}\""])}, or [\"all\"]"
+    if length(c.scopes) == 0])
+  }
+
+  validation {
+    condition = alltrue([for key, c in var.credentials : c.scopes == tolist(["all"]) || alltrue([for s in c.scopes : contains(local.contract.scope_names, s)])])
+    error_message = join("\n", [for key, c in var.credentials : "Invalid scopes (credentials[\"${key}\"]): got ${jsonencode([for s in c.scopes : s if !contains(local.contract.scope_names, s)])} (unknown scope); allowed: one or more of ${join(", ", [for s in local.contract.scope_names : "\"${s}\""])}, or [\"all\"] alone"
+    if !(c.scopes == tolist(["all"]) || alltrue([for s in c.scopes : contains(local.contract.scope_names, s)]))])
+  }
+
+  validation {
+    condition = alltrue([for key, c in var.credentials : length(distinct(c.scopes)) == length(c.scopes)])
+    error_message = join("\n", [for key, c in var.credentials : "Invalid scopes (credentials[\"${key}\"]): got ${jsonencode(c.scopes)} (listed twice); allowed: each scope at most once"
+    if length(distinct(c.scopes)) != length(c.scopes)])
+  }
+
+  validation {
+    condition = length(distinct([for c in values(var.credentials) : trimspace(c.name)])) == length(var.credentials)
+    error_message = join("\n", [for name, holders in { for key, c in var.credentials : trimspace(c.name) => key... } : "Invalid name (credentials[\"${holders[1]}\"]): got ${jsonencode(name)}; allowed: a name not used by another credential of this store; credentials[\"${holders[0]}\"] already has it"
+    if length(holders) > 1])
+  }
+
+  validation {
+    condition = alltrue([for key, c in var.credentials : c.description == null || length(coalesce(c.description, "-")) <= local.contract.description_max_length])
+    error_message = join("\n", [for key, c in var.credentials : "Invalid description (credentials[\"${key}\"]): got ${length(coalesce(c.description, "-"))} characters; allowed: a string of at most ${local.contract.description_max_length} characters"
+    if !(c.description == null || length(coalesce(c.description, "-")) <= local.contract.description_max_length)])
+  }
+
+  validation {
+    condition = alltrue([for key, c in var.credentials : c.rotation == null || try(length(c.rotation.trigger) >= 1 && length(c.rotation.trigger) <= local.contract.rotation_trigger_max_length && !can(regex(local.contract.control_character_pattern, c.rotation.trigger)), false)])
+    error_message = join("\n", [for key, c in var.credentials : "Invalid rotation.trigger (credentials[\"${key}\"]): got ${jsonencode(try(c.rotation.trigger, null))}; allowed: 1 to ${local.contract.rotation_trigger_max_length} printable characters"
+    if !(c.rotation == null || try(length(c.rotation.trigger) >= 1 && length(c.rotation.trigger) <= local.contract.rotation_trigger_max_length && !can(regex(local.contract.control_character_pattern, c.rotation.trigger)), false))])
+  }
+
+  validation {
+    condition = alltrue(flatten([for key, c in var.credentials : [for hours in [try(c.rotation.grace_period_hours, null), c.auth_type_change_grace_period_hours] : hours == null || try(floor(hours) == hours && hours >= 0 && hours <= local.contract.grace_period_max_hours, false)]]))
+    error_message = join("\n", flatten([for key, c in var.credentials : [for field, hours in { "rotation.grace_period_hours" = try(c.rotation.grace_period_hours, null), "auth_type_change_grace_period_hours" = c.auth_type_change_grace_period_hours } : "Invalid ${field} (credentials[\"${key}\"]): got ${hours}; allowed: a whole number of hours from 0 to ${local.contract.grace_period_max_hours} (7 days)"
+    if !(hours == null || try(floor(hours) == hours && hours >= 0 && hours <= local.contract.grace_period_max_hours, false))]]))
+  }
+
+  validation {
+    condition = alltrue(flatten([for key, c in var.credentials : [for arn in c.readers : can(regex(local.contract.principal_arn_pattern, arn))]]))
+    error_message = join("\n", [for key, c in var.credentials : "Invalid readers (credentials[\"${key}\"]): got ${jsonencode([for arn in c.readers : arn if !can(regex(local.contract.principal_arn_pattern, arn))])}; allowed: IAM principal ARNs (arn:aws:iam::<account>:role/...)"
+    if !alltrue([for arn in c.readers : can(regex(local.contract.principal_arn_pattern, arn))])])
+  }
+
+  validation {
+    condition = alltrue([for key, c in var.credentials : c.secret_name == null || (startswith(coalesce(c.secret_name, "-"), var.secret_prefix) && can(regex(local.contract.secret_name_pattern, coalesce(c.secret_name, "-"))))])
+    error_message = join("\n", [for key, c in var.credentials : "Invalid secret_name (credentials[\"${key}\"]): got ${jsonencode(c.secret_name)}; allowed: a name starting with the store's secret_prefix ${jsonencode(var.secret_prefix)}, from letters, digits and /_+=.@-"
+    if !(c.secret_name == null || (startswith(coalesce(c.secret_name, "-"), var.secret_prefix) && can(regex(local.contract.secret_name_pattern, coalesce(c.secret_name, "-")))))])
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The Terraform module's generated files are current: its provider zip is the very bundle the
+ * package build writes (and the constructs deploy), and `local.contract` holds the values of
+ * handlers/contract.ts and the constructs' rules. When this fails, run `npm run build:terraform`
+ * and commit what it wrote.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import {
+  BUILT_PROVIDER_ZIP,
+  contractHcl,
+  contractValues,
+  MODULE_CONTRACT_FILE,
+  MODULE_PROVIDER_ZIP,
+  re2Pattern,
+} from '../../scripts/terraform-module';
+import { SCOPE_NAMES } from '../../handlers/contract';
+
+const REBUILD = 'stale: run `npm run build:terraform` and commit terraform/';
+
+describe('the Terraform module files', () => {
+  test('the module deploys the provider bundle of the current build, byte for byte', () => {
+    if (!existsSync(BUILT_PROVIDER_ZIP)) throw new Error(`${BUILT_PROVIDER_ZIP} is missing: run \`npm run build\` first`);
+    const module = readFileSync(MODULE_PROVIDER_ZIP);
+    const built = readFileSync(BUILT_PROVIDER_ZIP);
+
+    expect({ bytes: module.length, equal: module.equals(built) }).toEqual({ bytes: built.length, equal: true });
+  });
+
+  test('contract.generated.tf holds the current contract', () => {
+    const current = readFileSync(MODULE_CONTRACT_FILE, 'utf8');
+
+    expect(current === contractHcl() ? 'current' : REBUILD).toBe('current');
+    expect(current).toMatch(new RegExp(`\\n {4}scope_names +\\= \\[${SCOPE_NAMES.map((s) => `"${s}"`).join(', ')}\\]\\n`));
+  });
+
+  test('patterns are written for RE2: code point escapes in its syntax, no flags', () => {
+    expect(re2Pattern(/^[\u0000-\u001f]x$/)).toBe('^[\\x{0000}-\\x{001f}]x$');
+    expect(() => re2Pattern(/a/i)).toThrow(/flags/);
+    expect(contractValues().control_character_pattern).toBe('[\\x{0000}-\\x{001f}\\x{007f}]');
+  });
+});
