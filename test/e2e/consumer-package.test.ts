@@ -249,23 +249,29 @@ describe.each(FRAMEWORKS)('a fresh $name project', (framework) => {
   beforeAll(async () => {
     nodeBinary = framework.node();
     mkdirSync(project, { recursive: true });
-    writeFileSync(
-      join(project, 'package.json'),
-      JSON.stringify({ name: `consumer-${framework.name}`, version: '1.0.0', private: true, license: 'UNLICENSED' }, null, 2),
-    );
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TEMPLATE_TSCONFIG, null, 2));
     writeFileSync(join(project, 'main.ts'), appSource(framework, 'ts'));
     writeFileSync(join(project, 'app.js'), appSource(framework, 'js'));
     // The README's example for this framework: tsc compiles it with the app (the template includes every .ts).
     writeFileSync(join(project, 'readme-example.ts'), readmeExample(framework.name));
-    const packages = [tarball, ...Object.entries(framework.dependencies).map(([name, range]) => `${name}@${range}`)];
-    await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...packages], { cwd: project, env: envOn(nodeBinary), timeoutMs: 300_000 });
-    // cdktf's template's devDependencies (TypeScript 5: ts-node does not support TypeScript 7).
-    await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--save-dev', 'typescript@~5.9.0', 'ts-node@10.9.2', '@types/node@20'], {
-      cwd: project,
-      env: envOn(nodeBinary),
-      timeoutMs: 300_000,
-    });
+    // The framework as the user picked it, and cdktf's template's devDependencies (TypeScript 5:
+    // ts-node does not support TypeScript 7), in one install.
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify(
+        {
+          name: `consumer-${framework.name}`,
+          version: '1.0.0',
+          private: true,
+          license: 'UNLICENSED',
+          dependencies: { 'data-api-credentials': `file:${tarball}`, ...framework.dependencies },
+          devDependencies: { typescript: '~5.9.0', 'ts-node': '10.9.2', '@types/node': '^20' },
+        },
+        null,
+        2,
+      ),
+    );
+    await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: project, env: envOn(nodeBinary), timeoutMs: 300_000 });
   });
 
   afterAll(async () => {
