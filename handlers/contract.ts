@@ -40,6 +40,21 @@ export const TABLE = {
 } as const;
 
 /**
+ * Tags the stack puts on each credential's secret: Terraform's declaration, bound to the secret.
+ * The provider writes a value only into a secret whose tags match its input, and the secret's
+ * policy lets only the provider, the deployer and the admins change tags, so a crafted invocation
+ * cannot mint a credential into another credential's secret, move one, or raise its scopes.
+ */
+export const SECRET_TAGS = {
+  /** The store (its table name) whose provider may write the secret. */
+  STORE: 'data-api-credentials:store',
+  /** The credential instance (`terraform_data` id) the secret belongs to now. */
+  INSTANCE: 'data-api-credentials:instance',
+  /** The declared scopes, canonical order, space-separated. */
+  SCOPES: 'data-api-credentials:scopes',
+} as const;
+
+/**
  * A credential's id is derived from its instance id, `sha256(CREDENTIAL_ID_SALT + instanceId)`
  * cut to 32 hex characters, by the provider and (in HCL) by the construct, so both agree and a
  * repeated create of one instance finds the same record.

@@ -4,7 +4,7 @@ import { KmsGrant } from '@cdktf/provider-aws/lib/kms-grant';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
-import { Fn, Lazy, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { Fn, Lazy, TerraformOutput, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   CLIENT_ID_PREFIX,
@@ -14,6 +14,7 @@ import {
   CredentialInput,
   DEFAULT_ROTATION_GRACE_PERIOD_HOURS,
   ScopeName,
+  SECRET_TAGS,
   validateAuthType,
   validateDescription,
   validateGracePeriodHours,
@@ -24,7 +25,7 @@ import { ValidationError } from '../handlers/errors';
 import { AuthType } from './auth-type';
 import { CredentialInstance } from './credential-instance';
 import { CredentialInvocation } from './credential-invocation';
-import { CredentialStore } from './credential-store';
+import { CredentialStore, SECRET_CHANGE_ACTIONS } from './credential-store';
 import { validatePrincipalArn } from './principal-arn';
 import { DataApiScope } from './scopes';
 
@@ -155,7 +156,7 @@ export class DataApiCredential extends Construct {
     const description = validateDescription(props.description, `description (${where})`);
     const adoptFrom = validateAdopt(props, authType, props.store.secretPrefix, where);
     const secretName =
-      adoptFrom !== undefined ? adoptedSecretName(adoptFrom) : (props.secretName ?? `${props.store.secretPrefix}${defaultSecretSuffix(this)}`);
+      adoptFrom !== undefined ? adoptedSecretName(adoptFrom) : (props.secretName ?? props.store._defaultSecretName(this));
     // An adopted secret's name was checked with its ARN (and may be known only at apply).
     if (adoptFrom === undefined && (!secretName.startsWith(props.store.secretPrefix) || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(secretName))) {
       throw new ValidationError(
@@ -173,18 +174,6 @@ export class DataApiCredential extends Construct {
     props.store._claimName(name, this.node.path);
     const tags = Object.keys(props.store.tags).length > 0 ? { ...props.store.tags } : undefined;
 
-    const secret =
-      adoptFrom !== undefined
-        ? undefined
-        : new SecretsmanagerSecret(this, 'Secret', {
-            name: secretName,
-            description: `Data API credential "${name}"; its value is written only by the credential provider`,
-            kmsKeyId: props.store.kmsKeyArn,
-            recoveryWindowInDays: props.store.secretRecoveryWindowDays,
-            tags,
-          });
-    const secretArn = secret?.arn ?? adoptFrom!;
-
     // The credential instance: its id is new exactly when the credential must be replaced.
     // Every reason to replace the invocation is here too, so a replacement is always a new instance
     // (a replaced invocation of the same instance would create, then revoke, the same credential).
@@ -197,6 +186,24 @@ export class DataApiCredential extends Construct {
     });
 
     const instanceId = instance.id;
+    // Terraform's declaration, bound to the secret: the provider refuses a write whose input differs
+    // (see SECRET_TAGS). The secret is updated in place, before the invocation, when they change.
+    const secret =
+      adoptFrom !== undefined
+        ? undefined
+        : new SecretsmanagerSecret(this, 'Secret', {
+            name: secretName,
+            description: `Data API credential "${name}"; its value is written only by the credential provider`,
+            kmsKeyId: props.store.kmsKeyArn,
+            recoveryWindowInDays: props.store.secretRecoveryWindowDays,
+            tags: {
+              ...(tags ?? {}),
+              [SECRET_TAGS.STORE]: props.store.name,
+              [SECRET_TAGS.INSTANCE]: instanceId,
+              [SECRET_TAGS.SCOPES]: scopes.join(' '),
+            },
+          });
+    const secretArn = secret?.arn ?? adoptFrom!;
     const input: CredentialInput = {
       instanceId,
       name,
@@ -251,6 +258,7 @@ export class DataApiCredential extends Construct {
     this.scopes = scopes;
     this.secretArn = secretArn;
     this.secretName = secretName;
+    if (secret !== undefined) this.addSecretPolicy();
     for (const reader of readers) this.grantRead(reader);
     // Derived from the instance id as the provider derives it, so plans show it without a read.
     this.credentialId = Fn.substr(Fn.sha256(Fn.join('', [CREDENTIAL_ID_SALT, instanceId])), 0, CREDENTIAL_ID_LENGTH);
@@ -276,7 +284,6 @@ export class DataApiCredential extends Construct {
     }
     if (this.readerArns.includes(reader)) return;
     this.readerArns.push(reader);
-    if (this.readerArns.length === 1) this.addReadersPolicy();
     if (this.store.kmsKeyArn !== undefined) {
       // Decrypt only under this secret's encryption context: the grant opens no other secret of the key.
       new KmsGrant(this, `ReaderKeyGrant${this.readerArns.length - 1}`, {
@@ -295,34 +302,50 @@ export class DataApiCredential extends Construct {
     return this.keyAlias.targetKeyArn;
   }
 
-  /** The secret's resource policy over the readers known at synth (a lazy list, so later `grantRead`s count). */
-  private addReadersPolicy(): void {
-    const readers = Lazy.listValue({ produce: () => [...this.readerArns] });
+  /**
+   * The secret's resource policy, on every secret the stack creates. It denies changes (value,
+   * version stages, tags, the policy itself, deletion) to everyone but the provider, the deployer
+   * and the admins, whatever their IAM policies allow, so nobody else can swap the value, lift
+   * these denies or rewrite the tags the provider checks. With readers (a lazy list, so later
+   * `grantRead`s count), it also lets them read and denies reading the value to everyone else but
+   * the provider. The ids are the 0.2 ones (`ReadersPolicy`), so existing policies update in place.
+   */
+  private addSecretPolicy(): void {
+    const readers = () => [...this.readerArns];
+    const changers = Lazy.listValue({ produce: () => [this.store.providerRoleArn, this.store.deployerArn, ...this.store.admins] });
     const document = new DataAwsIamPolicyDocument(this, 'ReadersPolicy', {
-      statement: [
-        {
-          sid: 'Readers',
-          effect: 'Allow',
-          principals: [{ type: 'AWS', identifiers: readers }],
-          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-          resources: [this.secretArn],
-        },
-        {
-          // The provider writes and re-reads the value; nobody else but the readers may read it.
-          sid: 'OnlyReadersAndTheProvider',
-          effect: 'Deny',
-          principals: [{ type: 'AWS', identifiers: ['*'] }],
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: [this.secretArn],
-          condition: [
-            {
-              test: 'StringNotEquals',
-              variable: 'aws:PrincipalArn',
-              values: Lazy.listValue({ produce: () => [...this.readerArns, this.store.providerRoleArn] }),
-            },
-          ],
-        },
-      ],
+      statement: Lazy.anyValue({
+        produce: () => [
+          ...(readers().length === 0
+            ? []
+            : [
+                {
+                  sid: 'Readers',
+                  effect: 'Allow',
+                  principals: [{ type: 'AWS', identifiers: readers() }],
+                  actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+                  resources: [this.secretArn],
+                },
+                {
+                  // The provider writes and re-reads the value; nobody else but the readers may read it.
+                  sid: 'OnlyReadersAndTheProvider',
+                  effect: 'Deny',
+                  principals: [{ type: 'AWS', identifiers: ['*'] }],
+                  actions: ['secretsmanager:GetSecretValue'],
+                  resources: [this.secretArn],
+                  condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: [...readers(), this.store.providerRoleArn] }],
+                },
+              ]),
+          {
+            sid: 'OnlyProviderDeployerAndAdminsChange',
+            effect: 'Deny',
+            principals: [{ type: 'AWS', identifiers: ['*'] }],
+            actions: [...SECRET_CHANGE_ACTIONS],
+            resources: [this.secretArn],
+            condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: changers }],
+          },
+        ],
+      }) as never,
     });
     new SecretsmanagerSecretPolicy(this, 'ReadersSecretPolicy', { secretArn: this.secretArn, policy: document.json });
   }
@@ -372,14 +395,4 @@ function validateRotation(value: RotationProps | undefined, where: string): Requ
   const gracePeriodHours =
     validateGracePeriodHours(value.gracePeriodHours, `rotation.gracePeriodHours (${where})`) ?? DEFAULT_ROTATION_GRACE_PERIOD_HOURS;
   return { trigger, gracePeriodHours };
-}
-
-/**
- * `<stack>/<construct path below the stack>`, e.g. `prod/Team/AnalyticsExport`, reduced to
- * secret-name characters: two stacks in one account never claim the same secret name.
- */
-function defaultSecretSuffix(construct: Construct): string {
-  const stack = TerraformStack.of(construct);
-  const below = construct.node.scopes.slice(stack.node.scopes.length).map((c) => c.node.id);
-  return [stack.node.id, ...below].join('/').replace(/[^A-Za-z0-9/_+=.@-]+/g, '-');
 }

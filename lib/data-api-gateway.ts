@@ -156,6 +156,7 @@ export class DataApiGateway extends Construct {
     const common = {
       tableName: props.store.tableName,
       tableArn: props.store.tableArn,
+      region: props.store.region,
       kmsKeyArn: props.store.kmsKeyArn,
       logRetentionDays,
       tags,

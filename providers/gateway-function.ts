@@ -2,6 +2,7 @@ import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-
 import { Construct } from 'constructs';
 import { ACCESS_TOKEN, TABLE, VERIFIER_ENV } from '../handlers/contract';
 import { BundledFunction } from './bundled-function';
+import { customerKeyStatements } from './kms-statements';
 import type { HandlerName } from './handler-assets';
 
 /** The gateway functions' prebuilt handlers, by kind. */
@@ -16,6 +17,7 @@ export interface GatewayFunctionProps {
   readonly functionName: string;
   readonly tableName: string;
   readonly tableArn: string;
+  readonly region: string;
   readonly kmsKeyArn?: string;
   readonly logRetentionDays: number;
   /** Records verifier only: exactly one of the two. */
@@ -77,7 +79,9 @@ export class GatewayFunction extends BundledFunction {
               : []),
           ];
     if (props.kmsKeyArn) {
-      statements.push({ sid: 'CustomerKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.kmsKeyArn] });
+      statements.push(
+        ...customerKeyStatements({ kmsKeyArn: props.kmsKeyArn, region: props.region, tableName: props.tableName, functionName: props.functionName }),
+      );
     }
 
     const environment: Record<string, string> = { [VERIFIER_ENV.TABLE_NAME]: props.tableName };

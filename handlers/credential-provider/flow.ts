@@ -26,6 +26,7 @@ import {
   ReadBatchResult,
   ReadResult,
   RETIRED_RECORD_TTL_SECONDS,
+  SECRET_TAGS,
 } from '../contract';
 import { assessDrift, driftMessage, SecretState } from '../credential-drift';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
@@ -48,6 +49,11 @@ export interface FlowDeps {
   readonly secrets: SecretStore;
   /** Every secret the provider writes must be named with this prefix. */
   readonly secretPrefix: string;
+  /**
+   * The store's name (its table's): a secret the provider writes must carry it in its store tag,
+   * with the instance and scopes of the input (see `SECRET_TAGS`).
+   */
+  readonly storeName: string;
   readonly now: () => Date;
   readonly randomBytes: RandomSource;
 }
@@ -115,7 +121,14 @@ export async function createCredential(input: CredentialInput, deps: FlowDeps): 
     }
     assertSameAuthType(existing, input.authType);
   }
+  if (existing !== undefined && existing.secretArn !== input.secretArn) {
+    throw new ConflictError(
+      `Credential ${credentialId} keeps its value in ${existing.secretArn}; a create cannot move it to ${input.secretArn}. ` +
+        'Nothing was changed',
+    );
+  }
   if (input.adopt === true) return adoptApiKey(input, existing, deps);
+  await assertDeclared(input, deps);
   // Read before any write: a missing or unusable secret fails here, with nothing written.
   const current = await deps.secrets.readCurrentValue(input.secretArn);
   if (existing !== undefined && existing.secretArn === input.secretArn && valueHoldsRecord(current, existing)) {
@@ -159,6 +172,13 @@ async function adoptApiKey(input: CredentialInput, existing: CredentialRecord | 
   const credentialId = credentialIdFor(input.instanceId);
   if (input.authType !== 'api_key') {
     throw new ValidationError('input.authType', JSON.stringify(input.authType), '"api_key": only API keys can be adopted');
+  }
+  const tags = await deps.secrets.readTags(input.secretArn);
+  if (tags[SECRET_TAGS.INSTANCE] !== undefined || tags[SECRET_TAGS.STORE] !== undefined) {
+    throw new ConflictError(
+      `The secret ${input.secretArn} holds a credential this library generated (it carries the ${SECRET_TAGS.INSTANCE} tag); ` +
+        'only keys created elsewhere can be adopted. Nothing was written',
+    );
   }
   const text = await deps.secrets.readCurrentValue(input.secretArn);
   const apiKey = text === undefined ? undefined : parseAdoptedApiKey(text);
@@ -234,6 +254,7 @@ export async function updateCredential(
           'Replace the credential (a new secret means a new credential). Nothing was changed',
       );
     }
+    if (record.adopted !== true && attempt === 1) await assertDeclared(input, deps);
     try {
       const updated = await writeIfChanged(deps, record, withInput(record, input));
       return { credentialId, outcome: updated === record ? 'unchanged' : 'updated', result: toResult(updated) };
@@ -379,6 +400,31 @@ export async function readDriftBatch(
     message: found.length === 0 ? 'in sync' : `${found.length} of ${batch.length} credentials drifted`,
   };
   return { outcome: found.length === 0 ? 'in-sync' : 'drifted', result };
+}
+
+/**
+ * Binds a write to Terraform's intent: the secret must carry the tags the stack gave it for this
+ * store, this instance and exactly these scopes. A direct invocation with a made-up or another
+ * credential's instance, another secret, or more scopes than declared finds different tags and
+ * is refused before anything is written; only the provider, the deployer and the admins may
+ * change the tags (the secret's policy).
+ */
+export async function assertDeclared(input: CredentialInput, deps: Pick<FlowDeps, 'secrets' | 'storeName'>): Promise<void> {
+  const tags = await deps.secrets.readTags(input.secretArn);
+  const declared = {
+    store: tags[SECRET_TAGS.STORE],
+    instance: tags[SECRET_TAGS.INSTANCE],
+    scopes: tags[SECRET_TAGS.SCOPES],
+  };
+  const wanted = { store: deps.storeName, instance: input.instanceId, scopes: input.scopes.join(' ') };
+  const differ = (Object.keys(wanted) as Array<keyof typeof wanted>).filter((k) => declared[k] !== wanted[k]);
+  if (differ.length > 0) {
+    throw new ConflictError(
+      `The secret ${input.secretArn} is not declared for this write: its ${differ.map((k) => `${k} tag`).join(', ')} ` +
+        `${differ.length === 1 ? 'differs' : 'differ'} from the invocation (${differ.map((k) => `${k} ${JSON.stringify(wanted[k])}`).join(', ')}). ` +
+        'Only the credential declared in Terraform writes its secret; nothing was written',
+    );
+  }
 }
 
 /**

@@ -147,6 +147,7 @@ export function awsFlowDeps(): FlowDeps {
         table: new DynamoDbCredentialTable(new DynamoDBClient(clientConfig), config.tableName),
         secrets: new SecretsManagerSecretStore(new SecretsManagerClient(clientConfig)),
         secretPrefix: config.secretPrefix,
+        storeName: config.tableName,
         now: () => new Date(),
         randomBytes,
       },

@@ -88,6 +88,11 @@ export interface SecretStore {
    * version: repeating a write with the same token and value changes nothing.
    */
   writeValue(secretArn: string, value: string, idempotencyToken: string): Promise<void>;
+  /**
+   * The secret's tags (`SECRET_TAGS`: the store, instance and scopes Terraform declared for it).
+   * Throws `NotFoundError` when the secret does not exist.
+   */
+  readTags(secretArn: string): Promise<Readonly<Record<string, string>>>;
 }
 
 /** A conditional write lost a race: the record changed (or appeared) since it was read. */

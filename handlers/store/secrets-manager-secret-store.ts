@@ -58,6 +58,16 @@ export class SecretsManagerSecretStore implements SecretStore {
     }
   }
 
+  async readTags(secretArn: string): Promise<Readonly<Record<string, string>>> {
+    try {
+      const out = await this.client.send(new DescribeSecretCommand({ SecretId: secretArn }));
+      return Object.fromEntries((out.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+    } catch (error) {
+      if (awsErrorName(error) === 'ResourceNotFoundException') throw missingSecret(secretArn, error);
+      throw error;
+    }
+  }
+
   private async describe(secretArn: string): Promise<void> {
     try {
       const out = await this.client.send(new DescribeSecretCommand({ SecretId: secretArn }));

@@ -114,7 +114,7 @@ describe('provider events, generated', () => {
         secrets.createSecret(secretArn);
         const lines: string[] = [];
         const handler = createHandler({
-          deps: () => ({ table, secrets, secretPrefix: 'data-api/credentials/', now: () => new Date(0), randomBytes: (n) => Buffer.alloc(n, 7) }),
+          deps: () => ({ table, secrets, secretPrefix: 'data-api/credentials/', storeName: 'store', now: () => new Date(0), randomBytes: (n) => Buffer.alloc(n, 7) }),
           log: (line) => lines.push(line),
         });
         let error: Error | undefined;

@@ -16,7 +16,7 @@ import {
   secretOf,
 } from '../../../handlers/secret-format';
 import { CredentialRecord, StaleRecordError } from '../../../handlers/store/credential-record';
-import { fixture, Fixture, PREFIX, SECRET_ARN } from './fakes';
+import { fixture, Fixture, InMemorySecretStore, PREFIX, SECRET_ARN } from './fakes';
 
 const INSTANCE_ID = '8f14e45f-ceea-467f-a0e7-1d0d9f3b8a11';
 const CREDENTIAL_ID = credentialIdFor(INSTANCE_ID);
@@ -32,10 +32,18 @@ function inputOf(overrides: Partial<CredentialInput> = {}): CredentialInput {
   };
 }
 
-const create = (deps: FlowDeps, input = inputOf()) =>
-  runProviderEvent({ ...input, tf: { action: 'create', prev_input: null } }, deps);
-const update = (deps: FlowDeps, input: CredentialInput, previous: CredentialInput = inputOf()) =>
-  runProviderEvent({ ...input, tf: { action: 'update', prev_input: previous } }, deps);
+/** As Terraform: the secret's tags declare the input (unless adopted), then the provider runs. */
+function declared(deps: FlowDeps, input: CredentialInput): void {
+  if (input.adopt !== true && deps.secrets instanceof InMemorySecretStore && deps.secrets.secrets.has(input.secretArn)) deps.secrets.declare(input);
+}
+const create = (deps: FlowDeps, input = inputOf()) => {
+  declared(deps, input);
+  return runProviderEvent({ ...input, tf: { action: 'create', prev_input: null } }, deps);
+};
+const update = (deps: FlowDeps, input: CredentialInput, previous: CredentialInput = inputOf()) => {
+  declared(deps, input);
+  return runProviderEvent({ ...input, tf: { action: 'update', prev_input: previous } }, deps);
+};
 const remove = (deps: FlowDeps, input = inputOf()) =>
   runProviderEvent({ ...input, tf: { action: 'delete', prev_input: null } }, deps);
 
@@ -595,5 +603,55 @@ describe('secret version tokens', () => {
     expect(secretVersionToken(INSTANCE_ID, hashSecret('a'))).toBe(token);
     expect(secretVersionToken(INSTANCE_ID, hashSecret('b'))).not.toBe(token);
     expect(secretVersionToken('another-instance', hashSecret('a'))).not.toBe(token);
+  });
+});
+
+describe('writes are bound to what Terraform declared on the secret (crafted invocations)', () => {
+  const OTHER_ARN = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${PREFIX}team/other-XyZ789`;
+  const ALL = ['conversations', 'interactions', 'plugin-calls', 'plugin-resources', 'users'] as const;
+  const invoke = (f: Fixture, action: 'create' | 'update', input: CredentialInput, previous?: CredentialInput) =>
+    runProviderEvent({ ...input, tf: { action, prev_input: previous ?? null } }, f.deps);
+
+  test("a create with a made-up instance into another credential's secret, with every scope, is refused and writes nothing", async () => {
+    const f = fixture();
+    await create(f.deps);
+    const before = f.secrets.current(SECRET_ARN);
+    const crafted = inputOf({ instanceId: 'deadbeef-0000-4000-8000-000000000001', scopes: [...ALL], authType: 'api_key' });
+    await expect(invoke(f, 'create', crafted)).rejects.toThrow(/instance tag, scopes tag differ from the invocation.*nothing was written/);
+    expect(f.secrets.current(SECRET_ARN)).toBe(before);
+    expect(f.table.records.size).toBe(1);
+  });
+
+  test('a create of an existing credential naming another secret is refused: a create never moves a credential', async () => {
+    const f = fixture();
+    await create(f.deps);
+    f.secrets.createSecret(OTHER_ARN);
+    f.secrets.declare({ ...inputOf(), secretArn: OTHER_ARN });
+    await expect(invoke(f, 'create', inputOf({ secretArn: OTHER_ARN }))).rejects.toThrow(/keeps its value in .*a create cannot move it/);
+    expect(record(f).secretArn).toBe(SECRET_ARN);
+    expect(f.secrets.current(OTHER_ARN)).toBeUndefined();
+  });
+
+  test('an update raising the scopes beyond the declared ones is refused; the declared ones are written', async () => {
+    const f = fixture();
+    await create(f.deps);
+    await expect(invoke(f, 'update', inputOf({ scopes: [...ALL] }), inputOf())).rejects.toThrow(/scopes tag differs from the invocation \(scopes "conversations interactions plugin-calls plugin-resources users"\)/);
+    expect(record(f).scopes).toEqual(['conversations', 'users']);
+  });
+
+  test("a secret tagged for another store is refused, even with this instance and scopes", async () => {
+    const f = fixture();
+    f.secrets.declare(inputOf(), 'another-store');
+    await expect(invoke(f, 'create', inputOf())).rejects.toThrow(/its store tag differs from the invocation \(store "store"\)/);
+    expect(f.table.records.size).toBe(0);
+  });
+
+  test("adopting the key in another credential's (tagged) secret is refused, so a reader cannot widen a key's scopes", async () => {
+    const f = fixture();
+    await create(f.deps, inputOf({ authType: 'api_key', scopes: ['users'] }));
+    const adopting = inputOf({ instanceId: 'deadbeef-0000-4000-8000-000000000002', authType: 'api_key', scopes: [...ALL], adopt: true });
+    await expect(invoke(f, 'create', adopting)).rejects.toThrow(/holds a credential this library generated.*only keys created elsewhere can be adopted/);
+    expect(f.table.records.size).toBe(1);
+    expect(f.table.keyHashes.size).toBe(0);
   });
 });

@@ -25,6 +25,7 @@ function inputOf(overrides: Partial<CredentialInput> = {}): CredentialInput {
 
 async function created(): Promise<Fixture> {
   const f = fixture();
+  f.secrets.declare(inputOf());
   await runProviderEvent({ ...inputOf(), tf: { action: 'create', prev_input: null } }, f.deps);
   return f;
 }

@@ -24,6 +24,25 @@ function statementsOf(s: ReturnType<typeof synth>, fn: 'TokenEndpoint' | 'Record
 const TABLE_ARN = expect.stringMatching(/^\$\{aws_dynamodb_table\.Credentials_Table_\w+\.arn\}$/);
 const leadingKeys = (...prefixes: string[]) => ({ test: 'ForAllValues:StringLike', variable: 'dynamodb:LeadingKeys', values: prefixes });
 
+/** The customer key, only through DynamoDB for this table and through Lambda for the function's own environment. */
+function customerKey(kind: 'token' | 'records'): unknown[] {
+  const via = (service: string) => ({ test: 'StringEquals', variable: 'kms:ViaService', values: [expect.stringMatching(new RegExp(`^${service}\\.\\$\\{data\\.aws_region\\.\\w+\\.name\\}\\.amazonaws\\.com$`))] });
+  return [
+    {
+      sid: 'TableKey',
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [KMS_KEY],
+      condition: [via('dynamodb'), { test: 'StringEquals', variable: 'kms:EncryptionContext:aws:dynamodb:tableName', values: [expect.stringMatching(/^\$\{aws_dynamodb_table\.\w+\.name\}$/)] }],
+    },
+    {
+      sid: 'EnvironmentKey',
+      actions: ['kms:Decrypt'],
+      resources: [KMS_KEY],
+      condition: [via('lambda'), { test: 'StringEquals', variable: 'kms:EncryptionContext:LambdaFunctionName', values: [expect.stringMatching(new RegExp(`-${kind}$`))] }],
+    },
+  ];
+}
+
 describe('DataApiGateway', () => {
   const s = synth(build({ authorizerCacheTtlSeconds: 30 }));
 
@@ -73,7 +92,7 @@ describe('DataApiGateway', () => {
       { sid: 'ReadCredentialsTokensAndKeyHashes', actions: ['dynamodb:GetItem'], resources: [TABLE_ARN], condition: [leadingKeys('CRED#*', 'TOKEN#*', 'KEYHASH#*')] },
       { sid: 'PutTokens', actions: ['dynamodb:PutItem'], resources: [TABLE_ARN], condition: [leadingKeys('TOKEN#*')] },
       { sid: 'RevokeTokens', actions: ['dynamodb:DeleteItem'], resources: [TABLE_ARN], condition: [leadingKeys('TOKEN#*')] },
-      { sid: 'CustomerKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [KMS_KEY] },
+      ...customerKey('token'),
       { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.DataApi_TokenEndpoint_LogGroup_\w+\.arn\}:\*$/)] },
     ]);
   });
@@ -88,7 +107,7 @@ describe('DataApiGateway', () => {
         condition: [leadingKeys('CRED#*'), { test: 'ForAllValues:StringEquals', variable: 'dynamodb:Attributes', values: ['pk', 'lastUsedAt'] }],
       },
       { sid: 'InvokeBackend', actions: ['lambda:InvokeFunction'], resources: [BACKEND_ARN] },
-      { sid: 'CustomerKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [KMS_KEY] },
+      ...customerKey('records'),
       { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/LogGroup_\w+\.arn\}:\*$/)] },
     ]);
   });

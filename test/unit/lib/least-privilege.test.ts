@@ -85,7 +85,7 @@ describe('least privilege of every synthesized policy', () => {
       .flatMap((st) => st.resources);
     expect(secretResources.length).toBeGreaterThan(0);
     for (const r of secretResources) {
-      expect(r).toMatch(/:secret:data-api\/credentials\/\*$|^\$\{aws_secretsmanager_secret\.\w+\.arn\}$/);
+      expect(r).toMatch(/:secret:data-api\/credentials\/stack\/\*$|^\$\{aws_secretsmanager_secret\.\w+\.arn\}$/);
     }
     // Both readers' policies are among them.
     expect(secretResources.filter((r) => r.startsWith('${aws_secretsmanager_secret.'))).toHaveLength(2);

@@ -1,0 +1,43 @@
+import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+
+/**
+ * A function's use of a customer KMS key, only through the services that need it and only for
+ * what is its own: the credential table (DynamoDB, encryption context `aws:dynamodb:tableName`),
+ * its own environment variables (Lambda, `LambdaFunctionName`) and, for the provider, the store's
+ * secrets (Secrets Manager, `SecretARN` under the store's prefix). Those services call KMS with the
+ * caller's permissions, so without the conditions the role could use the key for anything.
+ */
+export function customerKeyStatements(options: {
+  readonly kmsKeyArn: string;
+  readonly region: string;
+  readonly tableName: string;
+  readonly functionName: string;
+  /** The provider only: the ARN pattern of the secrets it writes. */
+  readonly secretArnPattern?: string;
+}): DataAwsIamPolicyDocumentStatement[] {
+  const via = (service: string) => ({ test: 'StringEquals', variable: 'kms:ViaService', values: [`${service}.${options.region}.amazonaws.com`] });
+  return [
+    {
+      sid: 'TableKey',
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [options.kmsKeyArn],
+      condition: [via('dynamodb'), { test: 'StringEquals', variable: 'kms:EncryptionContext:aws:dynamodb:tableName', values: [options.tableName] }],
+    },
+    {
+      sid: 'EnvironmentKey',
+      actions: ['kms:Decrypt'],
+      resources: [options.kmsKeyArn],
+      condition: [via('lambda'), { test: 'StringEquals', variable: 'kms:EncryptionContext:LambdaFunctionName', values: [options.functionName] }],
+    },
+    ...(options.secretArnPattern === undefined
+      ? []
+      : [
+          {
+            sid: 'SecretsKey',
+            actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            resources: [options.kmsKeyArn],
+            condition: [via('secretsmanager'), { test: 'StringLike', variable: 'kms:EncryptionContext:SecretARN', values: [options.secretArnPattern] }],
+          },
+        ]),
+  ];
+}
