@@ -161,6 +161,14 @@ function describe(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+/**
+ * Characters a name or description may not hold: C0 and C1 controls, DEL, and the invisible and
+ * bidirectional formatting characters (Unicode Cf: LRM/RLM, embeddings, overrides, isolates, zero
+ * widths, the BOM), which can make a review read differently from what is applied.
+ */
+// eslint-disable-next-line no-control-regex
+export const UNSAFE_TEXT_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/;
+
 /** Validates and normalises a display name. */
 export function validateName(value: unknown, field = 'name'): string {
   if (typeof value !== 'string') {
@@ -174,9 +182,8 @@ export function validateName(value: unknown, field = 'name'): string {
       `1 to ${NAME_MAX_LENGTH} characters, not only spaces`,
     );
   }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) {
-    throw new ValidationError(field, describe(value), 'printable characters, no control characters');
+  if (UNSAFE_TEXT_CHARACTERS.test(name)) {
+    throw new ValidationError(field, describe(value), 'printable characters, no control or bidirectional formatting characters');
   }
   return name;
 }
@@ -214,6 +221,9 @@ export function validateDescription(value: unknown, field = 'description'): stri
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string' || value.length > DESCRIPTION_MAX_LENGTH) {
     throw new ValidationError(field, describe(value), `a string of at most ${DESCRIPTION_MAX_LENGTH} characters`);
+  }
+  if (UNSAFE_TEXT_CHARACTERS.test(value)) {
+    throw new ValidationError(field, describe(value), 'printable characters, no control or bidirectional formatting characters');
   }
   return value;
 }

@@ -309,6 +309,9 @@ export class DataApiCredential extends Construct {
    * these denies or rewrite the tags the provider checks. With readers (a lazy list, so later
    * `grantRead`s count), it also lets them read and denies reading the value to everyone else but
    * the provider. The ids are the 0.2 ones (`ReadersPolicy`), so existing policies update in place.
+   * `Resource` is `*`, which in a secret's resource policy means that secret: the document then
+   * does not depend on the secret resource, so a tags update of the secret (a scopes change) does
+   * not defer it to apply and the plan shows no policy change.
    */
   private addSecretPolicy(): void {
     const readers = () => [...this.readerArns];
@@ -324,7 +327,7 @@ export class DataApiCredential extends Construct {
                   effect: 'Allow',
                   principals: [{ type: 'AWS', identifiers: readers() }],
                   actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-                  resources: [this.secretArn],
+                  resources: ['*'],
                 },
                 {
                   // The provider writes and re-reads the value; nobody else but the readers may read it.
@@ -332,7 +335,7 @@ export class DataApiCredential extends Construct {
                   effect: 'Deny',
                   principals: [{ type: 'AWS', identifiers: ['*'] }],
                   actions: ['secretsmanager:GetSecretValue'],
-                  resources: [this.secretArn],
+                  resources: ['*'],
                   condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: [...readers(), this.store.providerRoleArn] }],
                 },
               ]),
@@ -341,7 +344,7 @@ export class DataApiCredential extends Construct {
             effect: 'Deny',
             principals: [{ type: 'AWS', identifiers: ['*'] }],
             actions: [...SECRET_CHANGE_ACTIONS],
-            resources: [this.secretArn],
+            resources: ['*'],
             condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: changers }],
           },
         ],

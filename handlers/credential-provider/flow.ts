@@ -143,6 +143,8 @@ export async function createCredential(input: CredentialInput, deps: FlowDeps): 
   });
   const secretHash = hashSecret(secretOf(secretValue));
   const now = deps.now().toISOString();
+  // In a replacement the secret still holds the predecessor's value: remember whose it was.
+  const predecessorId = existing?.predecessorId ?? predecessorOf(current, credentialId);
   const pending: CredentialRecord = {
     credentialId,
     instanceId: input.instanceId,
@@ -152,6 +154,7 @@ export async function createCredential(input: CredentialInput, deps: FlowDeps): 
     secretHash,
     ...(secretValue.authType === 'oauth2' ? { clientId: secretValue.clientId } : {}),
     status: 'pending',
+    ...(predecessorId === undefined ? {} : { predecessorId }),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
     version: (existing?.version ?? 0) + 1,
@@ -285,11 +288,48 @@ export async function deleteCredential(instanceId: string, deps: FlowDeps): Prom
         : { ...record, status: 'revoked', revokedAt: now.toISOString(), updatedAt: now.toISOString(), version: record.version + 1 };
     try {
       await write(deps.table, next, record);
-      return { credentialId, outcome: next.status === 'retiring' ? 'retiring' : 'revoked', result: toResult(next) };
     } catch (error) {
       if (!(error instanceof StaleRecordError) || attempt >= MAX_ATTEMPTS) throw error;
+      continue;
     }
+    // Revoked for good: the values it replaced, still working in their grace period, end with it.
+    if (next.status === 'revoked') await revokePredecessors(next, deps);
+    return { credentialId, outcome: next.status === 'retiring' ? 'retiring' : 'revoked', result: toResult(next) };
   }
+}
+
+/** At most this many predecessors are revoked with a credential (one per rotation within a week). */
+const MAX_PREDECESSORS = 16;
+
+/**
+ * Revokes the retiring credentials a revoked one replaced in the same secret, newest first: after
+ * a rotation then a destroy, the pre-rotation value gets 401 at once rather than at its `retiresAt`.
+ * Bounded, and stops at the first predecessor that is gone, revoked, or in another secret.
+ */
+async function revokePredecessors(record: CredentialRecord, deps: FlowDeps): Promise<void> {
+  let predecessorId = record.predecessorId;
+  for (let depth = 0; predecessorId !== undefined && depth < MAX_PREDECESSORS; depth++) {
+    const predecessor = await deps.table.read(predecessorId);
+    if (predecessor === undefined || predecessor.secretArn !== record.secretArn || predecessor.status === 'revoked') return;
+    if (predecessor.status === 'retiring') {
+      const now = deps.now().toISOString();
+      const { retiresAt: _retiresAt, ...rest } = predecessor;
+      // A concurrent write (the verifier's lastUsedAt leaves the version alone) loses nothing here:
+      // the next destroy or the grace period's end still refuses it.
+      await write(deps.table, { ...rest, status: 'revoked', revokedAt: now, updatedAt: now, version: predecessor.version + 1 }, predecessor).catch(
+        (error: unknown) => {
+          if (!(error instanceof StaleRecordError)) throw error;
+        },
+      );
+    }
+    predecessorId = predecessor.predecessorId;
+  }
+}
+
+/** The credential whose value a secret holds, if it is another one than `credentialId`. */
+function predecessorOf(text: string | undefined, credentialId: string): string | undefined {
+  const value = text === undefined ? undefined : parseSecretValue(text);
+  return value !== undefined && value.credentialId !== credentialId && /^[0-9a-f]{32}$/.test(value.credentialId) ? value.credentialId : undefined;
 }
 
 /**

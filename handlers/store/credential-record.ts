@@ -37,6 +37,12 @@ export interface CredentialRecord {
   /** An adopted API key (read from its secret, not generated): found by its hash, not by its format. */
   readonly adopted?: boolean;
   /**
+   * The credential whose value this one replaced in the same secret (a rotation or an auth type
+   * change), read from the secret at create: revoking this one for good revokes it too, so a
+   * destroy ends every value of the credential, the retiring ones included.
+   */
+  readonly predecessorId?: string;
+  /**
    * ISO 8601: when the gateway last accepted this credential (at most one write a minute). Written
    * by the verifier with its own UpdateItem that leaves `version` alone; the provider's full writes
    * carry it over because they write the record they read.

@@ -431,6 +431,37 @@ describe('delete of a replaced credential (rotation and auth type change)', () =
     expect(hashSecret(currentSecret(f))).toBe(record(f, SUCCESSOR_ID).secretHash);
   });
 
+  it('a destroy after rotations revokes the credential and every retiring value it replaced in its secret', async () => {
+    const f = fixture();
+    await create(f.deps);
+    await create(f.deps, SUCCESSOR);
+    await remove(f.deps); // the rotation's delete: the first credential retires for 48 hours
+    const THIRD = inputOf({ instanceId: '99999999-2222-3333-4444-555555555555', rotationGracePeriodHours: 24 });
+    await create(f.deps, THIRD);
+    await remove(f.deps, SUCCESSOR); // a second rotation
+    expect(record(f).status).toBe('retiring');
+    expect(record(f, SUCCESSOR_ID).status).toBe('retiring');
+    expect(record(f, credentialIdFor(THIRD.instanceId)).predecessorId).toBe(SUCCESSOR_ID);
+
+    const destroyed = await remove(f.deps, THIRD); // the credential removed from code: no successor
+
+    expect(destroyed.outcome).toBe('revoked');
+    for (const id of [credentialIdFor(THIRD.instanceId), SUCCESSOR_ID, CREDENTIAL_ID]) {
+      expect(record(f, id)).toMatchObject({ status: 'revoked', revokedAt: expect.any(String) });
+    }
+  });
+
+  it('a predecessor in another secret, or already revoked, is left alone', async () => {
+    const f = fixture();
+    await create(f.deps);
+    await create(f.deps, SUCCESSOR);
+    await remove(f.deps);
+    f.table.records.set(CREDENTIAL_ID, { ...record(f), secretArn: `${SECRET_ARN}-elsewhere` });
+    await remove(f.deps, SUCCESSOR);
+    expect(record(f, SUCCESSOR_ID).status).toBe('revoked');
+    expect(record(f).status).toBe('retiring');
+  });
+
   it('is idempotent: a repeated delete of a retiring credential writes nothing', async () => {
     const f = fixture();
     await create(f.deps);

@@ -22,13 +22,13 @@ const policyDocument = (s: Synthesized) =>
   Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([id]) => id.startsWith('Cred_ReadersPolicy'))?.[1];
 
 /** The statement every secret's policy has: value, version stages, tags, the policy itself and the secret's life are the provider's, the deployer's and the admins'. */
-function onlyProviderDeployerAndAdminsChange(secretArn: string): unknown {
+function onlyProviderDeployerAndAdminsChange(_secretArn: string): unknown {
   return {
     sid: 'OnlyProviderDeployerAndAdminsChange',
     effect: 'Deny',
     principals: [{ type: 'AWS', identifiers: ['*'] }],
     actions: [...SECRET_CHANGE_ACTIONS],
-    resources: [secretArn],
+    resources: ['*'],
     condition: [
       {
         test: 'StringNotEquals',
@@ -57,14 +57,14 @@ describe('DataApiCredential readers', () => {
         effect: 'Allow',
         principals: [{ type: 'AWS', identifiers: [CONSUMER, ANALYST] }],
         actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        resources: [secretArn],
+        resources: ['*'],
       },
       {
         sid: 'OnlyReadersAndTheProvider',
         effect: 'Deny',
         principals: [{ type: 'AWS', identifiers: ['*'] }],
         actions: ['secretsmanager:GetSecretValue'],
-        resources: [secretArn],
+        resources: ['*'],
         condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: [CONSUMER, ANALYST, providerRole] }],
       },
       onlyProviderDeployerAndAdminsChange(secretArn),
