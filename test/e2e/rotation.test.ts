@@ -229,6 +229,16 @@ describe('rotation with a grace period, through terraform and the local gateway'
     expect(await records(previewKey)).toBe(200);
   });
 
+  test('destroying a credential within its predecessor\'s grace period revokes both: the pre-change API key gets 401 at once', async () => {
+    expect(await records(before.Switching.value.apiKey)).toBe(200);
+    const list = (await terraform(['state', 'list'], { cwd, env })).stdout.split('\n');
+    const invocation = list.find((address) => /^aws_lambda_invocation\.Switching_Provider_/.test(address))!;
+    await tf(['destroy', '-auto-approve', `-target=${invocation}`]);
+    expect(await records(before.Switching.value.apiKey)).toBe(401);
+    expect((await recordOf(before.Switching.value.credentialId)).status).toBe('revoked');
+    expect((await recordOf(after.Switching.value.credentialId)).status).toBe('revoked');
+  });
+
   test('no API key, client secret or access token in the state or the functions\' logs', () => {
     expect(seenSecrets.size).toBeGreaterThanOrEqual(7);
     const artefacts = [readFileSync(statePath, 'utf8'), lambdaLog(`${STACK}-Credentials-provider`), lambdaLog(`${STACK}-DataApi-records`)];
