@@ -74,11 +74,14 @@ function retiresAtSeconds(record: CredentialRecord): number | undefined {
 /** An API key or access token, whatever it came in (a bearer header, an introspection request). */
 export async function verifyBearerValue(value: string, deps: AuthorizerDeps): Promise<Verification> {
   const kind = bearerKind(value);
-  const own = kind === 'api_key' ? await deps.readCredential(parseApiKey(value)!.credentialId) : undefined;
-  if (own !== undefined || (kind !== 'access_token' && ADOPTED_API_KEY_PATTERN.test(value))) {
-    // Our keys name their credential; an adopted key (any format, even one shaped like ours) is
-    // found by its hash, which is also what the record's hash is then compared with.
-    const record = own ?? (await adoptedKeyRecord(value, deps));
+  if (kind === 'api_key' || (kind !== 'access_token' && ADOPTED_API_KEY_PATTERN.test(value))) {
+    // Our keys name their credential; a key that is not its record's (an unknown id, a wrong key of
+    // a known id, or an adopted key of any format, even one shaped like ours) is looked up by its
+    // hash too, so an unknown id and a wrong key cost the same two reads and a hash comparison, and
+    // the answer tells nothing about which credential ids exist.
+    const own = kind === 'api_key' ? await deps.readCredential(parseApiKey(value)!.credentialId) : undefined;
+    const ownMatches = own !== undefined && own.authType === 'api_key' && secretMatchesHash(value, own.secretHash);
+    const record = ownMatches ? own : await adoptedKeyRecord(value, deps);
     if (record === undefined || record.authType !== 'api_key') return { ok: false, reason: kind === undefined ? 'malformed' : 'unknown' };
     if (!secretMatchesHash(value, record.secretHash)) return { ok: false, reason: 'unknown' };
     if (!isAccepted(record, deps.now())) return { ok: false, reason: 'revoked' };

@@ -5,6 +5,7 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { generateApiKey } from '../../../handlers/secret-format';
 import { BackendError } from '../../../handlers/store/lambda-records-backend';
 import { handleRecordsRequest, RecordsDeps, VerificationCache, verifyRequest } from '../../../handlers/verifier/records';
 import { backendOf } from '../../../handlers/verifier/records-handler';
@@ -74,4 +75,24 @@ describe('an HTTP records backend', () => {
     await expect(backend({ ...recordsRequest('users'), rawPath: '/export/v1/records/users' }, principal)).rejects.toThrow(/redirect \(302\), which is not followed/);
     expect(hits).toEqual([]);
   });
+});
+
+test('an unknown credential id and a wrong key of a known one get the same 401 for the same store reads', async () => {
+  const world = new World();
+  world.addApiKey(KEY_ID, ['users']);
+  const reads = { count: 0 };
+  const deps: RecordsDeps = {
+    ...depsOf(world, []),
+    readCredential: async (id) => (reads.count++, world.readCredential(id)),
+    findAdoptedKey: async (hash) => (reads.count++, world.findAdoptedKey(hash)),
+  };
+  const attempt = async (key: string) => {
+    reads.count = 0;
+    const verdict = await verifyRequest({ ...recordsRequest('users'), headers: { authorization: `Bearer ${key}` } }, deps);
+    return { verdict, reads: reads.count };
+  };
+  const wrongKeyOfKnownId = await attempt(generateApiKey(KEY_ID));
+  const unknownId = await attempt(generateApiKey('0'.repeat(32)));
+  expect(wrongKeyOfKnownId).toEqual({ verdict: { ok: false, reason: 'unknown' }, reads: 2 });
+  expect(unknownId).toEqual(wrongKeyOfKnownId);
 });
