@@ -94,6 +94,23 @@ describe('CredentialStore', () => {
     expect(keyStatements.flatMap((st: { actions: string[] }) => st.actions)).not.toContain('kms:Encrypt');
   });
 
+  test('the ProviderGuardrailPolicy output is an SCP denying invoke, code, configuration and permission changes of the provider and its role to all but the admins and the deployer', () => {
+    const s = storeWith({ admins: ['arn:aws:iam::123456789012:role/pipeline'] });
+    const output = Object.entries(s.config.output ?? {}).find(([id]) => id.includes('ProviderGuardrailPolicy'))![1];
+    const docId = /aws_iam_policy_document\.(\w+)\.json/.exec(output.value)![1];
+    const statements = s.config.data!.aws_iam_policy_document[docId].statement;
+    expect(statements.map((st: { sid: string; effect: string }) => [st.sid, st.effect])).toEqual([
+      ['OnlyAdminsAndDeployerInvokeOrChangeTheCredentialProvider', 'Deny'],
+      ['OnlyAdminsAndDeployerChangeTheProviderRole', 'Deny'],
+    ]);
+    expect(statements[0].actions).toEqual(expect.arrayContaining(['lambda:InvokeFunction', 'lambda:UpdateFunctionCode', 'lambda:AddPermission']));
+    for (const st of statements) {
+      expect(st.condition).toEqual([
+        { test: 'ArnNotLike', variable: 'aws:PrincipalArn', values: ['arn:aws:iam::123456789012:role/pipeline', expect.stringMatching(/^\$\{data\.aws_iam_session_context\.\w+\.issuer_arn\}$/)] },
+      ]);
+    }
+  });
+
   test('each admin may invoke the provider', () => {
     const admins = ['arn:aws:iam::123456789012:role/pipeline', 'arn:aws:iam::123456789012:role/super-admin'];
     const s = storeWith({ admins });

@@ -35,6 +35,29 @@ describe('DataApiCredential resources', () => {
     expect(input).toContain('"name" = "Analytics-DataAPI-Credential"');
   });
 
+  test('the secret is tagged with its store, instance and declared scopes (the binding the provider checks); its name is the 0.2 default', () => {
+    const s = synth((scope) => {
+      const store = new CredentialStore(scope, 'Credentials', { tags: { team: 'data' } });
+      new DataApiCredential(scope, 'Cred0', { store, name: 'c', scopes: [DataApiScope.USERS, DataApiScope.CONVERSATIONS] });
+    });
+    const secret = resource(s, 'aws_secretsmanager_secret', 'Cred0_Secret');
+    expect(secret.name).toBe('data-api/credentials/stack/Cred0');
+    expect(secret.tags).toEqual({
+      team: 'data',
+      'data-api-credentials:store': 'stack-Credentials',
+      'data-api-credentials:instance': expect.stringMatching(/^\$\{terraform_data\.Cred0_Instance_\w+\.id\}$/),
+      'data-api-credentials:scopes': 'conversations users',
+    });
+  });
+
+  test('with a custom secretPrefix, default secret names keep the stack in them, as before', () => {
+    const s = synth((scope) => {
+      const store = new CredentialStore(scope, 'Credentials', { secretPrefix: 'team-a/' });
+      new DataApiCredential(scope, 'Cred0', { store, name: 'c', scopes: ['users'] });
+    });
+    expect(resource(s, 'aws_secretsmanager_secret', 'Cred0_Secret').name).toBe('team-a/stack/Cred0');
+  });
+
   test('DataApiScope.ALL is expanded to the five scopes at synth, so a review shows them', () => {
     const s = stackWith({ name: 'all', scopes: DataApiScope.ALL });
     expect(invocationInput(s, 'Cred0_Provider')).toContain(
