@@ -383,13 +383,15 @@ function retiring(record: CredentialRecord, now: Date, graceHours: number): Cred
 export async function readCredentialDrift(
   input: CredentialInput,
   instanceAddress: string | undefined,
-  deps: Pick<FlowDeps, 'table' | 'secrets'>,
+  deps: Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix'>,
 ): Promise<ActionOutcome> {
   const result = await driftOf(input, instanceAddress, deps);
   return { credentialId: result.credentialId, outcome: result.inSync ? 'in-sync' : 'drifted', result };
 }
 
-async function driftOf(input: CredentialInput, instanceAddress: string | undefined, deps: Pick<FlowDeps, 'table' | 'secrets'>): Promise<ReadResult> {
+async function driftOf(input: CredentialInput, instanceAddress: string | undefined, deps: Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix'>): Promise<ReadResult> {
+  // A read hashes the secret's value: only the store's secrets, like every other action.
+  assertSecretWithinPrefix(input.secretArn, deps.secretPrefix);
   const credentialId = credentialIdFor(input.instanceId);
   const record = await deps.table.read(credentialId);
   let secret: SecretState = 'present';
@@ -420,7 +422,7 @@ const READ_BATCH_CONCURRENCY = 8;
 /** The store's drift check: every credential's read, a few at a time; the drifted ones by key. */
 export async function readDriftBatch(
   batch: ReadonlyArray<ParsedRead & { readonly key: string }>,
-  deps: Pick<FlowDeps, 'table' | 'secrets'>,
+  deps: Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix'>,
 ): Promise<ActionOutcome> {
   const reads: ReadResult[] = new Array(batch.length);
   let next = 0;
