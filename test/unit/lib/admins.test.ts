@@ -35,6 +35,14 @@ describe('CredentialStore admins', () => {
 
   test('the table policy denies item writes to everyone but the admins, the deployer, the provider and the gateway functions, and item reads to everyone but those and tableReaders', () => {
     const s = stackWith({ admins: [PIPELINE, SUPER_ADMIN], tableReaders: [DRIFT_JOB] }, true);
+    const writers = [
+      PIPELINE,
+      SUPER_ADMIN,
+      ref('data.aws_iam_session_context', 'Credentials_Deployer', 'issuer_arn'),
+      ref('aws_iam_role', 'Credentials_Provider_Role', 'arn'),
+      ref('aws_iam_role', 'DataApi_TokenEndpoint_Role', 'arn'),
+      ref('aws_iam_role', 'DataApi_RecordsVerifier_Role', 'arn'),
+    ];
 
     const policy = resource(s, 'aws_dynamodb_resource_policy', 'Credentials_TablePolicy');
     expect(policy).toEqual({
@@ -64,12 +72,7 @@ describe('CredentialStore admins', () => {
             test: 'StringNotEquals',
             variable: 'aws:PrincipalArn',
             values: [
-              PIPELINE,
-              SUPER_ADMIN,
-              ref('data.aws_iam_session_context', 'Credentials_Deployer', 'issuer_arn'),
-              ref('aws_iam_role', 'Credentials_Provider_Role', 'arn'),
-              ref('aws_iam_role', 'DataApi_TokenEndpoint_Role', 'arn'),
-              ref('aws_iam_role', 'DataApi_RecordsVerifier_Role', 'arn'),
+              ...writers,
             ],
           },
         ],
@@ -85,12 +88,7 @@ describe('CredentialStore admins', () => {
             test: 'StringNotEquals',
             variable: 'aws:PrincipalArn',
             values: [
-              PIPELINE,
-              SUPER_ADMIN,
-              ref('data.aws_iam_session_context', 'Credentials_Deployer', 'issuer_arn'),
-              ref('aws_iam_role', 'Credentials_Provider_Role', 'arn'),
-              ref('aws_iam_role', 'DataApi_TokenEndpoint_Role', 'arn'),
-              ref('aws_iam_role', 'DataApi_RecordsVerifier_Role', 'arn'),
+              ...writers,
               DRIFT_JOB,
             ],
           },
