@@ -1,4 +1,4 @@
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsKmsAlias } from '@cdktf/provider-aws/lib/data-aws-kms-alias';
 import { KmsGrant } from '@cdktf/provider-aws/lib/kms-grant';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
@@ -142,6 +142,8 @@ export class DataApiCredential extends Construct {
   private readonly where: string;
   private readonly readerArns: string[] = [];
   private keyAlias?: DataAwsKmsAlias;
+  /** The secret's resource policy document; undefined for an adopted credential. */
+  private secretPolicy?: DataAwsIamPolicyDocument;
 
   constructor(scope: Construct, id: string, props: DataApiCredentialProps) {
     super(scope, id);
@@ -284,6 +286,7 @@ export class DataApiCredential extends Construct {
     }
     if (this.readerArns.includes(reader)) return;
     this.readerArns.push(reader);
+    if (this.readerArns.length === 1) this.secretPolicy?.putStatement(this.secretPolicyStatements());
     if (this.store.kmsKeyArn !== undefined) {
       // Decrypt only under this secret's encryption context: the grant opens no other secret of the key.
       new KmsGrant(this, `ReaderKeyGrant${this.readerArns.length - 1}`, {
@@ -314,43 +317,53 @@ export class DataApiCredential extends Construct {
    * not defer it to apply and the plan shows no policy change.
    */
   private addSecretPolicy(): void {
-    const readers = () => [...this.readerArns];
+    this.secretPolicy = new DataAwsIamPolicyDocument(this, 'ReadersPolicy', { statement: this.secretPolicyStatements() });
+    new SecretsmanagerSecretPolicy(this, 'ReadersSecretPolicy', { secretArn: this.secretArn, policy: this.secretPolicy.json });
+  }
+
+  /**
+   * The policy's statements for the readers known so far. Plain blocks (not a lazy list), so the HCL
+   * output writes them as `statement` blocks; `grantRead` puts them again when the first reader comes.
+   */
+  private secretPolicyStatements(): DataAwsIamPolicyDocumentStatement[] {
+    const readers = Lazy.listValue({ produce: () => [...this.readerArns] });
     const changers = Lazy.listValue({ produce: () => [this.store.providerRoleArn, this.store.deployerArn, ...this.store.admins] });
-    const document = new DataAwsIamPolicyDocument(this, 'ReadersPolicy', {
-      statement: Lazy.anyValue({
-        produce: () => [
-          ...(readers().length === 0
-            ? []
-            : [
+    return [
+      ...(this.readerArns.length === 0
+        ? []
+        : [
+            {
+              sid: 'Readers',
+              effect: 'Allow',
+              principals: [{ type: 'AWS', identifiers: readers }],
+              actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+              resources: ['*'],
+            },
+            {
+              // The provider writes and re-reads the value; nobody else but the readers may read it.
+              sid: 'OnlyReadersAndTheProvider',
+              effect: 'Deny',
+              principals: [{ type: 'AWS', identifiers: ['*'] }],
+              actions: ['secretsmanager:GetSecretValue'],
+              resources: ['*'],
+              condition: [
                 {
-                  sid: 'Readers',
-                  effect: 'Allow',
-                  principals: [{ type: 'AWS', identifiers: readers() }],
-                  actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-                  resources: ['*'],
+                  test: 'StringNotEquals',
+                  variable: 'aws:PrincipalArn',
+                  values: Lazy.listValue({ produce: () => [...this.readerArns, this.store.providerRoleArn] }),
                 },
-                {
-                  // The provider writes and re-reads the value; nobody else but the readers may read it.
-                  sid: 'OnlyReadersAndTheProvider',
-                  effect: 'Deny',
-                  principals: [{ type: 'AWS', identifiers: ['*'] }],
-                  actions: ['secretsmanager:GetSecretValue'],
-                  resources: ['*'],
-                  condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: [...readers(), this.store.providerRoleArn] }],
-                },
-              ]),
-          {
-            sid: 'OnlyProviderDeployerAndAdminsChange',
-            effect: 'Deny',
-            principals: [{ type: 'AWS', identifiers: ['*'] }],
-            actions: [...SECRET_CHANGE_ACTIONS],
-            resources: ['*'],
-            condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: changers }],
-          },
-        ],
-      }) as never,
-    });
-    new SecretsmanagerSecretPolicy(this, 'ReadersSecretPolicy', { secretArn: this.secretArn, policy: document.json });
+              ],
+            },
+          ]),
+      {
+        sid: 'OnlyProviderDeployerAndAdminsChange',
+        effect: 'Deny',
+        principals: [{ type: 'AWS', identifiers: ['*'] }],
+        actions: [...SECRET_CHANGE_ACTIONS],
+        resources: ['*'],
+        condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: changers }],
+      },
+    ];
   }
 }
 
