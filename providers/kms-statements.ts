@@ -2,9 +2,9 @@ import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-
 
 /**
  * A function's use of a customer KMS key, only through the services that need it and only for
- * what is its own: the credential table (DynamoDB, encryption context `aws:dynamodb:tableName`),
- * its own environment variables (Lambda, `LambdaFunctionName`) and, for the provider, the store's
- * secrets (Secrets Manager, `SecretARN` under the store's prefix). Those services call KMS with the
+ * what is its own: the credential table (via DynamoDB, encryption context `aws:dynamodb:tableName`),
+ * its own environment variables (encryption context `LambdaFunctionName`) and, for the provider, the
+ * store's secrets (via Secrets Manager, `SecretARN` under the store's prefix). Those services call KMS with the
  * caller's permissions, so without the conditions the role could use the key for anything.
  */
 export function customerKeyStatements(options: {
@@ -27,7 +27,8 @@ export function customerKeyStatements(options: {
       sid: 'EnvironmentKey',
       actions: ['kms:Decrypt'],
       resources: [options.kmsKeyArn],
-      condition: [via('lambda'), { test: 'StringEquals', variable: 'kms:EncryptionContext:LambdaFunctionName', values: [options.functionName] }],
+      // Lambda decrypts the environment with the execution role; the encryption context names the function.
+      condition: [{ test: 'StringEquals', variable: 'kms:EncryptionContext:LambdaFunctionName', values: [options.functionName] }],
     },
     ...(options.secretArnPattern === undefined
       ? []

@@ -89,7 +89,8 @@ describe('CredentialStore', () => {
     const doc = Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([id]) => id.includes('Permissions'))![1];
     const keyStatements = doc.statement.filter((st: { sid: string }) => /Key$/.test(st.sid));
     expect(keyStatements.map((st: { sid: string }) => st.sid)).toEqual(['TableKey', 'EnvironmentKey', 'SecretsKey']);
-    for (const st of keyStatements) expect(st).toMatchObject({ resources: [key], condition: expect.arrayContaining([expect.objectContaining({ variable: 'kms:ViaService' })]) });
+    for (const st of keyStatements) expect(st).toMatchObject({ resources: [key], condition: expect.arrayContaining([expect.objectContaining({ variable: expect.stringMatching(/^kms:EncryptionContext:/) })]) });
+    expect(keyStatements.filter((st: { condition: Array<{ variable: string }> }) => st.condition.some((c) => c.variable === 'kms:ViaService'))).toHaveLength(2);
     expect(keyStatements[2].condition).toContainEqual({ test: 'StringLike', variable: 'kms:EncryptionContext:SecretARN', values: [expect.stringMatching(/:secret:data-api\/credentials\/stack\/\*$/)] });
     expect(keyStatements.flatMap((st: { actions: string[] }) => st.actions)).not.toContain('kms:Encrypt');
   });

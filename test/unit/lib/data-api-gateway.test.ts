@@ -24,7 +24,7 @@ function statementsOf(s: ReturnType<typeof synth>, fn: 'TokenEndpoint' | 'Record
 const TABLE_ARN = expect.stringMatching(/^\$\{aws_dynamodb_table\.Credentials_Table_\w+\.arn\}$/);
 const leadingKeys = (...prefixes: string[]) => ({ test: 'ForAllValues:StringLike', variable: 'dynamodb:LeadingKeys', values: prefixes });
 
-/** The customer key, only through DynamoDB for this table and through Lambda for the function's own environment. */
+/** The customer key, only through DynamoDB for this table and for the function's own environment. */
 function customerKey(kind: 'token' | 'records'): unknown[] {
   const via = (service: string) => ({ test: 'StringEquals', variable: 'kms:ViaService', values: [expect.stringMatching(new RegExp(`^${service}\\.\\$\\{data\\.aws_region\\.\\w+\\.name\\}\\.amazonaws\\.com$`))] });
   return [
@@ -38,7 +38,7 @@ function customerKey(kind: 'token' | 'records'): unknown[] {
       sid: 'EnvironmentKey',
       actions: ['kms:Decrypt'],
       resources: [KMS_KEY],
-      condition: [via('lambda'), { test: 'StringEquals', variable: 'kms:EncryptionContext:LambdaFunctionName', values: [expect.stringMatching(new RegExp(`-${kind}$`))] }],
+      condition: [{ test: 'StringEquals', variable: 'kms:EncryptionContext:LambdaFunctionName', values: [expect.stringMatching(new RegExp(`-${kind}$`))] }],
     },
   ];
 }
