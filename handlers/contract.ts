@@ -25,6 +25,8 @@ export const DESCRIPTION_MAX_LENGTH = 512;
 export const PROVIDER_ENV = {
   TABLE_NAME: 'CREDENTIALS_TABLE_NAME',
   SECRET_PREFIX: 'CREDENTIALS_SECRET_PREFIX',
+  /** The store's hash-key secret (HMAC of adopted keys); unset before 0.3: adopted keys hashed with SHA-256. */
+  HASH_KEY_SECRET_ARN: 'CREDENTIALS_HASH_KEY_SECRET_ARN',
 } as const;
 
 /** DynamoDB layout: one table, a string partition key `pk`, TTL on `expiresAt` (epoch seconds). */
@@ -411,6 +413,8 @@ export const VERIFIER_ENV = {
   ISSUER: 'DATA_API_ISSUER',
   /** Token function only: credential ids (comma-separated) whose clients may call the introspection endpoint. */
   INTROSPECTION_CREDENTIAL_IDS: 'DATA_API_INTROSPECTION_CREDENTIAL_IDS',
+  /** The store's hash-key secret, to find adopted keys by their HMAC; optional. */
+  HASH_KEY_SECRET_ARN: 'DATA_API_HASH_KEY_SECRET_ARN',
 } as const;
 
 /** The client authentication methods of the token, revocation and introspection endpoints (RFC 8414 names). */

@@ -5,10 +5,12 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { DynamodbResourcePolicy } from '@cdktf/provider-aws/lib/dynamodb-resource-policy';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
 import { Fn, ITerraformDependable, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
-import { READ_ACTION, ReadBatchEvent, ReadEvent, TABLE } from '../handlers/contract';
+import { READ_ACTION, ReadBatchEvent, ReadEvent, SECRET_TAGS, TABLE } from '../handlers/contract';
 export { SECRET_TAGS } from '../handlers/contract';
 import { ValidationError } from '../handlers/errors';
 import { CredentialProviderFunction } from '../providers';
@@ -167,6 +169,11 @@ export class CredentialStore extends Construct {
   /** The deploying identity as a principal ARN (for an assumed role, the role), known at apply. */
   readonly deployerArn: string;
   /**
+   * The store's hash-key secret: the HMAC key adopted API keys are hashed with (its value written
+   * by the provider on the first adoption, read by the store's functions only).
+   */
+  readonly hashKeySecretArn: string;
+  /**
    * What each credential's invocation waits for on create and outlives on destroy, besides the
    * provider function it names (a reference, and the function waits for its permissions, its log
    * group and the table it is given).
@@ -246,7 +253,15 @@ export class CredentialStore extends Construct {
 
     // The deployer as a principal ARN: for an assumed role, the role, not the session.
     const deployer = new DataAwsIamSessionContext(this, 'Deployer', { arn: account.arn });
+    const hashKey = new SecretsmanagerSecret(this, 'HashKey', {
+      name: `${secretPrefix}.hash-key/${name}`,
+      description: `Data API credential store "${name}": the key adopted API keys are hashed with (HMAC-SHA-256); written only by the credential provider`,
+      kmsKeyId: props.kmsKeyArn,
+      recoveryWindowInDays: recovery,
+      tags: { ...this.tags, [SECRET_TAGS.STORE]: name, 'data-api-credentials:purpose': 'hash-key' },
+    });
     const provider = new CredentialProviderFunction(this, 'Provider', {
+      hashKeySecretArn: hashKey.arn,
       functionName: `${name}-provider`,
       tableName: table.name,
       tableArn: table.arn,
@@ -273,6 +288,29 @@ export class CredentialStore extends Construct {
     this.region = region.name;
     this.admins = [...admins];
     this.deployerArn = deployer.issuerArn;
+    this.hashKeySecretArn = hashKey.arn;
+    // Only the store's functions read the key; only the provider, the deployer and the admins change it.
+    const keyPolicy = new DataAwsIamPolicyDocument(this, 'HashKeyPolicy', {
+      statement: [
+        {
+          sid: 'OnlyTheStoresFunctionsRead',
+          effect: 'Deny',
+          principals: [{ type: 'AWS', identifiers: ['*'] }],
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: ['*'],
+          condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: Lazy.listValue({ produce: () => [...this.tableWriters] }) }],
+        },
+        {
+          sid: 'OnlyProviderDeployerAndAdminsChange',
+          effect: 'Deny',
+          principals: [{ type: 'AWS', identifiers: ['*'] }],
+          actions: [...SECRET_CHANGE_ACTIONS],
+          resources: ['*'],
+          condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: [provider.roleArn, deployer.issuerArn, ...admins] }],
+        },
+      ],
+    });
+    new SecretsmanagerSecretPolicy(this, 'HashKeySecretPolicy', { secretArn: hashKey.arn, policy: keyPolicy.json });
 
     if (props.restrictTableWrites ?? true) {
       const writers = Lazy.listValue({ produce: () => [...admins, deployer.issuerArn, ...this.tableWriters] });

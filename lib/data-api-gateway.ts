@@ -157,6 +157,7 @@ export class DataApiGateway extends Construct {
       tableName: props.store.tableName,
       tableArn: props.store.tableArn,
       region: props.store.region,
+      hashKeySecretArn: props.store.hashKeySecretArn,
       kmsKeyArn: props.store.kmsKeyArn,
       logRetentionDays,
       tags,

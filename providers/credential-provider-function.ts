@@ -13,6 +13,8 @@ export interface CredentialProviderFunctionProps {
   /** The store's name: the provider writes only secrets whose store tag is this. */
   readonly storeName: string;
   readonly secretPrefix: string;
+  /** The store's hash-key secret (HMAC of adopted keys). */
+  readonly hashKeySecretArn: string;
   /** ARN pattern of the secrets the function may write: `arn:...:secret:<prefix>*`. */
   readonly secretArnPattern: string;
   readonly kmsKeyArn?: string;
@@ -75,6 +77,7 @@ export class CredentialProviderFunction extends BundledFunction {
       environment: {
         [PROVIDER_ENV.TABLE_NAME]: props.tableName,
         [PROVIDER_ENV.SECRET_PREFIX]: props.secretPrefix,
+        [PROVIDER_ENV.HASH_KEY_SECRET_ARN]: props.hashKeySecretArn,
       },
       timeoutSeconds: 30,
       kmsKeyArn: props.kmsKeyArn,

@@ -18,6 +18,8 @@ export interface GatewayFunctionProps {
   readonly tableName: string;
   readonly tableArn: string;
   readonly region: string;
+  /** The store's hash-key secret: adopted keys are found by their HMAC. */
+  readonly hashKeySecretArn: string;
   readonly kmsKeyArn?: string;
   readonly logRetentionDays: number;
   /** Records verifier only: exactly one of the two. */
@@ -78,13 +80,23 @@ export class GatewayFunction extends BundledFunction {
               ? [{ sid: 'InvokeBackend', actions: ['lambda:InvokeFunction'], resources: [props.backendFunctionArn] }]
               : []),
           ];
+    statements.push({ sid: 'ReadHashKey', actions: ['secretsmanager:GetSecretValue'], resources: [props.hashKeySecretArn] });
     if (props.kmsKeyArn) {
       statements.push(
-        ...customerKeyStatements({ kmsKeyArn: props.kmsKeyArn, region: props.region, tableName: props.tableName, functionName: props.functionName }),
+        ...customerKeyStatements({
+          kmsKeyArn: props.kmsKeyArn,
+          region: props.region,
+          tableName: props.tableName,
+          functionName: props.functionName,
+          secretArnPattern: props.hashKeySecretArn,
+        }),
       );
     }
 
-    const environment: Record<string, string> = { [VERIFIER_ENV.TABLE_NAME]: props.tableName };
+    const environment: Record<string, string> = {
+      [VERIFIER_ENV.TABLE_NAME]: props.tableName,
+      [VERIFIER_ENV.HASH_KEY_SECRET_ARN]: props.hashKeySecretArn,
+    };
     if (props.kind === 'records') {
       if (props.backendFunctionArn) environment[VERIFIER_ENV.BACKEND_FUNCTION_ARN] = props.backendFunctionArn;
       if (props.backendUrl) environment[VERIFIER_ENV.BACKEND_URL] = props.backendUrl;

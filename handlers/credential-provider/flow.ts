@@ -35,13 +35,15 @@ import {
   formatSecretValue,
   generateSecretValue,
   hashSecret,
+  keyedHashSecret,
+  matchesHashOf,
   parseAdoptedApiKey,
   parseSecretValue,
   RandomSource,
   secretMatchesHash,
   secretOf,
 } from '../secret-format';
-import { CredentialRecord, CredentialTable, SecretStore, StaleRecordError } from '../store/credential-record';
+import { CredentialRecord, CredentialTable, HashKeySource, keyAlreadyAdopted, SecretStore, StaleRecordError } from '../store/credential-record';
 import { ParsedEvent, ParsedRead, parseProviderEvent, PreviousInput } from './event';
 
 export interface FlowDeps {
@@ -54,6 +56,8 @@ export interface FlowDeps {
    * with the instance and scopes of the input (see `SECRET_TAGS`).
    */
   readonly storeName: string;
+  /** The store's key for adopted keys' hashes (HMAC-SHA-256); without one, adopted keys get plain SHA-256 (0.2 stores). */
+  readonly hashKey?: HashKeySource;
   readonly now: () => Date;
   readonly randomBytes: RandomSource;
 }
@@ -193,11 +197,15 @@ async function adoptApiKey(input: CredentialInput, existing: CredentialRecord | 
       'JSON {"apiKey": "<20 to 512 characters from A-Z a-z 0-9 - . _ ~ + />"}',
     );
   }
-  if (existing !== undefined && existing.adopted === true && secretMatchesHash(apiKey, existing.secretHash)) {
+  const key = await deps.hashKey?.get({ create: true });
+  if (existing !== undefined && existing.adopted === true && matchesHashOf(apiKey, existing, key)) {
     const finished = await writeIfChanged(deps, existing, withInput(existing, input));
     return { credentialId, outcome: 'resumed', result: toResult(finished) };
   }
-  const secretHash = hashSecret(apiKey);
+  // A key adopted before the store had a hash key is claimed under its SHA-256: still one credential per key.
+  const legacyHolder = key === undefined ? undefined : await deps.table.keyHashHolder(hashSecret(apiKey));
+  if (legacyHolder !== undefined && legacyHolder !== credentialId) throw keyAlreadyAdopted(credentialId);
+  const secretHash = key === undefined ? hashSecret(apiKey) : keyedHashSecret(apiKey, key);
   await deps.table.claimKeyHash(secretHash, credentialId);
   const now = deps.now().toISOString();
   const active: CredentialRecord = {
@@ -207,6 +215,7 @@ async function adoptApiKey(input: CredentialInput, existing: CredentialRecord | 
     authType: 'api_key',
     secretArn: input.secretArn,
     secretHash,
+    ...(key === undefined ? {} : { hashScheme: 'hmac-sha256' as const }),
     adopted: true,
     status: 'active',
     createdAt: existing?.createdAt ?? now,
@@ -383,13 +392,13 @@ function retiring(record: CredentialRecord, now: Date, graceHours: number): Cred
 export async function readCredentialDrift(
   input: CredentialInput,
   instanceAddress: string | undefined,
-  deps: Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix'>,
+  deps: Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>,
 ): Promise<ActionOutcome> {
   const result = await driftOf(input, instanceAddress, deps);
   return { credentialId: result.credentialId, outcome: result.inSync ? 'in-sync' : 'drifted', result };
 }
 
-async function driftOf(input: CredentialInput, instanceAddress: string | undefined, deps: Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix'>): Promise<ReadResult> {
+async function driftOf(input: CredentialInput, instanceAddress: string | undefined, deps: Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>): Promise<ReadResult> {
   // A read hashes the secret's value: only the store's secrets, like every other action.
   assertSecretWithinPrefix(input.secretArn, deps.secretPrefix);
   const credentialId = credentialIdFor(input.instanceId);
@@ -398,7 +407,8 @@ async function driftOf(input: CredentialInput, instanceAddress: string | undefin
   if (record !== undefined) {
     try {
       const current = await deps.secrets.readCurrentValue(input.secretArn);
-      secret = current === undefined ? 'no-value' : valueHoldsRecord(current, record) ? 'present' : 'mismatch';
+      const key = record.hashScheme === 'hmac-sha256' ? await deps.hashKey?.get({ create: false }) : undefined;
+      secret = current === undefined ? 'no-value' : valueHoldsRecord(current, record, key) ? 'present' : 'mismatch';
     } catch (error) {
       if (error instanceof NotFoundError) secret = 'missing';
       else if (error instanceof ConflictError) secret = 'scheduled-for-deletion';
@@ -422,7 +432,7 @@ const READ_BATCH_CONCURRENCY = 8;
 /** The store's drift check: every credential's read, a few at a time; the drifted ones by key. */
 export async function readDriftBatch(
   batch: ReadonlyArray<ParsedRead & { readonly key: string }>,
-  deps: Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix'>,
+  deps: Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>,
 ): Promise<ActionOutcome> {
   const reads: ReadResult[] = new Array(batch.length);
   let next = 0;
@@ -518,11 +528,11 @@ export function toResult(record: CredentialRecord): CredentialResult {
   };
 }
 
-/** Whether a secret value is the one this record was written for. */
-function valueHoldsRecord(text: string | undefined, record: CredentialRecord): boolean {
+/** Whether a secret value is the one this record was written for (`key`: the store's hash key, for an adopted key's HMAC). */
+function valueHoldsRecord(text: string | undefined, record: CredentialRecord, key?: Uint8Array): boolean {
   if (record.adopted === true) {
     const apiKey = text === undefined ? undefined : parseAdoptedApiKey(text);
-    return apiKey !== undefined && secretMatchesHash(apiKey, record.secretHash);
+    return apiKey !== undefined && matchesHashOf(apiKey, record, key);
   }
   const value = text === undefined ? undefined : parseSecretValue(text);
   if (value === undefined || value.authType !== record.authType || value.credentialId !== record.credentialId) return false;

@@ -15,8 +15,10 @@ export interface CredentialRecord {
   /** Canonical order. Stored as a DynamoDB string set. */
   readonly scopes: ScopeName[];
   readonly secretArn: string;
-  /** `hashSecret(apiKey | clientSecret)`: SHA-256, lowercase hex. */
+  /** `hashSecret(apiKey | clientSecret)`: SHA-256, lowercase hex; for an adopted key, HMAC-SHA-256 when `hashScheme` says so. */
   readonly secretHash: string;
+  /** `hmac-sha256`: an adopted key hashed under the store's hash key; absent: plain SHA-256. */
+  readonly hashScheme?: 'hmac-sha256';
   /** OAuth 2.0 only. */
   readonly clientId?: string;
   readonly status: CredentialStatus;
@@ -81,6 +83,14 @@ export interface CredentialTable {
    * throws `ConflictError` when another credential already holds that hash.
    */
   claimKeyHash(secretHash: string, credentialId: string): Promise<void>;
+  /** The credential holding a `KEYHASH#` lookup item, if any (an adoption under another hash scheme). */
+  keyHashHolder(secretHash: string): Promise<string | undefined>;
+}
+
+/** The store's key for adopted keys' hashes (HMAC-SHA-256), kept in a Secrets Manager secret of the store. */
+export interface HashKeySource {
+  /** The key, created on first use when `create` is true; undefined when there is none yet. */
+  get(options: { readonly create: boolean }): Promise<Uint8Array | undefined>;
 }
 
 export interface SecretStore {

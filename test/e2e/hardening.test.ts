@@ -14,7 +14,7 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { TerraformOutput } from 'cdktf';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -206,6 +206,7 @@ describe('holding against everyone who is not an admin', () => {
 
   describe('IAM attacks, evaluated against the policies Terraform applied', () => {
     let state: PolicyState;
+    let hashKeyArn = '';
     const attacks: Array<[string, () => Request]> = [];
     const controls: Array<[string, () => Request]> = [];
     const broad = (action: string) => [{ name: 'broad', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] } }];
@@ -263,11 +264,14 @@ describe('holding against everyone who is not an admin', () => {
       ['a developer with *:* scans the table', () => developer('dynamodb:Scan', { ...onTable('dynamodb:Scan', 'CRED#x'), context: {} })],
       ['a developer with *:* exports the table', () => developer('dynamodb:ExportTableToPointInTime', { ...onTable('dynamodb:ExportTableToPointInTime', 'CRED#x'), context: {} })],
       ['a developer with *:* writes a record', () => developer('dynamodb:PutItem', onTable('dynamodb:PutItem', 'CRED#x'))],
+      ['a developer with *:* reads the store\'s hash key (the HMAC key of adopted keys)', () => developer('secretsmanager:GetSecretValue', onSecret('secretsmanager:GetSecretValue', hashKeyArn))],
+      ['the token function reads a credential\'s secret instead of the hash key', () => asRole(token, 't', onSecret('secretsmanager:GetSecretValue', out['Other.SecretArn']))],
       ['a developer with *:* invokes the provider, under the guardrail SCP', () => ({ ...developer('lambda:InvokeFunction', { resource: providerArn }), serviceControlPolicies: guardrail() })],
       ['a developer with *:* replaces the provider\'s code, under the guardrail SCP', () => ({ ...developer('lambda:UpdateFunctionCode', { resource: providerArn }), serviceControlPolicies: guardrail() })],
       ['a developer with *:* widens the provider role, under the guardrail SCP', () => ({ ...developer('iam:PutRolePolicy', { resource: PROVIDER_ROLE }), serviceControlPolicies: guardrail() })],
     );
     controls.push(
+      ['the records verifier reads the store\'s hash key', () => asRole(verifier, 'v', onSecret('secretsmanager:GetSecretValue', hashKeyArn))],
       ['the reader reads its secret', () => ({ ...asRole(READER, 'r', onSecret('secretsmanager:GetSecretValue', victim())), identityPolicies: [] })],
       ['an admin with secretsmanager:* updates the secret policy', () => ({ ...asRole(ADMIN, 'a', onSecret('secretsmanager:PutResourcePolicy', victim())), identityPolicies: broad('secretsmanager:*') })],
       ['an admin with *:* scans the table (the list command)', () => ({ ...asRole(ADMIN, 'a', { ...onTable('dynamodb:Scan', 'CRED#x'), context: {} }), identityPolicies: broad('*') })],
@@ -275,8 +279,9 @@ describe('holding against everyone who is not an admin', () => {
       ['without the guardrail a developer with *:* can invoke the provider (why the SCP is needed)', () => developer('lambda:InvokeFunction', { resource: providerArn })],
     );
 
-    beforeAll(() => {
+    beforeAll(async () => {
       state = currentPolicyState(readCallLog(env.LOCAL_AWS_CALL_LOG));
+      hashKeyArn = (await secrets.send(new DescribeSecretCommand({ SecretId: `data-api/credentials/${STACK}/.hash-key/${STORE}` }))).ARN!;
     });
 
     test('the policies of this stack were recorded: the provider role, the table policy, the victim secret policy', () => {

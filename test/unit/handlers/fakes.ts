@@ -42,6 +42,10 @@ export class InMemoryCredentialTable implements CredentialTable {
     this.records.set(record.credentialId, structuredClone(record));
   }
 
+  async keyHashHolder(secretHash: string): Promise<string | undefined> {
+    return this.keyHashes.get(secretHash);
+  }
+
   async claimKeyHash(secretHash: string, credentialId: string): Promise<void> {
     const holder = this.keyHashes.get(secretHash);
     if (holder !== undefined && holder !== credentialId) throw keyAlreadyAdopted(credentialId);

@@ -12,6 +12,7 @@ import {
   CLIENT_SECRET_PATTERN,
   credentialIdFor,
   hashSecret,
+  keyedHashSecret,
   parseSecretValue,
   secretOf,
 } from '../../../handlers/secret-format';
@@ -684,5 +685,39 @@ describe('writes are bound to what Terraform declared on the secret (crafted inv
     await expect(invoke(f, 'create', adopting)).rejects.toThrow(/holds a credential this library generated.*only keys created elsewhere can be adopted/);
     expect(f.table.records.size).toBe(1);
     expect(f.table.keyHashes.size).toBe(0);
+  });
+});
+
+describe('adoption with the store hash key (HMAC-SHA-256)', () => {
+  const PREVIEW_KEY = 'preview-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+  const KEY = Buffer.alloc(32, 9);
+  const adopting = (overrides: Partial<CredentialInput> = {}) => inputOf({ authType: 'api_key', adopt: true, ...overrides });
+  const withKey = (f: Fixture, created: { count: number } = { count: 0 }): FlowDeps => ({
+    ...f.deps,
+    hashKey: { get: async ({ create }) => (create && (created.count++, true), KEY) },
+  });
+
+  it('stores the HMAC of the key, never its plain SHA-256, and creates the key on first use', async () => {
+    const f = fixture();
+    f.secrets.overwrite(SECRET_ARN, JSON.stringify({ apiKey: PREVIEW_KEY }));
+    const created = { count: 0 };
+    await create(withKey(f, created), adopting());
+    const hmac = keyedHashSecret(PREVIEW_KEY, KEY);
+    expect(record(f)).toMatchObject({ adopted: true, hashScheme: 'hmac-sha256', secretHash: hmac });
+    expect([...f.table.keyHashes.keys()]).toEqual([hmac]);
+    expect(JSON.stringify([...f.table.records.values(), ...f.table.keyHashes.keys()])).not.toContain(hashSecret(PREVIEW_KEY));
+    expect(created.count).toBe(1);
+    // The drift read checks the value against the keyed hash.
+    const read = await runProviderEvent({ ...adopting(), action: 'read' }, withKey(f));
+    expect(read.result).toMatchObject({ inSync: true });
+  });
+
+  it('a key adopted before the store had a hash key (SHA-256 lookup) cannot be adopted a second time under HMAC', async () => {
+    const f = fixture();
+    f.secrets.overwrite(SECRET_ARN, JSON.stringify({ apiKey: PREVIEW_KEY }));
+    await create(f.deps, adopting());
+    const second = adopting({ instanceId: '77777777-2222-3333-4444-555555555555' });
+    await expect(create(withKey(f), second)).rejects.toThrow(/already adopted by another credential/);
+    expect(f.table.records.size).toBe(1);
   });
 });

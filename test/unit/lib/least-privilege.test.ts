@@ -95,7 +95,9 @@ describe('least privilege of every synthesized policy', () => {
   test('Secrets Manager access is limited to the store prefix, or (readers, in one secret\'s own policy) to named principals', () => {
     const identity = allows.filter((st) => !st.secretPolicy && st.actions.some((a) => a.startsWith('secretsmanager:')));
     expect(identity.length).toBeGreaterThan(0);
-    for (const r of identity.flatMap((st) => st.resources)) expect(r).toMatch(/:secret:data-api\/credentials\/stack\/\*$/);
+    for (const r of identity.flatMap((st) => st.resources)) {
+      expect(r).toMatch(/:secret:data-api\/credentials\/stack\/\*$|^\$\{aws_secretsmanager_secret\.Credentials_HashKey_\w+\.arn\}$/);
+    }
     const readers = allows.filter((st) => st.secretPolicy);
     // Both readers' policies, each for named principals only.
     expect(readers).toHaveLength(2);

@@ -96,3 +96,18 @@ test('an unknown credential id and a wrong key of a known one get the same 401 f
   expect(wrongKeyOfKnownId).toEqual({ verdict: { ok: false, reason: 'unknown' }, reads: 2 });
   expect(unknownId).toEqual(wrongKeyOfKnownId);
 });
+
+test('adopted keys are found by their HMAC under the store key, and keys adopted before it by their SHA-256', async () => {
+  const world = new World();
+  const hashKey = Buffer.alloc(32, 5);
+  world.adoptApiKey('c'.repeat(32), 'legacy-adopted-key-0123456789', ['users']);
+  world.adoptApiKey('d'.repeat(32), 'keyed-adopted-key-0123456789', ['users'], hashKey);
+  const deps: RecordsDeps = { ...depsOf(world, []), hashKey: { get: async () => hashKey } };
+  const verify = (value: string) => verifyRequest({ ...recordsRequest('users'), headers: { authorization: `Bearer ${value}` } }, deps);
+  expect(await verify('legacy-adopted-key-0123456789')).toMatchObject({ ok: true, principal: { credentialId: 'c'.repeat(32) } });
+  expect(await verify('keyed-adopted-key-0123456789')).toMatchObject({ ok: true, principal: { credentialId: 'd'.repeat(32) } });
+  expect(await verify('keyed-adopted-key-012345678X')).toEqual({ ok: false, reason: 'malformed' });
+  // Without the key, a keyed record cannot be matched: refused, never accepted by its plain hash.
+  const keyless: RecordsDeps = { ...deps, hashKey: undefined };
+  expect((await verifyRequest({ ...recordsRequest('users'), headers: { authorization: 'Bearer keyed-adopted-key-0123456789' } }, keyless)).ok).toBe(false);
+});
