@@ -152,3 +152,12 @@ export class SecretsManagerHashKey implements HashKeySource {
     }
   }
 }
+
+/** The gateway functions' view of the store's hash key: read only, with their own bounded client. */
+export function readOnlyHashKey(region: string, secretArn: string): HashKeySource {
+  const client = new SecretsManagerClient({ region, maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } });
+  const key = new SecretsManagerHashKey(client, secretArn, () => {
+    throw new Error('the gateway never creates the hash key');
+  });
+  return { get: () => key.get({ create: false }) };
+}

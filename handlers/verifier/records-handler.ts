@@ -1,10 +1,9 @@
 /** The records verifier Lambda (`GET /export/{v1|v1beta2}/records/{entity}`): AWS wiring around `records.ts`. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { readAdoptedKeyCredentialId, readCredentialRecord } from '../store/dynamodb-credential-table';
 import { DynamoDbTokenTable } from '../store/dynamodb-token-table';
-import { SecretsManagerHashKey } from '../store/secrets-manager-secret-store';
+import { readOnlyHashKey } from '../store/secrets-manager-secret-store';
 import { BackendError, LambdaRecordsBackend } from '../store/lambda-records-backend';
 import { BackendConfig, verifierConfig } from './config';
 import { HttpResponse } from './http';
@@ -75,17 +74,7 @@ function awsDeps(): RecordsDeps {
       readCredential: (id) => readCredentialRecord(client, config.tableName, id),
       readToken: (hash) => tokens.read(hash),
       findAdoptedKey: (hash) => readAdoptedKeyCredentialId(client, config.tableName, hash),
-      ...(config.hashKeySecretArn === undefined
-        ? {}
-        : {
-            hashKey: new SecretsManagerHashKey(
-              new SecretsManagerClient({ region: config.region, maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } }),
-              config.hashKeySecretArn,
-              () => {
-                throw new Error('the gateway never creates the hash key');
-              },
-            ),
-          }),
+      ...(config.hashKeySecretArn === undefined ? {} : { hashKey: readOnlyHashKey(config.region, config.hashKeySecretArn) }),
       now,
       backend: backendOf(config.backend, config.region),
       lastUsed: new LastUsedThrottle(

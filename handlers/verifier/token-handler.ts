@@ -4,12 +4,11 @@
  * API Gateway matched. One function for the five OAuth routes: one role, one warm instance pool.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { randomBytes } from 'node:crypto';
 import { DATA_API_ROUTES } from '../contract';
 import { readAdoptedKeyCredentialId, readCredentialRecord } from '../store/dynamodb-credential-table';
 import { DynamoDbTokenTable } from '../store/dynamodb-token-table';
-import { SecretsManagerHashKey } from '../store/secrets-manager-secret-store';
+import { readOnlyHashKey } from '../store/secrets-manager-secret-store';
 import { verifierConfig } from './config';
 import { json } from './http';
 import { handleIntrospectionRequest, IntrospectionDeps } from './introspection';
@@ -33,17 +32,7 @@ function awsDeps(): OAuthDeps {
       readToken: (hash) => tokens.read(hash),
       deleteToken: (hash, credentialId) => tokens.delete(hash, credentialId),
       findAdoptedKey: (hash) => readAdoptedKeyCredentialId(client, config.tableName, hash),
-      ...(config.hashKeySecretArn === undefined
-        ? {}
-        : {
-            hashKey: new SecretsManagerHashKey(
-              new SecretsManagerClient({ region: config.region, maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } }),
-              config.hashKeySecretArn,
-              () => {
-                throw new Error('the gateway never creates the hash key');
-              },
-            ),
-          }),
+      ...(config.hashKeySecretArn === undefined ? {} : { hashKey: readOnlyHashKey(config.region, config.hashKeySecretArn) }),
       introspectors: new Set(config.introspectionCredentialIds),
       ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
       now: () => new Date(),
