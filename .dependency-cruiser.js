@@ -77,5 +77,7 @@ module.exports = {
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
     combinedDependencies: false,
+    // Packages that publish only an `exports` map (`@cloud-copilot/iam-simulate`) resolve as Node.js does.
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['require', 'node', 'default'] },
   },
 };

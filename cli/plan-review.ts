@@ -190,6 +190,21 @@ export function reviewPlan(planJson: unknown): PlanReview {
     const change = reviewCredential(address, declared, plan.resource_changes, byAddress, claimed);
     if (change) changes.push(change);
   }
+  // Any other invocation of a store's provider creates, changes or revokes a credential too, whoever
+  // declared it: it is a credential change (and `--fail-on` gates it), never "other infrastructure".
+  const providers = providerFunctionNames(plan);
+  for (const address of credentials.keys()) {
+    const change = byAddress.get(address)?.change;
+    for (const value of [change?.before?.function_name, change?.after?.function_name]) if (typeof value === 'string') providers.add(value);
+  }
+  for (const rc of plan.resource_changes) {
+    if (rc.type !== 'aws_lambda_invocation' || rc.mode === 'data' || claimed.has(rc.address) || credentials.has(rc.address)) continue;
+    const names = [rc.change.before?.function_name, rc.change.after?.function_name];
+    const kind = kindOf(rc.change.actions);
+    if (kind === undefined || !names.some((n) => typeof n === 'string' && providers.has(n))) continue;
+    claimed.add(rc.address);
+    changes.push(undeclaredInvocation(rc, kind));
+  }
 
   const other: OtherChange[] = [];
   for (const rc of plan.resource_changes) {
@@ -203,6 +218,47 @@ export function reviewPlan(planJson: unknown): PlanReview {
   const summary = { create: 0, update: 0, replace: 0, delete: 0, other: other.length };
   for (const change of changes) summary[change.kind] += 1;
   return { summary, credentials: changes, other, warnings: failedChecks(plan.checks) };
+}
+
+/**
+ * The provider functions of the stores in the plan: the stores' outputs, the provider functions
+ * themselves, and (added by the caller) the functions the declared credentials invoke.
+ */
+function providerFunctionNames(plan: ReturnType<typeof asPlan>): Set<string> {
+  const names = new Set<string>();
+  for (const [key, change] of Object.entries(plan.output_changes)) {
+    if (!/(^|_)ProviderFunctionName(_|$)/.test(key)) continue;
+    for (const value of [change.before, change.after]) if (typeof value === 'string') names.add(value);
+  }
+  for (const rc of plan.resource_changes) {
+    if (rc.type !== 'aws_lambda_function' || !/_Provider_Function_/.test(rc.address)) continue;
+    for (const value of [rc.change.before?.function_name, rc.change.after?.function_name]) if (typeof value === 'string') names.add(value);
+  }
+  return names;
+}
+
+/** An invocation of a provider that no DataApiCredential declared: shown as a credential change, to be read by hand. */
+function undeclaredInvocation(rc: ResourceChange, kind: ChangeKind): CredentialChange {
+  const input = [rc.change.after?.input, rc.change.before?.input].map((text) => {
+    try {
+      return typeof text === 'string' ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+    } catch {
+      return undefined;
+    }
+  }).find((value) => isObject(value));
+  const scopes = Array.isArray(input?.scopes) ? input!.scopes.filter((s): s is string => typeof s === 'string') : [];
+  return {
+    kind,
+    name: `undeclared invocation ${rc.address}`,
+    address: rc.address,
+    authType: typeof input?.authType === 'string' ? input.authType : 'unknown',
+    scopes,
+    scopesAdded: [],
+    scopesRemoved: [],
+    descriptionChanged: false,
+    reasons: ['an aws_lambda_invocation of the credential provider that no DataApiCredential declared'],
+    consumerImpact: 'unknown: this invocation calls the credential provider directly; read its input before approving',
+  };
 }
 
 function reviewCredential(
@@ -359,10 +415,14 @@ const HEADINGS: Record<ChangeKind, string> = {
   delete: 'Deleted (revoked)',
 };
 
-const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
-const md = (text: string) => text.replace(/([\\`*_[\]<>|])/g, '\\$1');
+/** One line of text, whatever it held: controls and bidirectional formatting characters out, line breaks to spaces. */
+// eslint-disable-next-line no-control-regex
+const oneLine = (text: string) => String(text).replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g, '\ufffd');
+const code = (text: string) => `\`${oneLine(text).replace(/`/g, "'")}\``;
+/** Plain text in Markdown: nothing in it can become a link, an image, HTML, emphasis, a table cell or a new block. */
+const md = (text: string) => oneLine(text).replace(/([\\`*_[\]<>|!~&#])/g, '\\$1');
 const scopeList = (scopes: readonly string[]) =>
-  `${scopes.length === 0 ? '(none)' : scopes.join(', ')} (${scopes.filter((s) => (SCOPE_NAMES as readonly string[]).includes(s)).length}/${SCOPE_NAMES.length})`;
+  `${scopes.length === 0 ? '(none)' : scopes.map(md).join(', ')} (${scopes.filter((s) => (SCOPE_NAMES as readonly string[]).includes(s)).length}/${SCOPE_NAMES.length})`;
 
 export function summaryLine(review: PlanReview): string {
   const parts = CHANGE_KINDS.filter((k) => review.summary[k] > 0).map((k) => `${review.summary[k]} ${VERBS[k]}`);
@@ -373,7 +433,7 @@ export function summaryLine(review: PlanReview): string {
 
 function describeChange(change: CredentialChange): string[] {
   const lines: string[] = [];
-  const head = `- **${md(change.name)}** (${authTypeLabel(change.authType)})`;
+  const head = `- **${md(change.name)}** (${md(authTypeLabel(change.authType))})`;
   switch (change.kind) {
     case 'create':
     case 'delete':
@@ -382,17 +442,17 @@ function describeChange(change: CredentialChange): string[] {
     case 'update':
     case 'replace': {
       const details: string[] = [];
-      if (change.kind === 'replace') details.push(`why: ${change.reasons.join('; ')}`);
+      if (change.kind === 'replace') details.push(`why: ${change.reasons.map(md).join('; ')}`);
       if (change.renamedFrom !== undefined) details.push(`renamed from **${md(change.renamedFrom)}**`);
-      if (change.scopesAdded.length > 0) details.push(`scopes added: ${change.scopesAdded.join(', ')}`);
-      if (change.scopesRemoved.length > 0) details.push(`scopes removed: ${change.scopesRemoved.join(', ')}`);
+      if (change.scopesAdded.length > 0) details.push(`scopes added: ${change.scopesAdded.map(md).join(', ')}`);
+      if (change.scopesRemoved.length > 0) details.push(`scopes removed: ${change.scopesRemoved.map(md).join(', ')}`);
       if (change.descriptionChanged) details.push('description changed');
       if (change.kind === 'update' && details.length === 0) details.push('secret settings changed');
       lines.push(`${head}: ${details.join('; ')}; scopes now ${scopeList(change.scopes)}`);
       break;
     }
   }
-  lines.push(`  - ${change.kind === 'replace' || change.kind === 'delete' ? '⚠️ ' : ''}Consumers: ${change.consumerImpact}`);
+  lines.push(`  - ${change.kind === 'replace' || change.kind === 'delete' ? '⚠️ ' : ''}Consumers: ${md(change.consumerImpact)}`);
   return lines;
 }
 

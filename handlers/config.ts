@@ -15,6 +15,8 @@ export interface ProviderConfig {
   readonly secretPrefix: string;
   /** `AWS_REGION` (set by Lambda), else `AWS_DEFAULT_REGION`. */
   readonly region: string;
+  /** The store's hash-key secret (`CREDENTIALS_HASH_KEY_SECRET_ARN`); absent: adopted keys are hashed with plain SHA-256. */
+  readonly hashKeySecretArn?: string;
 }
 
 /** The function is deployed without a setting it needs: a deployment bug, not a user input error. */
@@ -49,8 +51,13 @@ export function readProviderConfig(env: Environment = process.env): ProviderConf
       'a Secrets Manager name prefix (letters, digits and /_+=.@-)',
     ),
     region: required(env, regionVariable, /^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as us-east-1'),
+    ...(env[PROVIDER_ENV.HASH_KEY_SECRET_ARN]
+      ? { hashKeySecretArn: required(env, PROVIDER_ENV.HASH_KEY_SECRET_ARN, SECRET_ARN, 'a Secrets Manager secret ARN') }
+      : {}),
   };
 }
+
+const SECRET_ARN = /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
 
 let current: ProviderConfig | undefined;
 

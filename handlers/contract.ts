@@ -28,6 +28,8 @@ export const DESCRIPTION_MAX_LENGTH = 512;
 export const PROVIDER_ENV = {
   TABLE_NAME: 'CREDENTIALS_TABLE_NAME',
   SECRET_PREFIX: 'CREDENTIALS_SECRET_PREFIX',
+  /** The store's hash-key secret (HMAC of adopted keys); unset before 0.3: adopted keys hashed with SHA-256. */
+  HASH_KEY_SECRET_ARN: 'CREDENTIALS_HASH_KEY_SECRET_ARN',
 } as const;
 
 /** DynamoDB layout: one table, a string partition key `pk`, TTL on `expiresAt` (epoch seconds). */
@@ -40,6 +42,21 @@ export const TABLE = {
    * carry its credential id.
    */
   KEY_HASH_PREFIX: 'KEYHASH#',
+} as const;
+
+/**
+ * Tags the stack puts on each credential's secret: Terraform's declaration, bound to the secret.
+ * The provider writes a value only into a secret whose tags match its input, and the secret's
+ * policy lets only the provider, the deployer and the admins change tags, so a crafted invocation
+ * cannot mint a credential into another credential's secret, move one, or raise its scopes.
+ */
+export const SECRET_TAGS = {
+  /** The store (its table name) whose provider may write the secret. */
+  STORE: 'data-api-credentials:store',
+  /** The credential instance (`terraform_data` id) the secret belongs to now. */
+  INSTANCE: 'data-api-credentials:instance',
+  /** The declared scopes, canonical order, space-separated. */
+  SCOPES: 'data-api-credentials:scopes',
 } as const;
 
 /**
@@ -149,6 +166,14 @@ function describe(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+/**
+ * Characters a name or description may not hold: C0 and C1 controls, DEL, and the invisible and
+ * bidirectional formatting characters (Unicode Cf: LRM/RLM, embeddings, overrides, isolates, zero
+ * widths, the BOM), which can make a review read differently from what is applied.
+ */
+// eslint-disable-next-line no-control-regex
+export const UNSAFE_TEXT_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/;
+
 /** Validates and normalises a display name. */
 export function validateName(value: unknown, field = 'name'): string {
   if (typeof value !== 'string') {
@@ -162,8 +187,8 @@ export function validateName(value: unknown, field = 'name'): string {
       `1 to ${NAME_MAX_LENGTH} characters, not only spaces`,
     );
   }
-  if (CONTROL_CHARACTER_PATTERN.test(name)) {
-    throw new ValidationError(field, describe(value), 'printable characters, no control characters');
+  if (UNSAFE_TEXT_CHARACTERS.test(name)) {
+    throw new ValidationError(field, describe(value), 'printable characters, no control or bidirectional formatting characters');
   }
   return name;
 }
@@ -201,6 +226,9 @@ export function validateDescription(value: unknown, field = 'description'): stri
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string' || value.length > DESCRIPTION_MAX_LENGTH) {
     throw new ValidationError(field, describe(value), `a string of at most ${DESCRIPTION_MAX_LENGTH} characters`);
+  }
+  if (UNSAFE_TEXT_CHARACTERS.test(value)) {
+    throw new ValidationError(field, describe(value), 'printable characters, no control or bidirectional formatting characters');
   }
   return value;
 }
@@ -388,6 +416,8 @@ export const VERIFIER_ENV = {
   ISSUER: 'DATA_API_ISSUER',
   /** Token function only: credential ids (comma-separated) whose clients may call the introspection endpoint. */
   INTROSPECTION_CREDENTIAL_IDS: 'DATA_API_INTROSPECTION_CREDENTIAL_IDS',
+  /** The store's hash-key secret, to find adopted keys by their HMAC; optional. */
+  HASH_KEY_SECRET_ARN: 'DATA_API_HASH_KEY_SECRET_ARN',
 } as const;
 
 /** The client authentication methods of the token, revocation and introspection endpoints (RFC 8414 names). */

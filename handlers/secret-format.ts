@@ -18,9 +18,11 @@
  *   hashes in constant time, without an index on the hash.
  * - The distinctive prefixes make leaked values easy to find (secret scanning, gitleaks).
  * - Only `hashSecret(value)` (SHA-256, hex) is ever stored. A plain hash is enough: the secrets
- *   carry 256 random bits, so there is nothing to brute-force.
+ *   carry 256 random bits, so there is nothing to brute-force. An adopted key may carry far less,
+ *   so it is stored as `keyedHashSecret` (HMAC-SHA-256 under the store's hash key, kept in Secrets
+ *   Manager): its hash in the table alone cannot be tried against guesses.
  */
-import { createHash, randomBytes as cryptoRandomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes as cryptoRandomBytes, timingSafeEqual } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { ADOPTED_API_KEY_PATTERN, AuthTypeName, CLIENT_ID_PREFIX, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, SecretValue } from './contract';
 
@@ -142,6 +144,21 @@ export function secretMatchesHash(value: string, hash: string): boolean {
   if (!/^[0-9a-f]{64}$/.test(hash)) return false;
   const actual = createHash('sha256').update(value, 'utf8').digest();
   return timingSafeEqual(actual, Buffer.from(hash, 'hex'));
+}
+
+/** HMAC-SHA-256 of the value under the store's hash key, lowercase hex: the keyed hash of an adopted key. */
+export function keyedHashSecret(value: string, key: Uint8Array): string {
+  return createHmac('sha256', key).update(value, 'utf8').digest('hex');
+}
+
+/** The hash schemes of a record's `secretHash`: plain SHA-256 (generated values, older adoptions) or HMAC-SHA-256. */
+export type HashScheme = 'sha256' | 'hmac-sha256';
+
+/** Whether `value` has the record's hash under its scheme, compared in constant time. */
+export function matchesHashOf(value: string, record: { readonly secretHash: string; readonly hashScheme?: HashScheme }, key: Uint8Array | undefined): boolean {
+  if (record.hashScheme !== 'hmac-sha256') return secretMatchesHash(value, record.secretHash);
+  if (key === undefined || !/^[0-9a-f]{64}$/.test(record.secretHash)) return false;
+  return timingSafeEqual(Buffer.from(keyedHashSecret(value, key), 'hex'), Buffer.from(record.secretHash, 'hex'));
 }
 
 /** A new secret value for a credential (what its Secrets Manager secret will hold). */

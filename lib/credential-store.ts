@@ -5,10 +5,13 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { DynamodbResourcePolicy } from '@cdktf/provider-aws/lib/dynamodb-resource-policy';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
 import { Fn, ITerraformDependable, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
-import { READ_ACTION, ReadBatchEvent, ReadEvent, TABLE } from '../handlers/contract';
+import { READ_ACTION, ReadBatchEvent, ReadEvent, SECRET_TAGS, TABLE } from '../handlers/contract';
+export { SECRET_TAGS } from '../handlers/contract';
 import { ValidationError } from '../handlers/errors';
 import { CredentialProviderFunction } from '../providers';
 import { validatePrincipalArn } from './principal-arn';
@@ -18,8 +21,10 @@ import {
   DEFAULT_SECRET_RECOVERY_WINDOW_DAYS,
   KMS_KEY_ARN_PATTERN,
   LOG_RETENTION_DAYS,
+  SECRET_CHANGE_ACTIONS,
   SECRET_PREFIX_PATTERN,
   STORE_NAME_PATTERN,
+  TABLE_READ_ACTIONS,
   TABLE_WRITE_ACTIONS,
 } from './store-rules';
 
@@ -32,8 +37,9 @@ export interface CredentialStoreProps {
   readonly name?: string;
   /**
    * Prefix of the Secrets Manager secret names of this store's credentials. The provider may
-   * write only secrets under it, so it is the boundary of what the provider can touch.
-   * @default 'data-api/credentials/'
+   * write only secrets under it (and tagged as this store's), so it is the boundary of what the
+   * provider can touch.
+   * @default 'data-api/credentials/<stack name>/' (before 0.3.0: 'data-api/credentials/' for every store)
    */
   readonly secretPrefix?: string;
   /**
@@ -84,9 +90,24 @@ export interface CredentialStoreProps {
    * @default true
    */
   readonly restrictTableWrites?: boolean;
+  /**
+   * In the same table resource policy, deny item reads (GetItem, Query, Scan, the PartiQL select,
+   * exports) to every principal except the admins, the deployer, the store's functions and
+   * `tableReaders`, whatever their IAM policies allow (`ReadOnlyAccess`, say): the records hold no
+   * secret, but their hashes and ids are nobody else's business. The `list` and `drift` commands
+   * read the table: run them as one of these.
+   * @default true (with `restrictTableWrites`)
+   */
+  readonly restrictTableReads?: boolean;
+  /**
+   * More principal ARNs allowed to read the table despite `restrictTableReads`, such as the role
+   * a scheduled `drift` job runs as.
+   * @default []
+   */
+  readonly tableReaders?: readonly string[];
 }
 
-export { TABLE_WRITE_ACTIONS } from './store-rules';
+export { SECRET_CHANGE_ACTIONS, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from './store-rules';
 
 /**
  * Where a group of Data API credentials lives: the DynamoDB table of their records and the
@@ -107,6 +128,19 @@ export class CredentialStore extends Construct {
   readonly driftCheck: boolean;
   /** `arn:<partition>:secretsmanager:<region>:<account>:secret:<prefix>*` */
   readonly secretArnPattern: string;
+  /** The store's name (its table's): the value of every credential secret's store tag. */
+  readonly name: string;
+  /** The region the store is deployed to (known at apply). */
+  readonly region: string;
+  /** The admins' principal ARNs. */
+  readonly admins: readonly string[];
+  /** The deploying identity as a principal ARN (for an assumed role, the role), known at apply. */
+  readonly deployerArn: string;
+  /**
+   * The store's hash-key secret: the HMAC key adopted API keys are hashed with (its value written
+   * by the provider on the first adoption, read by the store's functions only).
+   */
+  readonly hashKeySecretArn: string;
   /**
    * What each credential's invocation waits for on create and outlives on destroy, besides the
    * provider function it names (a reference, and the function waits for its permissions, its log
@@ -115,6 +149,8 @@ export class CredentialStore extends Construct {
   readonly providerDependables: ITerraformDependable[];
 
   private readonly credentialNames = new Map<string, string>();
+  /** Whether `secretPrefix` is the default, which already names the stack. */
+  private readonly prefixIsDefault: boolean;
   /** The drift check's reads by key (the credential's invocation name); created with the first. */
   private driftReads?: Map<string, { readonly event: Omit<ReadEvent, 'action'>; readonly invocation: string }>;
   /** Logical id of the table, the base of the drift check's name. */
@@ -134,7 +170,7 @@ export class CredentialStore extends Construct {
         '3 to 55 letters, digits, "-" or "_" (the provider function is named "<name>-provider")',
       );
     }
-    const secretPrefix = props.secretPrefix ?? DEFAULT_SECRET_PREFIX;
+    const secretPrefix = props.secretPrefix ?? defaultSecretPrefix(this);
     if (!SECRET_PREFIX_PATTERN.test(secretPrefix)) {
       throw new ValidationError(
         `secretPrefix (${where})`,
@@ -147,6 +183,8 @@ export class CredentialStore extends Construct {
     }
     const admins = props.admins ?? [];
     for (const admin of admins) validatePrincipalArn(admin, `admins (${where})`);
+    const tableReaders = props.tableReaders ?? [];
+    for (const reader of tableReaders) validatePrincipalArn(reader, `tableReaders (${where})`);
     const logRetentionDays = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
       throw new ValidationError(`logRetentionDays (${where})`, String(logRetentionDays), LOG_RETENTION_DAYS.join(', '));
@@ -157,6 +195,7 @@ export class CredentialStore extends Construct {
     }
 
     this.secretPrefix = secretPrefix;
+    this.prefixIsDefault = props.secretPrefix === undefined;
     this.kmsKeyArn = props.kmsKeyArn;
     this.tags = { ...(props.tags ?? {}) };
     this.secretRecoveryWindowDays = recovery;
@@ -180,12 +219,25 @@ export class CredentialStore extends Construct {
     const account = new DataAwsCallerIdentity(this, 'Account');
     this.secretArnPattern = `arn:${partition.partition}:secretsmanager:${region.name}:${account.accountId}:secret:${secretPrefix}*`;
 
+    // The deployer as a principal ARN: for an assumed role, the role, not the session.
+    const deployer = new DataAwsIamSessionContext(this, 'Deployer', { arn: account.arn });
+    const hashKey = new SecretsmanagerSecret(this, 'HashKey', {
+      name: `${secretPrefix}.hash-key/${name}`,
+      description: `Data API credential store "${name}": the key adopted API keys are hashed with (HMAC-SHA-256); written only by the credential provider`,
+      kmsKeyId: props.kmsKeyArn,
+      recoveryWindowInDays: recovery,
+      tags: { ...this.tags, [SECRET_TAGS.STORE]: name, 'data-api-credentials:purpose': 'hash-key' },
+    });
     const provider = new CredentialProviderFunction(this, 'Provider', {
+      hashKeySecretArn: hashKey.arn,
       functionName: `${name}-provider`,
       tableName: table.name,
       tableArn: table.arn,
+      region: region.name,
+      storeName: name,
       secretPrefix,
       secretArnPattern: this.secretArnPattern,
+      deployerArn: deployer.issuerArn,
       kmsKeyArn: props.kmsKeyArn,
       admins,
       logRetentionDays,
@@ -200,11 +252,37 @@ export class CredentialStore extends Construct {
     this.providerRoleArn = provider.roleArn;
     this.providerDependables = [];
     this.tableWriters.push(provider.roleArn);
+    this.name = name;
+    this.region = region.name;
+    this.admins = [...admins];
+    this.deployerArn = deployer.issuerArn;
+    this.hashKeySecretArn = hashKey.arn;
+    // Only the store's functions read the key; only the provider, the deployer and the admins change it.
+    const keyPolicy = new DataAwsIamPolicyDocument(this, 'HashKeyPolicy', {
+      statement: [
+        {
+          sid: 'OnlyTheStoresFunctionsRead',
+          effect: 'Deny',
+          principals: [{ type: 'AWS', identifiers: ['*'] }],
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: ['*'],
+          condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: Lazy.listValue({ produce: () => [...this.tableWriters] }) }],
+        },
+        {
+          sid: 'OnlyProviderDeployerAndAdminsChange',
+          effect: 'Deny',
+          principals: [{ type: 'AWS', identifiers: ['*'] }],
+          actions: [...SECRET_CHANGE_ACTIONS],
+          resources: ['*'],
+          condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: [provider.roleArn, deployer.issuerArn, ...admins] }],
+        },
+      ],
+    });
+    new SecretsmanagerSecretPolicy(this, 'HashKeySecretPolicy', { secretArn: hashKey.arn, policy: keyPolicy.json });
 
     if (props.restrictTableWrites ?? true) {
-      // The deployer as a principal ARN: for an assumed role, the role, not the session.
-      const deployer = new DataAwsIamSessionContext(this, 'Deployer', { arn: account.arn });
       const writers = Lazy.listValue({ produce: () => [...admins, deployer.issuerArn, ...this.tableWriters] });
+      const readers = Lazy.listValue({ produce: () => [...admins, deployer.issuerArn, ...this.tableWriters, ...tableReaders] });
       const document = new DataAwsIamPolicyDocument(this, 'TablePolicyDocument', {
         statement: [
           {
@@ -215,6 +293,18 @@ export class CredentialStore extends Construct {
             resources: [table.arn],
             condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: writers }],
           },
+          ...(props.restrictTableReads ?? true
+            ? [
+                {
+                  sid: 'OnlyAdminsDeployerFunctionsAndTableReadersRead',
+                  effect: 'Deny',
+                  principals: [{ type: 'AWS', identifiers: ['*'] }],
+                  actions: [...TABLE_READ_ACTIONS],
+                  resources: [table.arn, `${table.arn}/*`],
+                  condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: readers }],
+                },
+              ]
+            : []),
         ],
       });
       const tablePolicy = new DynamodbResourcePolicy(this, 'TablePolicy', { resourceArn: table.arn, policy: document.json });
@@ -225,6 +315,51 @@ export class CredentialStore extends Construct {
     new TerraformOutput(this, 'ProviderFunctionName', { value: provider.functionName });
     // With the table name, what the CLI (list, drift) needs to find the store.
     new TerraformOutput(this, 'TableRegion', { value: region.name, description: 'Region of the credential table' });
+
+    // A Lambda resource policy can only allow: whoever's own IAM allows lambda:InvokeFunction on the
+    // provider can call it with a crafted event. This is what an organisation adds outside the stack.
+    const guardrail = new DataAwsIamPolicyDocument(this, 'ProviderGuardrail', {
+      statement: [
+        {
+          sid: 'OnlyAdminsAndDeployerInvokeOrChangeTheCredentialProvider',
+          effect: 'Deny',
+          actions: [
+            'lambda:InvokeFunction',
+            'lambda:UpdateFunctionCode',
+            'lambda:UpdateFunctionConfiguration',
+            'lambda:AddPermission',
+            'lambda:DeleteFunction',
+          ],
+          resources: [provider.functionArn, `${provider.functionArn}:*`],
+          condition: [{ test: 'ArnNotLike', variable: 'aws:PrincipalArn', values: [...admins, deployer.issuerArn] }],
+        },
+        {
+          sid: 'OnlyAdminsAndDeployerChangeTheProviderRole',
+          effect: 'Deny',
+          actions: ['iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:DeleteRolePermissionsBoundary'],
+          resources: [provider.roleArn],
+          condition: [{ test: 'ArnNotLike', variable: 'aws:PrincipalArn', values: [...admins, deployer.issuerArn] }],
+        },
+      ],
+    });
+    new TerraformOutput(this, 'ProviderGuardrailPolicy', {
+      value: guardrail.json,
+      description:
+        'A service control policy (or the Deny of a permissions boundary) for the organisation to attach outside this stack: ' +
+        'only the admins and the deployer may invoke or change the credential provider',
+    });
+  }
+
+  /**
+   * A credential's default secret name: `<secretPrefix><stack>/<construct path below the stack>`, the
+   * same name as before 0.3.0 (the default prefix now ends with the stack, which is not repeated).
+   * @internal
+   */
+  _defaultSecretName(credential: Construct): string {
+    const stack = TerraformStack.of(credential);
+    const below = credential.node.scopes.slice(stack.node.scopes.length).map((c) => c.node.id);
+    const path = (this.prefixIsDefault ? below : [stack.node.id, ...below]).join('/');
+    return `${this.secretPrefix}${path}`.replace(/[^A-Za-z0-9/_+=.@-]+/g, '-');
   }
 
   /**
@@ -289,6 +424,16 @@ export class CredentialStore extends Construct {
     }
     this.credentialNames.set(name, path);
   }
+}
+
+/**
+ * `data-api/credentials/<stack name>/`: the prefix of the default secret names since 0.1.0
+ * (`<prefix><stack>/<construct path>`), so a store's boundary narrows to its stack without renaming
+ * a secret. Stores of one stack share it; the store tag on each secret tells them apart.
+ */
+function defaultSecretPrefix(construct: Construct): string {
+  const stackName = TerraformStack.of(construct).node.id.replace(/[^A-Za-z0-9/_+=.@-]+/g, '-');
+  return `${DEFAULT_SECRET_PREFIX}${stackName}/`;
 }
 
 /** `<stack name>-<construct id>`, reduced to the characters and length AWS names accept. */

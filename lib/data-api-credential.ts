@@ -1,10 +1,10 @@
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsKmsAlias } from '@cdktf/provider-aws/lib/data-aws-kms-alias';
 import { KmsGrant } from '@cdktf/provider-aws/lib/kms-grant';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
-import { Fn, Lazy, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { Fn, Lazy, TerraformOutput, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   CLIENT_ID_PREFIX,
@@ -16,6 +16,7 @@ import {
   DECLARATION_KIND,
   DEFAULT_ROTATION_GRACE_PERIOD_HOURS,
   ScopeName,
+  SECRET_TAGS,
   validateAuthType,
   validateDescription,
   validateGracePeriodHours,
@@ -29,7 +30,7 @@ import { CredentialInvocation } from './credential-invocation';
 import { CredentialStore } from './credential-store';
 import { validatePrincipalArn } from './principal-arn';
 import { DataApiScope } from './scopes';
-import { ROTATION_TRIGGER_MAX_LENGTH, SECRET_NAME_PATTERN, SECRET_READER_ACTIONS } from './store-rules';
+import { ROTATION_TRIGGER_MAX_LENGTH, SECRET_CHANGE_ACTIONS, SECRET_NAME_PATTERN, SECRET_READER_ACTIONS } from './store-rules';
 
 export interface DataApiCredentialProps {
   /** The store that holds the credential's record and runs its provider. */
@@ -144,6 +145,8 @@ export class DataApiCredential extends Construct {
   private readonly where: string;
   private readonly readerArns: string[] = [];
   private keyAlias?: DataAwsKmsAlias;
+  /** The secret's resource policy document; undefined for an adopted credential. */
+  private secretPolicy?: DataAwsIamPolicyDocument;
 
   constructor(scope: Construct, id: string, props: DataApiCredentialProps) {
     super(scope, id);
@@ -158,7 +161,7 @@ export class DataApiCredential extends Construct {
     const description = validateDescription(props.description, `description (${where})`);
     const adoptFrom = validateAdopt(props, authType, props.store.secretPrefix, where);
     const secretName =
-      adoptFrom !== undefined ? adoptedSecretName(adoptFrom) : (props.secretName ?? `${props.store.secretPrefix}${defaultSecretSuffix(this)}`);
+      adoptFrom !== undefined ? adoptedSecretName(adoptFrom) : (props.secretName ?? props.store._defaultSecretName(this));
     // An adopted secret's name was checked with its ARN (and may be known only at apply).
     if (adoptFrom === undefined && (!secretName.startsWith(props.store.secretPrefix) || !SECRET_NAME_PATTERN.test(secretName))) {
       throw new ValidationError(
@@ -176,18 +179,6 @@ export class DataApiCredential extends Construct {
     props.store._claimName(name, this.node.path);
     const tags = Object.keys(props.store.tags).length > 0 ? { ...props.store.tags } : undefined;
 
-    const secret =
-      adoptFrom !== undefined
-        ? undefined
-        : new SecretsmanagerSecret(this, 'Secret', {
-            name: secretName,
-            description: `Data API credential "${name}"; its value is written only by the credential provider`,
-            kmsKeyId: props.store.kmsKeyArn,
-            recoveryWindowInDays: props.store.secretRecoveryWindowDays,
-            tags,
-          });
-    const secretArn = secret?.arn ?? adoptFrom!;
-
     // The credential instance: its id is new exactly when the credential must be replaced.
     // Every reason to replace the invocation is here too, so a replacement is always a new instance
     // (a replaced invocation of the same instance would create, then revoke, the same credential).
@@ -200,6 +191,24 @@ export class DataApiCredential extends Construct {
     });
 
     const instanceId = instance.id;
+    // Terraform's declaration, bound to the secret: the provider refuses a write whose input differs
+    // (see SECRET_TAGS). The secret is updated in place, before the invocation, when they change.
+    const secret =
+      adoptFrom !== undefined
+        ? undefined
+        : new SecretsmanagerSecret(this, 'Secret', {
+            name: secretName,
+            description: `Data API credential "${name}"; its value is written only by the credential provider`,
+            kmsKeyId: props.store.kmsKeyArn,
+            recoveryWindowInDays: props.store.secretRecoveryWindowDays,
+            tags: {
+              ...(tags ?? {}),
+              [SECRET_TAGS.STORE]: props.store.name,
+              [SECRET_TAGS.INSTANCE]: instanceId,
+              [SECRET_TAGS.SCOPES]: scopes.join(' '),
+            },
+          });
+    const secretArn = secret?.arn ?? adoptFrom!;
     const input: CredentialInput = {
       instanceId,
       name,
@@ -254,6 +263,7 @@ export class DataApiCredential extends Construct {
     this.scopes = scopes;
     this.secretArn = secretArn;
     this.secretName = secretName;
+    if (secret !== undefined) this.addSecretPolicy();
     for (const reader of readers) this.grantRead(reader);
     // Derived from the instance id as the provider derives it, so plans show it without a read.
     this.credentialId = Fn.substr(Fn.sha256(Fn.join('', [CREDENTIAL_ID_SALT, instanceId])), 0, CREDENTIAL_ID_LENGTH);
@@ -279,7 +289,7 @@ export class DataApiCredential extends Construct {
     }
     if (this.readerArns.includes(reader)) return;
     this.readerArns.push(reader);
-    if (this.readerArns.length === 1) this.addReadersPolicy();
+    if (this.readerArns.length === 1) this.secretPolicy?.putStatement(this.secretPolicyStatements());
     if (this.store.kmsKeyArn !== undefined) {
       // Decrypt only under this secret's encryption context: the grant opens no other secret of the key.
       new KmsGrant(this, `ReaderKeyGrant${this.readerArns.length - 1}`, {
@@ -298,36 +308,65 @@ export class DataApiCredential extends Construct {
     return this.keyAlias.targetKeyArn;
   }
 
-  /** The secret's resource policy over the readers known at synth (a lazy list, so later `grantRead`s count). */
-  private addReadersPolicy(): void {
+  /**
+   * The secret's resource policy, on every secret the stack creates. It denies changes (value,
+   * version stages, tags, the policy itself, deletion) to everyone but the provider, the deployer
+   * and the admins, whatever their IAM policies allow, so nobody else can swap the value, lift
+   * these denies or rewrite the tags the provider checks. With readers (a lazy list, so later
+   * `grantRead`s count), it also lets them read and denies reading the value to everyone else but
+   * the provider. The ids are the 0.2 ones (`ReadersPolicy`), so existing policies update in place.
+   * `Resource` is `*`, which in a secret's resource policy means that secret: the document then
+   * does not depend on the secret resource, so a tags update of the secret (a scopes change) does
+   * not defer it to apply and the plan shows no policy change.
+   */
+  private addSecretPolicy(): void {
+    this.secretPolicy = new DataAwsIamPolicyDocument(this, 'ReadersPolicy', { statement: this.secretPolicyStatements() });
+    new SecretsmanagerSecretPolicy(this, 'ReadersSecretPolicy', { secretArn: this.secretArn, policy: this.secretPolicy.json });
+  }
+
+  /**
+   * The policy's statements for the readers known so far. Plain blocks (not a lazy list), so the HCL
+   * output writes them as `statement` blocks; `grantRead` puts them again when the first reader comes.
+   */
+  private secretPolicyStatements(): DataAwsIamPolicyDocumentStatement[] {
     const readers = Lazy.listValue({ produce: () => [...this.readerArns] });
-    const document = new DataAwsIamPolicyDocument(this, 'ReadersPolicy', {
-      statement: [
-        {
-          sid: 'Readers',
-          effect: 'Allow',
-          principals: [{ type: 'AWS', identifiers: readers }],
-          actions: [...SECRET_READER_ACTIONS],
-          resources: [this.secretArn],
-        },
-        {
-          // The provider writes and re-reads the value; nobody else but the readers may read it.
-          sid: 'OnlyReadersAndTheProvider',
-          effect: 'Deny',
-          principals: [{ type: 'AWS', identifiers: ['*'] }],
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: [this.secretArn],
-          condition: [
+    const changers = Lazy.listValue({ produce: () => [this.store.providerRoleArn, this.store.deployerArn, ...this.store.admins] });
+    return [
+      ...(this.readerArns.length === 0
+        ? []
+        : [
             {
-              test: 'StringNotEquals',
-              variable: 'aws:PrincipalArn',
-              values: Lazy.listValue({ produce: () => [...this.readerArns, this.store.providerRoleArn] }),
+              sid: 'Readers',
+              effect: 'Allow',
+              principals: [{ type: 'AWS', identifiers: readers }],
+              actions: [...SECRET_READER_ACTIONS],
+              resources: ['*'],
             },
-          ],
-        },
-      ],
-    });
-    new SecretsmanagerSecretPolicy(this, 'ReadersSecretPolicy', { secretArn: this.secretArn, policy: document.json });
+            {
+              // The provider writes and re-reads the value; nobody else but the readers may read it.
+              sid: 'OnlyReadersAndTheProvider',
+              effect: 'Deny',
+              principals: [{ type: 'AWS', identifiers: ['*'] }],
+              actions: ['secretsmanager:GetSecretValue'],
+              resources: ['*'],
+              condition: [
+                {
+                  test: 'StringNotEquals',
+                  variable: 'aws:PrincipalArn',
+                  values: Lazy.listValue({ produce: () => [...this.readerArns, this.store.providerRoleArn] }),
+                },
+              ],
+            },
+          ]),
+      {
+        sid: 'OnlyProviderDeployerAndAdminsChange',
+        effect: 'Deny',
+        principals: [{ type: 'AWS', identifiers: ['*'] }],
+        actions: [...SECRET_CHANGE_ACTIONS],
+        resources: ['*'],
+        condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: changers }],
+      },
+    ];
   }
 }
 
@@ -374,14 +413,4 @@ function validateRotation(value: RotationProps | undefined, where: string): Requ
   const gracePeriodHours =
     validateGracePeriodHours(value.gracePeriodHours, `rotation.gracePeriodHours (${where})`) ?? DEFAULT_ROTATION_GRACE_PERIOD_HOURS;
   return { trigger, gracePeriodHours };
-}
-
-/**
- * `<stack>/<construct path below the stack>`, e.g. `prod/Team/AnalyticsExport`, reduced to
- * secret-name characters: two stacks in one account never claim the same secret name.
- */
-function defaultSecretSuffix(construct: Construct): string {
-  const stack = TerraformStack.of(construct);
-  const below = construct.node.scopes.slice(stack.node.scopes.length).map((c) => c.node.id);
-  return [stack.node.id, ...below].join('/').replace(/[^A-Za-z0-9/_+=.@-]+/g, '-');
 }

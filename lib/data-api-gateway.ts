@@ -156,6 +156,8 @@ export class DataApiGateway extends Construct {
     const common = {
       tableName: props.store.tableName,
       tableArn: props.store.tableArn,
+      region: props.store.region,
+      hashKeySecretArn: props.store.hashKeySecretArn,
       kmsKeyArn: props.store.kmsKeyArn,
       logRetentionDays,
       tags,

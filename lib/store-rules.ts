@@ -7,6 +7,7 @@
 
 /** Table names; the provider function is `<name>-provider`, which must stay within Lambda's 64 characters. */
 export const STORE_NAME_PATTERN = /^[A-Za-z0-9_-]{3,55}$/;
+/** The default secret prefix's root: the constructs append `<stack name>/`; the module's variable defaults to it. */
 export const DEFAULT_SECRET_PREFIX = 'data-api/credentials/';
 export const SECRET_PREFIX_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,256}$/;
 export const SECRET_NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
@@ -31,6 +32,36 @@ export const TABLE_WRITE_ACTIONS = [
   'dynamodb:PartiQLInsert',
   'dynamodb:PartiQLUpdate',
   'dynamodb:PartiQLDelete',
+] as const;
+
+/** Item reads the table's resource policy reserves for the store's principals. */
+export const TABLE_READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:PartiQLSelect',
+  'dynamodb:ExportTableToPointInTime',
+] as const;
+
+/**
+ * Changes to a credential's secret that only the provider, the deployer and the admins may make:
+ * its value and version stages, its resource policy and tags (the binding the provider checks),
+ * and its settings and life.
+ */
+export const SECRET_CHANGE_ACTIONS = [
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecretVersionStage',
+  'secretsmanager:UpdateSecret',
+  'secretsmanager:PutResourcePolicy',
+  'secretsmanager:DeleteResourcePolicy',
+  'secretsmanager:TagResource',
+  'secretsmanager:UntagResource',
+  'secretsmanager:RotateSecret',
+  'secretsmanager:CancelRotateSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:RestoreSecret',
+  'secretsmanager:ReplicateSecretToRegions',
 ] as const;
 
 /** What a credential's readers may do with its secret. */

@@ -1,7 +1,9 @@
 /**
- * A fault-injecting proxy between the Lambda workers and moto, for tests that must prove the
- * handlers converge after a failed or interrupted AWS call. Without rules it forwards every
- * request unchanged. Tests add rules over HTTP at `<LOCAL_AWS_FAULTS_URL>` (`POST` a rule,
+ * The front door of the local AWS to moto: everything but Lambda (Terraform, the CLI, tests and
+ * the functions) reaches moto through it. It records the functions' calls and every policy change
+ * for the IAM evaluation (`call-recorder.ts`), and injects faults into the functions' calls, for
+ * tests that must prove the handlers converge after a failed or interrupted AWS call. Without
+ * rules it forwards every request unchanged. Tests add rules over HTTP at `<LOCAL_AWS_FAULTS_URL>` (`POST` a rule,
  * `GET` the rules with their hit counts, `DELETE` those of a scope).
  *
  * Rules match the AWS JSON protocol's `X-Amz-Target` (e.g. `secretsmanager.PutSecretValue`,
@@ -10,6 +12,7 @@
  */
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import type { CallerRegistry, CallRecorder } from './call-recorder';
 
 export const FAULT_ACTIONS = ['fail', 'fail-after', 'crash-after'] as const;
 export type FaultAction = (typeof FAULT_ACTIONS)[number];
@@ -50,6 +53,10 @@ export async function startFaultProxy(options: {
   readonly targetUrl: string;
   /** Kills a function's warm worker (the invocation in flight fails as a crashed runtime would). */
   readonly crash: (functionName: string) => Promise<void>;
+  /** Tells a Lambda function's calls from everyone else's: rules apply to the functions' calls only. */
+  readonly callers?: CallerRegistry;
+  /** Records the functions' calls and every policy or tag change (see call-recorder.ts). */
+  readonly recorder?: CallRecorder;
 }): Promise<FaultProxy> {
   let rules: ActiveRule[] = [];
   const target = new URL(options.targetUrl);
@@ -60,9 +67,17 @@ export async function startFaultProxy(options: {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       if (req.url === CONTROL_PATH) return control(req.method ?? 'GET', body, res);
-      const rule = match(String(req.headers['x-amz-target'] ?? ''), body.toString('utf8'));
-      if (rule?.action === 'fail') return injectedError(res, rule);
+      const amzTarget = req.headers['x-amz-target'] === undefined ? undefined : String(req.headers['x-amz-target']);
+      const authorization = req.headers.authorization;
+      // Terraform, the CLI and the tests come through here too: only the functions' calls are faulted.
+      const fromFunction = options.callers === undefined || options.callers.identityOf(authorization) !== undefined;
+      const rule = fromFunction ? match(amzTarget ?? '', body.toString('utf8')) : undefined;
+      if (rule?.action === 'fail') {
+        options.recorder?.record({ authorization, amzTarget, body: body.toString('utf8') }, 400, '');
+        return injectedError(res, rule);
+      }
       forward(req, body, (status, headers, answer) => {
+        options.recorder?.record({ authorization, amzTarget, body: body.toString('utf8') }, status, amzTarget === 'secretsmanager.CreateSecret' ? answer.toString('utf8') : '');
         if (rule?.action === 'fail-after') return injectedError(res, rule);
         if (rule?.action === 'crash-after') {
           // The caller never hears back: its process is gone.

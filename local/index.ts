@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CallerRegistry, CallRecorder } from './call-recorder';
 import { startFaultProxy } from './fault-proxy';
 import { startLocalApiGateway } from './api-gateway';
 import { findLambdaNode } from './lambda-node';
@@ -42,6 +43,8 @@ export const LOCAL_AWS_ENV_NAMES = [
   'DATA_API_URL',
   /** Where tests add fault rules for the functions' AWS calls (see local/fault-proxy.ts). */
   'LOCAL_AWS_FAULTS_URL',
+  /** The JSON-lines record of the functions' AWS calls and of every policy change (see local/call-recorder.ts). */
+  'LOCAL_AWS_CALL_LOG',
 ] as const;
 export type LocalAwsEnv = Readonly<Record<(typeof LOCAL_AWS_ENV_NAMES)[number], string>>;
 
@@ -135,7 +138,9 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     started.push(moto);
     // The functions reach moto through the fault proxy, which forwards untouched unless a test asked for a fault.
     let crashWorker = async (_functionName: string): Promise<void> => undefined;
-    const faults = await startFaultProxy({ targetUrl: moto.url, crash: (name) => crashWorker(name) });
+    const callers = new CallerRegistry();
+    const recorder = new CallRecorder(path.join(dataDir, 'aws-calls.jsonl'), callers);
+    const faults = await startFaultProxy({ targetUrl: moto.url, crash: (name) => crashWorker(name), callers, recorder });
     started.push(faults);
     const runner = await startLambdaRunner({
       motoUrl: moto.url,
@@ -146,6 +151,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       sandboxEnv: { ...credentials, ...quietSdk, AWS_ENDPOINT_URL: faults.url },
       log: options.log ?? (() => undefined),
       nodePath: tools.lambdaNode,
+      callers,
+      recorder,
     });
     started.push(runner);
     const gateway = await startLocalApiGateway({
@@ -157,7 +164,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     started.push(gateway);
     crashWorker = (name) => runner.crash(name);
     const env: LocalAwsEnv = {
-      AWS_ENDPOINT_URL: moto.url,
+      // Through the proxy, which records policy changes: IAM is evaluated against what Terraform applied.
+      AWS_ENDPOINT_URL: faults.url,
       AWS_ENDPOINT_URL_LAMBDA: runner.url,
       AWS_REGION: LOCAL_AWS_REGION,
       AWS_DEFAULT_REGION: LOCAL_AWS_REGION,
@@ -167,6 +175,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       LOCAL_AWS_LAMBDA_LOG_DIR: lambdaLogDir,
       DATA_API_URL: gateway.url,
       LOCAL_AWS_FAULTS_URL: faults.controlUrl,
+      LOCAL_AWS_CALL_LOG: recorder.file,
     };
     return {
       env,

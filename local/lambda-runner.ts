@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import type { CallerRegistry, CallRecorder } from './call-recorder';
 import { waitForExit } from './processes';
 
 /**
@@ -29,6 +30,10 @@ export interface LambdaRunnerOptions {
   readonly log: (line: string) => void;
   /** The Node.js binary the functions run on (`findLambdaNode`). */
   readonly nodePath: string;
+  /** Gives each function its own access key, so its AWS calls can be told apart. */
+  readonly callers?: CallerRegistry;
+  /** Records a function's invocations of other functions. */
+  readonly recorder?: CallRecorder;
 }
 
 export interface LambdaRunner {
@@ -53,6 +58,8 @@ interface FunctionConfiguration {
   Timeout?: number;
   MemorySize?: number;
   Environment?: { Variables?: Record<string, string> };
+  /** The execution role's ARN. */
+  Role?: string;
 }
 
 type Outcome = { ok: true; body: string } | { ok: false; errorType: string; errorMessage: string };
@@ -110,6 +117,7 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
       return;
     }
     const config = JSON.parse(lookup.body.toString('utf8')) as FunctionConfiguration;
+    options.recorder?.record({ authorization: req.headers.authorization, body: '', invokedFunctionArn: config.FunctionArn }, 200, '');
     const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
     if (invocationType === 'DryRun') {
       res.writeHead(204).end();
@@ -143,7 +151,7 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
     const started = Date.now();
     const run = sandbox
       // Functions that invoke other functions (the Data API verifier calls its backend) reach them through the runner.
-      .run(sandboxSpec(config, dir, { AWS_ENDPOINT_URL_LAMBDA: runnerUrl, ...options.sandboxEnv }), payload, requestId)
+      .run(sandboxSpec(config, dir, { AWS_ENDPOINT_URL_LAMBDA: runnerUrl, ...options.sandboxEnv, ...ownKey(config) }), payload, requestId)
       .catch((err: Error): Outcome => ({
         ok: false,
         errorType: 'Runtime.Unknown',
@@ -171,6 +179,12 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
         .writeHead(200, { ...headers, 'x-amz-function-error': 'Unhandled' })
         .end(JSON.stringify({ errorType: outcome.errorType, errorMessage: outcome.errorMessage, trace: [] }));
     }
+  }
+
+  /** The function's own access key id (its secret key stays the shared test one), as the role it runs as. */
+  function ownKey(config: FunctionConfiguration): Record<string, string> {
+    if (options.callers === undefined || config.Role === undefined) return {};
+    return { AWS_ACCESS_KEY_ID: options.callers.register({ functionName: config.FunctionName, functionArn: config.FunctionArn, roleArn: config.Role }) };
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

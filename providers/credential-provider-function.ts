@@ -1,20 +1,28 @@
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Construct } from 'constructs';
-import { PROVIDER_ENV } from '../handlers/contract';
+import { PROVIDER_ENV, SECRET_TAGS, TABLE } from '../handlers/contract';
 import { BundledFunction } from './bundled-function';
 import { CREDENTIAL_PROVIDER } from './function-settings';
+import { customerKeyStatements } from './kms-statements';
 
 export interface CredentialProviderFunctionProps {
   /** Lambda function name; also names the role and the log group. */
   readonly functionName: string;
   readonly tableName: string;
   readonly tableArn: string;
+  readonly region: string;
+  /** The store's name: the provider writes only secrets whose store tag is this. */
+  readonly storeName: string;
   readonly secretPrefix: string;
+  /** The store's hash-key secret (HMAC of adopted keys). */
+  readonly hashKeySecretArn: string;
   /** ARN pattern of the secrets the function may write: `arn:...:secret:<prefix>*`. */
   readonly secretArnPattern: string;
   readonly kmsKeyArn?: string;
   /** Principals allowed to invoke the provider, besides the deploying identity. */
   readonly admins: readonly string[];
+  /** The deploying identity's principal ARN. */
+  readonly deployerArn: string;
   readonly logRetentionDays: number;
   readonly tags?: Record<string, string>;
 }
@@ -22,6 +30,12 @@ export interface CredentialProviderFunctionProps {
 /**
  * The custom-resource provider of `DataApiCredential`: the bundled Lambda from `handlers/`, its
  * least-privilege role, its log group and the invoke permissions of the admins.
+ *
+ * The role: `GetItem` and `PutItem` on the table's credential records and adopted keys' lookup
+ * items only (`dynamodb:LeadingKeys` `CRED#*`, `KEYHASH#*`: it can never mint an access token);
+ * values written only into secrets under the store's prefix that carry the store's tag, and read
+ * only from those or untagged ones (an adopted key's secret is the user's); a customer key only
+ * through those services, for those resources.
  */
 export class CredentialProviderFunction extends BundledFunction {
   constructor(scope: Construct, id: string, props: CredentialProviderFunctionProps) {
@@ -34,20 +48,37 @@ export class CredentialProviderFunction extends BundledFunction {
         {
           sid: 'CredentialRecords',
           actions: [...CREDENTIAL_PROVIDER.recordActions],
-          resources: [props.tableArn, `${props.tableArn}/index/*`],
+          resources: [props.tableArn],
+          condition: [
+            { test: 'ForAllValues:StringLike', variable: 'dynamodb:LeadingKeys', values: [`${TABLE.CREDENTIAL_PREFIX}*`, `${TABLE.KEY_HASH_PREFIX}*`] },
+          ],
         },
         {
-          sid: 'CredentialSecrets',
-          actions: [...CREDENTIAL_PROVIDER.secretActions],
+          sid: 'WriteThisStoresSecrets',
+          actions: [...CREDENTIAL_PROVIDER.secretWriteActions],
           resources: [props.secretArnPattern],
+          condition: [{ test: 'StringEquals', variable: `aws:ResourceTag/${SECRET_TAGS.STORE}`, values: [props.storeName] }],
+        },
+        {
+          sid: 'ReadThisStoresOrAdoptedSecrets',
+          actions: [...CREDENTIAL_PROVIDER.secretReadActions],
+          resources: [props.secretArnPattern],
+          condition: [{ test: 'StringEqualsIfExists', variable: `aws:ResourceTag/${SECRET_TAGS.STORE}`, values: [props.storeName] }],
         },
         ...(props.kmsKeyArn
-          ? [{ sid: 'CustomerKey', actions: [...CREDENTIAL_PROVIDER.customerKeyActions], resources: [props.kmsKeyArn] }]
+          ? customerKeyStatements({
+              kmsKeyArn: props.kmsKeyArn,
+              region: props.region,
+              tableName: props.tableName,
+              functionName: props.functionName,
+              secretArnPattern: props.secretArnPattern,
+            })
           : []),
       ],
       environment: {
         [PROVIDER_ENV.TABLE_NAME]: props.tableName,
         [PROVIDER_ENV.SECRET_PREFIX]: props.secretPrefix,
+        [PROVIDER_ENV.HASH_KEY_SECRET_ARN]: props.hashKeySecretArn,
       },
       timeoutSeconds: CREDENTIAL_PROVIDER.timeoutSeconds,
       kmsKeyArn: props.kmsKeyArn,

@@ -17,10 +17,20 @@ export const CREDENTIAL_PROVIDER = {
   description: 'Generates, updates and revokes Data API credentials (aws_lambda_invocation, CRUD)',
   policyName: 'credential-provider',
   timeoutSeconds: 30,
-  /** On the store's table and its indexes. */
-  recordActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-  /** On the secrets under the store's prefix. */
-  secretActions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
-  /** On the store's customer key, when it has one. */
-  customerKeyActions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+  /** On the store's table, for the credential records and the adopted keys' lookup items only (`dynamodb:LeadingKeys`). */
+  recordActions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  /** On the secrets under the store's prefix that carry the store's tag. */
+  secretWriteActions: ['secretsmanager:PutSecretValue'],
+  /** On the secrets under the store's prefix that carry the store's tag or none (an adopted key's). */
+  secretReadActions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+} as const;
+
+/**
+ * A function's use of a customer KMS key (`providers/kms-statements.ts`): through DynamoDB for the
+ * table, for its own environment, and (the provider) through Secrets Manager for the store's secrets.
+ */
+export const CUSTOMER_KEY_ACTIONS = {
+  table: ['kms:Decrypt', 'kms:GenerateDataKey'],
+  environment: ['kms:Decrypt'],
+  secrets: ['kms:Decrypt', 'kms:GenerateDataKey'],
 } as const;

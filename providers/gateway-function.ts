@@ -2,6 +2,7 @@ import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-
 import { Construct } from 'constructs';
 import { ACCESS_TOKEN, TABLE, VERIFIER_ENV } from '../handlers/contract';
 import { BundledFunction } from './bundled-function';
+import { customerKeyStatements } from './kms-statements';
 import type { HandlerName } from './handler-assets';
 
 /** The gateway functions' prebuilt handlers, by kind. */
@@ -16,6 +17,9 @@ export interface GatewayFunctionProps {
   readonly functionName: string;
   readonly tableName: string;
   readonly tableArn: string;
+  readonly region: string;
+  /** The store's hash-key secret: adopted keys are found by their HMAC. */
+  readonly hashKeySecretArn: string;
   readonly kmsKeyArn?: string;
   readonly logRetentionDays: number;
   /** Records verifier only: exactly one of the two. */
@@ -76,11 +80,23 @@ export class GatewayFunction extends BundledFunction {
               ? [{ sid: 'InvokeBackend', actions: ['lambda:InvokeFunction'], resources: [props.backendFunctionArn] }]
               : []),
           ];
+    statements.push({ sid: 'ReadHashKey', actions: ['secretsmanager:GetSecretValue'], resources: [props.hashKeySecretArn] });
     if (props.kmsKeyArn) {
-      statements.push({ sid: 'CustomerKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.kmsKeyArn] });
+      statements.push(
+        ...customerKeyStatements({
+          kmsKeyArn: props.kmsKeyArn,
+          region: props.region,
+          tableName: props.tableName,
+          functionName: props.functionName,
+          secretArnPattern: props.hashKeySecretArn,
+        }),
+      );
     }
 
-    const environment: Record<string, string> = { [VERIFIER_ENV.TABLE_NAME]: props.tableName };
+    const environment: Record<string, string> = {
+      [VERIFIER_ENV.TABLE_NAME]: props.tableName,
+      [VERIFIER_ENV.HASH_KEY_SECRET_ARN]: props.hashKeySecretArn,
+    };
     if (props.kind === 'records') {
       if (props.backendFunctionArn) environment[VERIFIER_ENV.BACKEND_FUNCTION_ARN] = props.backendFunctionArn;
       if (props.backendUrl) environment[VERIFIER_ENV.BACKEND_URL] = props.backendUrl;

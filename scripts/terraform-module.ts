@@ -30,20 +30,24 @@ import {
   READ_ACTION,
   READ_BATCH_KEY_PATTERN,
   SCOPE_NAMES,
+  SECRET_TAGS,
   TABLE,
+  UNSAFE_TEXT_CHARACTERS,
 } from '../handlers/contract';
 import { PRINCIPAL_ARN_PATTERN } from '../lib/principal-arn';
 import {
   KMS_KEY_ARN_PATTERN,
   LOG_RETENTION_DAYS,
   ROTATION_TRIGGER_MAX_LENGTH,
+  SECRET_CHANGE_ACTIONS,
   SECRET_NAME_PATTERN,
   SECRET_PREFIX_PATTERN,
   SECRET_READER_ACTIONS,
   STORE_NAME_PATTERN,
+  TABLE_READ_ACTIONS,
   TABLE_WRITE_ACTIONS,
 } from '../lib/store-rules';
-import { CREDENTIAL_PROVIDER, FUNCTION_HANDLER, FUNCTION_MEMORY_MB, LOG_WRITE_ACTIONS, PROVIDER_RUNTIME } from '../providers/function-settings';
+import { CREDENTIAL_PROVIDER, CUSTOMER_KEY_ACTIONS, FUNCTION_HANDLER, FUNCTION_MEMORY_MB, LOG_WRITE_ACTIONS, PROVIDER_RUNTIME } from '../providers/function-settings';
 import { HANDLER_ASSET_DIR } from '../providers/handler-assets';
 import { buildHandlerAssets } from './build';
 import { REPO_ROOT } from './bundle';
@@ -79,6 +83,7 @@ export function contractValues(): Record<string, HclValue> {
     name_max_length: NAME_MAX_LENGTH,
     description_max_length: DESCRIPTION_MAX_LENGTH,
     control_character_pattern: re2Pattern(CONTROL_CHARACTER_PATTERN),
+    unsafe_text_pattern: re2Pattern(UNSAFE_TEXT_CHARACTERS),
     grace_period_max_hours: GRACE_PERIOD_MAX_HOURS,
     default_rotation_grace_period_hours: DEFAULT_ROTATION_GRACE_PERIOD_HOURS,
     rotation_trigger_max_length: ROTATION_TRIGGER_MAX_LENGTH,
@@ -97,10 +102,18 @@ export function contractValues(): Record<string, HclValue> {
     log_retention_days: LOG_RETENTION_DAYS,
     table_partition_key: TABLE.PARTITION_KEY,
     table_ttl_attribute: TABLE.TTL_ATTRIBUTE,
+    table_credential_prefix: TABLE.CREDENTIAL_PREFIX,
+    table_key_hash_prefix: TABLE.KEY_HASH_PREFIX,
     table_write_actions: TABLE_WRITE_ACTIONS,
+    table_read_actions: TABLE_READ_ACTIONS,
     secret_reader_actions: SECRET_READER_ACTIONS,
+    secret_change_actions: SECRET_CHANGE_ACTIONS,
+    secret_tag_store: SECRET_TAGS.STORE,
+    secret_tag_instance: SECRET_TAGS.INSTANCE,
+    secret_tag_scopes: SECRET_TAGS.SCOPES,
     provider_env_table_name: PROVIDER_ENV.TABLE_NAME,
     provider_env_secret_prefix: PROVIDER_ENV.SECRET_PREFIX,
+    provider_env_hash_key_secret_arn: PROVIDER_ENV.HASH_KEY_SECRET_ARN,
     provider_runtime: PROVIDER_RUNTIME,
     provider_handler: FUNCTION_HANDLER,
     provider_memory_mb: FUNCTION_MEMORY_MB,
@@ -108,8 +121,11 @@ export function contractValues(): Record<string, HclValue> {
     provider_description: CREDENTIAL_PROVIDER.description,
     provider_policy_name: CREDENTIAL_PROVIDER.policyName,
     provider_record_actions: CREDENTIAL_PROVIDER.recordActions,
-    provider_secret_actions: CREDENTIAL_PROVIDER.secretActions,
-    provider_customer_key_actions: CREDENTIAL_PROVIDER.customerKeyActions,
+    provider_secret_write_actions: CREDENTIAL_PROVIDER.secretWriteActions,
+    provider_secret_read_actions: CREDENTIAL_PROVIDER.secretReadActions,
+    table_key_actions: CUSTOMER_KEY_ACTIONS.table,
+    environment_key_actions: CUSTOMER_KEY_ACTIONS.environment,
+    secrets_key_actions: CUSTOMER_KEY_ACTIONS.secrets,
     log_write_actions: LOG_WRITE_ACTIONS,
   };
 }

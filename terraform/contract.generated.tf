@@ -9,6 +9,7 @@ locals {
     name_max_length                     = 128
     description_max_length              = 512
     control_character_pattern           = "[\\x{0000}-\\x{001f}\\x{007f}]"
+    unsafe_text_pattern                 = "[\\x{0000}-\\x{001f}\\x{007f}-\\x{009f}\\x{00ad}\\x{061c}\\x{180e}\\x{200b}-\\x{200f}\\x{202a}-\\x{202e}\\x{2060}-\\x{206f}\\x{feff}\\x{fff9}-\\x{fffb}]"
     grace_period_max_hours              = 168
     default_rotation_grace_period_hours = 24
     rotation_trigger_max_length         = 128
@@ -27,19 +28,30 @@ locals {
     log_retention_days                  = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
     table_partition_key                 = "pk"
     table_ttl_attribute                 = "expiresAt"
+    table_credential_prefix             = "CRED#"
+    table_key_hash_prefix               = "KEYHASH#"
     table_write_actions                 = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"]
+    table_read_actions                  = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PartiQLSelect", "dynamodb:ExportTableToPointInTime"]
     secret_reader_actions               = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+    secret_change_actions               = ["secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:UpdateSecret", "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy", "secretsmanager:TagResource", "secretsmanager:UntagResource", "secretsmanager:RotateSecret", "secretsmanager:CancelRotateSecret", "secretsmanager:DeleteSecret", "secretsmanager:RestoreSecret", "secretsmanager:ReplicateSecretToRegions"]
+    secret_tag_store                    = "data-api-credentials:store"
+    secret_tag_instance                 = "data-api-credentials:instance"
+    secret_tag_scopes                   = "data-api-credentials:scopes"
     provider_env_table_name             = "CREDENTIALS_TABLE_NAME"
     provider_env_secret_prefix          = "CREDENTIALS_SECRET_PREFIX"
+    provider_env_hash_key_secret_arn    = "CREDENTIALS_HASH_KEY_SECRET_ARN"
     provider_runtime                    = "nodejs22.x"
     provider_handler                    = "index.handler"
     provider_memory_mb                  = 256
     provider_timeout_seconds            = 30
     provider_description                = "Generates, updates and revokes Data API credentials (aws_lambda_invocation, CRUD)"
     provider_policy_name                = "credential-provider"
-    provider_record_actions             = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
-    provider_secret_actions             = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"]
-    provider_customer_key_actions       = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+    provider_record_actions             = ["dynamodb:GetItem", "dynamodb:PutItem"]
+    provider_secret_write_actions       = ["secretsmanager:PutSecretValue"]
+    provider_secret_read_actions        = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
+    table_key_actions                   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    environment_key_actions             = ["kms:Decrypt"]
+    secrets_key_actions                 = ["kms:Decrypt", "kms:GenerateDataKey"]
     log_write_actions                   = ["logs:CreateLogStream", "logs:PutLogEvents"]
   }
 }

@@ -10,6 +10,7 @@ import {
   READ_BATCH_KEY_PATTERN,
   ProviderAction,
   READ_ACTION,
+  validateAuthType,
   validateCredentialInput,
   validateInstanceId,
 } from '../contract';
@@ -53,14 +54,26 @@ function describeType(value: unknown): string {
   return typeof value === 'string' ? 'a string' : typeof value;
 }
 
+/**
+ * The fields an update compares, each checked like the input's own (they end up in error messages
+ * and logs: a forged `prev_input` must not put text of its choosing there). Absent fields stay
+ * absent, since older construct versions wrote less.
+ */
 function parsePrevious(value: unknown): PreviousInput | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) {
     throw new ValidationError('tf.prev_input', describeType(value), 'the previous input object, or null');
   }
-  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-  return { instanceId: text(value.instanceId), authType: text(value.authType), secretArn: text(value.secretArn) };
+  const instanceId = value.instanceId === undefined ? undefined : validateInstanceId(value.instanceId, 'tf.prev_input.instanceId');
+  const authType = value.authType === undefined ? undefined : validateAuthType(value.authType, 'tf.prev_input.authType');
+  const secretArn = value.secretArn;
+  if (secretArn !== undefined && (typeof secretArn !== 'string' || secretArn.length > 2048 || !SECRET_ARN_PATTERN.test(secretArn))) {
+    throw new ValidationError('tf.prev_input.secretArn', typeof secretArn === 'string' ? JSON.stringify(secretArn.slice(0, 80)) : describeType(secretArn), 'a Secrets Manager secret ARN');
+  }
+  return { instanceId, authType, secretArn: secretArn as string | undefined };
 }
+
+const SECRET_ARN_PATTERN = /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
 
 function isReadEvent(event: unknown): boolean {
   return isObject(event) && event.tf === undefined && event.action === READ_ACTION;

@@ -26,6 +26,7 @@ import {
   ReadBatchResult,
   ReadResult,
   RETIRED_RECORD_TTL_SECONDS,
+  SECRET_TAGS,
 } from '../contract';
 import { assessDrift, driftMessage, SecretState } from '../credential-drift';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
@@ -34,13 +35,15 @@ import {
   formatSecretValue,
   generateSecretValue,
   hashSecret,
+  keyedHashSecret,
+  matchesHashOf,
   parseAdoptedApiKey,
   parseSecretValue,
   RandomSource,
   secretMatchesHash,
   secretOf,
 } from '../secret-format';
-import { CredentialRecord, CredentialTable, SecretStore, StaleRecordError } from '../store/credential-record';
+import { CredentialRecord, CredentialTable, HashKeySource, keyAlreadyAdopted, SecretStore, StaleRecordError } from '../store/credential-record';
 import { ParsedEvent, ParsedRead, parseProviderEvent, PreviousInput } from './event';
 
 export interface FlowDeps {
@@ -48,6 +51,13 @@ export interface FlowDeps {
   readonly secrets: SecretStore;
   /** Every secret the provider writes must be named with this prefix. */
   readonly secretPrefix: string;
+  /**
+   * The store's name (its table's): a secret the provider writes must carry it in its store tag,
+   * with the instance and scopes of the input (see `SECRET_TAGS`).
+   */
+  readonly storeName: string;
+  /** The store's key for adopted keys' hashes (HMAC-SHA-256); without one, adopted keys get plain SHA-256 (0.2 stores). */
+  readonly hashKey?: HashKeySource;
   readonly now: () => Date;
   readonly randomBytes: RandomSource;
 }
@@ -115,7 +125,14 @@ export async function createCredential(input: CredentialInput, deps: FlowDeps): 
     }
     assertSameAuthType(existing, input.authType);
   }
+  if (existing !== undefined && existing.secretArn !== input.secretArn) {
+    throw new ConflictError(
+      `Credential ${credentialId} keeps its value in ${existing.secretArn}; a create cannot move it to ${input.secretArn}. ` +
+        'Nothing was changed',
+    );
+  }
   if (input.adopt === true) return adoptApiKey(input, existing, deps);
+  await assertDeclared(input, deps);
   // Read before any write: a missing or unusable secret fails here, with nothing written.
   const current = await deps.secrets.readCurrentValue(input.secretArn);
   if (existing !== undefined && existing.secretArn === input.secretArn && valueHoldsRecord(current, existing)) {
@@ -130,6 +147,8 @@ export async function createCredential(input: CredentialInput, deps: FlowDeps): 
   });
   const secretHash = hashSecret(secretOf(secretValue));
   const now = deps.now().toISOString();
+  // In a replacement the secret still holds the predecessor's value: remember whose it was.
+  const predecessorId = existing?.predecessorId ?? predecessorOf(current, credentialId);
   const pending: CredentialRecord = {
     credentialId,
     instanceId: input.instanceId,
@@ -139,6 +158,7 @@ export async function createCredential(input: CredentialInput, deps: FlowDeps): 
     secretHash,
     ...(secretValue.authType === 'oauth2' ? { clientId: secretValue.clientId } : {}),
     status: 'pending',
+    ...(predecessorId === undefined ? {} : { predecessorId }),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
     version: (existing?.version ?? 0) + 1,
@@ -160,6 +180,13 @@ async function adoptApiKey(input: CredentialInput, existing: CredentialRecord | 
   if (input.authType !== 'api_key') {
     throw new ValidationError('input.authType', JSON.stringify(input.authType), '"api_key": only API keys can be adopted');
   }
+  const tags = await deps.secrets.readTags(input.secretArn);
+  if (tags[SECRET_TAGS.INSTANCE] !== undefined || tags[SECRET_TAGS.STORE] !== undefined) {
+    throw new ConflictError(
+      `The secret ${input.secretArn} holds a credential this library generated (it carries the ${SECRET_TAGS.INSTANCE} tag); ` +
+        'only keys created elsewhere can be adopted. Nothing was written',
+    );
+  }
   const text = await deps.secrets.readCurrentValue(input.secretArn);
   const apiKey = text === undefined ? undefined : parseAdoptedApiKey(text);
   if (apiKey === undefined) {
@@ -170,11 +197,15 @@ async function adoptApiKey(input: CredentialInput, existing: CredentialRecord | 
       'JSON {"apiKey": "<20 to 512 characters from A-Z a-z 0-9 - . _ ~ + />"}',
     );
   }
-  if (existing !== undefined && existing.adopted === true && secretMatchesHash(apiKey, existing.secretHash)) {
+  const key = await deps.hashKey?.get({ create: true });
+  if (existing !== undefined && existing.adopted === true && matchesHashOf(apiKey, existing, key)) {
     const finished = await writeIfChanged(deps, existing, withInput(existing, input));
     return { credentialId, outcome: 'resumed', result: toResult(finished) };
   }
-  const secretHash = hashSecret(apiKey);
+  // A key adopted before the store had a hash key is claimed under its SHA-256: still one credential per key.
+  const legacyHolder = key === undefined ? undefined : await deps.table.keyHashHolder(hashSecret(apiKey));
+  if (legacyHolder !== undefined && legacyHolder !== credentialId) throw keyAlreadyAdopted(credentialId);
+  const secretHash = key === undefined ? hashSecret(apiKey) : keyedHashSecret(apiKey, key);
   await deps.table.claimKeyHash(secretHash, credentialId);
   const now = deps.now().toISOString();
   const active: CredentialRecord = {
@@ -184,6 +215,7 @@ async function adoptApiKey(input: CredentialInput, existing: CredentialRecord | 
     authType: 'api_key',
     secretArn: input.secretArn,
     secretHash,
+    ...(key === undefined ? {} : { hashScheme: 'hmac-sha256' as const }),
     adopted: true,
     status: 'active',
     createdAt: existing?.createdAt ?? now,
@@ -234,6 +266,7 @@ export async function updateCredential(
           'Replace the credential (a new secret means a new credential). Nothing was changed',
       );
     }
+    if (record.adopted !== true && attempt === 1) await assertDeclared(input, deps);
     try {
       const updated = await writeIfChanged(deps, record, withInput(record, input));
       return { credentialId, outcome: updated === record ? 'unchanged' : 'updated', result: toResult(updated) };
@@ -264,11 +297,48 @@ export async function deleteCredential(instanceId: string, deps: FlowDeps): Prom
         : { ...record, status: 'revoked', revokedAt: now.toISOString(), updatedAt: now.toISOString(), version: record.version + 1 };
     try {
       await write(deps.table, next, record);
-      return { credentialId, outcome: next.status === 'retiring' ? 'retiring' : 'revoked', result: toResult(next) };
     } catch (error) {
       if (!(error instanceof StaleRecordError) || attempt >= MAX_ATTEMPTS) throw error;
+      continue;
     }
+    // Revoked for good: the values it replaced, still working in their grace period, end with it.
+    if (next.status === 'revoked') await revokePredecessors(next, deps);
+    return { credentialId, outcome: next.status === 'retiring' ? 'retiring' : 'revoked', result: toResult(next) };
   }
+}
+
+/** At most this many predecessors are revoked with a credential (one per rotation within a week). */
+const MAX_PREDECESSORS = 16;
+
+/**
+ * Revokes the retiring credentials a revoked one replaced in the same secret, newest first: after
+ * a rotation then a destroy, the pre-rotation value gets 401 at once rather than at its `retiresAt`.
+ * Bounded, and stops at the first predecessor that is gone, revoked, or in another secret.
+ */
+async function revokePredecessors(record: CredentialRecord, deps: FlowDeps): Promise<void> {
+  let predecessorId = record.predecessorId;
+  for (let depth = 0; predecessorId !== undefined && depth < MAX_PREDECESSORS; depth++) {
+    const predecessor = await deps.table.read(predecessorId);
+    if (predecessor === undefined || predecessor.secretArn !== record.secretArn || predecessor.status === 'revoked') return;
+    if (predecessor.status === 'retiring') {
+      const now = deps.now().toISOString();
+      const { retiresAt: _retiresAt, ...rest } = predecessor;
+      // A concurrent write (the verifier's lastUsedAt leaves the version alone) loses nothing here:
+      // the next destroy or the grace period's end still refuses it.
+      await write(deps.table, { ...rest, status: 'revoked', revokedAt: now, updatedAt: now, version: predecessor.version + 1 }, predecessor).catch(
+        (error: unknown) => {
+          if (!(error instanceof StaleRecordError)) throw error;
+        },
+      );
+    }
+    predecessorId = predecessor.predecessorId;
+  }
+}
+
+/** The credential whose value a secret holds, if it is another one than `credentialId`. */
+function predecessorOf(text: string | undefined, credentialId: string): string | undefined {
+  const value = text === undefined ? undefined : parseSecretValue(text);
+  return value !== undefined && value.credentialId !== credentialId && /^[0-9a-f]{32}$/.test(value.credentialId) ? value.credentialId : undefined;
 }
 
 /**
@@ -322,20 +392,23 @@ function retiring(record: CredentialRecord, now: Date, graceHours: number): Cred
 export async function readCredentialDrift(
   input: CredentialInput,
   instanceAddress: string | undefined,
-  deps: Pick<FlowDeps, 'table' | 'secrets'>,
+  deps: Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>,
 ): Promise<ActionOutcome> {
   const result = await driftOf(input, instanceAddress, deps);
   return { credentialId: result.credentialId, outcome: result.inSync ? 'in-sync' : 'drifted', result };
 }
 
-async function driftOf(input: CredentialInput, instanceAddress: string | undefined, deps: Pick<FlowDeps, 'table' | 'secrets'>): Promise<ReadResult> {
+async function driftOf(input: CredentialInput, instanceAddress: string | undefined, deps: Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>): Promise<ReadResult> {
+  // A read hashes the secret's value: only the store's secrets, like every other action.
+  assertSecretWithinPrefix(input.secretArn, deps.secretPrefix);
   const credentialId = credentialIdFor(input.instanceId);
   const record = await deps.table.read(credentialId);
   let secret: SecretState = 'present';
   if (record !== undefined) {
     try {
       const current = await deps.secrets.readCurrentValue(input.secretArn);
-      secret = current === undefined ? 'no-value' : valueHoldsRecord(current, record) ? 'present' : 'mismatch';
+      const key = record.hashScheme === 'hmac-sha256' ? await deps.hashKey?.get({ create: false }) : undefined;
+      secret = current === undefined ? 'no-value' : valueHoldsRecord(current, record, key) ? 'present' : 'mismatch';
     } catch (error) {
       if (error instanceof NotFoundError) secret = 'missing';
       else if (error instanceof ConflictError) secret = 'scheduled-for-deletion';
@@ -359,7 +432,7 @@ const READ_BATCH_CONCURRENCY = 8;
 /** The store's drift check: every credential's read, a few at a time; the drifted ones by key. */
 export async function readDriftBatch(
   batch: ReadonlyArray<ParsedRead & { readonly key: string }>,
-  deps: Pick<FlowDeps, 'table' | 'secrets'>,
+  deps: Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>,
 ): Promise<ActionOutcome> {
   const reads: ReadResult[] = new Array(batch.length);
   let next = 0;
@@ -379,6 +452,31 @@ export async function readDriftBatch(
     message: found.length === 0 ? 'in sync' : `${found.length} of ${batch.length} credentials drifted`,
   };
   return { outcome: found.length === 0 ? 'in-sync' : 'drifted', result };
+}
+
+/**
+ * Binds a write to Terraform's intent: the secret must carry the tags the stack gave it for this
+ * store, this instance and exactly these scopes. A direct invocation with a made-up or another
+ * credential's instance, another secret, or more scopes than declared finds different tags and
+ * is refused before anything is written; only the provider, the deployer and the admins may
+ * change the tags (the secret's policy).
+ */
+export async function assertDeclared(input: CredentialInput, deps: Pick<FlowDeps, 'secrets' | 'storeName'>): Promise<void> {
+  const tags = await deps.secrets.readTags(input.secretArn);
+  const declared = {
+    store: tags[SECRET_TAGS.STORE],
+    instance: tags[SECRET_TAGS.INSTANCE],
+    scopes: tags[SECRET_TAGS.SCOPES],
+  };
+  const wanted = { store: deps.storeName, instance: input.instanceId, scopes: input.scopes.join(' ') };
+  const differ = (Object.keys(wanted) as Array<keyof typeof wanted>).filter((k) => declared[k] !== wanted[k]);
+  if (differ.length > 0) {
+    throw new ConflictError(
+      `The secret ${input.secretArn} is not declared for this write: its ${differ.map((k) => `${k} tag`).join(', ')} ` +
+        `${differ.length === 1 ? 'differs' : 'differ'} from the invocation (${differ.map((k) => `${k} ${JSON.stringify(wanted[k])}`).join(', ')}). ` +
+        'Only the credential declared in Terraform writes its secret; nothing was written',
+    );
+  }
 }
 
 /**
@@ -430,11 +528,11 @@ export function toResult(record: CredentialRecord): CredentialResult {
   };
 }
 
-/** Whether a secret value is the one this record was written for. */
-function valueHoldsRecord(text: string | undefined, record: CredentialRecord): boolean {
+/** Whether a secret value is the one this record was written for (`key`: the store's hash key, for an adopted key's HMAC). */
+function valueHoldsRecord(text: string | undefined, record: CredentialRecord, key?: Uint8Array): boolean {
   if (record.adopted === true) {
     const apiKey = text === undefined ? undefined : parseAdoptedApiKey(text);
-    return apiKey !== undefined && secretMatchesHash(apiKey, record.secretHash);
+    return apiKey !== undefined && matchesHashOf(apiKey, record, key);
   }
   const value = text === undefined ? undefined : parseSecretValue(text);
   if (value === undefined || value.authType !== record.authType || value.credentialId !== record.credentialId) return false;

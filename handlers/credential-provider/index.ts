@@ -16,7 +16,7 @@ import { INSTANCE_ID_PATTERN, ProviderAction, READ_ACTION } from '../contract';
 import { CredentialError } from '../errors';
 import { credentialIdFor, redactSecrets } from '../secret-format';
 import { DynamoDbCredentialTable } from '../store/dynamodb-credential-table';
-import { SecretsManagerSecretStore } from '../store/secrets-manager-secret-store';
+import { SecretsManagerHashKey, SecretsManagerSecretStore } from '../store/secrets-manager-secret-store';
 import { actionOf } from './event';
 import { FlowDeps, ProviderResult, runProviderEvent } from './flow';
 
@@ -141,12 +141,15 @@ export function awsFlowDeps(): FlowDeps {
       maxAttempts: 3,
       requestHandler: { connectionTimeout: 3_000, requestTimeout: 8_000 },
     };
+    const secretsClient = new SecretsManagerClient(clientConfig);
     wired = {
       config,
       deps: {
         table: new DynamoDbCredentialTable(new DynamoDBClient(clientConfig), config.tableName),
-        secrets: new SecretsManagerSecretStore(new SecretsManagerClient(clientConfig)),
+        secrets: new SecretsManagerSecretStore(secretsClient),
+        ...(config.hashKeySecretArn === undefined ? {} : { hashKey: new SecretsManagerHashKey(secretsClient, config.hashKeySecretArn, randomBytes) }),
         secretPrefix: config.secretPrefix,
+        storeName: config.tableName,
         now: () => new Date(),
         randomBytes,
       },

@@ -15,8 +15,10 @@ export interface CredentialRecord {
   /** Canonical order. Stored as a DynamoDB string set. */
   readonly scopes: ScopeName[];
   readonly secretArn: string;
-  /** `hashSecret(apiKey | clientSecret)`: SHA-256, lowercase hex. */
+  /** `hashSecret(apiKey | clientSecret)`: SHA-256, lowercase hex; for an adopted key, HMAC-SHA-256 when `hashScheme` says so. */
   readonly secretHash: string;
+  /** `hmac-sha256`: an adopted key hashed under the store's hash key; absent: plain SHA-256. */
+  readonly hashScheme?: 'hmac-sha256';
   /** OAuth 2.0 only. */
   readonly clientId?: string;
   readonly status: CredentialStatus;
@@ -36,6 +38,12 @@ export interface CredentialRecord {
   readonly authTypeChangeGracePeriodHours?: number;
   /** An adopted API key (read from its secret, not generated): found by its hash, not by its format. */
   readonly adopted?: boolean;
+  /**
+   * The credential whose value this one replaced in the same secret (a rotation or an auth type
+   * change), read from the secret at create: revoking this one for good revokes it too, so a
+   * destroy ends every value of the credential, the retiring ones included.
+   */
+  readonly predecessorId?: string;
   /**
    * ISO 8601: when the gateway last accepted this credential (at most one write a minute). Written
    * by the verifier with its own UpdateItem that leaves `version` alone; the provider's full writes
@@ -75,6 +83,14 @@ export interface CredentialTable {
    * throws `ConflictError` when another credential already holds that hash.
    */
   claimKeyHash(secretHash: string, credentialId: string): Promise<void>;
+  /** The credential holding a `KEYHASH#` lookup item, if any (an adoption under another hash scheme). */
+  keyHashHolder(secretHash: string): Promise<string | undefined>;
+}
+
+/** The store's key for adopted keys' hashes (HMAC-SHA-256), kept in a Secrets Manager secret of the store. */
+export interface HashKeySource {
+  /** The key, created on first use when `create` is true; undefined when there is none yet. */
+  get(options: { readonly create: boolean }): Promise<Uint8Array | undefined>;
 }
 
 export interface SecretStore {
@@ -88,6 +104,11 @@ export interface SecretStore {
    * version: repeating a write with the same token and value changes nothing.
    */
   writeValue(secretArn: string, value: string, idempotencyToken: string): Promise<void>;
+  /**
+   * The secret's tags (`SECRET_TAGS`: the store, instance and scopes Terraform declared for it).
+   * Throws `NotFoundError` when the secret does not exist.
+   */
+  readTags(secretArn: string): Promise<Readonly<Record<string, string>>>;
 }
 
 /** A conditional write lost a race: the record changed (or appeared) since it was read. */

@@ -25,6 +25,8 @@
  * | lastUsedAt   | S    | set by the verifier (UpdateItem, version untouched)      |
  * | version      | N    | +1 on every write; every write is conditional on it      |
  * | adopted      | BOOL | only on an adopted API key                               |
+ * | predecessorId | S   | the credential this one replaced in the same secret      |
+ * | hashScheme   | S    | `hmac-sha256` on an adopted key hashed with the store's key |
  *
  * An adopted API key also has a lookup item `pk = "KEYHASH#<secretHash>"` with its `credentialId`.
  */
@@ -88,6 +90,8 @@ export function marshalRecord(record: CredentialRecord): Item {
   if (record.lastUsedAt !== undefined) item.lastUsedAt = { S: record.lastUsedAt };
   if (record.retiresAt !== undefined) item.retiresAt = { S: record.retiresAt };
   if (record.adopted === true) item.adopted = { BOOL: true };
+  if (record.predecessorId !== undefined) item.predecessorId = { S: record.predecessorId };
+  if (record.hashScheme !== undefined) item.hashScheme = { S: record.hashScheme };
   if (record.expiresAt !== undefined) item[TABLE.TTL_ATTRIBUTE] = { N: String(record.expiresAt) };
   if (record.rotationGracePeriodHours !== undefined) item.rotationGracePeriodHours = { N: String(record.rotationGracePeriodHours) };
   if (record.authTypeChangeGracePeriodHours !== undefined) {
@@ -126,6 +130,7 @@ export function unmarshalRecord(item: Item): CredentialRecord {
   const revokedAt = optionalText('revokedAt');
   const lastUsedAt = optionalText('lastUsedAt');
   const retiresAt = optionalText('retiresAt');
+  const predecessorId = optionalText('predecessorId');
   const optionalNumber = (attribute: string): number | undefined => {
     if (item[attribute] === undefined) return undefined;
     const value = Number(item[attribute].N);
@@ -154,6 +159,8 @@ export function unmarshalRecord(item: Item): CredentialRecord {
     ...(rotationGracePeriodHours === undefined ? {} : { rotationGracePeriodHours }),
     ...(authTypeChangeGracePeriodHours === undefined ? {} : { authTypeChangeGracePeriodHours }),
     ...(item.adopted?.BOOL === true ? { adopted: true } : {}),
+    ...(predecessorId === undefined ? {} : { predecessorId }),
+    ...(item.hashScheme?.S === 'hmac-sha256' ? { hashScheme: 'hmac-sha256' as const } : {}),
     version,
   };
 }
@@ -241,6 +248,10 @@ export class DynamoDbCredentialTable implements CredentialTable {
       if (awsErrorName(error) === 'ConditionalCheckFailedException') throw new StaleRecordError(record.credentialId);
       throw tableError(error, this.tableName);
     }
+  }
+
+  keyHashHolder(secretHash: string): Promise<string | undefined> {
+    return readAdoptedKeyCredentialId(this.client, this.tableName, secretHash);
   }
 
   async claimKeyHash(secretHash: string, credentialId: string): Promise<void> {

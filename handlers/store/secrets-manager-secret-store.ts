@@ -12,7 +12,8 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { ConflictError, NotFoundError } from '../errors';
 import { awsErrorName } from './aws-error';
-import { SecretStore } from './credential-record';
+import { createHash } from 'node:crypto';
+import { HashKeySource, SecretStore } from './credential-record';
 
 function missingSecret(secretArn: string, cause: unknown): NotFoundError {
   return new NotFoundError(
@@ -58,6 +59,16 @@ export class SecretsManagerSecretStore implements SecretStore {
     }
   }
 
+  async readTags(secretArn: string): Promise<Readonly<Record<string, string>>> {
+    try {
+      const out = await this.client.send(new DescribeSecretCommand({ SecretId: secretArn }));
+      return Object.fromEntries((out.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+    } catch (error) {
+      if (awsErrorName(error) === 'ResourceNotFoundException') throw missingSecret(secretArn, error);
+      throw error;
+    }
+  }
+
   private async describe(secretArn: string): Promise<void> {
     try {
       const out = await this.client.send(new DescribeSecretCommand({ SecretId: secretArn }));
@@ -87,4 +98,66 @@ export async function describeSecretState(
     if (awsErrorName(error) === 'ResourceNotFoundException') return 'missing';
     throw error;
   }
+}
+
+/** Bytes of the store's hash key. */
+const HASH_KEY_BYTES = 32;
+
+/**
+ * The store's key for adopted keys' hashes, in the store's hash-key secret (base64 of 32 random
+ * bytes). The provider creates it on the first adoption; every function caches it for the life of
+ * the process, and remembers that there is none yet for a minute (an unknown bearer value must not
+ * cost a Secrets Manager call each).
+ */
+export class SecretsManagerHashKey implements HashKeySource {
+  private key?: Uint8Array;
+  private missingUntil = 0;
+
+  constructor(
+    private readonly client: SecretsManagerClient,
+    readonly secretArn: string,
+    private readonly randomBytes: (size: number) => Buffer,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async get(options: { readonly create: boolean }): Promise<Uint8Array | undefined> {
+    if (this.key !== undefined) return this.key;
+    if (!options.create && this.now() < this.missingUntil) return undefined;
+    let key = await this.read();
+    if (key === undefined && options.create) {
+      // One token for the key's first version: of two concurrent first writes, one wins and the
+      // other fails, and both then read the winner's key.
+      const token = createHash('sha256').update(`data-api-hash-key:${this.secretArn}`).digest('hex');
+      const uuid = [token.slice(0, 8), token.slice(8, 12), token.slice(12, 16), token.slice(16, 20), token.slice(20, 32)].join('-');
+      await this.client
+        .send(new PutSecretValueCommand({ SecretId: this.secretArn, SecretString: this.randomBytes(HASH_KEY_BYTES).toString('base64'), ClientRequestToken: uuid }))
+        .catch((error: unknown) => {
+          if (awsErrorName(error) !== 'ResourceExistsException') throw error;
+        });
+      key = await this.read();
+    }
+    if (key === undefined) this.missingUntil = this.now() + 60_000;
+    else this.key = key;
+    return key;
+  }
+
+  private async read(): Promise<Uint8Array | undefined> {
+    try {
+      const out = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretArn, VersionStage: 'AWSCURRENT' }));
+      const key = out.SecretString === undefined ? undefined : Buffer.from(out.SecretString, 'base64');
+      return key !== undefined && key.length === HASH_KEY_BYTES ? key : undefined;
+    } catch (error) {
+      if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
+      throw error;
+    }
+  }
+}
+
+/** The gateway functions' view of the store's hash key: read only, with their own bounded client. */
+export function readOnlyHashKey(region: string, secretArn: string): HashKeySource {
+  const client = new SecretsManagerClient({ region, maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } });
+  const key = new SecretsManagerHashKey(client, secretArn, () => {
+    throw new Error('the gateway never creates the hash key');
+  });
+  return { get: () => key.get({ create: false }) };
 }

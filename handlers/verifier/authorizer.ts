@@ -16,8 +16,8 @@
  * compared in constant time.
  */
 import { ADOPTED_API_KEY_PATTERN, DATA_API_REALM, SCOPE_NAMES, ScopeName, AuthTypeName } from '../contract';
-import { hashSecret, parseApiKey, secretMatchesHash } from '../secret-format';
-import { CredentialRecord, isAccepted } from '../store/credential-record';
+import { hashSecret, keyedHashSecret, matchesHashOf, parseApiKey } from '../secret-format';
+import { CredentialRecord, HashKeySource, isAccepted } from '../store/credential-record';
 import type { TokenRecord } from '../store/dynamodb-token-table';
 import { bearerKind } from './access-token';
 import { HttpResponse, json } from './http';
@@ -25,8 +25,10 @@ import { HttpResponse, json } from './http';
 export interface AuthorizerDeps {
   readCredential(credentialId: string): Promise<CredentialRecord | undefined>;
   readToken(tokenHash: string): Promise<TokenRecord | undefined>;
-  /** The credential id of an adopted API key, by the key's SHA-256 hex (a `KEYHASH#` item). */
+  /** The credential id of an adopted API key, by the key's hash (a `KEYHASH#` item): HMAC-SHA-256, or SHA-256 before 0.3. */
   findAdoptedKey(keyHash: string): Promise<string | undefined>;
+  /** The store's hash key, which adopted keys are hashed with since 0.3; none: SHA-256 only. */
+  readonly hashKey?: HashKeySource;
   readonly now: () => Date;
 }
 
@@ -74,13 +76,17 @@ function retiresAtSeconds(record: CredentialRecord): number | undefined {
 /** An API key or access token, whatever it came in (a bearer header, an introspection request). */
 export async function verifyBearerValue(value: string, deps: AuthorizerDeps): Promise<Verification> {
   const kind = bearerKind(value);
-  const own = kind === 'api_key' ? await deps.readCredential(parseApiKey(value)!.credentialId) : undefined;
-  if (own !== undefined || (kind !== 'access_token' && ADOPTED_API_KEY_PATTERN.test(value))) {
-    // Our keys name their credential; an adopted key (any format, even one shaped like ours) is
-    // found by its hash, which is also what the record's hash is then compared with.
-    const record = own ?? (await adoptedKeyRecord(value, deps));
+  if (kind === 'api_key' || (kind !== 'access_token' && ADOPTED_API_KEY_PATTERN.test(value))) {
+    // Our keys name their credential; a key that is not its record's (an unknown id, a wrong key of
+    // a known id, or an adopted key of any format, even one shaped like ours) is looked up by its
+    // hash too, so an unknown id and a wrong key cost the same two reads and a hash comparison, and
+    // the answer tells nothing about which credential ids exist.
+    const key = await deps.hashKey?.get({ create: false });
+    const own = kind === 'api_key' ? await deps.readCredential(parseApiKey(value)!.credentialId) : undefined;
+    const ownMatches = own !== undefined && own.authType === 'api_key' && matchesHashOf(value, own, key);
+    const record = ownMatches ? own : await adoptedKeyRecord(value, key, deps);
     if (record === undefined || record.authType !== 'api_key') return { ok: false, reason: kind === undefined ? 'malformed' : 'unknown' };
-    if (!secretMatchesHash(value, record.secretHash)) return { ok: false, reason: 'unknown' };
+    if (!matchesHashOf(value, record, key)) return { ok: false, reason: 'unknown' };
     if (!isAccepted(record, deps.now())) return { ok: false, reason: 'revoked' };
     const retires = retiresAtSeconds(record);
     return {
@@ -108,11 +114,19 @@ export async function verifyBearerValue(value: string, deps: AuthorizerDeps): Pr
   };
 }
 
-async function adoptedKeyRecord(value: string, deps: AuthorizerDeps): Promise<CredentialRecord | undefined> {
-  const credentialId = await deps.findAdoptedKey(hashSecret(value));
-  if (credentialId === undefined) return undefined;
-  const record = await deps.readCredential(credentialId);
-  return record?.adopted === true ? record : undefined;
+/**
+ * An adopted key's record, by its `KEYHASH#` item: under the store's hash key (HMAC) first, then
+ * under plain SHA-256 (keys adopted before the store had a hash key). Every value not found costs
+ * the same lookups.
+ */
+async function adoptedKeyRecord(value: string, key: Uint8Array | undefined, deps: AuthorizerDeps): Promise<CredentialRecord | undefined> {
+  for (const hash of [...(key === undefined ? [] : [keyedHashSecret(value, key)]), hashSecret(value)]) {
+    const credentialId = await deps.findAdoptedKey(hash);
+    if (credentialId === undefined) continue;
+    const record = await deps.readCredential(credentialId);
+    return record?.adopted === true ? record : undefined;
+  }
+  return undefined;
 }
 
 function challenge(params: Record<string, string>): string {

@@ -17,6 +17,8 @@ export interface VerifierConfig {
   readonly issuer?: string;
   /** Token function only: credential ids whose clients may introspect (none: nobody may). */
   readonly introspectionCredentialIds: string[];
+  /** The store's hash-key secret: adopted keys are found by their HMAC too. */
+  readonly hashKeySecretArn?: string;
 }
 
 /** The function is deployed without a setting it needs: a deployment bug. */
@@ -56,6 +58,10 @@ export function readVerifierConfig(env: Environment = process.env): VerifierConf
   if (ids.length > MAX_INTROSPECTION_CLIENTS || ids.some((id) => !/^[0-9a-f]{32}$/.test(id))) {
     fail(`${VERIFIER_ENV.INTROSPECTION_CREDENTIAL_IDS} is not a comma-separated list of at most ${MAX_INTROSPECTION_CLIENTS} credential ids`);
   }
+  const hashKeySecretArn = env[VERIFIER_ENV.HASH_KEY_SECRET_ARN] || undefined;
+  if (hashKeySecretArn !== undefined && !/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.test(hashKeySecretArn)) {
+    fail(`${VERIFIER_ENV.HASH_KEY_SECRET_ARN} is not a Secrets Manager secret ARN`);
+  }
   const backend: BackendConfig | undefined =
     functionArn !== undefined ? { kind: 'lambda', functionArn } : url !== undefined ? { kind: 'http', url } : undefined;
   return {
@@ -65,6 +71,7 @@ export function readVerifierConfig(env: Environment = process.env): VerifierConf
     authCacheTtlSeconds,
     ...(issuer === undefined ? {} : { issuer }),
     introspectionCredentialIds: ids,
+    ...(hashKeySecretArn === undefined ? {} : { hashKeySecretArn }),
   };
 }
 

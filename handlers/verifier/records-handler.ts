@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { readAdoptedKeyCredentialId, readCredentialRecord } from '../store/dynamodb-credential-table';
 import { DynamoDbTokenTable } from '../store/dynamodb-token-table';
+import { readOnlyHashKey } from '../store/secrets-manager-secret-store';
 import { BackendError, LambdaRecordsBackend } from '../store/lambda-records-backend';
 import { BackendConfig, verifierConfig } from './config';
 import { HttpResponse } from './http';
@@ -20,7 +21,8 @@ import { defaultLog, wrapGatewayHandler } from './wrap';
 
 const BACKEND_TIMEOUT_MS = 20_000;
 
-function backendOf(config: BackendConfig | undefined, region: string): RecordsBackend {
+/** The records backend of a configuration; exported for tests. */
+export function backendOf(config: BackendConfig | undefined, region: string): RecordsBackend {
   if (config === undefined) {
     return async () => {
       throw new BackendError('No records backend is configured');
@@ -37,9 +39,16 @@ function backendOf(config: BackendConfig | undefined, region: string): RecordsBa
       answer = await fetch(url, {
         headers: { accept: event.headers?.accept ?? 'application/json', ...httpBackendHeaders(principal) },
         signal: AbortSignal.timeout(BACKEND_TIMEOUT_MS),
+        // A redirect would take the caller's identity headers elsewhere (another host, a metadata
+        // endpoint) and tell the client where: the backend answers, or it failed.
+        redirect: 'manual',
       });
     } catch (cause) {
       throw new BackendError(`The records backend ${config.url} did not answer`, { cause });
+    }
+    if (answer.status >= 300 && answer.status < 400) {
+      await answer.body?.cancel();
+      throw new BackendError(`The records backend ${config.url} answered a redirect (${answer.status}), which is not followed`);
     }
     const contentType = answer.headers.get('content-type') ?? 'application/octet-stream';
     const bytes = Buffer.from(await answer.arrayBuffer());
@@ -65,6 +74,7 @@ function awsDeps(): RecordsDeps {
       readCredential: (id) => readCredentialRecord(client, config.tableName, id),
       readToken: (hash) => tokens.read(hash),
       findAdoptedKey: (hash) => readAdoptedKeyCredentialId(client, config.tableName, hash),
+      ...(config.hashKeySecretArn === undefined ? {} : { hashKey: readOnlyHashKey(config.region, config.hashKeySecretArn) }),
       now,
       backend: backendOf(config.backend, config.region),
       lastUsed: new LastUsedThrottle(

@@ -57,9 +57,14 @@ export async function handleRecordsRequest(event: HttpApiEvent, deps: RecordsDep
   return { ...base, entity, outcome: 'allowed', response };
 }
 
-/** The request as the backend sees it: the caller's credential is no business of the backend. */
-function eventForBackend(event: HttpApiEvent): HttpApiEvent {
-  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'authorization'));
+/**
+ * The request as the backend sees it: the caller's credential is no business of the backend, and
+ * the `x-data-api-*` headers are the verifier's to set (who is calling): a client's own are dropped.
+ */
+export function eventForBackend(event: HttpApiEvent): HttpApiEvent {
+  const headers = Object.fromEntries(
+    Object.entries(event.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'authorization' && !name.toLowerCase().startsWith('x-data-api-')),
+  );
   return { ...event, headers };
 }
 

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { DATA_API_ROUTES } from '../contract';
 import { readAdoptedKeyCredentialId, readCredentialRecord } from '../store/dynamodb-credential-table';
 import { DynamoDbTokenTable } from '../store/dynamodb-token-table';
+import { readOnlyHashKey } from '../store/secrets-manager-secret-store';
 import { verifierConfig } from './config';
 import { json } from './http';
 import { handleIntrospectionRequest, IntrospectionDeps } from './introspection';
@@ -31,6 +32,7 @@ function awsDeps(): OAuthDeps {
       readToken: (hash) => tokens.read(hash),
       deleteToken: (hash, credentialId) => tokens.delete(hash, credentialId),
       findAdoptedKey: (hash) => readAdoptedKeyCredentialId(client, config.tableName, hash),
+      ...(config.hashKeySecretArn === undefined ? {} : { hashKey: readOnlyHashKey(config.region, config.hashKeySecretArn) }),
       introspectors: new Set(config.introspectionCredentialIds),
       ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
       now: () => new Date(),

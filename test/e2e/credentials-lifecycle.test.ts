@@ -120,7 +120,11 @@ describe('credentials as code, end to end with terraform', () => {
     synth({ reportingScopes: [DataApiScope.CONVERSATIONS, DataApiScope.USERS, DataApiScope.INTERACTIONS] });
 
     const changes = await plannedChanges();
-    expect(changes).toEqual([[expect.stringMatching(/^aws_lambda_invocation\.UsageReporting_Provider_/), ['update']]]);
+    // The secret's scopes tag (the binding the provider checks) is updated with it; its value is not.
+    expect(changes).toEqual([
+      [expect.stringMatching(/^aws_lambda_invocation\.UsageReporting_Provider_/), ['update']],
+      [expect.stringMatching(/^aws_secretsmanager_secret\.UsageReporting_Secret_/), ['update']],
+    ]);
     await tf(['apply', '-auto-approve', 'step.tfplan']);
 
     const record = (await records()).find((r) => r.name === 'Usage-Reporting')!;

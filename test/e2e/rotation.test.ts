@@ -182,7 +182,7 @@ describe('rotation with a grace period, through terraform and the local gateway'
     expect(after.Switching.value.authType).toBe('oauth2');
     // The readers' resource policy is the secret's and survives the rotation untouched.
     const policy = await secretsManager.send(new GetResourcePolicyCommand({ SecretId: after.Graceful.arn }));
-    expect(JSON.parse(policy.ResourcePolicy!).Statement.map((st: { Sid: string }) => st.Sid)).toEqual(['Readers', 'OnlyReadersAndTheProvider']);
+    expect(JSON.parse(policy.ResourcePolicy!).Statement.map((st: { Sid: string }) => st.Sid)).toEqual(['Readers', 'OnlyReadersAndTheProvider', 'OnlyProviderDeployerAndAdminsChange']);
   });
 
   test('grace 24 hours: old and new keys are both accepted, on /v1/ and /v1beta2/', async () => {
@@ -227,6 +227,16 @@ describe('rotation with a grace period, through terraform and the local gateway'
     }
     // Rotating the others left the adopted key alone.
     expect(await records(previewKey)).toBe(200);
+  });
+
+  test('destroying a credential within its predecessor\'s grace period revokes both: the pre-change API key gets 401 at once', async () => {
+    expect(await records(before.Switching.value.apiKey)).toBe(200);
+    const list = (await terraform(['state', 'list'], { cwd, env })).stdout.split('\n');
+    const invocation = list.find((address) => /^aws_lambda_invocation\.Switching_Provider_/.test(address))!;
+    await tf(['destroy', '-auto-approve', `-target=${invocation}`]);
+    expect(await records(before.Switching.value.apiKey)).toBe(401);
+    expect((await recordOf(before.Switching.value.credentialId)).status).toBe('revoked');
+    expect((await recordOf(after.Switching.value.credentialId)).status).toBe('revoked');
   });
 
   test('no API key, client secret or access token in the state or the functions\' logs', () => {

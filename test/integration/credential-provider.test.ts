@@ -19,11 +19,12 @@ import {
   GetSecretValueCommand,
   ListSecretVersionIdsCommand,
   PutSecretValueCommand,
+  TagResourceCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { resetProviderConfig } from '../../handlers/config';
-import { CredentialInput, CredentialResult } from '../../handlers/contract';
+import { CredentialInput, CredentialResult, SECRET_TAGS } from '../../handlers/contract';
 import { handler } from '../../handlers/credential-provider/index';
 import { runProviderEvent } from '../../handlers/credential-provider/flow';
 import {
@@ -106,9 +107,32 @@ function inputFor(w: World, overrides: Partial<CredentialInput> = {}): Credentia
   };
 }
 
-const create = (input: CredentialInput) => handler({ ...input, tf: { action: 'create', prev_input: null } }) as Promise<CredentialResult>;
-const update = (input: CredentialInput, previous: CredentialInput) =>
-  handler({ ...input, tf: { action: 'update', prev_input: previous } });
+/** What Terraform does before it invokes the provider: tags the secret with the store, instance and scopes it declares. */
+async function declare(input: CredentialInput): Promise<void> {
+  if (input.adopt === true) return;
+  await secretsManager
+    .send(
+    new TagResourceCommand({
+      SecretId: input.secretArn,
+      Tags: [
+        { Key: SECRET_TAGS.STORE, Value: process.env.CREDENTIALS_TABLE_NAME ?? '' },
+        { Key: SECRET_TAGS.INSTANCE, Value: input.instanceId },
+        { Key: SECRET_TAGS.SCOPES, Value: input.scopes.join(' ') },
+      ],
+    }),
+    )
+    // A secret that is gone or being deleted cannot be tagged; the provider's answer to that is the test.
+    .catch(() => undefined);
+}
+
+const create = async (input: CredentialInput) => {
+  await declare(input);
+  return handler({ ...input, tf: { action: 'create', prev_input: null } }) as Promise<CredentialResult>;
+};
+const update = async (input: CredentialInput, previous: CredentialInput) => {
+  await declare(input);
+  return handler({ ...input, tf: { action: 'update', prev_input: previous } });
+};
 const remove = (input: CredentialInput) => handler({ ...input, tf: { action: 'delete', prev_input: null } });
 
 type Item = Record<string, AttributeValue>;
@@ -274,6 +298,7 @@ describe('credential provider against the local AWS', () => {
     const credentialId = credentialIdFor(input.instanceId);
     const realSecrets = new SecretsManagerSecretStore(secretsManager);
     // The same flow the handler runs, with the process "dying" right before the secret write.
+    await declare(input);
     const crashed = runProviderEvent(
       { ...input, tf: { action: 'create', prev_input: null } },
       {
@@ -281,8 +306,10 @@ describe('credential provider against the local AWS', () => {
         secrets: {
           readCurrentValue: (arn) => realSecrets.readCurrentValue(arn),
           writeValue: () => Promise.reject(new Error('Runtime.ExitError')),
+          readTags: (arn) => realSecrets.readTags(arn),
         },
         secretPrefix: w.prefix,
+        storeName: w.tableName,
         now: () => new Date(),
         randomBytes,
       },
@@ -344,8 +371,9 @@ describe('credential provider against the local AWS', () => {
     const created = await create(input);
     const versionBefore = Number((await item(w, created.credentialId as string)).version.N);
 
+    // Both as declared (the secret's scopes tag is one value: only a rename and a description change can race).
     const renamed = { ...input, name: 'Renamed' };
-    const rescoped = { ...input, scopes: ['interactions' as const] };
+    const rescoped = { ...input, description: 'described' };
     const results = await Promise.allSettled([update(renamed, input), update(rescoped, input)]);
 
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
@@ -354,9 +382,9 @@ describe('credential provider against the local AWS', () => {
     expect(Number(record.version.N)).toBe(versionBefore + 2);
     const final = { name: record.name.S, scopes: record.scopes.SS };
     expect([
-      { name: 'Renamed', scopes: ['conversations', 'users'] },
-      { name: input.name, scopes: ['interactions'] },
-    ]).toContainEqual({ ...final, scopes: [...(final.scopes ?? [])].sort() });
+      { name: 'Renamed', description: undefined },
+      { name: input.name, description: 'described' },
+    ]).toContainEqual({ name: final.name, description: record.description?.S });
   });
 
   it('refuses an auth type change and writes nothing', async () => {

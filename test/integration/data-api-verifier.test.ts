@@ -15,6 +15,7 @@ import { DynamoDbTokenTable } from '../../handlers/store/dynamodb-token-table';
 import { resetVerifierConfig } from '../../handlers/verifier/config';
 import { HttpApiEvent, HttpResponse } from '../../handlers/verifier/http';
 import { CredentialStore, DataApiGateway } from '../../lib';
+import { evaluate, roleSession } from '../support/iam-evaluation';
 import { localAwsEnv } from '../support/local-aws';
 import { synth } from '../support/synth';
 import { createCredentialTable } from '../support/tables';
@@ -38,7 +39,7 @@ const introspectorId = id();
 
 /**
  * Every DynamoDB call the two functions make in this file, by function: moto does not enforce IAM,
- * so the last test checks each against the role policy the construct synthesizes.
+ * so the last test evaluates each with the IAM engine against the role policy the construct synthesizes.
  */
 interface GatewayCall {
   readonly fn: 'TokenEndpoint' | 'RecordsVerifier';
@@ -76,22 +77,40 @@ function asFunction(fn: GatewayCall['fn'], handler: (event: HttpApiEvent) => Pro
   };
 }
 
-/** Our statements' shapes: Allow, exact actions, the table, `ForAllValues` conditions on leading keys and attributes. */
-function allows(statements: Array<Record<string, any>>, call: GatewayCall): boolean {
-  const like = (pattern: string, value: string) => (pattern.endsWith('*') ? value.startsWith(pattern.slice(0, -1)) : value === pattern);
-  return statements.some(
-    (st) =>
-      (st.effect ?? 'Allow') === 'Allow' &&
-      st.actions.includes(call.action) &&
-      st.resources.some((r: string) => /^\$\{aws_dynamodb_table\.\w+\.arn\}$/.test(r)) &&
-      (st.condition ?? []).every((c: { test: string; variable: string; values: string[] }) =>
-        c.variable === 'dynamodb:LeadingKeys' && c.test === 'ForAllValues:StringLike'
-          ? c.values.some((v) => like(v, call.pk))
-          : c.variable === 'dynamodb:Attributes' && c.test === 'ForAllValues:StringEquals'
-            ? call.attributes.every((a) => c.values.includes(a))
-            : false,
-      ),
-  );
+const TABLE_ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table/store';
+
+/**
+ * A synthesized policy document (the `aws_iam_policy_document` data source) as the IAM JSON Terraform
+ * renders, with the table's reference resolved, for the IAM engine.
+ */
+function renderPolicy(statements: Array<Record<string, any>>): Record<string, unknown> {
+  const resolve = (value: string) => (/^\$\{aws_dynamodb_table\.\w+\.arn\}$/.test(value) ? TABLE_ARN : value);
+  return {
+    Version: '2012-10-17',
+    Statement: statements.map((st) => ({
+      ...(st.sid ? { Sid: st.sid } : {}),
+      Effect: st.effect ?? 'Allow',
+      Action: st.actions,
+      Resource: st.resources.map(resolve),
+      ...(st.condition
+        ? { Condition: Object.fromEntries(st.condition.map((c: { test: string; variable: string; values: string[] }) => [c.test, { [c.variable]: c.values }])) }
+        : {}),
+    })),
+  };
+}
+
+/** The IAM engine's verdict on one recorded call under a function's synthesized role policy. */
+async function engineAllows(statements: Array<Record<string, any>>, call: GatewayCall): Promise<boolean> {
+  const role = `arn:aws:iam::123456789012:role/store-${call.fn}`;
+  const verdict = await evaluate({
+    principal: roleSession(role, call.fn),
+    principalArn: role,
+    action: call.action,
+    resource: TABLE_ARN,
+    context: { 'dynamodb:LeadingKeys': [call.pk], ...(call.action === 'dynamodb:GetItem' ? {} : { 'dynamodb:Attributes': call.attributes }) },
+    identityPolicies: [{ name: call.fn, policy: renderPolicy(statements) }],
+  });
+  return verdict.result === 'Allowed';
 }
 
 beforeAll(async () => {
@@ -304,7 +323,7 @@ describe('token endpoint and records verifier against the local AWS', () => {
     expect(lines.at(-1)).toMatchObject({ level: 'info', route: 'token', status: 200, outcome: 'issued', credentialId: client.credentialId });
   });
 
-  test('every DynamoDB call the two functions made above is allowed by their synthesized role policies (moto does not check IAM)', () => {
+  test('every DynamoDB call the two functions made above is allowed by their synthesized role policies, per the IAM engine (moto does not check IAM)', async () => {
     const s = synth((scope) => {
       const store = new CredentialStore(scope, 'Credentials');
       new DataApiGateway(scope, 'DataApi', { store, backend: { url: 'https://records.internal.example' } });
@@ -323,6 +342,10 @@ describe('token endpoint and records verifier against the local AWS', () => {
       'TokenEndpoint dynamodb:GetItem TOKEN#',
       'TokenEndpoint dynamodb:PutItem TOKEN#',
     ]);
-    expect(gatewayCalls.filter((call) => !allows(statementsOf(call.fn), call))).toEqual([]);
+    const refused: GatewayCall[] = [];
+    for (const call of gatewayCalls) if (!(await engineAllows(statementsOf(call.fn), call))) refused.push(call);
+    expect(refused).toEqual([]);
+    // And the engine does refuse what the policies leave out: the verifier rewriting a record's scopes.
+    expect(await engineAllows(statementsOf('RecordsVerifier'), { fn: 'RecordsVerifier', action: 'dynamodb:UpdateItem', pk: 'CRED#x', attributes: ['pk', 'scopes'] })).toBe(false);
   });
 });

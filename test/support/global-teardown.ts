@@ -1,13 +1,20 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { LOCAL_AWS_STATE, type LocalAwsProcess } from './global-setup';
+import { evaluateRecordedCalls, readCallLog } from './iam-evaluation';
 
 const STOP_TIMEOUT_MS = 15_000;
 
-/** Stops the local AWS of global-setup.ts (SIGTERM: the CLI stops moto and the Lambda workers) and removes its folder. */
+/**
+ * Evaluates every AWS call the functions made during the run against IAM (see iam-evaluation.ts),
+ * then stops the local AWS of global-setup.ts (SIGTERM: the CLI stops moto and the Lambda workers)
+ * and removes its folder. A call IAM would refuse fails the run, after the local AWS is stopped.
+ */
 export default async function globalTeardown(): Promise<void> {
   const state = (globalThis as Record<symbol, unknown>)[LOCAL_AWS_STATE] as LocalAwsProcess | undefined;
   if (!state) return;
   const { child, dir } = state;
+  const refusal = await evaluateIam(path.join(dir, 'aws', 'aws-calls.jsonl'));
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), STOP_TIMEOUT_MS);
@@ -25,4 +32,35 @@ export default async function globalTeardown(): Promise<void> {
     }
   }
   fs.rmSync(dir, { recursive: true, force: true });
+  if (refusal !== undefined) throw new Error(refusal);
+}
+
+/**
+ * One line of figures on stdout; the failure's message when a call would be refused on AWS (or the
+ * evaluation itself failed). With `DAC_IAM_REPORT=<file>`, the figures and every refusal go there as
+ * JSON and the call log beside it (`<file>.calls.jsonl`), for a look after the run.
+ */
+async function evaluateIam(logFile: string): Promise<string | undefined> {
+  let evaluation: Awaited<ReturnType<typeof evaluateRecordedCalls>>;
+  try {
+    evaluation = await evaluateRecordedCalls(readCallLog(logFile));
+  } catch (error) {
+    return `the IAM evaluation of the recorded AWS calls failed: ${(error as Error).stack ?? String(error)}`;
+  }
+  const { evaluated, refused, shapes } = evaluation;
+  const report = process.env.DAC_IAM_REPORT;
+  if (report) {
+    fs.writeFileSync(report, JSON.stringify({ evaluated, shapes, refused }, null, 2));
+    if (fs.existsSync(logFile)) fs.copyFileSync(logFile, `${report}.calls.jsonl`);
+  }
+  if (evaluated === 0) return undefined;
+  process.stdout.write(
+    `\nIAM evaluation (@cloud-copilot/iam-simulate): ${evaluated} AWS calls of the functions, ${shapes.length} kinds, ` +
+      `${refused.length} refused\n`,
+  );
+  if (refused.length === 0) return undefined;
+  const lines = refused
+    .slice(0, 10)
+    .map(({ call, verdict }) => `  ${call.function} ${call.action} ${call.resource} ${JSON.stringify(call.context)}: ${verdict.result} ${verdict.detail ?? ''}`);
+  return `IAM would refuse ${refused.length} of the ${evaluated} AWS calls the functions made (moto does not check IAM):\n${lines.join('\n')}`;
 }

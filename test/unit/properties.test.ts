@@ -20,7 +20,7 @@ const scopeLike = fc.oneof(
 const nameLike = fc.oneof(
   fc.string({ minLength: 1, maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 140 }),
-  fc.constantFrom('', '   ', 'n'.repeat(NAME_MAX_LENGTH), 'n'.repeat(NAME_MAX_LENGTH + 1), 'tab\there', 'Analytics-DataAPI-Credential'),
+  fc.constantFrom('', '   ', 'n'.repeat(NAME_MAX_LENGTH), 'n'.repeat(NAME_MAX_LENGTH + 1), 'tab\there', 'rtl\u202eoverride', 'next-line\u0085', 'zero\u200bwidth', 'Analytics-DataAPI-Credential'),
 );
 const authTypeLike = fc.oneof(
   fc.constant(undefined),
@@ -35,8 +35,9 @@ function acceptable(name: unknown, authType: unknown, scopes: unknown): boolean 
     typeof name === 'string' &&
     name.trim().length >= 1 &&
     name.trim().length <= NAME_MAX_LENGTH &&
+    // Controls (C0, DEL, C1) and the invisible or bidirectional formatting characters (Unicode Cf) are refused.
     // eslint-disable-next-line no-control-regex
-    !/[\u0000-\u001f\u007f]/.test(name);
+    !/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/.test(name);
   const authOk = authType === undefined || authType === 'api_key' || authType === 'oauth2';
   const scopesOk =
     Array.isArray(scopes) &&
@@ -114,7 +115,7 @@ describe('provider events, generated', () => {
         secrets.createSecret(secretArn);
         const lines: string[] = [];
         const handler = createHandler({
-          deps: () => ({ table, secrets, secretPrefix: 'data-api/credentials/', now: () => new Date(0), randomBytes: (n) => Buffer.alloc(n, 7) }),
+          deps: () => ({ table, secrets, secretPrefix: 'data-api/credentials/', storeName: 'store', now: () => new Date(0), randomBytes: (n) => Buffer.alloc(n, 7) }),
           log: (line) => lines.push(line),
         });
         let error: Error | undefined;

@@ -235,3 +235,42 @@ describe('review of a plan of a configuration calling the Terraform module', () 
     expect(reviewPlan(plan).credentials.map((c) => [c.kind, c.name])).toEqual([['replace', 'Usage-Reporting']]);
   });
 });
+
+describe('a review cannot be walked around', () => {
+  /** The delete fixture with its provider's name, plus a raw invocation of that provider nobody declared. */
+  function withRawInvocation(input: unknown, actions: string[]): any {
+    const plan = load('delete');
+    const providerName = plan.resource_changes
+      .map((rc: any) => rc.change.before?.function_name ?? rc.change.after?.function_name)
+      .find((name: unknown) => typeof name === 'string' && name.endsWith('-provider'));
+    expect(providerName).toBeDefined();
+    plan.resource_changes.push({
+      address: 'aws_lambda_invocation.sneaky',
+      mode: 'managed',
+      type: 'aws_lambda_invocation',
+      change: { actions, before: actions[0] === 'create' ? null : { function_name: providerName, input: JSON.stringify(input) }, after: { function_name: providerName, input: JSON.stringify(input) } },
+    });
+    return plan;
+  }
+
+  test('a raw aws_lambda_invocation of a store provider is a credential change that --fail-on gates, not other infrastructure', () => {
+    const r = reviewPlan(withRawInvocation({ instanceId: 'x', scopes: ['users', 'conversations'], authType: 'api_key' }, ['create']));
+    const sneaky = r.credentials.find((c) => c.address === 'aws_lambda_invocation.sneaky')!;
+    expect(sneaky).toMatchObject({ kind: 'create', name: 'undeclared invocation aws_lambda_invocation.sneaky', authType: 'api_key' });
+    expect(r.other.map((o) => o.address)).not.toContain('aws_lambda_invocation.sneaky');
+    expect(policyViolations(r, ['create']).map((c) => c.address)).toContain('aws_lambda_invocation.sneaky');
+    expect(renderReviewMarkdown(r)).toContain('read its input before approving');
+  });
+
+  test('names, scopes and reasons from a plan are escaped: no link, image, HTML, new line or bidirectional override reaches the comment', () => {
+    const hostile = 'x](https://evil.example) <img src=x onerror=alert(1)> ![i](https://e/i.png)\n# Approved \u202egnp.exe';
+    const r = reviewPlan(withRawInvocation({ scopes: [hostile], authType: hostile }, ['create']));
+    const markdown = renderReviewMarkdown(r);
+    const line = markdown.split('\n').find((l) => l.includes('sneaky'))!;
+    expect(line).not.toMatch(/[^\\]\]\(/);
+    expect(line).not.toMatch(/[^\\]<img/);
+    expect(line).not.toMatch(/[^\\]!\[/);
+    expect(line).not.toContain('\u202e');
+    expect(markdown).not.toMatch(/^# Approved/m);
+  });
+});

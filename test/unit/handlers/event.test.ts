@@ -71,3 +71,35 @@ describe('provider events', () => {
     expectInvalid(event, field, message);
   });
 });
+
+describe('what an event may not smuggle into messages, logs and reviews', () => {
+  it('a forged prev_input (5,000 characters with an "Error:" line) is refused, bounded and escaped in the message', () => {
+    const forged = `oauth2\nError: all credentials were revoked ${'x'.repeat(5000)}`;
+    let message = '';
+    try {
+      parseProviderEvent({ ...input, tf: { action: 'update', prev_input: { ...input, authType: forged } } });
+    } catch (error) {
+      message = (error as Error).message;
+      expect((error as ValidationError).field).toBe('tf.prev_input.authType');
+    }
+    expect(message).not.toContain('\n');
+    expect(message.length).toBeLessThan(300);
+    expectInvalid({ ...input, tf: { action: 'update', prev_input: { ...input, instanceId: 'a\nb' } } }, 'tf.prev_input.instanceId');
+    expectInvalid({ ...input, tf: { action: 'update', prev_input: { ...input, secretArn: 'arn:evil' } } }, 'tf.prev_input.secretArn');
+  });
+
+  it('an older prev_input without some fields is still read', () => {
+    expect(parseProviderEvent({ ...input, tf: { action: 'update', prev_input: { name: 'old' } } })).toMatchObject({ action: 'update', previous: {} });
+  });
+
+  it.each([
+    ['a C1 control', 'Export\u0085Job'],
+    ['a right-to-left override', 'Export\u202eboJ'],
+    ['a bidirectional isolate', 'Export\u2066Job\u2069'],
+    ['a zero-width space', 'Export\u200bJob'],
+    ['a C0 control', 'Export\u0007Job'],
+  ])('names and descriptions with %s are refused', (_what, text) => {
+    expectInvalid({ ...input, name: text, tf: { action: 'create', prev_input: null } }, 'input.name', /no control or bidirectional formatting characters/);
+    expectInvalid({ ...input, description: text, tf: { action: 'create', prev_input: null } }, 'input.description', /no control or bidirectional formatting characters/);
+  });
+});

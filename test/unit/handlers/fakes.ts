@@ -3,6 +3,7 @@
  * idempotency semantics as the DynamoDB and Secrets Manager implementations, plus a clock and a
  * deterministic random source. The integration tests cover the real stores against the local AWS.
  */
+import { CredentialInput, SECRET_TAGS } from '../../../handlers/contract';
 import { FlowDeps } from '../../../handlers/credential-provider/flow';
 import { NotFoundError } from '../../../handlers/errors';
 import {
@@ -41,6 +42,10 @@ export class InMemoryCredentialTable implements CredentialTable {
     this.records.set(record.credentialId, structuredClone(record));
   }
 
+  async keyHashHolder(secretHash: string): Promise<string | undefined> {
+    return this.keyHashes.get(secretHash);
+  }
+
   async claimKeyHash(secretHash: string, credentialId: string): Promise<void> {
     const holder = this.keyHashes.get(secretHash);
     if (holder !== undefined && holder !== credentialId) throw keyAlreadyAdopted(credentialId);
@@ -58,6 +63,21 @@ export class InMemorySecretStore implements SecretStore {
   readonly puts: Array<{ secretArn: string; value: string; token: string }> = [];
   /** Set to make the next `writeValue` fail after (`'after'`) or instead of (`'before'`) storing. */
   crashOnWrite?: 'before' | 'after';
+  readonly tags = new Map<string, Record<string, string>>();
+
+  /** What Terraform does before it invokes the provider: tags the secret with the store, instance and scopes. */
+  declare(input: Pick<CredentialInput, 'secretArn' | 'instanceId' | 'scopes'>, storeName = STORE_NAME): void {
+    this.tags.set(input.secretArn, {
+      [SECRET_TAGS.STORE]: storeName,
+      [SECRET_TAGS.INSTANCE]: input.instanceId,
+      [SECRET_TAGS.SCOPES]: input.scopes.join(' '),
+    });
+  }
+
+  async readTags(secretArn: string): Promise<Readonly<Record<string, string>>> {
+    this.secret(secretArn);
+    return { ...(this.tags.get(secretArn) ?? {}) };
+  }
 
   /** Terraform creates the secret (without a value) before the provider runs. */
   createSecret(secretArn: string): void {
@@ -121,6 +141,7 @@ export function countingRandom(): (size: number) => Buffer {
 }
 
 export const PREFIX = 'data-api-credentials/';
+export const STORE_NAME = 'store';
 export const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${PREFIX}team/export-AbC123`;
 
 export interface Fixture {
@@ -136,6 +157,6 @@ export function fixture(): Fixture {
   return {
     table,
     secrets,
-    deps: { table, secrets, secretPrefix: PREFIX, now: steppingClock(), randomBytes: countingRandom() },
+    deps: { table, secrets, secretPrefix: PREFIX, storeName: STORE_NAME, now: steppingClock(), randomBytes: countingRandom() },
   };
 }

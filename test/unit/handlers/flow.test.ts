@@ -12,11 +12,12 @@ import {
   CLIENT_SECRET_PATTERN,
   credentialIdFor,
   hashSecret,
+  keyedHashSecret,
   parseSecretValue,
   secretOf,
 } from '../../../handlers/secret-format';
 import { CredentialRecord, StaleRecordError } from '../../../handlers/store/credential-record';
-import { fixture, Fixture, PREFIX, SECRET_ARN } from './fakes';
+import { fixture, Fixture, InMemorySecretStore, PREFIX, SECRET_ARN } from './fakes';
 
 const INSTANCE_ID = '8f14e45f-ceea-467f-a0e7-1d0d9f3b8a11';
 const CREDENTIAL_ID = credentialIdFor(INSTANCE_ID);
@@ -32,10 +33,18 @@ function inputOf(overrides: Partial<CredentialInput> = {}): CredentialInput {
   };
 }
 
-const create = (deps: FlowDeps, input = inputOf()) =>
-  runProviderEvent({ ...input, tf: { action: 'create', prev_input: null } }, deps);
-const update = (deps: FlowDeps, input: CredentialInput, previous: CredentialInput = inputOf()) =>
-  runProviderEvent({ ...input, tf: { action: 'update', prev_input: previous } }, deps);
+/** As Terraform: the secret's tags declare the input (unless adopted), then the provider runs. */
+function declared(deps: FlowDeps, input: CredentialInput): void {
+  if (input.adopt !== true && deps.secrets instanceof InMemorySecretStore && deps.secrets.secrets.has(input.secretArn)) deps.secrets.declare(input);
+}
+const create = (deps: FlowDeps, input = inputOf()) => {
+  declared(deps, input);
+  return runProviderEvent({ ...input, tf: { action: 'create', prev_input: null } }, deps);
+};
+const update = (deps: FlowDeps, input: CredentialInput, previous: CredentialInput = inputOf()) => {
+  declared(deps, input);
+  return runProviderEvent({ ...input, tf: { action: 'update', prev_input: previous } }, deps);
+};
 const remove = (deps: FlowDeps, input = inputOf()) =>
   runProviderEvent({ ...input, tf: { action: 'delete', prev_input: null } }, deps);
 
@@ -423,6 +432,37 @@ describe('delete of a replaced credential (rotation and auth type change)', () =
     expect(hashSecret(currentSecret(f))).toBe(record(f, SUCCESSOR_ID).secretHash);
   });
 
+  it('a destroy after rotations revokes the credential and every retiring value it replaced in its secret', async () => {
+    const f = fixture();
+    await create(f.deps);
+    await create(f.deps, SUCCESSOR);
+    await remove(f.deps); // the rotation's delete: the first credential retires for 48 hours
+    const THIRD = inputOf({ instanceId: '99999999-2222-3333-4444-555555555555', rotationGracePeriodHours: 24 });
+    await create(f.deps, THIRD);
+    await remove(f.deps, SUCCESSOR); // a second rotation
+    expect(record(f).status).toBe('retiring');
+    expect(record(f, SUCCESSOR_ID).status).toBe('retiring');
+    expect(record(f, credentialIdFor(THIRD.instanceId)).predecessorId).toBe(SUCCESSOR_ID);
+
+    const destroyed = await remove(f.deps, THIRD); // the credential removed from code: no successor
+
+    expect(destroyed.outcome).toBe('revoked');
+    for (const id of [credentialIdFor(THIRD.instanceId), SUCCESSOR_ID, CREDENTIAL_ID]) {
+      expect(record(f, id)).toMatchObject({ status: 'revoked', revokedAt: expect.any(String) });
+    }
+  });
+
+  it('a predecessor in another secret, or already revoked, is left alone', async () => {
+    const f = fixture();
+    await create(f.deps);
+    await create(f.deps, SUCCESSOR);
+    await remove(f.deps);
+    f.table.records.set(CREDENTIAL_ID, { ...record(f), secretArn: `${SECRET_ARN}-elsewhere` });
+    await remove(f.deps, SUCCESSOR);
+    expect(record(f, SUCCESSOR_ID).status).toBe('revoked');
+    expect(record(f).status).toBe('retiring');
+  });
+
   it('is idempotent: a repeated delete of a retiring credential writes nothing', async () => {
     const f = fixture();
     await create(f.deps);
@@ -595,5 +635,89 @@ describe('secret version tokens', () => {
     expect(secretVersionToken(INSTANCE_ID, hashSecret('a'))).toBe(token);
     expect(secretVersionToken(INSTANCE_ID, hashSecret('b'))).not.toBe(token);
     expect(secretVersionToken('another-instance', hashSecret('a'))).not.toBe(token);
+  });
+});
+
+describe('writes are bound to what Terraform declared on the secret (crafted invocations)', () => {
+  const OTHER_ARN = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${PREFIX}team/other-XyZ789`;
+  const ALL = ['conversations', 'interactions', 'plugin-calls', 'plugin-resources', 'users'] as const;
+  const invoke = (f: Fixture, action: 'create' | 'update', input: CredentialInput, previous?: CredentialInput) =>
+    runProviderEvent({ ...input, tf: { action, prev_input: previous ?? null } }, f.deps);
+
+  test("a create with a made-up instance into another credential's secret, with every scope, is refused and writes nothing", async () => {
+    const f = fixture();
+    await create(f.deps);
+    const before = f.secrets.current(SECRET_ARN);
+    const crafted = inputOf({ instanceId: 'deadbeef-0000-4000-8000-000000000001', scopes: [...ALL], authType: 'api_key' });
+    await expect(invoke(f, 'create', crafted)).rejects.toThrow(/instance tag, scopes tag differ from the invocation.*nothing was written/);
+    expect(f.secrets.current(SECRET_ARN)).toBe(before);
+    expect(f.table.records.size).toBe(1);
+  });
+
+  test('a create of an existing credential naming another secret is refused: a create never moves a credential', async () => {
+    const f = fixture();
+    await create(f.deps);
+    f.secrets.createSecret(OTHER_ARN);
+    f.secrets.declare({ ...inputOf(), secretArn: OTHER_ARN });
+    await expect(invoke(f, 'create', inputOf({ secretArn: OTHER_ARN }))).rejects.toThrow(/keeps its value in .*a create cannot move it/);
+    expect(record(f).secretArn).toBe(SECRET_ARN);
+    expect(f.secrets.current(OTHER_ARN)).toBeUndefined();
+  });
+
+  test('an update raising the scopes beyond the declared ones is refused; the declared ones are written', async () => {
+    const f = fixture();
+    await create(f.deps);
+    await expect(invoke(f, 'update', inputOf({ scopes: [...ALL] }), inputOf())).rejects.toThrow(/scopes tag differs from the invocation \(scopes "conversations interactions plugin-calls plugin-resources users"\)/);
+    expect(record(f).scopes).toEqual(['conversations', 'users']);
+  });
+
+  test("a secret tagged for another store is refused, even with this instance and scopes", async () => {
+    const f = fixture();
+    f.secrets.declare(inputOf(), 'another-store');
+    await expect(invoke(f, 'create', inputOf())).rejects.toThrow(/its store tag differs from the invocation \(store "store"\)/);
+    expect(f.table.records.size).toBe(0);
+  });
+
+  test("adopting the key in another credential's (tagged) secret is refused, so a reader cannot widen a key's scopes", async () => {
+    const f = fixture();
+    await create(f.deps, inputOf({ authType: 'api_key', scopes: ['users'] }));
+    const adopting = inputOf({ instanceId: 'deadbeef-0000-4000-8000-000000000002', authType: 'api_key', scopes: [...ALL], adopt: true });
+    await expect(invoke(f, 'create', adopting)).rejects.toThrow(/holds a credential this library generated.*only keys created elsewhere can be adopted/);
+    expect(f.table.records.size).toBe(1);
+    expect(f.table.keyHashes.size).toBe(0);
+  });
+});
+
+describe('adoption with the store hash key (HMAC-SHA-256)', () => {
+  const PREVIEW_KEY = 'preview-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+  const KEY = Buffer.alloc(32, 9);
+  const adopting = (overrides: Partial<CredentialInput> = {}) => inputOf({ authType: 'api_key', adopt: true, ...overrides });
+  const withKey = (f: Fixture, created: { count: number } = { count: 0 }): FlowDeps => ({
+    ...f.deps,
+    hashKey: { get: async ({ create }) => (create && (created.count++, true), KEY) },
+  });
+
+  it('stores the HMAC of the key, never its plain SHA-256, and creates the key on first use', async () => {
+    const f = fixture();
+    f.secrets.overwrite(SECRET_ARN, JSON.stringify({ apiKey: PREVIEW_KEY }));
+    const created = { count: 0 };
+    await create(withKey(f, created), adopting());
+    const hmac = keyedHashSecret(PREVIEW_KEY, KEY);
+    expect(record(f)).toMatchObject({ adopted: true, hashScheme: 'hmac-sha256', secretHash: hmac });
+    expect([...f.table.keyHashes.keys()]).toEqual([hmac]);
+    expect(JSON.stringify([...f.table.records.values(), ...f.table.keyHashes.keys()])).not.toContain(hashSecret(PREVIEW_KEY));
+    expect(created.count).toBe(1);
+    // The drift read checks the value against the keyed hash.
+    const read = await runProviderEvent({ ...adopting(), action: 'read' }, withKey(f));
+    expect(read.result).toMatchObject({ inSync: true });
+  });
+
+  it('a key adopted before the store had a hash key (SHA-256 lookup) cannot be adopted a second time under HMAC', async () => {
+    const f = fixture();
+    f.secrets.overwrite(SECRET_ARN, JSON.stringify({ apiKey: PREVIEW_KEY }));
+    await create(f.deps, adopting());
+    const second = adopting({ instanceId: '77777777-2222-3333-4444-555555555555' });
+    await expect(create(withKey(f), second)).rejects.toThrow(/already adopted by another credential/);
+    expect(f.table.records.size).toBe(1);
   });
 });

@@ -35,6 +35,7 @@ describe('the provider handler', () => {
     const f = fixture();
     const { lines, log } = capture();
     const handler = createHandler({ deps: () => f.deps, log });
+    f.secrets.declare(event('create') as never);
 
     const result = await handler(event('create'), { awsRequestId: 'req-1' });
 
@@ -89,7 +90,7 @@ describe('the provider handler', () => {
     const handler = createHandler({
       deps: () => ({
         ...f.deps,
-        secrets: { readCurrentValue: () => Promise.reject(sdkError), writeValue: () => Promise.reject(sdkError) },
+        secrets: { readCurrentValue: () => Promise.reject(sdkError), writeValue: () => Promise.reject(sdkError), readTags: () => Promise.reject(sdkError) },
       }),
       log,
     });

@@ -25,6 +25,7 @@ function inputOf(overrides: Partial<CredentialInput> = {}): CredentialInput {
 
 async function created(): Promise<Fixture> {
   const f = fixture();
+  f.secrets.declare(inputOf());
   await runProviderEvent({ ...inputOf(), tf: { action: 'create', prev_input: null } }, f.deps);
   return f;
 }
@@ -159,5 +160,17 @@ describe('the batched read (one per store and plan)', () => {
     expect(most).toBeGreaterThan(1);
     expect(most).toBeLessThanOrEqual(8);
     expect(((await runProviderEvent({ action: 'read', credentials: {} }, f.deps)).result as ReadBatchResult).message).toBe('in sync');
+  });
+});
+
+describe('the read action and the secret prefix', () => {
+  test('a read of a secret outside the store prefix is refused before anything is read', async () => {
+    const f = await created();
+    const reads = f.table.reads;
+    const outside = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/database-AbC123';
+    await expect(runProviderEvent({ ...inputOf({ secretArn: outside }), action: 'read' }, f.deps)).rejects.toThrow(
+      /Invalid input\.secretArn: got ".*prod\/database-AbC123"; allowed: a secret whose name starts with the credential store's prefix/,
+    );
+    expect(f.table.reads).toBe(reads);
   });
 });

@@ -3,11 +3,12 @@
  * resource policy), asserted statement by statement.
  */
 import { CredentialStore, CredentialStoreProps, DataApiCredential, DataApiGateway } from '../../../lib';
-import { TABLE_WRITE_ACTIONS } from '../../../lib/credential-store';
+import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../../lib/credential-store';
 import { resource, resources, synth, Synthesized } from '../../support/synth';
 
 const PIPELINE = 'arn:aws:iam::123456789012:role/pipeline';
 const SUPER_ADMIN = 'arn:aws:iam::123456789012:user/super-admin';
+const DRIFT_JOB = 'arn:aws:iam::123456789012:role/drift-job';
 
 function stackWith(props: CredentialStoreProps, withGateway = false): Synthesized {
   return synth((scope) => {
@@ -32,8 +33,16 @@ describe('CredentialStore admins', () => {
     ]);
   });
 
-  test('the table policy denies item writes to everyone but the admins, the deployer, the provider and the gateway functions', () => {
-    const s = stackWith({ admins: [PIPELINE, SUPER_ADMIN] }, true);
+  test('the table policy denies item writes to everyone but the admins, the deployer, the provider and the gateway functions, and item reads to everyone but those and tableReaders', () => {
+    const s = stackWith({ admins: [PIPELINE, SUPER_ADMIN], tableReaders: [DRIFT_JOB] }, true);
+    const writers = [
+      PIPELINE,
+      SUPER_ADMIN,
+      ref('data.aws_iam_session_context', 'Credentials_Deployer', 'issuer_arn'),
+      ref('aws_iam_role', 'Credentials_Provider_Role', 'arn'),
+      ref('aws_iam_role', 'DataApi_TokenEndpoint_Role', 'arn'),
+      ref('aws_iam_role', 'DataApi_RecordsVerifier_Role', 'arn'),
+    ];
 
     const policy = resource(s, 'aws_dynamodb_resource_policy', 'Credentials_TablePolicy');
     expect(policy).toEqual({
@@ -63,18 +72,36 @@ describe('CredentialStore admins', () => {
             test: 'StringNotEquals',
             variable: 'aws:PrincipalArn',
             values: [
-              PIPELINE,
-              SUPER_ADMIN,
-              ref('data.aws_iam_session_context', 'Credentials_Deployer', 'issuer_arn'),
-              ref('aws_iam_role', 'Credentials_Provider_Role', 'arn'),
-              ref('aws_iam_role', 'DataApi_TokenEndpoint_Role', 'arn'),
-              ref('aws_iam_role', 'DataApi_RecordsVerifier_Role', 'arn'),
+              ...writers,
+            ],
+          },
+        ],
+      },
+      {
+        sid: 'OnlyAdminsDeployerFunctionsAndTableReadersRead',
+        effect: 'Deny',
+        principals: [{ type: 'AWS', identifiers: ['*'] }],
+        actions: [...TABLE_READ_ACTIONS],
+        resources: [ref('aws_dynamodb_table', 'Credentials_Table', 'arn'), expect.stringMatching(/^\$\{aws_dynamodb_table\.Credentials_Table_\w+\.arn\}\/\*$/)],
+        condition: [
+          {
+            test: 'StringNotEquals',
+            variable: 'aws:PrincipalArn',
+            values: [
+              ...writers,
+              DRIFT_JOB,
             ],
           },
         ],
       },
     ]);
     expect(TABLE_WRITE_ACTIONS).toHaveLength(7);
+    expect(TABLE_READ_ACTIONS).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PartiQLSelect']));
+  });
+
+  test('restrictTableReads: false keeps only the write statement', () => {
+    const s = stackWith({ restrictTableReads: false });
+    expect(document(s, 'Credentials_TablePolicyDocument')!.statement.map((st: { sid: string }) => st.sid)).toEqual(['OnlyAdminsDeployerAndFunctionsWrite']);
   });
 
   test('credentials wait for the table policy (their invocations depend on it) and are revoked before it goes', () => {

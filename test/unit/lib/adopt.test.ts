@@ -3,7 +3,7 @@ import { Fn } from 'cdktf';
 import { AuthType, CredentialStore, DataApiCredential, DataApiCredentialProps } from '../../../lib';
 import { resource, resources, synth } from '../../support/synth';
 
-const ADOPTED = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:data-api/credentials/preview/export-AbC123';
+const ADOPTED = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:data-api/credentials/stack/preview/export-AbC123';
 
 const stackWith = (props: Partial<DataApiCredentialProps>) =>
   synth((scope) => {
@@ -14,7 +14,8 @@ const stackWith = (props: Partial<DataApiCredentialProps>) =>
 describe('DataApiCredential adopt', () => {
   test('uses the existing secret: no secret resource, adopt in the input, the ARN in the instance and the outputs', () => {
     const s = stackWith({ adopt: { fromSecretArn: ADOPTED } });
-    expect(resources(s, 'aws_secretsmanager_secret')).toEqual({});
+    // The only secret is the store's hash key: none for the adopted credential.
+    expect(Object.keys(resources(s, 'aws_secretsmanager_secret'))).toEqual([expect.stringMatching(/^Credentials_HashKey_/)]);
     const input = resource(s, 'aws_lambda_invocation', 'Cred_Provider').input;
     expect(input).toContain('"adopt" = true');
     expect(input).toContain(`"secretArn" = "${ADOPTED}"`);
@@ -30,7 +31,7 @@ describe('DataApiCredential adopt', () => {
   });
 
   test.each<[string, Partial<DataApiCredentialProps>, RegExp]>([
-    ['a secret outside the store prefix', { adopt: { fromSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:other/x-AbC123' } }, /Invalid adopt\.fromSecretArn \(DataApiCredential .*Cred\): got ".*other\/x-AbC123"; allowed: a Secrets Manager secret ARN whose name starts with the store's secretPrefix "data-api\/credentials\/"/],
+    ['a secret outside the store prefix', { adopt: { fromSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:other/x-AbC123' } }, /Invalid adopt\.fromSecretArn \(DataApiCredential .*Cred\): got ".*other\/x-AbC123"; allowed: a Secrets Manager secret ARN whose name starts with the store's secretPrefix "data-api\/credentials\/stack\/"/],
     ['not an ARN', { adopt: { fromSecretArn: 'data-api/credentials/x' } }, /Invalid adopt\.fromSecretArn .*got "data-api\/credentials\/x"/],
     ['an OAuth 2.0 client', { adopt: { fromSecretArn: ADOPTED }, authType: AuthType.OAUTH2 }, /Invalid adopt \(DataApiCredential .*Cred\): got authType "oauth2"; allowed: authType: AuthType\.API_KEY, and no rotation, readers or secretName/],
     ['with rotation and readers', { adopt: { fromSecretArn: ADOPTED }, rotation: { trigger: 'x' }, readers: ['arn:aws:iam::123456789012:role/r'] }, /Invalid adopt .*got with rotation, readers; allowed/],

@@ -35,7 +35,7 @@ describe('CredentialStore', () => {
       function_name: 'team-creds-provider',
       runtime: 'nodejs22.x',
       handler: 'index.handler',
-      environment: { variables: { CREDENTIALS_SECRET_PREFIX: 'data-api/credentials/' } },
+      environment: { variables: { CREDENTIALS_SECRET_PREFIX: 'data-api/credentials/stack/' } },
     });
     expect(fn.source_code_hash).toMatch(/^[0-9A-F]{32}$/);
     expect(fn.filename).toBe(`assets/${fn.filename.split('/')[1]}/${fn.source_code_hash}/credential-provider.zip`);
@@ -54,22 +54,31 @@ describe('CredentialStore', () => {
     });
   });
 
-  test('the role may touch only this table and secrets under this store prefix, with no wildcard action', () => {
+  test('the role may touch only this table\'s records and key lookups, and secrets under this store prefix tagged as this store\'s, with no wildcard action', () => {
     const s = storeWith({ secretPrefix: 'team-a/' });
     const doc = Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([id]) =>
       id.includes('Permissions'),
     )![1];
-    const statements: Array<{ sid: string; actions: string[]; resources: string[] }> = doc.statement;
-    expect(statements.map((st) => st.sid)).toEqual(['CredentialRecords', 'CredentialSecrets', 'Logs']);
+    const statements: Array<{ sid: string; actions: string[]; resources: string[]; condition?: unknown[] }> = doc.statement;
+    expect(statements.map((st) => st.sid)).toEqual(['CredentialRecords', 'WriteThisStoresSecrets', 'ReadThisStoresOrAdoptedSecrets', 'Logs']);
     for (const st of statements) {
       for (const action of st.actions) expect(action).not.toMatch(/\*/);
       for (const r of st.resources) expect(r).not.toBe('*');
     }
-    const secrets = statements.find((st) => st.sid === 'CredentialSecrets')!;
-    expect(secrets.resources).toHaveLength(1);
-    expect(secrets.resources[0]).toMatch(/:secretsmanager:.*:secret:team-a\/\*$/);
+    const write = statements.find((st) => st.sid === 'WriteThisStoresSecrets')!;
+    expect(write.actions).toEqual(['secretsmanager:PutSecretValue']);
+    expect(write.resources).toEqual([expect.stringMatching(/:secretsmanager:.*:secret:team-a\/\*$/)]);
+    expect(write.condition).toEqual([{ test: 'StringEquals', variable: 'aws:ResourceTag/data-api-credentials:store', values: ['stack-Credentials'] }]);
+    const read = statements.find((st) => st.sid === 'ReadThisStoresOrAdoptedSecrets')!;
+    expect(read.actions).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    expect(read.condition).toEqual([{ test: 'StringEqualsIfExists', variable: 'aws:ResourceTag/data-api-credentials:store', values: ['stack-Credentials'] }]);
     const records = statements.find((st) => st.sid === 'CredentialRecords')!;
-    expect(records.resources[0]).toMatch(/^\$\{aws_dynamodb_table\.\w+\.arn\}$/);
+    expect(records).toEqual({
+      sid: 'CredentialRecords',
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      resources: [expect.stringMatching(/^\$\{aws_dynamodb_table\.\w+\.arn\}$/)],
+      condition: [{ test: 'ForAllValues:StringLike', variable: 'dynamodb:LeadingKeys', values: ['CRED#*', 'KEYHASH#*'] }],
+    });
   });
 
   test('a customer KMS key is used for the table, the logs and the function, and the role may use it', () => {
@@ -78,7 +87,29 @@ describe('CredentialStore', () => {
     expect(s.json).toHaveResourceWithProperties(DynamodbTable, { server_side_encryption: { enabled: true, kms_key_arn: key } });
     expect(s.json).toHaveResourceWithProperties(CloudwatchLogGroup, { kms_key_id: key });
     const doc = Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([id]) => id.includes('Permissions'))![1];
-    expect(doc.statement.find((st: { sid: string }) => st.sid === 'CustomerKey')).toMatchObject({ resources: [key] });
+    const keyStatements = doc.statement.filter((st: { sid: string }) => /Key$/.test(st.sid));
+    expect(keyStatements.map((st: { sid: string }) => st.sid)).toEqual(['TableKey', 'EnvironmentKey', 'SecretsKey']);
+    for (const st of keyStatements) expect(st).toMatchObject({ resources: [key], condition: expect.arrayContaining([expect.objectContaining({ variable: expect.stringMatching(/^kms:EncryptionContext:/) })]) });
+    expect(keyStatements.filter((st: { condition: Array<{ variable: string }> }) => st.condition.some((c) => c.variable === 'kms:ViaService'))).toHaveLength(2);
+    expect(keyStatements[2].condition).toContainEqual({ test: 'StringLike', variable: 'kms:EncryptionContext:SecretARN', values: [expect.stringMatching(/:secret:data-api\/credentials\/stack\/\*$/)] });
+    expect(keyStatements.flatMap((st: { actions: string[] }) => st.actions)).not.toContain('kms:Encrypt');
+  });
+
+  test('the ProviderGuardrailPolicy output is an SCP denying invoke, code, configuration and permission changes of the provider and its role to all but the admins and the deployer', () => {
+    const s = storeWith({ admins: ['arn:aws:iam::123456789012:role/pipeline'] });
+    const output = Object.entries(s.config.output ?? {}).find(([id]) => id.includes('ProviderGuardrailPolicy'))![1];
+    const docId = /aws_iam_policy_document\.(\w+)\.json/.exec(output.value)![1];
+    const statements = s.config.data!.aws_iam_policy_document[docId].statement;
+    expect(statements.map((st: { sid: string; effect: string }) => [st.sid, st.effect])).toEqual([
+      ['OnlyAdminsAndDeployerInvokeOrChangeTheCredentialProvider', 'Deny'],
+      ['OnlyAdminsAndDeployerChangeTheProviderRole', 'Deny'],
+    ]);
+    expect(statements[0].actions).toEqual(expect.arrayContaining(['lambda:InvokeFunction', 'lambda:UpdateFunctionCode', 'lambda:AddPermission']));
+    for (const st of statements) {
+      expect(st.condition).toEqual([
+        { test: 'ArnNotLike', variable: 'aws:PrincipalArn', values: ['arn:aws:iam::123456789012:role/pipeline', expect.stringMatching(/^\$\{data\.aws_iam_session_context\.\w+\.issuer_arn\}$/)] },
+      ]);
+    }
   });
 
   test('each admin may invoke the provider', () => {

@@ -35,6 +35,29 @@ describe('DataApiCredential resources', () => {
     expect(input).toContain('"name" = "Analytics-DataAPI-Credential"');
   });
 
+  test('the secret is tagged with its store, instance and declared scopes (the binding the provider checks); its name is the 0.2 default', () => {
+    const s = synth((scope) => {
+      const store = new CredentialStore(scope, 'Credentials', { tags: { team: 'data' } });
+      new DataApiCredential(scope, 'Cred0', { store, name: 'c', scopes: [DataApiScope.USERS, DataApiScope.CONVERSATIONS] });
+    });
+    const secret = resource(s, 'aws_secretsmanager_secret', 'Cred0_Secret');
+    expect(secret.name).toBe('data-api/credentials/stack/Cred0');
+    expect(secret.tags).toEqual({
+      team: 'data',
+      'data-api-credentials:store': 'stack-Credentials',
+      'data-api-credentials:instance': expect.stringMatching(/^\$\{terraform_data\.Cred0_Instance_\w+\.id\}$/),
+      'data-api-credentials:scopes': 'conversations users',
+    });
+  });
+
+  test('with a custom secretPrefix, default secret names keep the stack in them, as before', () => {
+    const s = synth((scope) => {
+      const store = new CredentialStore(scope, 'Credentials', { secretPrefix: 'team-a/' });
+      new DataApiCredential(scope, 'Cred0', { store, name: 'c', scopes: ['users'] });
+    });
+    expect(resource(s, 'aws_secretsmanager_secret', 'Cred0_Secret').name).toBe('team-a/stack/Cred0');
+  });
+
   test('DataApiScope.ALL is expanded to the five scopes at synth, so a review shows them', () => {
     const s = stackWith({ name: 'all', scopes: DataApiScope.ALL });
     expect(invocationInput(s, 'Cred0_Provider')).toContain(
@@ -140,9 +163,9 @@ describe('DataApiCredential resources', () => {
   });
 
   test('a description and a custom secret name under the prefix are passed through', () => {
-    const s = stackWith({ name: 'x', scopes: ['users'], description: 'for the BI team', secretName: 'data-api/credentials/bi' });
+    const s = stackWith({ name: 'x', scopes: ['users'], description: 'for the BI team', secretName: 'data-api/credentials/stack/bi' });
     expect(invocationInput(s, 'Cred0_Provider')).toContain('"description" = "for the BI team"');
-    expect(resource(s, 'aws_secretsmanager_secret', 'Cred0_Secret').name).toBe('data-api/credentials/bi');
+    expect(resource(s, 'aws_secretsmanager_secret', 'Cred0_Secret').name).toBe('data-api/credentials/stack/bi');
   });
 });
 
@@ -191,7 +214,7 @@ describe('DataApiCredential validation fails at synth with the prop, the value a
     ['an empty name', { name: '' }, /Invalid name \(DataApiCredential .*Bad\): got "" \(0 characters\); allowed: 1 to 128 characters/],
     ['a blank name', { name: '   ' }, /Invalid name .*got "   " \(3 characters\); allowed: 1 to 128 characters, not only spaces/],
     ['an over-long name', { name: 'n'.repeat(129) }, /Invalid name .*\(129 characters\); allowed: 1 to 128 characters/],
-    ['a secret name outside the prefix', { secretName: 'other/x' }, /Invalid secretName .*got "other\/x"; allowed: a name starting with the store's secretPrefix "data-api\/credentials\/"/],
+    ['a secret name outside the prefix', { secretName: 'other/x' }, /Invalid secretName .*got "other\/x"; allowed: a name starting with the store's secretPrefix "data-api\/credentials\/stack\/"/],
     ['an over-long description', { description: 'd'.repeat(513) }, /Invalid description .*allowed: a string of at most 512 characters/],
     ['a grace period over 7 days', { rotation: { trigger: 'v2', gracePeriodHours: 169 } }, /Invalid rotation\.gracePeriodHours \(DataApiCredential .*Bad\): got 169; allowed: a whole number of hours from 0 to 168 \(7 days\)/],
     ['a negative grace period', { rotation: { trigger: 'v2', gracePeriodHours: -1 } }, /Invalid rotation\.gracePeriodHours .*got -1; allowed: a whole number of hours from 0 to 168/],

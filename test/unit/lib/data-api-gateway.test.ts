@@ -22,7 +22,33 @@ function statementsOf(s: ReturnType<typeof synth>, fn: 'TokenEndpoint' | 'Record
 }
 
 const TABLE_ARN = expect.stringMatching(/^\$\{aws_dynamodb_table\.Credentials_Table_\w+\.arn\}$/);
+const HASH_KEY_ARN = expect.stringMatching(/^\$\{aws_secretsmanager_secret\.Credentials_HashKey_\w+\.arn\}$/);
 const leadingKeys = (...prefixes: string[]) => ({ test: 'ForAllValues:StringLike', variable: 'dynamodb:LeadingKeys', values: prefixes });
+
+/** The customer key, only through DynamoDB for this table, for the function's own environment, and through Secrets Manager for the store's hash key. */
+function customerKey(kind: 'token' | 'records'): unknown[] {
+  const via = (service: string) => ({ test: 'StringEquals', variable: 'kms:ViaService', values: [expect.stringMatching(new RegExp(`^${service}\\.\\$\\{data\\.aws_region\\.\\w+\\.name\\}\\.amazonaws\\.com$`))] });
+  return [
+    {
+      sid: 'TableKey',
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [KMS_KEY],
+      condition: [via('dynamodb'), { test: 'StringEquals', variable: 'kms:EncryptionContext:aws:dynamodb:tableName', values: [expect.stringMatching(/^\$\{aws_dynamodb_table\.\w+\.name\}$/)] }],
+    },
+    {
+      sid: 'EnvironmentKey',
+      actions: ['kms:Decrypt'],
+      resources: [KMS_KEY],
+      condition: [{ test: 'StringEquals', variable: 'kms:EncryptionContext:LambdaFunctionName', values: [expect.stringMatching(new RegExp(`-${kind}$`))] }],
+    },
+    {
+      sid: 'SecretsKey',
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [KMS_KEY],
+      condition: [via('secretsmanager'), { test: 'StringLike', variable: 'kms:EncryptionContext:SecretARN', values: [HASH_KEY_ARN] }],
+    },
+  ];
+}
 
 describe('DataApiGateway', () => {
   const s = synth(build({ authorizerCacheTtlSeconds: 30 }));
@@ -73,7 +99,8 @@ describe('DataApiGateway', () => {
       { sid: 'ReadCredentialsTokensAndKeyHashes', actions: ['dynamodb:GetItem'], resources: [TABLE_ARN], condition: [leadingKeys('CRED#*', 'TOKEN#*', 'KEYHASH#*')] },
       { sid: 'PutTokens', actions: ['dynamodb:PutItem'], resources: [TABLE_ARN], condition: [leadingKeys('TOKEN#*')] },
       { sid: 'RevokeTokens', actions: ['dynamodb:DeleteItem'], resources: [TABLE_ARN], condition: [leadingKeys('TOKEN#*')] },
-      { sid: 'CustomerKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [KMS_KEY] },
+      { sid: 'ReadHashKey', actions: ['secretsmanager:GetSecretValue'], resources: [HASH_KEY_ARN] },
+      ...customerKey('token'),
       { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.DataApi_TokenEndpoint_LogGroup_\w+\.arn\}:\*$/)] },
     ]);
   });
@@ -88,7 +115,8 @@ describe('DataApiGateway', () => {
         condition: [leadingKeys('CRED#*'), { test: 'ForAllValues:StringEquals', variable: 'dynamodb:Attributes', values: ['pk', 'lastUsedAt'] }],
       },
       { sid: 'InvokeBackend', actions: ['lambda:InvokeFunction'], resources: [BACKEND_ARN] },
-      { sid: 'CustomerKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [KMS_KEY] },
+      { sid: 'ReadHashKey', actions: ['secretsmanager:GetSecretValue'], resources: [HASH_KEY_ARN] },
+      ...customerKey('records'),
       { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/LogGroup_\w+\.arn\}:\*$/)] },
     ]);
   });
@@ -100,7 +128,11 @@ describe('DataApiGateway', () => {
       .flatMap(([, doc]) => (doc.statement ?? []) as Array<Record<string, any>>);
     const actions = statements.flatMap((st) => st.actions as string[]);
     expect(actions.every((a) => !a.includes('*'))).toBe(true);
-    expect(actions.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
+    // The one secret they read is the store's hash key (adopted keys' HMAC), never a credential's.
+    expect(statements.filter((st) => (st.actions as string[]).some((a) => a.startsWith('secretsmanager:')))).toEqual([
+      { sid: 'ReadHashKey', actions: ['secretsmanager:GetSecretValue'], resources: [HASH_KEY_ARN] },
+      { sid: 'ReadHashKey', actions: ['secretsmanager:GetSecretValue'], resources: [HASH_KEY_ARN] },
+    ]);
     for (const st of statements.filter((x) => (x.actions as string[]).some((a) => /^(dynamodb|kms):/.test(a)))) {
       expect((st.resources as string[]).some((r) => r === '*' || r.endsWith(':*'))).toBe(false);
     }
@@ -115,7 +147,7 @@ describe('DataApiGateway', () => {
   test('introspection clients and a configured issuer go to the token function\'s environment; none by default', () => {
     const tokenEnv = (x: ReturnType<typeof synth>) =>
       Object.values(resources(x, 'aws_lambda_function')).find((f) => f.function_name.endsWith('-token'))!.environment.variables;
-    expect(tokenEnv(s)).toEqual({ CREDENTIALS_TABLE_NAME: expect.any(String) });
+    expect(tokenEnv(s)).toEqual({ CREDENTIALS_TABLE_NAME: expect.any(String), DATA_API_HASH_KEY_SECRET_ARN: HASH_KEY_ARN });
     const withClients = synth(
       build((store, scope) => ({
         issuer: 'https://data.example.com',

@@ -30,6 +30,9 @@ function everything(scope: Construct): void {
 
 interface Statement {
   readonly where: string;
+  /** A statement of a secret's resource policy: there `Resource: "*"` is that one secret. */
+  readonly secretPolicy: boolean;
+  readonly principals: string[];
   readonly effect: string;
   readonly actions: string[];
   readonly resources: string[];
@@ -40,9 +43,19 @@ const asList = (value: unknown): string[] => (value === undefined ? [] : Array.i
 /** Every statement of every policy document data source and literal JSON policy in the stack. */
 function statements(s: Synthesized): Statement[] {
   const found: Statement[] = [];
+  const secretPolicyDocs = new Set(
+    Object.values(s.config.resource.aws_secretsmanager_secret_policy ?? {}).map((p) => /aws_iam_policy_document\.(\w+)\.json/.exec(String(p.policy))?.[1]),
+  );
   for (const [id, doc] of Object.entries(s.config.data?.aws_iam_policy_document ?? {})) {
     for (const st of doc.statement ?? []) {
-      found.push({ where: `aws_iam_policy_document.${id}`, effect: st.effect ?? 'Allow', actions: asList(st.actions), resources: asList(st.resources) });
+      found.push({
+        where: `aws_iam_policy_document.${id}`,
+        secretPolicy: secretPolicyDocs.has(id),
+        principals: (st.principals ?? []).flatMap((p: { identifiers: string[] }) => p.identifiers),
+        effect: st.effect ?? 'Allow',
+        actions: asList(st.actions),
+        resources: asList(st.resources),
+      });
     }
   }
   for (const type of ['aws_iam_role_policy', 'aws_iam_policy', 'aws_secretsmanager_secret_policy', 'aws_dynamodb_resource_policy']) {
@@ -50,7 +63,7 @@ function statements(s: Synthesized): Statement[] {
       const policy = res.policy;
       if (typeof policy !== 'string' || policy.startsWith('${')) continue; // a reference to a document above
       for (const st of JSON.parse(policy).Statement ?? []) {
-        found.push({ where: `${type}.${id}`, effect: st.Effect, actions: asList(st.Action), resources: asList(st.Resource) });
+        found.push({ where: `${type}.${id}`, secretPolicy: false, principals: [], effect: st.Effect, actions: asList(st.Action), resources: asList(st.Resource) });
       }
     }
   }
@@ -72,22 +85,26 @@ describe('least privilege of every synthesized policy', () => {
     expect(wild).toEqual([]);
   });
 
-  test('no DynamoDB, Secrets Manager or KMS action is allowed on every resource', () => {
+  test('no DynamoDB, Secrets Manager or KMS action is allowed on every resource (a secret policy\'s "*" is its own secret)', () => {
     const broad = allows
-      .filter((st) => st.actions.some((a) => /^(dynamodb|secretsmanager|kms):/.test(a)))
+      .filter((st) => !st.secretPolicy && st.actions.some((a) => /^(dynamodb|secretsmanager|kms):/.test(a)))
       .flatMap((st) => st.resources.filter((r) => r === '*' || /:\*$/.test(r)).map((r) => `${st.where}: ${r}`));
     expect(broad).toEqual([]);
   });
 
-  test('Secrets Manager access is limited to the store prefix, or (readers) to one credential\'s secret', () => {
-    const secretResources = allows
-      .filter((st) => st.actions.some((a) => a.startsWith('secretsmanager:')))
-      .flatMap((st) => st.resources);
-    expect(secretResources.length).toBeGreaterThan(0);
-    for (const r of secretResources) {
-      expect(r).toMatch(/:secret:data-api\/credentials\/\*$|^\$\{aws_secretsmanager_secret\.\w+\.arn\}$/);
+  test('Secrets Manager access is limited to the store prefix, or (readers, in one secret\'s own policy) to named principals', () => {
+    const identity = allows.filter((st) => !st.secretPolicy && st.actions.some((a) => a.startsWith('secretsmanager:')));
+    expect(identity.length).toBeGreaterThan(0);
+    for (const r of identity.flatMap((st) => st.resources)) {
+      expect(r).toMatch(/:secret:data-api\/credentials\/stack\/\*$|^\$\{aws_secretsmanager_secret\.Credentials_HashKey_\w+\.arn\}$/);
     }
-    // Both readers' policies are among them.
-    expect(secretResources.filter((r) => r.startsWith('${aws_secretsmanager_secret.'))).toHaveLength(2);
+    const readers = allows.filter((st) => st.secretPolicy);
+    // Both readers' policies, each for named principals only.
+    expect(readers).toHaveLength(2);
+    for (const st of readers) {
+      expect(st.resources).toEqual(['*']);
+      expect(st.principals.length).toBeGreaterThan(0);
+      expect(st.principals).not.toContain('*');
+    }
   });
 });

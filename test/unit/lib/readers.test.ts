@@ -4,6 +4,7 @@
  */
 import { CredentialStore, CredentialStoreProps, DataApiCredential, DataApiCredentialProps } from '../../../lib';
 import { resource, resources, synth, Synthesized } from '../../support/synth';
+import { SECRET_CHANGE_ACTIONS } from '../../../lib/credential-store';
 
 const CONSUMER = 'arn:aws:iam::123456789012:role/consumer';
 const ANALYST = 'arn:aws:iam::123456789012:user/analyst';
@@ -19,6 +20,24 @@ function stackWith(props: Partial<DataApiCredentialProps>, storeProps: Credentia
 
 const policyDocument = (s: Synthesized) =>
   Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([id]) => id.startsWith('Cred_ReadersPolicy'))?.[1];
+
+/** The statement every secret's policy has: value, version stages, tags, the policy itself and the secret's life are the provider's, the deployer's and the admins'. */
+function onlyProviderDeployerAndAdminsChange(_secretArn: string): unknown {
+  return {
+    sid: 'OnlyProviderDeployerAndAdminsChange',
+    effect: 'Deny',
+    principals: [{ type: 'AWS', identifiers: ['*'] }],
+    actions: [...SECRET_CHANGE_ACTIONS],
+    resources: ['*'],
+    condition: [
+      {
+        test: 'StringNotEquals',
+        variable: 'aws:PrincipalArn',
+        values: [expect.stringMatching(/^\$\{aws_iam_role\.Credentials_Provider_Role_\w+\.arn\}$/), expect.stringMatching(/^\$\{data\.aws_iam_session_context\.\w+\.issuer_arn\}$/)],
+      },
+    ],
+  };
+}
 
 describe('DataApiCredential readers', () => {
   test('readers and grantRead: the secret policy allows exactly them to read, and denies GetSecretValue to everyone but them and the provider', () => {
@@ -38,24 +57,25 @@ describe('DataApiCredential readers', () => {
         effect: 'Allow',
         principals: [{ type: 'AWS', identifiers: [CONSUMER, ANALYST] }],
         actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        resources: [secretArn],
+        resources: ['*'],
       },
       {
         sid: 'OnlyReadersAndTheProvider',
         effect: 'Deny',
         principals: [{ type: 'AWS', identifiers: ['*'] }],
         actions: ['secretsmanager:GetSecretValue'],
-        resources: [secretArn],
+        resources: ['*'],
         condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: [CONSUMER, ANALYST, providerRole] }],
       },
+      onlyProviderDeployerAndAdminsChange(secretArn),
     ]);
     expect(resources(s, 'aws_kms_grant')).toEqual({});
   });
 
-  test('without readers there is no secret policy: IAM alone decides, as before', () => {
+  test('without readers the secret still gets its policy: only the provider, the deployer and the admins change it; IAM decides who reads', () => {
     const s = stackWith({});
-    expect(resources(s, 'aws_secretsmanager_secret_policy')).toEqual({});
-    expect(policyDocument(s)).toBeUndefined();
+    const secretArn = resource(s, 'aws_secretsmanager_secret_policy', 'Cred_ReadersSecretPolicy').secret_arn;
+    expect(policyDocument(s)!.statement).toEqual([onlyProviderDeployerAndAdminsChange(secretArn)]);
   });
 
   test('with a customer KMS key, each reader gets a grant to decrypt under this secret\'s encryption context only', () => {

@@ -1,6 +1,6 @@
 /** In-memory credentials and tokens, a settable clock and a counting random source for the gateway's unit tests. */
 import { ScopeName } from '../../../handlers/contract';
-import { clientIdFor, generateApiKey, generateClientSecret, hashSecret } from '../../../handlers/secret-format';
+import { clientIdFor, generateApiKey, generateClientSecret, hashSecret, keyedHashSecret } from '../../../handlers/secret-format';
 import { CredentialRecord } from '../../../handlers/store/credential-record';
 import { TokenRecord } from '../../../handlers/store/dynamodb-token-table';
 import { HttpApiEvent } from '../../../handlers/verifier/http';
@@ -74,10 +74,11 @@ export class World {
     this.credentials.set(id, { ...record, status: 'retiring', retiresAt: new Date(this.time.getTime() + hours * 3600 * 1000).toISOString() });
   }
 
-  /** An API key adopted from elsewhere: any format, found by its hash. */
-  adoptApiKey(id: string, apiKey: string, scopes: ScopeName[]): void {
-    this.record(id, { authType: 'api_key', secretHash: hashSecret(apiKey), scopes, adopted: true });
-    this.adoptedKeys.set(hashSecret(apiKey), id);
+  /** An API key adopted from elsewhere: any format, found by its hash (HMAC-SHA-256 under `hashKey`, else SHA-256 as before 0.3). */
+  adoptApiKey(id: string, apiKey: string, scopes: ScopeName[], hashKey?: Uint8Array): void {
+    const secretHash = hashKey === undefined ? hashSecret(apiKey) : keyedHashSecret(apiKey, hashKey);
+    this.record(id, { authType: 'api_key', secretHash, scopes, adopted: true, ...(hashKey === undefined ? {} : { hashScheme: 'hmac-sha256' as const }) });
+    this.adoptedKeys.set(secretHash, id);
   }
 
   revoke(id: string): void {

@@ -1,0 +1,71 @@
+/**
+ * What the local AWS records of a function's call: the IAM action, resource and context keys,
+ * never a value (no secret string, no item attribute value besides a partition key with its hash cut).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CallerRegistry, CallRecorder, RecordedEvent } from '../../../local/call-recorder';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dac-recorder-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function setUp(): { recorder: CallRecorder; authorization: string; read: () => RecordedEvent[] } {
+  const callers = new CallerRegistry();
+  const file = path.join(dir, `${Math.random()}.jsonl`);
+  const recorder = new CallRecorder(file, callers);
+  const key = callers.register({
+    functionName: 'store-provider',
+    functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:store-provider',
+    roleArn: 'arn:aws:iam::123456789012:role/store-provider',
+  });
+  const authorization = `AWS4-HMAC-SHA256 Credential=${key}/20260101/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0`;
+  const read = () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : []);
+  return { recorder, authorization, read };
+}
+
+test("a function's DynamoDB write is recorded with its role, leading key and attribute names, without values", () => {
+  const { recorder, authorization, read } = setUp();
+  const hash = 'a'.repeat(64);
+  recorder.record(
+    {
+      authorization,
+      amzTarget: 'DynamoDB_20120810.PutItem',
+      body: JSON.stringify({ TableName: 'store', Item: { pk: { S: `KEYHASH#${hash}` }, credentialId: { S: 'c0ffee' } } }),
+    },
+    200,
+    '',
+  );
+  const [event] = read();
+  expect(event).toEqual({
+    kind: 'call',
+    seq: 1,
+    function: 'store-provider',
+    role: 'arn:aws:iam::123456789012:role/store-provider',
+    action: 'dynamodb:PutItem',
+    resource: 'arn:aws:dynamodb:eu-west-1:123456789012:table/store',
+    context: { 'dynamodb:LeadingKeys': ['KEYHASH#<sha256>'], 'dynamodb:Attributes': ['credentialId', 'pk'] },
+    status: 200,
+  });
+  expect(JSON.stringify(event)).not.toContain(hash);
+  expect(JSON.stringify(event)).not.toContain('c0ffee');
+});
+
+test('a secret value written by a function is never recorded; calls of others are not recorded, their policy changes are', () => {
+  const { recorder, authorization, read } = setUp();
+  const secretId = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:data-api/x-AbCdEf';
+  recorder.record({ authorization, amzTarget: 'secretsmanager.PutSecretValue', body: JSON.stringify({ SecretId: secretId, SecretString: 'dak_secret' }) }, 200, '');
+  const terraform = 'AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=0';
+  recorder.record({ authorization: terraform, amzTarget: 'secretsmanager.GetSecretValue', body: JSON.stringify({ SecretId: secretId }) }, 200, '');
+  recorder.record(
+    { authorization: terraform, amzTarget: 'secretsmanager.PutResourcePolicy', body: JSON.stringify({ SecretId: secretId, ResourcePolicy: '{"Version":"2012-10-17","Statement":[]}' }) },
+    200,
+    '',
+  );
+  recorder.record({ authorization: terraform, body: 'Action=PutRolePolicy&RoleName=r&PolicyName=p&PolicyDocument=%7B%7D' }, 200, '');
+  const events = read();
+  expect(events.map((e) => e.kind)).toEqual(['call', 'policy', 'policy']);
+  expect(JSON.stringify(events)).not.toContain('dak_secret');
+  expect(events[1]).toMatchObject({ on: 'secret', resource: secretId, document: { Statement: [] } });
+  expect(events[2]).toMatchObject({ on: 'role', role: 'r', name: 'p', document: {} });
+});
