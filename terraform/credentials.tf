@@ -10,7 +10,8 @@ locals {
       # Canonical order, as the constructs send them: reordering changes nothing. ["all"] is every scope.
       scopes      = [for s in local.contract.scope_names : s if contains(c.scopes, s) || c.scopes == tolist(["all"])]
       description = c.description == "" ? null : c.description
-      secret_name = coalesce(c.secret_name, "${var.secret_prefix}${var.name}/${key}")
+      # The same default names whatever the prefix: data-api/credentials/<name>/<key> with the default one.
+      secret_name = coalesce(c.secret_name, local.prefix_is_default ? "${local.secret_prefix}${key}" : "${local.secret_prefix}${var.name}/${key}")
       rotation = c.rotation == null ? null : {
         trigger          = c.rotation.trigger
         gracePeriodHours = coalesce(c.rotation.grace_period_hours, local.contract.default_rotation_grace_period_hours)
@@ -66,7 +67,12 @@ resource "aws_secretsmanager_secret" "credential" {
   description             = "Data API credential \"${each.value.name}\"; its value is written only by the credential provider"
   kms_key_id              = var.kms_key_arn
   recovery_window_in_days = var.secret_recovery_window_days
-  tags                    = local.tags
+  # The binding the provider checks: it refuses a create or update whose store, instance or scopes differ.
+  tags = merge(var.tags, {
+    (local.contract.secret_tag_store)    = var.name
+    (local.contract.secret_tag_instance) = terraform_data.instance[each.key].id
+    (local.contract.secret_tag_scopes)   = join(" ", each.value.scopes)
+  })
 }
 
 resource "aws_lambda_invocation" "credential" {
@@ -86,28 +92,55 @@ resource "aws_lambda_invocation" "credential" {
   }
 }
 
-# Readers: with at least one, only they (and the provider) may read the secret's value.
+# Every secret's policy: only the provider, the applying identity and the admins change it (value,
+# version stages, tags, the policy itself, deletion). With readers, only they (and the provider) may
+# read its value. `Resource` is "*" (in a secret's policy: that secret), so a tags update of the secret
+# (a scopes change) does not defer the document to apply.
 data "aws_iam_policy_document" "readers" {
-  for_each = { for key, c in local.credentials : key => c if length(c.readers) > 0 }
+  for_each = local.credentials
 
-  statement {
-    sid       = "Readers"
-    effect    = "Allow"
-    actions   = local.contract.secret_reader_actions
-    resources = [aws_secretsmanager_secret.credential[each.key].arn]
+  dynamic "statement" {
+    for_each = length(each.value.readers) > 0 ? [each.value.readers] : []
+    content {
+      sid       = "Readers"
+      effect    = "Allow"
+      actions   = local.contract.secret_reader_actions
+      resources = ["*"]
 
-    principals {
-      type        = "AWS"
-      identifiers = each.value.readers
+      principals {
+        type        = "AWS"
+        identifiers = statement.value
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(each.value.readers) > 0 ? [each.value.readers] : []
+    content {
+      # The provider writes and re-reads the value; nobody else but the readers may read it.
+      sid       = "OnlyReadersAndTheProvider"
+      effect    = "Deny"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = ["*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "StringNotEquals"
+        variable = "aws:PrincipalArn"
+        values   = concat(statement.value, [aws_iam_role.provider.arn])
+      }
     }
   }
 
   statement {
-    # The provider writes and re-reads the value; nobody else but the readers may read it.
-    sid       = "OnlyReadersAndTheProvider"
+    sid       = "OnlyProviderDeployerAndAdminsChange"
     effect    = "Deny"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_secretsmanager_secret.credential[each.key].arn]
+    actions   = local.contract.secret_change_actions
+    resources = ["*"]
 
     principals {
       type        = "AWS"
@@ -117,7 +150,7 @@ data "aws_iam_policy_document" "readers" {
     condition {
       test     = "StringNotEquals"
       variable = "aws:PrincipalArn"
-      values   = concat(each.value.readers, [aws_iam_role.provider.arn])
+      values   = concat([aws_iam_role.provider.arn, local.deployer_arn], var.admins)
     }
   }
 }

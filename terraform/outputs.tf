@@ -49,3 +49,13 @@ output "secret_arn_pattern" {
   description = "arn:<partition>:secretsmanager:<region>:<account>:secret:<secret_prefix>*"
   value       = local.secret_arn_pattern
 }
+
+output "provider_guardrail_policy" {
+  description = "A service control policy (or the Deny of a permissions boundary) for the organisation to attach outside this configuration: only the admins and the applying identity may invoke or change the credential provider."
+  value       = data.aws_iam_policy_document.provider_guardrail.json
+}
+
+output "hash_key_secret_arn" {
+  description = "ARN of the store's hash-key secret (the key adopted API keys are hashed with)."
+  value       = aws_secretsmanager_secret.hash_key.arn
+}

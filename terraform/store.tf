@@ -4,8 +4,13 @@
 locals {
   tags          = length(var.tags) > 0 ? var.tags : null
   function_name = "${var.name}-provider"
+  # `data-api/credentials/<name>/` unless set: the provider reaches this store's secrets only.
+  secret_prefix     = coalesce(var.secret_prefix, "data-api/credentials/${var.name}/")
+  prefix_is_default = var.secret_prefix == null
   # The secrets the provider may read and write: those under the store's prefix.
-  secret_arn_pattern = "arn:${data.aws_partition.current.partition}:secretsmanager:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:secret:${var.secret_prefix}*"
+  secret_arn_pattern = "arn:${data.aws_partition.current.partition}:secretsmanager:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:secret:${local.secret_prefix}*"
+  # The applying identity as a principal ARN: for an assumed role, the role, not the session.
+  deployer_arn = data.aws_iam_session_context.deployer.issuer_arn
   # The bundle the npm package ships, copied byte for byte by `npm run build:terraform`.
   provider_zip = "${path.module}/credential-provider.zip"
 }
@@ -65,24 +70,100 @@ resource "aws_iam_role" "provider" {
 }
 
 data "aws_iam_policy_document" "provider_permissions" {
+  # The credential records and adopted keys' lookup items only: never an access token's item.
   statement {
     sid       = "CredentialRecords"
     actions   = local.contract.provider_record_actions
-    resources = [aws_dynamodb_table.credentials.arn, "${aws_dynamodb_table.credentials.arn}/index/*"]
+    resources = [aws_dynamodb_table.credentials.arn]
+
+    condition {
+      test     = "ForAllValues:StringLike"
+      variable = "dynamodb:LeadingKeys"
+      values   = ["${local.contract.table_credential_prefix}*", "${local.contract.table_key_hash_prefix}*"]
+    }
   }
 
+  # Values go only into secrets under the prefix that carry this store's tag.
   statement {
-    sid       = "CredentialSecrets"
-    actions   = local.contract.provider_secret_actions
+    sid       = "WriteThisStoresSecrets"
+    actions   = local.contract.provider_secret_write_actions
     resources = [local.secret_arn_pattern]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/${local.contract.secret_tag_store}"
+      values   = [var.name]
+    }
+  }
+
+  # Reads from those, or from untagged ones (an adopted key's secret is the user's).
+  statement {
+    sid       = "ReadThisStoresOrAdoptedSecrets"
+    actions   = local.contract.provider_secret_read_actions
+    resources = [local.secret_arn_pattern]
+
+    condition {
+      test     = "StringEqualsIfExists"
+      variable = "aws:ResourceTag/${local.contract.secret_tag_store}"
+      values   = [var.name]
+    }
+  }
+
+  # A customer key only through the services that need it, for this store's resources only.
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "TableKey"
+      actions   = local.contract.table_key_actions
+      resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["dynamodb.${data.aws_region.current.name}.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:aws:dynamodb:tableName"
+        values   = [aws_dynamodb_table.credentials.name]
+      }
+    }
   }
 
   dynamic "statement" {
     for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
     content {
-      sid       = "CustomerKey"
-      actions   = local.contract.provider_customer_key_actions
+      sid       = "EnvironmentKey"
+      actions   = local.contract.environment_key_actions
       resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:LambdaFunctionName"
+        values   = [local.function_name]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "SecretsKey"
+      actions   = local.contract.secrets_key_actions
+      resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["secretsmanager.${data.aws_region.current.name}.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringLike"
+        variable = "kms:EncryptionContext:SecretARN"
+        values   = [local.secret_arn_pattern]
+      }
     }
   }
 
@@ -115,8 +196,9 @@ resource "aws_lambda_function" "provider" {
 
   environment {
     variables = {
-      (local.contract.provider_env_table_name)    = aws_dynamodb_table.credentials.name
-      (local.contract.provider_env_secret_prefix) = var.secret_prefix
+      (local.contract.provider_env_table_name)          = aws_dynamodb_table.credentials.name
+      (local.contract.provider_env_secret_prefix)       = local.secret_prefix
+      (local.contract.provider_env_hash_key_secret_arn) = aws_secretsmanager_secret.hash_key.arn
     }
   }
 
@@ -133,8 +215,60 @@ resource "aws_lambda_permission" "admin_invoke" {
 
 # The applying identity as a principal ARN: for an assumed role, the role, not the session.
 data "aws_iam_session_context" "deployer" {
-  count = var.restrict_table_writes ? 1 : 0
-  arn   = data.aws_caller_identity.current.arn
+  arn = data.aws_caller_identity.current.arn
+}
+
+# The key adopted API keys are hashed with (HMAC-SHA-256); the provider writes its value on the first adoption.
+resource "aws_secretsmanager_secret" "hash_key" {
+  name                    = "${local.secret_prefix}.hash-key/${var.name}"
+  description             = "Data API credential store \"${var.name}\": the key adopted API keys are hashed with (HMAC-SHA-256); written only by the credential provider"
+  kms_key_id              = var.kms_key_arn
+  recovery_window_in_days = var.secret_recovery_window_days
+  tags                    = merge(var.tags, { (local.contract.secret_tag_store) = var.name, "data-api-credentials:purpose" = "hash-key" })
+}
+
+# Only the store's functions read the key; only the provider, the deployer and the admins change it.
+data "aws_iam_policy_document" "hash_key" {
+  statement {
+    sid       = "OnlyTheStoresFunctionsRead"
+    effect    = "Deny"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringNotEquals"
+      variable = "aws:PrincipalArn"
+      values   = [aws_iam_role.provider.arn]
+    }
+  }
+
+  statement {
+    sid       = "OnlyProviderDeployerAndAdminsChange"
+    effect    = "Deny"
+    actions   = local.contract.secret_change_actions
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringNotEquals"
+      variable = "aws:PrincipalArn"
+      values   = concat([aws_iam_role.provider.arn, local.deployer_arn], var.admins)
+    }
+  }
+}
+
+resource "aws_secretsmanager_secret_policy" "hash_key" {
+  secret_arn = aws_secretsmanager_secret.hash_key.arn
+  policy     = data.aws_iam_policy_document.hash_key.json
 }
 
 data "aws_iam_policy_document" "table" {
@@ -154,7 +288,29 @@ data "aws_iam_policy_document" "table" {
     condition {
       test     = "StringNotEquals"
       variable = "aws:PrincipalArn"
-      values   = concat(var.admins, [data.aws_iam_session_context.deployer[0].issuer_arn, aws_iam_role.provider.arn])
+      values   = concat(var.admins, [local.deployer_arn, aws_iam_role.provider.arn])
+    }
+  }
+
+  # The records hold no secret, but their hashes and ids are nobody else's business.
+  dynamic "statement" {
+    for_each = var.restrict_table_reads ? [1] : []
+    content {
+      sid       = "OnlyAdminsDeployerFunctionsAndTableReadersRead"
+      effect    = "Deny"
+      actions   = local.contract.table_read_actions
+      resources = [aws_dynamodb_table.credentials.arn, "${aws_dynamodb_table.credentials.arn}/*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "StringNotEquals"
+        variable = "aws:PrincipalArn"
+        values   = concat(var.admins, [local.deployer_arn, aws_iam_role.provider.arn], var.table_readers)
+      }
     }
   }
 }
@@ -163,4 +319,34 @@ resource "aws_dynamodb_resource_policy" "table" {
   count        = var.restrict_table_writes ? 1 : 0
   resource_arn = aws_dynamodb_table.credentials.arn
   policy       = data.aws_iam_policy_document.table[0].json
+}
+
+# A Lambda resource policy can only allow: whoever's own IAM allows lambda:InvokeFunction on the
+# provider can call it with a crafted event. This is what an organisation adds outside the configuration.
+data "aws_iam_policy_document" "provider_guardrail" {
+  statement {
+    sid       = "OnlyAdminsAndDeployerInvokeOrChangeTheCredentialProvider"
+    effect    = "Deny"
+    actions   = ["lambda:InvokeFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:AddPermission", "lambda:DeleteFunction"]
+    resources = [aws_lambda_function.provider.arn, "${aws_lambda_function.provider.arn}:*"]
+
+    condition {
+      test     = "ArnNotLike"
+      variable = "aws:PrincipalArn"
+      values   = concat(var.admins, [local.deployer_arn])
+    }
+  }
+
+  statement {
+    sid       = "OnlyAdminsAndDeployerChangeTheProviderRole"
+    effect    = "Deny"
+    actions   = ["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary"]
+    resources = [aws_iam_role.provider.arn]
+
+    condition {
+      test     = "ArnNotLike"
+      variable = "aws:PrincipalArn"
+      values   = concat(var.admins, [local.deployer_arn])
+    }
+  }
 }

@@ -11,12 +11,12 @@ variable "name" {
 }
 
 variable "secret_prefix" {
-  description = "Prefix of the Secrets Manager secret names of this store's credentials. The provider may write only secrets under it."
+  description = "Prefix of the Secrets Manager secret names of this store's credentials (and of its hash-key secret). The provider may read and write only secrets under it. null: \"data-api/credentials/<name>/\", so the provider reaches this store's secrets only; default secret names are \"data-api/credentials/<name>/<key>\" either way."
   type        = string
-  default     = "data-api/credentials/"
+  default     = null
 
   validation {
-    condition     = can(regex(local.contract.secret_prefix_pattern, var.secret_prefix))
+    condition     = var.secret_prefix == null || can(regex(local.contract.secret_prefix_pattern, coalesce(var.secret_prefix, "-")))
     error_message = "Invalid secret_prefix: got ${jsonencode(var.secret_prefix)}; allowed: 1 to 256 characters from letters, digits and /_+=.@-."
   }
 }
@@ -83,6 +83,23 @@ variable "restrict_table_writes" {
   default     = true
 }
 
+variable "restrict_table_reads" {
+  description = "With restrict_table_writes, the table's resource policy also denies item reads (GetItem, Query, Scan, PartiQL select, exports) to every principal except the admins, the applying identity, the provider and table_readers. The `list` and `drift` commands read the table: run them as one of these."
+  type        = bool
+  default     = true
+}
+
+variable "table_readers" {
+  description = "More IAM principal ARNs allowed to read the table despite restrict_table_reads, such as the role a scheduled `drift` job runs as."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.table_readers : can(regex(local.contract.principal_arn_pattern, arn))])
+    error_message = "Invalid table_readers: got ${jsonencode([for arn in var.table_readers : arn if !can(regex(local.contract.principal_arn_pattern, arn))])}; allowed: IAM principal ARNs (arn:aws:iam::<account>:role/...)."
+  }
+}
+
 variable "drift_check" {
   description = "Default of the credentials' drift_check: warn about drift on every plan. Off by default: with it, a converged configuration's `plan -detailed-exitcode` exits 2."
   type        = bool
@@ -117,9 +134,9 @@ variable "credentials" {
   }
 
   validation {
-    condition = alltrue([for key, c in var.credentials : length(trimspace(c.name)) >= 1 && length(trimspace(c.name)) <= local.contract.name_max_length && !can(regex(local.contract.control_character_pattern, c.name))])
-    error_message = join("\n", [for key, c in var.credentials : "Invalid name (credentials[\"${key}\"]): got ${jsonencode(c.name)}; allowed: 1 to ${local.contract.name_max_length} printable characters, not only spaces"
-    if !(length(trimspace(c.name)) >= 1 && length(trimspace(c.name)) <= local.contract.name_max_length && !can(regex(local.contract.control_character_pattern, c.name)))])
+    condition = alltrue([for key, c in var.credentials : length(trimspace(c.name)) >= 1 && length(trimspace(c.name)) <= local.contract.name_max_length && !can(regex(local.contract.unsafe_text_pattern, c.name))])
+    error_message = join("\n", [for key, c in var.credentials : "Invalid name (credentials[\"${key}\"]): got ${jsonencode(c.name)}; allowed: 1 to ${local.contract.name_max_length} printable characters, not only spaces, no control or bidirectional formatting characters"
+    if !(length(trimspace(c.name)) >= 1 && length(trimspace(c.name)) <= local.contract.name_max_length && !can(regex(local.contract.unsafe_text_pattern, c.name)))])
   }
 
   validation {
@@ -159,6 +176,12 @@ variable "credentials" {
   }
 
   validation {
+    condition = alltrue([for key, c in var.credentials : c.description == null || !can(regex(local.contract.unsafe_text_pattern, coalesce(c.description, "-")))])
+    error_message = join("\n", [for key, c in var.credentials : "Invalid description (credentials[\"${key}\"]): got ${jsonencode(c.description)}; allowed: printable characters, no control or bidirectional formatting characters"
+    if !(c.description == null || !can(regex(local.contract.unsafe_text_pattern, coalesce(c.description, "-"))))])
+  }
+
+  validation {
     condition = alltrue([for key, c in var.credentials : c.rotation == null || try(length(c.rotation.trigger) >= 1 && length(c.rotation.trigger) <= local.contract.rotation_trigger_max_length && !can(regex(local.contract.control_character_pattern, c.rotation.trigger)), false)])
     error_message = join("\n", [for key, c in var.credentials : "Invalid rotation.trigger (credentials[\"${key}\"]): got ${jsonencode(try(c.rotation.trigger, null))}; allowed: 1 to ${local.contract.rotation_trigger_max_length} printable characters"
     if !(c.rotation == null || try(length(c.rotation.trigger) >= 1 && length(c.rotation.trigger) <= local.contract.rotation_trigger_max_length && !can(regex(local.contract.control_character_pattern, c.rotation.trigger)), false))])
@@ -177,8 +200,8 @@ variable "credentials" {
   }
 
   validation {
-    condition = alltrue([for key, c in var.credentials : c.secret_name == null || (startswith(coalesce(c.secret_name, "-"), var.secret_prefix) && can(regex(local.contract.secret_name_pattern, coalesce(c.secret_name, "-"))))])
-    error_message = join("\n", [for key, c in var.credentials : "Invalid secret_name (credentials[\"${key}\"]): got ${jsonencode(c.secret_name)}; allowed: a name starting with the store's secret_prefix ${jsonencode(var.secret_prefix)}, from letters, digits and /_+=.@-"
-    if !(c.secret_name == null || (startswith(coalesce(c.secret_name, "-"), var.secret_prefix) && can(regex(local.contract.secret_name_pattern, coalesce(c.secret_name, "-")))))])
+    condition = alltrue([for key, c in var.credentials : c.secret_name == null || (startswith(coalesce(c.secret_name, "-"), coalesce(var.secret_prefix, "data-api/credentials/${var.name}/")) && can(regex(local.contract.secret_name_pattern, coalesce(c.secret_name, "-"))))])
+    error_message = join("\n", [for key, c in var.credentials : "Invalid secret_name (credentials[\"${key}\"]): got ${jsonencode(c.secret_name)}; allowed: a name starting with the store's secret_prefix ${jsonencode(coalesce(var.secret_prefix, "data-api/credentials/${var.name}/"))}, from letters, digits and /_+=.@-"
+    if !(c.secret_name == null || (startswith(coalesce(c.secret_name, "-"), coalesce(var.secret_prefix, "data-api/credentials/${var.name}/")) && can(regex(local.contract.secret_name_pattern, coalesce(c.secret_name, "-")))))])
   }
 }

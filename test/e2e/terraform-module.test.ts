@@ -124,6 +124,8 @@ function writeConstructsTwin(): void {
     new AwsProvider(stack, 'aws', { region: env.AWS_REGION });
     const store = new CredentialStore(stack, 'Credentials', {
       name: 'parity-cdktf',
+      // The module's default prefix is per store (data-api/credentials/<name>/), the constructs' per stack.
+      secretPrefix: 'data-api/credentials/parity-cdktf/',
       admins: [READER],
       deletionProtection: false,
       secretRecoveryWindowDays: 0,
@@ -252,6 +254,9 @@ describe('the Terraform module', () => {
       ['terraform_data.UsageReporting_Instance', 'terraform_data.instance.usage_reporting'],
       ['aws_secretsmanager_secret.AnalyticsExport_Secret', 'aws_secretsmanager_secret.credential.analytics_export'],
       ['aws_secretsmanager_secret.UsageReporting_Secret', 'aws_secretsmanager_secret.credential.usage_reporting'],
+      ['aws_secretsmanager_secret.Credentials_HashKey', 'aws_secretsmanager_secret.hash_key'],
+      ['aws_secretsmanager_secret_policy.Credentials_HashKeySecretPolicy', 'aws_secretsmanager_secret_policy.hash_key'],
+      ['aws_secretsmanager_secret_policy.AnalyticsExport_ReadersSecretPolicy', 'aws_secretsmanager_secret_policy.readers.analytics_export'],
       ['aws_secretsmanager_secret_policy.UsageReporting_ReadersSecretPolicy', 'aws_secretsmanager_secret_policy.readers.usage_reporting'],
       ['aws_lambda_invocation.AnalyticsExport_Provider', 'aws_lambda_invocation.credential.analytics_export'],
       ['aws_lambda_invocation.UsageReporting_Provider', 'aws_lambda_invocation.credential.usage_reporting'],
@@ -286,14 +291,16 @@ describe('the Terraform module', () => {
     expect(result.code).toBe(0);
   });
 
-  test('a scopes change is an in-place update of the invocation; the secret is untouched', async () => {
+  test('a scopes change is an in-place update of the invocation and of the secret\'s scopes tag; the secret\'s value is untouched', async () => {
     const out = await outputs();
     const secretBefore = await secretOf(out.usage_reporting.secret_arn);
     declare({ ...EXAMPLE, usage_reporting: { ...EXAMPLE.usage_reporting, scopes: ['users', 'interactions', 'conversations'] } });
 
     const { json, changes } = await plan();
+    // The secret's scopes tag (the binding the provider checks) follows the declaration, before the invocation.
     expect(changes).toEqual([
       ['module.credentials.aws_lambda_invocation.credential["usage_reporting"]', ['update']],
+      ['module.credentials.aws_secretsmanager_secret.credential["usage_reporting"]', ['update']],
       ['module.credentials.terraform_data.declarations', ['update']],
     ]);
     const review = await cli(['review', '-'], json);
@@ -328,7 +335,12 @@ describe('the Terraform module', () => {
       'module.credentials.terraform_data.instance["analytics_export"]',
       'module.credentials.terraform_data.instance["usage_reporting"]',
     ]);
-    expect(changes.filter(([, actions]) => actions.join() !== 'create,delete')).toEqual([['module.credentials.terraform_data.declarations', ['update']]]);
+    // Besides the declarations, only the secrets' binding tags (instance, and scopes) change, in place.
+    expect(changes.filter(([, actions]) => actions.join() !== 'create,delete')).toEqual([
+      ['module.credentials.aws_secretsmanager_secret.credential["analytics_export"]', ['update']],
+      ['module.credentials.aws_secretsmanager_secret.credential["usage_reporting"]', ['update']],
+      ['module.credentials.terraform_data.declarations', ['update']],
+    ]);
     const review = await cli(['review', '-', '--fail-on', 'replace'], json);
     expect(review.code).toBe(2);
     expect(review.stdout).toMatch(/^\*\*Data API credentials: 2 to replace\*\*/);
