@@ -28,7 +28,6 @@ import {
   RETIRED_RECORD_TTL_SECONDS,
   SECRET_TAGS,
 } from '../contract';
-import { assessDrift, driftMessage, SecretState } from '../credential-drift';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import {
   credentialIdFor,
@@ -44,7 +43,8 @@ import {
   secretOf,
 } from '../secret-format';
 import { CredentialRecord, CredentialTable, HashKeySource, keyAlreadyAdopted, SecretStore, StaleRecordError } from '../store/credential-record';
-import { ParsedEvent, ParsedRead, parseProviderEvent, PreviousInput } from './event';
+import { ParsedEvent, parseProviderEvent, PreviousInput } from './event';
+import { readCredentialDrift, readDriftBatch } from './read';
 
 export interface FlowDeps {
   readonly table: CredentialTable;
@@ -107,7 +107,7 @@ export async function runProviderEvent(event: unknown, deps: FlowDeps): Promise<
   }
 }
 
-type ActionOutcome = Omit<FlowOutcome, 'action'>;
+export type ActionOutcome = Omit<FlowOutcome, 'action'>;
 
 export async function createCredential(input: CredentialInput, deps: FlowDeps): Promise<ActionOutcome> {
   assertSecretWithinPrefix(input.secretArn, deps.secretPrefix);
@@ -386,75 +386,6 @@ function retiring(record: CredentialRecord, now: Date, graceHours: number): Cred
 }
 
 /**
- * The drift check: compares the declared input with the record and the secret. Reads only; the
- * secret value is hashed and compared here and never leaves this function.
- */
-export async function readCredentialDrift(
-  input: CredentialInput,
-  instanceAddress: string | undefined,
-  deps: Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>,
-): Promise<ActionOutcome> {
-  const result = await driftOf(input, instanceAddress, deps);
-  return { credentialId: result.credentialId, outcome: result.inSync ? 'in-sync' : 'drifted', result };
-}
-
-async function driftOf(input: CredentialInput, instanceAddress: string | undefined, deps: Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>): Promise<ReadResult> {
-  // A read hashes the secret's value: only the store's secrets, like every other action.
-  assertSecretWithinPrefix(input.secretArn, deps.secretPrefix);
-  const credentialId = credentialIdFor(input.instanceId);
-  const record = await deps.table.read(credentialId);
-  let secret: SecretState = 'present';
-  if (record !== undefined) {
-    try {
-      const current = await deps.secrets.readCurrentValue(input.secretArn);
-      const key = record.hashScheme === 'hmac-sha256' ? await deps.hashKey?.get({ create: false }) : undefined;
-      secret = current === undefined ? 'no-value' : valueHoldsRecord(current, record, key) ? 'present' : 'mismatch';
-    } catch (error) {
-      if (error instanceof NotFoundError) secret = 'missing';
-      else if (error instanceof ConflictError) secret = 'scheduled-for-deletion';
-      else throw error;
-    }
-  }
-  const drift = assessDrift(input, record, secret);
-  return {
-    credentialId,
-    instanceId: input.instanceId,
-    name: input.name,
-    inSync: drift.length === 0,
-    drift,
-    message: driftMessage(drift, instanceAddress),
-  };
-}
-
-/** Reads of one batch run this many at a time: the store's drift check stays one invocation. */
-const READ_BATCH_CONCURRENCY = 8;
-
-/** The store's drift check: every credential's read, a few at a time; the drifted ones by key. */
-export async function readDriftBatch(
-  batch: ReadonlyArray<ParsedRead & { readonly key: string }>,
-  deps: Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>,
-): Promise<ActionOutcome> {
-  const reads: ReadResult[] = new Array(batch.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < batch.length) {
-      const index = next++;
-      reads[index] = await driftOf(batch[index].input, batch[index].instanceAddress, deps);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_BATCH_CONCURRENCY, batch.length) }, worker));
-  // In the order of the batch, so the same drift gives the same result.
-  const found = batch.map(({ key }, index): [string, ReadResult] => [key, reads[index]]).filter(([, read]) => !read.inSync);
-  const result: ReadBatchResult = {
-    inSync: found.length === 0,
-    checked: batch.length,
-    drifted: Object.fromEntries(found),
-    message: found.length === 0 ? 'in sync' : `${found.length} of ${batch.length} credentials drifted`,
-  };
-  return { outcome: found.length === 0 ? 'in-sync' : 'drifted', result };
-}
-
-/**
  * Binds a write to Terraform's intent: the secret must carry the tags the stack gave it for this
  * store, this instance and exactly these scopes. A direct invocation with a made-up or another
  * credential's instance, another secret, or more scopes than declared finds different tags and
@@ -529,7 +460,7 @@ export function toResult(record: CredentialRecord): CredentialResult {
 }
 
 /** Whether a secret value is the one this record was written for (`key`: the store's hash key, for an adopted key's HMAC). */
-function valueHoldsRecord(text: string | undefined, record: CredentialRecord, key?: Uint8Array): boolean {
+export function valueHoldsRecord(text: string | undefined, record: CredentialRecord, key?: Uint8Array): boolean {
   if (record.adopted === true) {
     const apiKey = text === undefined ? undefined : parseAdoptedApiKey(text);
     return apiKey !== undefined && matchesHashOf(apiKey, record, key);

@@ -1,0 +1,82 @@
+/**
+ * The read action: the drift check. Compares what Terraform declares with the record and the
+ * secret, and never writes. One credential's read, or the store's batched read (every checked
+ * credential in one invocation, a few at a time).
+ */
+import { CredentialInput, ReadBatchResult, ReadResult } from '../contract';
+import { assessDrift, driftMessage, SecretState } from '../credential-drift';
+import { ConflictError, NotFoundError } from '../errors';
+import { credentialIdFor } from '../secret-format';
+import { ParsedRead } from './event';
+import { ActionOutcome, assertSecretWithinPrefix, FlowDeps, valueHoldsRecord } from './flow';
+
+type ReadDeps = Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>;
+
+/**
+ * The drift check: compares the declared input with the record and the secret. Reads only; the
+ * secret value is hashed and compared here and never leaves this function.
+ */
+export async function readCredentialDrift(
+  input: CredentialInput,
+  instanceAddress: string | undefined,
+  deps: ReadDeps,
+): Promise<ActionOutcome> {
+  const result = await driftOf(input, instanceAddress, deps);
+  return { credentialId: result.credentialId, outcome: result.inSync ? 'in-sync' : 'drifted', result };
+}
+
+async function driftOf(input: CredentialInput, instanceAddress: string | undefined, deps: ReadDeps): Promise<ReadResult> {
+  // A read hashes the secret's value: only the store's secrets, like every other action.
+  assertSecretWithinPrefix(input.secretArn, deps.secretPrefix);
+  const credentialId = credentialIdFor(input.instanceId);
+  const record = await deps.table.read(credentialId);
+  let secret: SecretState = 'present';
+  if (record !== undefined) {
+    try {
+      const current = await deps.secrets.readCurrentValue(input.secretArn);
+      const key = record.hashScheme === 'hmac-sha256' ? await deps.hashKey?.get({ create: false }) : undefined;
+      secret = current === undefined ? 'no-value' : valueHoldsRecord(current, record, key) ? 'present' : 'mismatch';
+    } catch (error) {
+      if (error instanceof NotFoundError) secret = 'missing';
+      else if (error instanceof ConflictError) secret = 'scheduled-for-deletion';
+      else throw error;
+    }
+  }
+  const drift = assessDrift(input, record, secret);
+  return {
+    credentialId,
+    instanceId: input.instanceId,
+    name: input.name,
+    inSync: drift.length === 0,
+    drift,
+    message: driftMessage(drift, instanceAddress),
+  };
+}
+
+/** Reads of one batch run this many at a time: the store's drift check stays one invocation. */
+const READ_BATCH_CONCURRENCY = 8;
+
+/** The store's drift check: every credential's read, a few at a time; the drifted ones by key. */
+export async function readDriftBatch(
+  batch: ReadonlyArray<ParsedRead & { readonly key: string }>,
+  deps: ReadDeps,
+): Promise<ActionOutcome> {
+  const reads: ReadResult[] = new Array(batch.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < batch.length) {
+      const index = next++;
+      reads[index] = await driftOf(batch[index].input, batch[index].instanceAddress, deps);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_BATCH_CONCURRENCY, batch.length) }, worker));
+  // In the order of the batch, so the same drift gives the same result.
+  const found = batch.map(({ key }, index): [string, ReadResult] => [key, reads[index]]).filter(([, read]) => !read.inSync);
+  const result: ReadBatchResult = {
+    inSync: found.length === 0,
+    checked: batch.length,
+    drifted: Object.fromEntries(found),
+    message: found.length === 0 ? 'in sync' : `${found.length} of ${batch.length} credentials drifted`,
+  };
+  return { outcome: found.length === 0 ? 'in-sync' : 'drifted', result };
+}
