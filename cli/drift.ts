@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { canonicalScopes } from '../handlers/credential-drift';
-import { ScopeName } from '../handlers/contract';
+import { ScopeName } from '../handlers/contract/credential';
 import { describeSecretState, readCredentialRecord, restoreDeclaredFields } from '../handlers/store';
 import { assessCredential, CredentialDrift, driftReport, Observed, renderDriftTable } from './drift-report';
 import { EXIT } from './exit-codes';

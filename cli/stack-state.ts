@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CredentialInput, PROVIDER_ENV, validateCredentialInput } from '../handlers/contract';
+import { CredentialInput, PROVIDER_ENV, validateCredentialInput } from '../handlers/contract/credential';
 import { CredentialError, ValidationError } from '../handlers/errors';
 import { credentialIdFor } from '../handlers/secret-format';
 import { terraform } from '../local/terraform';

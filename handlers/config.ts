@@ -5,7 +5,7 @@
  * The AWS SDK itself also reads `AWS_ENDPOINT_URL*` and the credential variables; those are
  * deliberately not repeated here.
  */
-import { PROVIDER_ENV } from './contract';
+import { PROVIDER_ENV } from './contract/credential';
 import { CredentialError } from './errors';
 
 export interface ProviderConfig {

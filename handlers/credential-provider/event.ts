@@ -3,17 +3,8 @@
  * the construct's `CredentialInput` plus `tf: { action, prev_input }`. Checked here before
  * anything is read or written.
  */
-import {
-  CredentialInput,
-  MAX_READ_BATCH,
-  PROVIDER_ACTIONS,
-  READ_BATCH_KEY_PATTERN,
-  ProviderAction,
-  READ_ACTION,
-  validateAuthType,
-  validateCredentialInput,
-  validateInstanceId,
-} from '../contract';
+import { CredentialInput, PROVIDER_ACTIONS, ProviderAction, validateAuthType, validateCredentialInput, validateInstanceId } from '../contract/credential';
+import { MAX_READ_BATCH, READ_BATCH_KEY_PATTERN, READ_ACTION } from '../contract/drift';
 import { ValidationError } from '../errors';
 
 /** What an update needs of the previous input; read leniently, since older construct versions wrote it. */

@@ -18,16 +18,9 @@
  * refuses it after `retiresAt`; a real destroy has no successor and revokes at once.
  */
 import { createHash } from 'node:crypto';
-import {
-  CredentialInput,
-  CredentialResult,
-  ProviderAction,
-  READ_ACTION,
-  ReadBatchResult,
-  ReadResult,
-  RETIRED_RECORD_TTL_SECONDS,
-  SECRET_TAGS,
-} from '../contract';
+import { CredentialInput, CredentialResult, ProviderAction, SECRET_TAGS } from '../contract/credential';
+import { READ_ACTION, ReadBatchResult, ReadResult } from '../contract/drift';
+import { RETIRED_RECORD_TTL_SECONDS } from '../contract/table';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import {
   credentialIdFor,

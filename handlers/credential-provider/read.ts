@@ -3,7 +3,8 @@
  * secret, and never writes. One credential's read, or the store's batched read (every checked
  * credential in one invocation, a few at a time).
  */
-import { CredentialInput, ReadBatchResult, ReadResult } from '../contract';
+import { CredentialInput } from '../contract/credential';
+import { ReadBatchResult, ReadResult } from '../contract/drift';
 import { assessDrift, driftMessage, SecretState } from '../credential-drift';
 import { ConflictError, NotFoundError } from '../errors';
 import { credentialIdFor } from '../secret-format';

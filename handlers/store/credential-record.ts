@@ -2,7 +2,7 @@
  * The credential record and the two small ports the provider flow needs: a table of records and
  * a store of secret values. The AWS implementations live beside this file; tests may use fakes.
  */
-import { AuthTypeName, CredentialStatus, ScopeName } from '../contract';
+import { AuthTypeName, CredentialStatus, ScopeName } from '../contract/credential';
 import { ConflictError } from '../errors';
 
 /** One credential in the table. Never holds the secret, only its hash. */

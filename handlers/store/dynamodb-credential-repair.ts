@@ -4,7 +4,7 @@
  * Never touches the secret, the hash, the status or the auth type.
  */
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { ScopeName } from '../contract';
+import { ScopeName } from '../contract/credential';
 import { awsErrorName } from './aws-error';
 import { StaleRecordError } from './credential-record';
 import { recordKey } from './dynamodb-credential-table';

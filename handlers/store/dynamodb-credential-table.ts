@@ -38,15 +38,8 @@ import {
   PutItemCommandInput,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import {
-  AUTH_TYPE_NAMES,
-  AuthTypeName,
-  CREDENTIAL_STATUSES,
-  CredentialStatus,
-  SCOPE_NAMES,
-  ScopeName,
-  TABLE,
-} from '../contract';
+import { AUTH_TYPE_NAMES, AuthTypeName, CREDENTIAL_STATUSES, CredentialStatus, SCOPE_NAMES, ScopeName } from '../contract/credential';
+import { TABLE } from '../contract/table';
 import { CredentialError, NotFoundError } from '../errors';
 import { awsErrorName } from './aws-error';
 import { CredentialRecord, CredentialTable, keyAlreadyAdopted, StaleRecordError, WriteCondition } from './credential-record';

@@ -2,7 +2,7 @@
  * Configuration of the token endpoint and the records verifier: read from the environment in
  * this one place, once per process, validated.
  */
-import { ISSUER_PATTERN, MAX_INTROSPECTION_CLIENTS, VERIFIER_ENV } from '../contract';
+import { ISSUER_PATTERN, MAX_INTROSPECTION_CLIENTS, VERIFIER_ENV } from '../contract/gateway';
 import { CredentialError } from '../errors';
 
 export type BackendConfig = { readonly kind: 'lambda'; readonly functionArn: string } | { readonly kind: 'http'; readonly url: string };

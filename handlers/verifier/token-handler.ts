@@ -5,7 +5,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
-import { DATA_API_ROUTES } from '../contract';
+import { DATA_API_ROUTES } from '../contract/gateway';
 import { readAdoptedKeyCredentialId, readCredentialRecord } from '../store/dynamodb-credential-table';
 import { DynamoDbTokenTable } from '../store/dynamodb-token-table';
 import { readOnlyHashKey } from '../store/secrets-manager-secret-store';

@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { resetProviderConfig } from '../../handlers/config';
-import { CredentialInput, CredentialResult, SECRET_TAGS } from '../../handlers/contract';
+import { CredentialInput, CredentialResult, SECRET_TAGS } from '../../handlers/contract/credential';
 import { handler } from '../../handlers/credential-provider/index';
 import { runProviderEvent } from '../../handlers/credential-provider/flow';
 import {

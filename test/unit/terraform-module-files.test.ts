@@ -13,7 +13,7 @@ import {
   MODULE_PROVIDER_ZIP,
   re2Pattern,
 } from '../../scripts/terraform-module';
-import { SCOPE_NAMES } from '../../handlers/contract';
+import { SCOPE_NAMES } from '../../handlers/contract/credential';
 
 const REBUILD = 'stale: run `npm run build:terraform` and commit terraform/';
 

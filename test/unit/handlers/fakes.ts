@@ -3,7 +3,7 @@
  * idempotency semantics as the DynamoDB and Secrets Manager implementations, plus a clock and a
  * deterministic random source. The integration tests cover the real stores against the local AWS.
  */
-import { CredentialInput, SECRET_TAGS } from '../../../handlers/contract';
+import { CredentialInput, SECRET_TAGS } from '../../../handlers/contract/credential';
 import { FlowDeps } from '../../../handlers/credential-provider/flow';
 import { NotFoundError } from '../../../handlers/errors';
 import {

@@ -1,4 +1,4 @@
-import { CredentialInput, CredentialResult } from '../../../handlers/contract';
+import { CredentialInput, CredentialResult } from '../../../handlers/contract/credential';
 import {
   assertSecretWithinPrefix,
   FlowDeps,

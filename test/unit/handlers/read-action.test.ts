@@ -2,7 +2,8 @@
  * The provider's read action (the opt-in plan-time drift check): it compares the declared input
  * with the record and the secret, writes nothing, and returns no secret.
  */
-import { CredentialInput, ReadBatchResult, ReadResult } from '../../../handlers/contract';
+import { CredentialInput } from '../../../handlers/contract/credential';
+import { ReadBatchResult, ReadResult } from '../../../handlers/contract/drift';
 import { runProviderEvent } from '../../../handlers/credential-provider/flow';
 import { parseProviderEvent } from '../../../handlers/credential-provider/event';
 import { ValidationError } from '../../../handlers/errors';

@@ -1,4 +1,4 @@
-import { ACCESS_TOKEN } from '../../../handlers/contract';
+import { ACCESS_TOKEN } from '../../../handlers/contract/gateway';
 import { generateApiKey, hashSecret } from '../../../handlers/secret-format';
 import { generateAccessToken } from '../../../handlers/verifier/access-token';
 import { handleRecordsRequest, LastUsedThrottle, RecordsDeps, responseOfLambdaResult, VerificationCache } from '../../../handlers/verifier/records';

@@ -1,4 +1,4 @@
-import { DATA_API_ROUTES } from '../../../handlers/contract';
+import { DATA_API_ROUTES } from '../../../handlers/contract/gateway';
 import { HttpApiEvent } from '../../../handlers/verifier/http';
 import { baseUrlOf, handleMetadataRequest } from '../../../handlers/verifier/metadata';
 

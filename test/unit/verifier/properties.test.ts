@@ -4,7 +4,7 @@
  * or an exception, and each answer comes quickly.
  */
 import fc from 'fast-check';
-import { ACCESS_TOKEN } from '../../../handlers/contract';
+import { ACCESS_TOKEN } from '../../../handlers/contract/gateway';
 import { generateApiKey } from '../../../handlers/secret-format';
 import { handleRecordsRequest, handleTokenRequest, HttpApiEvent } from '../../../handlers/verifier';
 import { KEY_ID, OAUTH_ID, recordsRequest, World } from './support';

@@ -1,9 +1,9 @@
 /**
- * The contract shared by the constructs (synth time) and the provider Lambda (run time):
- * scope and auth type names, limits, the invocation event and result, the table layout and
- * the environment variable names. Pure: no imports beyond `./errors`, so both sides can use it.
+ * What the constructs (synth time) and the credential provider (run time) agree on: scope and
+ * auth type names and limits, the validation of every declared field, the provider invocation's
+ * input and result, the secret tags and the provider's environment names. Pure.
  */
-import { ValidationError } from './errors';
+import { ValidationError } from '../errors';
 
 /** The five Data API scopes, in the canonical order used everywhere (synth, records, results). */
 export const SCOPE_NAMES = [
@@ -30,18 +30,6 @@ export const PROVIDER_ENV = {
   SECRET_PREFIX: 'CREDENTIALS_SECRET_PREFIX',
   /** The store's hash-key secret (HMAC of adopted keys); unset before 0.3: adopted keys hashed with SHA-256. */
   HASH_KEY_SECRET_ARN: 'CREDENTIALS_HASH_KEY_SECRET_ARN',
-} as const;
-
-/** DynamoDB layout: one table, a string partition key `pk`, TTL on `expiresAt` (epoch seconds). */
-export const TABLE = {
-  PARTITION_KEY: 'pk',
-  TTL_ATTRIBUTE: 'expiresAt',
-  CREDENTIAL_PREFIX: 'CRED#',
-  /**
-   * `KEYHASH#<sha256 hex>` -> `credentialId`: finds an adopted API key, whose format need not
-   * carry its credential id.
-   */
-  KEY_HASH_PREFIX: 'KEYHASH#',
 } as const;
 
 /**
@@ -110,19 +98,8 @@ export const ADOPTED_API_KEY_PATTERN = /^[A-Za-z0-9\-._~+/]{20,512}=*$/;
 /** Grace periods are whole hours, from 0 (revoke at once) to 7 days. */
 export const GRACE_PERIOD_MAX_HOURS = 168;
 export const DEFAULT_ROTATION_GRACE_PERIOD_HOURS = 24;
-/** A retired record stays this long after its `retiresAt` (as evidence for the list) before TTL removes it. */
-export const RETIRED_RECORD_TTL_SECONDS = 7 * 24 * 3600;
-
 export const PROVIDER_ACTIONS = ['create', 'update', 'delete'] as const;
 export type ProviderAction = (typeof PROVIDER_ACTIONS)[number];
-
-/** The event of an `aws_lambda_invocation` with `lifecycle_scope = "CRUD"` and `terraform_key = "tf"`. */
-export interface ProviderEvent extends CredentialInput {
-  readonly tf: {
-    readonly action: ProviderAction;
-    readonly prev_input?: CredentialInput | null;
-  };
-}
 
 /** The provider's result. Terraform stores it in state in plain text: non-secret metadata only. */
 export interface CredentialResult {
@@ -282,190 +259,4 @@ export function validateCredentialInput(value: unknown, field = 'input'): Creden
     ...(authTypeChangeGracePeriodHours === undefined ? {} : { authTypeChangeGracePeriodHours }),
     ...(input.adopt === true ? { adopt: true } : {}),
   };
-}
-
-/**
- * The drift check's event: a plain invocation (Terraform's `aws_lambda_invocation` data source,
- * which adds no `tf`) of `{ action: "read", ...CredentialInput }`. A read compares the declared
- * input with the record and the secret; it never writes and never returns a secret.
- */
-export const READ_ACTION = 'read';
-export interface ReadEvent extends CredentialInput {
-  readonly action: typeof READ_ACTION;
-  /** The credential's `terraform_data` address, so the warning can name the exact `-replace` command. */
-  readonly instanceAddress?: string;
-}
-
-/**
- * The store's drift check reads all its checked credentials in one invocation (one Lambda call
- * per plan, however many credentials): `{ action: "read", credentials: { <key>: ReadEvent without
- * action } }`. A key is the credential's invocation name in the configuration, which the check's
- * assertions use to find its result.
- */
-export interface ReadBatchEvent {
-  readonly action: typeof READ_ACTION;
-  readonly credentials: Readonly<Record<string, Omit<ReadEvent, 'action'>>>;
-}
-
-/** Keys of a batched read: Terraform identifiers, usable as `results.<key>` in an expression. */
-export const READ_BATCH_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,255}$/;
-/** At most this many credentials in one batched read (a store is far smaller in practice). */
-export const MAX_READ_BATCH = 5000;
-
-/**
- * The batched read's result. Only drifted credentials are listed: each of the check's assertions
- * decodes the whole result, so listing every credential made a plan's checks cost grow with the
- * square of their number (0.6 s at 100 credentials, 2.6 s at 200); an in-sync store decodes `{}`.
- */
-export interface ReadBatchResult {
-  readonly inSync: boolean;
-  /** How many credentials were read. */
-  readonly checked: number;
-  /** The drifted credentials' results by key. */
-  readonly drifted: Record<string, ReadResult>;
-  /** "in sync", or how many credentials drifted. */
-  readonly message: string;
-}
-
-/** What a drift finding is about. */
-export const DRIFT_FIELDS = ['record', 'status', 'authType', 'secretArn', 'name', 'scopes', 'secret'] as const;
-export type DriftField = (typeof DRIFT_FIELDS)[number];
-
-/**
- * One difference between what Terraform declares and what the store holds. `restore` findings
- * (name, scopes) can be written back from the declaration; `replace` ones need a new credential.
- */
-export interface DriftFinding {
-  readonly field: DriftField;
-  readonly declared: string;
-  readonly actual: string;
-  readonly fix: 'restore' | 'replace';
-  /** One line, names and scopes only: never a secret. */
-  readonly message: string;
-}
-
-/** The read's result, kept in state in plain text: identifiers and findings only. */
-export interface ReadResult {
-  readonly credentialId: string;
-  readonly instanceId: string;
-  readonly name: string;
-  readonly inSync: boolean;
-  readonly drift: DriftFinding[];
-  /** "in sync", or every finding's message joined: the check block's warning text. */
-  readonly message: string;
-}
-
-/*
- * The Data API gateway (token endpoint and records verifier): shared by the `DataApiGateway`
- * construct, its Lambda handlers and the local gateway.
- */
-
-/**
- * Routes of the gateway. The records routes exist once per API version; preview credentials work on
- * both. The OAuth routes (token, revocation, introspection, the two metadata documents) are all
- * served by the token function, the gateway's authorization server.
- */
-export const DATA_API_ROUTES = {
-  TOKEN: 'POST /oauth/v1/token',
-  TOKEN_PATH: '/oauth/v1/token',
-  /** RFC 7009 token revocation. */
-  REVOKE: 'POST /oauth/v1/revoke',
-  REVOKE_PATH: '/oauth/v1/revoke',
-  /** RFC 7662 token introspection. */
-  INTROSPECT: 'POST /oauth/v1/introspect',
-  INTROSPECT_PATH: '/oauth/v1/introspect',
-  /** RFC 8414 authorization server metadata (the issuer is the gateway's base URL, which has no path). */
-  SERVER_METADATA: 'GET /.well-known/oauth-authorization-server',
-  SERVER_METADATA_PATH: '/.well-known/oauth-authorization-server',
-  /** RFC 9728 protected resource metadata of the records API (the resource is the base URL too). */
-  RESOURCE_METADATA: 'GET /.well-known/oauth-protected-resource',
-  RESOURCE_METADATA_PATH: '/.well-known/oauth-protected-resource',
-  /** `/v1beta2/` is the preview version: the same credentials work on `/v1/` and `/v1beta2/`. */
-  VERSIONS: ['v1', 'v1beta2'],
-  recordsRoute: (version: string): string => `GET /export/${version}/records/{entity}`,
-} as const;
-
-/** Access tokens and their DynamoDB items (`TOKEN#<sha256 hex of the token>`, TTL on `expiresAt`). */
-export const ACCESS_TOKEN = {
-  ITEM_PREFIX: 'TOKEN#',
-  /** Recognisable in logs and by secret scanners: `dat_<43 base62 random><6 base62 CRC-32>`. */
-  PREFIX: 'dat_',
-  LIFETIME_SECONDS: 3600,
-  TYPE: 'Bearer',
-} as const;
-
-/** Verification records `lastUsedAt` on a credential at most this often. */
-export const LAST_USED_INTERVAL_SECONDS = 60;
-
-/** The realm of the `WWW-Authenticate` challenges of the gateway. */
-export const DATA_API_REALM = 'data-api';
-
-/** Environment variables of the token endpoint and records verifier Lambdas, read by `handlers/verifier/config`. */
-export const VERIFIER_ENV = {
-  TABLE_NAME: 'CREDENTIALS_TABLE_NAME',
-  /** Records backend: a Lambda function ARN ... */
-  BACKEND_FUNCTION_ARN: 'DATA_API_BACKEND_FUNCTION_ARN',
-  /** ... or an HTTP(S) base URL. Exactly one of the two is set on the records verifier. */
-  BACKEND_URL: 'DATA_API_BACKEND_URL',
-  /** Seconds a verification result is reused in a warm verifier; 0 checks the store on every request. */
-  AUTH_CACHE_TTL_SECONDS: 'DATA_API_AUTH_CACHE_TTL_SECONDS',
-  /**
-   * Token function only, optional: the issuer identifier (base URL) the metadata names. Unset, the
-   * base URL is the one the request came in on, as API Gateway reports it (see `metadata.ts`).
-   */
-  ISSUER: 'DATA_API_ISSUER',
-  /** Token function only: credential ids (comma-separated) whose clients may call the introspection endpoint. */
-  INTROSPECTION_CREDENTIAL_IDS: 'DATA_API_INTROSPECTION_CREDENTIAL_IDS',
-  /** The store's hash-key secret, to find adopted keys by their HMAC; optional. */
-  HASH_KEY_SECRET_ARN: 'DATA_API_HASH_KEY_SECRET_ARN',
-} as const;
-
-/** The client authentication methods of the token, revocation and introspection endpoints (RFC 8414 names). */
-export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
-
-/** An issuer identifier (RFC 8414 section 2): https, no query or fragment; no trailing slash, so paths append. */
-export const ISSUER_PATTERN = /^https:\/\/[A-Za-z0-9.-]{1,253}(:\d{1,5})?(\/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*$/;
-
-/** At most this many credentials may call the introspection endpoint (their ids share the 4 KB of Lambda environment). */
-export const MAX_INTROSPECTION_CLIENTS = 50;
-
-/** Headers the records verifier adds for an HTTP backend (a Lambda backend gets `requestContext.authorizer.lambda`). */
-export const BACKEND_HEADERS = {
-  CREDENTIAL_ID: 'x-data-api-credential-id',
-  SCOPES: 'x-data-api-scopes',
-  AUTH_TYPE: 'x-data-api-auth-type',
-} as const;
-
-/** The `kind` of a `CredentialDeclaration`. */
-export const DECLARATION_KIND = 'data-api-credential';
-
-/**
- * The Terraform module (`terraform/`) keeps its credentials' declarations in the `input` of one
- * `terraform_data` resource, `{ kind: DECLARATIONS_KIND, credentials: { <key>: CredentialDeclaration } }`
- * with addresses relative to the module: a plan holds no output of a child module, but every
- * resource change, so `review` finds them there with nothing for the user to write.
- */
-export const DECLARATIONS_KIND = 'data-api-credential-declarations';
-
-/**
- * Each credential's `Declaration` Terraform output: what it declares, and the addresses of its
- * resources. Plain and known at plan time, so a review of a plan can name every credential it
- * creates, changes, replaces or deletes.
- */
-export interface CredentialDeclaration {
-  readonly kind: typeof DECLARATION_KIND;
-  readonly name: string;
-  readonly authType: AuthTypeName;
-  readonly scopes: ScopeName[];
-  readonly description?: string;
-  /** The rotation trigger and the hours a rotated-out value keeps working. */
-  readonly rotation?: { readonly trigger: string; readonly gracePeriodHours: number };
-  /** Hours the old credential keeps working after an auth type change. */
-  readonly authTypeChangeGracePeriodHours?: number;
-  /** Address of the `terraform_data` credential instance. */
-  readonly instance: string;
-  /** Address of the CRUD `aws_lambda_invocation`. */
-  readonly invocation: string;
-  /** Address of the `aws_secretsmanager_secret`; absent for an adopted credential, whose secret is not the stack's. */
-  readonly secret?: string;
 }
