@@ -7,6 +7,7 @@
  */
 import { PROVIDER_ENV } from './contract/credential';
 import { CredentialError } from './errors';
+import { REGION_PATTERN, SECRET_ARN_PATTERN, TABLE_NAME_PATTERN } from './contract/aws-names';
 
 export interface ProviderConfig {
   /** DynamoDB table of the credential records (`CREDENTIALS_TABLE_NAME`). */
@@ -43,21 +44,19 @@ function required(env: Environment, name: string, pattern: RegExp, allowed: stri
 export function readProviderConfig(env: Environment = process.env): ProviderConfig {
   const regionVariable = env.AWS_REGION ? 'AWS_REGION' : env.AWS_DEFAULT_REGION ? 'AWS_DEFAULT_REGION' : 'AWS_REGION';
   return {
-    tableName: required(env, PROVIDER_ENV.TABLE_NAME, /^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name'),
+    tableName: required(env, PROVIDER_ENV.TABLE_NAME, TABLE_NAME_PATTERN, 'a DynamoDB table name'),
     secretPrefix: required(
       env,
       PROVIDER_ENV.SECRET_PREFIX,
       /^[A-Za-z0-9/_+=.@-]{1,256}$/,
       'a Secrets Manager name prefix (letters, digits and /_+=.@-)',
     ),
-    region: required(env, regionVariable, /^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as us-east-1'),
+    region: required(env, regionVariable, REGION_PATTERN, 'an AWS region such as us-east-1'),
     ...(env[PROVIDER_ENV.HASH_KEY_SECRET_ARN]
-      ? { hashKeySecretArn: required(env, PROVIDER_ENV.HASH_KEY_SECRET_ARN, SECRET_ARN, 'a Secrets Manager secret ARN') }
+      ? { hashKeySecretArn: required(env, PROVIDER_ENV.HASH_KEY_SECRET_ARN, SECRET_ARN_PATTERN, 'a Secrets Manager secret ARN') }
       : {}),
   };
 }
-
-const SECRET_ARN = /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
 
 let current: ProviderConfig | undefined;
 

@@ -4,6 +4,7 @@
  * input and result, the secret tags and the provider's environment names. Pure.
  */
 import { ValidationError } from '../errors';
+import { SECRET_ARN_PATTERN } from './aws-names';
 
 /** The five Data API scopes, in the canonical order used everywhere (synth, records, results). */
 export const SCOPE_NAMES = [
@@ -63,31 +64,6 @@ export const CLIENT_ID_PREFIX = 'dci_';
  */
 export const CREDENTIAL_STATUSES = ['pending', 'active', 'retiring', 'revoked'] as const;
 export type CredentialStatus = (typeof CREDENTIAL_STATUSES)[number];
-
-/** What the construct sends in `aws_lambda_invocation.input` (Terraform adds `tf`). Never a secret. */
-export interface CredentialInput {
-  /** Id of the credential instance (`terraform_data.id`); changes only when the credential is replaced. */
-  readonly instanceId: string;
-  readonly name: string;
-  readonly authType: AuthTypeName;
-  /** Canonical order, no duplicates, at least one. */
-  readonly scopes: ScopeName[];
-  /** The Secrets Manager secret the provider writes the generated value into. */
-  readonly secretArn: string;
-  readonly description?: string;
-  /**
-   * Hours the credential this one replaces keeps working when the replacement is a rotation (same
-   * auth type). Absent: 0, the predecessor is revoked at once.
-   */
-  readonly rotationGracePeriodHours?: number;
-  /** The same, when the replacement changes the auth type. Absent: 0. */
-  readonly authTypeChangeGracePeriodHours?: number;
-  /**
-   * Adopt the API key already in `secretArn` instead of generating one: the provider reads it once,
-   * stores its hash and writes nothing to the secret.
-   */
-  readonly adopt?: boolean;
-}
 
 /**
  * An adopted API key: printable bearer characters (RFC 6750 token68), long enough to be a secret.
@@ -228,6 +204,71 @@ export function validateInstanceId(value: unknown, field = 'instanceId'): string
   return value;
 }
 
+/** A DynamoDB attribute type a declared field is kept as on the credential record. */
+export type AttributeType = 'S' | 'N' | 'SS' | 'BOOL';
+
+interface EditableFieldSpec {
+  /** Validates and normalises the declared value (undefined: absent); throws a `ValidationError` naming `field`. */
+  readonly validate: (value: unknown, field: string) => unknown;
+  /** How the record keeps it (the attribute has the field's name). */
+  readonly attribute: AttributeType;
+  /** Every input and every record has it. */
+  readonly required?: true;
+}
+
+/**
+ * The fields a credential declares that the provider keeps on its record and an update may change
+ * in place, one entry each. The input's type and validation, the record's type, the table's codec
+ * and the update's comparison all read this table: adding such a field is an entry here and the
+ * construct prop that sets it.
+ */
+export const EDITABLE_FIELDS = {
+  name: { validate: validateName, attribute: 'S', required: true },
+  description: { validate: validateDescription, attribute: 'S' },
+  /** Canonical order, no duplicates, at least one; a DynamoDB string set on the record. */
+  scopes: { validate: validateScopes, attribute: 'SS', required: true },
+  /**
+   * Hours the credential this one replaces keeps working when the replacement is a rotation (same
+   * auth type). Absent: 0, the predecessor is revoked at once.
+   */
+  rotationGracePeriodHours: { validate: validateGracePeriodHours, attribute: 'N' },
+  /** The same, when the replacement changes the auth type. Absent: 0. */
+  authTypeChangeGracePeriodHours: { validate: validateGracePeriodHours, attribute: 'N' },
+} as const satisfies Record<string, EditableFieldSpec>;
+
+export type EditableFieldName = keyof typeof EDITABLE_FIELDS;
+export const EDITABLE_FIELD_NAMES = Object.keys(EDITABLE_FIELDS) as EditableFieldName[];
+type Validated<K extends EditableFieldName> = ReturnType<(typeof EDITABLE_FIELDS)[K]['validate']>;
+type RequiredField = { [K in EditableFieldName]: (typeof EDITABLE_FIELDS)[K] extends { required: true } ? K : never }[EditableFieldName];
+/** The declared, editable fields: required ones where the validator never returns undefined. */
+export type EditableFields = { readonly [K in RequiredField]: Validated<K> } & {
+  readonly [K in Exclude<EditableFieldName, RequiredField>]?: Exclude<Validated<K>, undefined>;
+};
+
+/** Validates the editable fields of `input`; absent optional ones stay absent. */
+export function validateEditableFields(input: Readonly<Record<string, unknown>>, field: string): EditableFields {
+  const fields: Record<string, unknown> = {};
+  for (const name of EDITABLE_FIELD_NAMES) {
+    const value = EDITABLE_FIELDS[name].validate(input[name], `${field}.${name}`);
+    if (value !== undefined) fields[name] = value;
+  }
+  return fields as EditableFields;
+}
+
+/** What the construct sends in `aws_lambda_invocation.input` (Terraform adds `tf`). Never a secret. */
+export type CredentialInput = EditableFields & {
+  /** Id of the credential instance (`terraform_data.id`); changes only when the credential is replaced. */
+  readonly instanceId: string;
+  readonly authType: AuthTypeName;
+  /** The Secrets Manager secret the provider writes the generated value into. */
+  readonly secretArn: string;
+  /**
+   * Adopt the API key already in `secretArn` instead of generating one: the provider reads it once,
+   * stores its hash and writes nothing to the secret.
+   */
+  readonly adopt?: boolean;
+};
+
 /** Validates everything the provider receives, whatever sent it. */
 export function validateCredentialInput(value: unknown, field = 'input'): CredentialInput {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -236,27 +277,18 @@ export function validateCredentialInput(value: unknown, field = 'input'): Creden
   const input = value as Record<string, unknown>;
   const instanceId = validateInstanceId(input.instanceId, `${field}.instanceId`);
   const secretArn = input.secretArn;
-  if (typeof secretArn !== 'string' || !/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(secretArn)) {
+  if (typeof secretArn !== 'string' || !SECRET_ARN_PATTERN.test(secretArn)) {
     throw new ValidationError(`${field}.secretArn`, describe(secretArn), 'a Secrets Manager secret ARN');
   }
-  const description = validateDescription(input.description, `${field}.description`);
-  const rotationGracePeriodHours = validateGracePeriodHours(input.rotationGracePeriodHours, `${field}.rotationGracePeriodHours`);
-  const authTypeChangeGracePeriodHours = validateGracePeriodHours(
-    input.authTypeChangeGracePeriodHours,
-    `${field}.authTypeChangeGracePeriodHours`,
-  );
+  const editable = validateEditableFields(input, field);
   if (input.adopt !== undefined && typeof input.adopt !== 'boolean') {
     throw new ValidationError(`${field}.adopt`, describe(input.adopt), 'true or false');
   }
   return {
     instanceId,
-    name: validateName(input.name, `${field}.name`),
+    ...editable,
     authType: validateAuthType(input.authType, `${field}.authType`),
-    scopes: validateScopes(input.scopes, `${field}.scopes`),
     secretArn,
-    ...(description === undefined ? {} : { description }),
-    ...(rotationGracePeriodHours === undefined ? {} : { rotationGracePeriodHours }),
-    ...(authTypeChangeGracePeriodHours === undefined ? {} : { authTypeChangeGracePeriodHours }),
     ...(input.adopt === true ? { adopt: true } : {}),
   };
 }

@@ -2,18 +2,17 @@
  * The credential record and the two small ports the provider flow needs: a table of records and
  * a store of secret values. The AWS implementations live beside this file; tests may use fakes.
  */
-import { AuthTypeName, CredentialStatus, ScopeName } from '../contract/credential';
+import { AuthTypeName, CredentialStatus, EditableFields } from '../contract/credential';
 import { ConflictError } from '../errors';
 
-/** One credential in the table. Never holds the secret, only its hash. */
-export interface CredentialRecord {
+/**
+ * One credential in the table. Never holds the secret, only its hash. Its declared, editable
+ * fields (name, description, scopes, grace periods) are `EDITABLE_FIELDS` of the contract.
+ */
+export type CredentialRecord = EditableFields & {
   readonly credentialId: string;
   readonly instanceId: string;
-  readonly name: string;
-  readonly description?: string;
   readonly authType: AuthTypeName;
-  /** Canonical order. Stored as a DynamoDB string set. */
-  readonly scopes: ScopeName[];
   readonly secretArn: string;
   /** `hashSecret(apiKey | clientSecret)`: SHA-256, lowercase hex; for an adopted key, HMAC-SHA-256 when `hashScheme` says so. */
   readonly secretHash: string;
@@ -30,12 +29,6 @@ export interface CredentialRecord {
   readonly retiresAt?: string;
   /** Epoch seconds, the table's TTL attribute: set on a retiring record so DynamoDB removes it after it retired. */
   readonly expiresAt?: number;
-  /**
-   * The declared grace periods (hours) for the credential this one replaces, from the input: the
-   * successor's declaration decides how long its predecessor keeps working.
-   */
-  readonly rotationGracePeriodHours?: number;
-  readonly authTypeChangeGracePeriodHours?: number;
   /** An adopted API key (read from its secret, not generated): found by its hash, not by its format. */
   readonly adopted?: boolean;
   /**
@@ -52,7 +45,7 @@ export interface CredentialRecord {
   readonly lastUsedAt?: string;
   /** 1 on the first write, +1 on every write: the optimistic lock of every conditional write. */
   readonly version: number;
-}
+};
 
 /**
  * Whether the gateway accepts a credential at `now`: active, or retiring and still within its

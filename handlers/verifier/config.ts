@@ -4,6 +4,7 @@
  */
 import { ISSUER_PATTERN, MAX_INTROSPECTION_CLIENTS, VERIFIER_ENV } from '../contract/gateway';
 import { CredentialError } from '../errors';
+import { LAMBDA_FUNCTION_ARN_PATTERN, REGION_PATTERN, SECRET_ARN_PATTERN, TABLE_NAME_PATTERN } from '../contract/aws-names';
 
 export type BackendConfig = { readonly kind: 'lambda'; readonly functionArn: string } | { readonly kind: 'http'; readonly url: string };
 
@@ -31,17 +32,17 @@ export function readVerifierConfig(env: Environment = process.env): VerifierConf
     throw new VerifierConfigError(`The Data API gateway is misconfigured: ${message}`);
   };
   const tableName = env[VERIFIER_ENV.TABLE_NAME];
-  if (!tableName || !/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) {
+  if (!tableName || !TABLE_NAME_PATTERN.test(tableName)) {
     fail(`environment variable ${VERIFIER_ENV.TABLE_NAME} is not a DynamoDB table name`);
   }
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  if (!region || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) fail('AWS_REGION is not an AWS region');
+  if (!region || !REGION_PATTERN.test(region)) fail('AWS_REGION is not an AWS region');
   const functionArn = env[VERIFIER_ENV.BACKEND_FUNCTION_ARN] || undefined;
   const url = env[VERIFIER_ENV.BACKEND_URL] || undefined;
   if (functionArn !== undefined && url !== undefined) {
     fail(`set ${VERIFIER_ENV.BACKEND_FUNCTION_ARN} or ${VERIFIER_ENV.BACKEND_URL}, not both`);
   }
-  if (functionArn !== undefined && !/^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/.test(functionArn)) {
+  if (functionArn !== undefined && !LAMBDA_FUNCTION_ARN_PATTERN.test(functionArn)) {
     fail(`${VERIFIER_ENV.BACKEND_FUNCTION_ARN} is not a Lambda function ARN`);
   }
   if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url)) fail(`${VERIFIER_ENV.BACKEND_URL} is not an http(s) URL`);
@@ -59,7 +60,7 @@ export function readVerifierConfig(env: Environment = process.env): VerifierConf
     fail(`${VERIFIER_ENV.INTROSPECTION_CREDENTIAL_IDS} is not a comma-separated list of at most ${MAX_INTROSPECTION_CLIENTS} credential ids`);
   }
   const hashKeySecretArn = env[VERIFIER_ENV.HASH_KEY_SECRET_ARN] || undefined;
-  if (hashKeySecretArn !== undefined && !/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.test(hashKeySecretArn)) {
+  if (hashKeySecretArn !== undefined && !SECRET_ARN_PATTERN.test(hashKeySecretArn)) {
     fail(`${VERIFIER_ENV.HASH_KEY_SECRET_ARN} is not a Secrets Manager secret ARN`);
   }
   const backend: BackendConfig | undefined =
