@@ -19,9 +19,10 @@ import { credentialIdFor, redactSecrets } from '../secret-format';
 import { DynamoDbCredentialTable } from '../store/dynamodb-credential-table';
 import { SecretsManagerHashKey, SecretsManagerSecretStore } from '../store/secrets-manager-secret-store';
 import { actionOf } from './event';
-import { FlowDeps, ProviderResult, runProviderEvent } from './flow';
+import { LifecycleDeps } from '../lifecycle/operations';
+import { ProviderResult, runProviderEvent } from './flow';
 
-export type { FlowDeps, ProviderResult } from './flow';
+export type { LifecycleDeps, ProviderResult } from './flow';
 
 /** The part of the Lambda context the handler uses; the local runner passes none. */
 export interface InvocationContext {
@@ -34,7 +35,7 @@ export type LogLevel = 'info' | 'error';
 
 export interface HandlerOptions {
   /** The flow's stores, clock and random source; called inside the wrapper, so config errors are reported like any other. */
-  readonly deps: () => FlowDeps;
+  readonly deps: () => LifecycleDeps;
   /** Receives one JSON line per invocation. Default: `console.log` / `console.error`. */
   readonly log?: (line: string, level: LogLevel) => void;
 }
@@ -127,13 +128,13 @@ function defaultLog(line: string, level: LogLevel): void {
   else console.log(line);
 }
 
-let wired: { readonly config: ProviderConfig; readonly deps: FlowDeps } | undefined;
+let wired: { readonly config: ProviderConfig; readonly deps: LifecycleDeps } | undefined;
 
 /**
  * The AWS stores for the current configuration, built once per configuration so the SDK clients
  * (and their connections) are reused across warm invocations.
  */
-export function awsFlowDeps(): FlowDeps {
+export function awsLifecycleDeps(): LifecycleDeps {
   const config = providerConfig();
   if (wired?.config !== config) {
     // Bounded: Terraform waits for the invocation, and the function has a 30 s timeout.
@@ -159,4 +160,4 @@ export function awsFlowDeps(): FlowDeps {
   return wired.deps;
 }
 
-export const handler: ProviderHandler = createHandler({ deps: awsFlowDeps });
+export const handler: ProviderHandler = createHandler({ deps: awsLifecycleDeps });

@@ -9,9 +9,9 @@ import { assessDrift, driftMessage, SecretState } from '../credential-drift';
 import { ConflictError, NotFoundError } from '../errors';
 import { credentialIdFor } from '../secret-format';
 import { ParsedRead } from './event';
-import { ActionOutcome, assertSecretWithinPrefix, FlowDeps, valueHoldsRecord } from './flow';
+import { ActionOutcome, assertSecretWithinPrefix, LifecycleDeps, valueHoldsRecord } from '../lifecycle/operations';
 
-type ReadDeps = Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>;
+type ReadDeps = Pick<LifecycleDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>;
 
 /**
  * The drift check: compares the declared input with the record and the secret. Reads only; the

@@ -48,15 +48,6 @@ export type CredentialRecord = EditableFields & {
 };
 
 /**
- * Whether the gateway accepts a credential at `now`: active, or retiring and still within its
- * grace period. Pending and revoked credentials never are.
- */
-export function isAccepted(record: CredentialRecord, now: Date): boolean {
-  if (record.status === 'active') return true;
-  return record.status === 'retiring' && record.retiresAt !== undefined && now.getTime() < Date.parse(record.retiresAt);
-}
-
-/**
  * What must hold for a write to happen:
  * - `absent`: no record with this credential id exists;
  * - `version`: the stored record has exactly this version and instance id (so it is the record

@@ -2,4 +2,3 @@
 export * from './credential-record';
 export * from './dynamodb-credential-table';
 export * from './secrets-manager-secret-store';
-export * from './dynamodb-credential-repair';

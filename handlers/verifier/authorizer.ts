@@ -18,7 +18,8 @@
 import { ADOPTED_API_KEY_PATTERN, SCOPE_NAMES, ScopeName, AuthTypeName } from '../contract/credential';
 import { DATA_API_REALM } from '../contract/gateway';
 import { hashSecret, keyedHashSecret, matchesHashOf, parseApiKey } from '../secret-format';
-import { CredentialRecord, HashKeySource, isAccepted } from '../store/credential-record';
+import { isAccepted } from '../lifecycle/states';
+import { CredentialRecord, HashKeySource } from '../store/credential-record';
 import type { TokenRecord } from '../store/dynamodb-token-table';
 import { bearerKind } from './access-token';
 import { HttpResponse, json } from './http';

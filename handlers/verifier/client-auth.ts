@@ -10,7 +10,8 @@
  */
 import { DATA_API_REALM } from '../contract/gateway';
 import { CLIENT_SECRET_PATTERN, hashSecret, parseClientId, secretMatchesHash } from '../secret-format';
-import { CredentialRecord, isAccepted } from '../store/credential-record';
+import { isAccepted } from '../lifecycle/states';
+import { CredentialRecord } from '../store/credential-record';
 import { bodyText, header, HttpApiEvent, HttpResponse, json } from './http';
 
 /**

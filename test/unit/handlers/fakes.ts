@@ -4,7 +4,7 @@
  * deterministic random source. The integration tests cover the real stores against the local AWS.
  */
 import { CredentialInput, SECRET_TAGS } from '../../../handlers/contract/credential';
-import { FlowDeps } from '../../../handlers/credential-provider/flow';
+import { LifecycleDeps } from '../../../handlers/lifecycle/operations';
 import { NotFoundError } from '../../../handlers/errors';
 import {
   CredentialRecord,
@@ -147,7 +147,7 @@ export const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:123456789012:secret:
 export interface Fixture {
   readonly table: InMemoryCredentialTable;
   readonly secrets: InMemorySecretStore;
-  readonly deps: FlowDeps;
+  readonly deps: LifecycleDeps;
 }
 
 export function fixture(): Fixture {
