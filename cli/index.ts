@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { CredentialError } from '../handlers/errors';
 import { LocalAwsSetupError } from '../local';
-import { awsErrorName } from '../handlers/store/aws-error';
+import { awsErrorName } from '../handlers/runtime/aws';
 import { registerDriftCommand } from './drift';
 import { registerListCommand } from './list';
 import { registerLocalCommand } from './local';

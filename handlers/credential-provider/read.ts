@@ -6,7 +6,7 @@
 import { CredentialInput } from '../contract/credential';
 import { ReadBatchResult, ReadResult } from '../contract/drift';
 import { assessDrift, driftMessage, SecretState } from '../credential-drift';
-import { ConflictError, NotFoundError } from '../errors';
+import { NotFoundError, SecretScheduledForDeletionError } from '../errors';
 import { credentialIdFor } from '../secret-format';
 import { ParsedRead } from './event';
 import { ActionOutcome, assertSecretWithinPrefix, LifecycleDeps, valueHoldsRecord } from '../lifecycle/operations';
@@ -39,7 +39,7 @@ async function driftOf(input: CredentialInput, instanceAddress: string | undefin
       secret = current === undefined ? 'no-value' : valueHoldsRecord(current, record, key) ? 'present' : 'mismatch';
     } catch (error) {
       if (error instanceof NotFoundError) secret = 'missing';
-      else if (error instanceof ConflictError) secret = 'scheduled-for-deletion';
+      else if (error instanceof SecretScheduledForDeletionError) secret = 'scheduled-for-deletion';
       else throw error;
     }
   }

@@ -21,7 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CredentialInput, CredentialResult, SECRET_TAGS } from '../contract/credential';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { NotFoundError, SecretScheduledForDeletionError, StaleRecordError } from '../errors';
 import {
   credentialIdFor,
   formatSecretValue,
@@ -35,7 +35,8 @@ import {
   secretMatchesHash,
   secretOf,
 } from '../secret-format';
-import { CredentialRecord, CredentialTable, HashKeySource, keyAlreadyAdopted, SecretStore, StaleRecordError } from '../store/credential-record';
+import { CredentialRecord, CredentialTable, HashKeySource, SecretStore } from '../store/credential-record';
+import { lifecycleErrors } from './messages';
 import { RecordContent, transition, TransitionName } from './states';
 
 export interface LifecycleDeps {
@@ -94,19 +95,12 @@ export async function createCredential(input: CredentialInput, deps: LifecycleDe
   if (existing !== undefined) {
     assertOwnedBy(existing, input.instanceId);
     if (existing.status === 'revoked' || existing.status === 'retiring') {
-      throw new ConflictError(
-        `Credential ${credentialId} (instance ${input.instanceId}) was revoked at ${existing.revokedAt ?? existing.updatedAt}; ` +
-          'a revoked credential is never revived. Replace the credential instance (terraform apply -replace=<its terraform_data>) ' +
-          'to get a new credential',
-      );
+      throw lifecycleErrors.revokedNeverRevived(credentialId, input.instanceId, existing.revokedAt ?? existing.updatedAt);
     }
     assertSameAuthType(existing, input.authType);
   }
   if (existing !== undefined && existing.secretArn !== input.secretArn) {
-    throw new ConflictError(
-      `Credential ${credentialId} keeps its value in ${existing.secretArn}; a create cannot move it to ${input.secretArn}. ` +
-        'Nothing was changed',
-    );
+    throw lifecycleErrors.secretMovedInCreate(credentialId, existing.secretArn, input.secretArn);
   }
   if (input.adopt === true) return adoptApiKey(input, existing, deps);
   await assertDeclared(input, deps);
@@ -153,24 +147,16 @@ export async function createCredential(input: CredentialInput, deps: LifecycleDe
 async function adoptApiKey(input: CredentialInput, existing: CredentialRecord | undefined, deps: LifecycleDeps): Promise<ActionOutcome> {
   const credentialId = credentialIdFor(input.instanceId);
   if (input.authType !== 'api_key') {
-    throw new ValidationError('input.authType', JSON.stringify(input.authType), '"api_key": only API keys can be adopted');
+    throw lifecycleErrors.adoptOnlyApiKeys(input.authType);
   }
   const tags = await deps.secrets.readTags(input.secretArn);
   if (tags[SECRET_TAGS.INSTANCE] !== undefined || tags[SECRET_TAGS.STORE] !== undefined) {
-    throw new ConflictError(
-      `The secret ${input.secretArn} holds a credential this library generated (it carries the ${SECRET_TAGS.INSTANCE} tag); ` +
-        'only keys created elsewhere can be adopted. Nothing was written',
-    );
+    throw lifecycleErrors.adoptGenerated(input.secretArn);
   }
   const text = await deps.secrets.readCurrentValue(input.secretArn);
   const apiKey = text === undefined ? undefined : parseAdoptedApiKey(text);
   if (apiKey === undefined) {
-    // Never echo the value: it is (or contains) a secret.
-    throw new ValidationError(
-      `value of the adopted secret ${input.secretArn}`,
-      text === undefined ? 'no current value' : 'a value of another shape (not shown)',
-      'JSON {"apiKey": "<20 to 512 characters from A-Z a-z 0-9 - . _ ~ + />"}',
-    );
+    throw lifecycleErrors.adoptedValueShape(input.secretArn, text !== undefined);
   }
   const key = await deps.hashKey?.get({ create: true });
   if (existing !== undefined && existing.adopted === true && matchesHashOf(apiKey, existing, key)) {
@@ -179,7 +165,7 @@ async function adoptApiKey(input: CredentialInput, existing: CredentialRecord | 
   }
   // A key adopted before the store had a hash key is claimed under its SHA-256: still one credential per key.
   const legacyHolder = key === undefined ? undefined : await deps.table.keyHashHolder(hashSecret(apiKey));
-  if (legacyHolder !== undefined && legacyHolder !== credentialId) throw keyAlreadyAdopted(credentialId);
+  if (legacyHolder !== undefined && legacyHolder !== credentialId) throw lifecycleErrors.keyAlreadyAdopted(credentialId);
   const secretHash = key === undefined ? hashSecret(apiKey) : keyedHashSecret(apiKey, key);
   await deps.table.claimKeyHash(secretHash, credentialId);
   const now = deps.now();
@@ -205,38 +191,25 @@ export async function updateCredential(
 ): Promise<ActionOutcome> {
   const credentialId = credentialIdFor(input.instanceId);
   if (previous?.authType !== undefined && previous.authType !== input.authType) {
-    throw authTypeChange(credentialId, previous.authType, input.authType);
+    throw lifecycleErrors.authTypeChange(credentialId, previous.authType, input.authType);
   }
   if (previous?.instanceId !== undefined && previous.instanceId !== input.instanceId) {
-    throw new ConflictError(
-      `The credential instance changed from ${previous.instanceId} to ${input.instanceId} in an in-place update; ` +
-        'a new instance means a new credential and must be a replacement (the construct sets replace_triggered_by). ' +
-        'Nothing was changed',
-    );
+    throw lifecycleErrors.instanceChangedInUpdate(previous.instanceId, input.instanceId);
   }
   assertSecretWithinPrefix(input.secretArn, deps.secretPrefix);
 
   for (let attempt = 1; ; attempt++) {
     const record = await deps.table.read(credentialId);
     if (record === undefined) {
-      throw new NotFoundError(
-        `Credential ${credentialId} (instance ${input.instanceId}) does not exist in the credential table, so it cannot ` +
-          'be updated; recreate it: terraform apply -replace=<the credential\'s terraform_data address>',
-      );
+      throw lifecycleErrors.missingForUpdate(credentialId, input.instanceId);
     }
     assertOwnedBy(record, input.instanceId);
     if (record.status === 'revoked' || record.status === 'retiring') {
-      throw new ConflictError(
-        `Credential ${credentialId} was revoked at ${record.revokedAt ?? record.updatedAt} and cannot be updated; ` +
-          'recreate it: terraform apply -replace=<the credential\'s terraform_data address>',
-      );
+      throw lifecycleErrors.revokedNotUpdatable(credentialId, record.revokedAt ?? record.updatedAt);
     }
     assertSameAuthType(record, input.authType);
     if (record.secretArn !== input.secretArn) {
-      throw new ConflictError(
-        `Credential ${credentialId} keeps its value in ${record.secretArn}; it cannot move to ${input.secretArn} in place. ` +
-          'Replace the credential (a new secret means a new credential). Nothing was changed',
-      );
+      throw lifecycleErrors.secretMovedInUpdate(credentialId, record.secretArn, input.secretArn);
     }
     if (record.adopted !== true && attempt === 1) await assertDeclared(input, deps);
     try {
@@ -321,7 +294,7 @@ async function successorGraceHours(record: CredentialRecord, deps: LifecycleDeps
     text = await deps.secrets.readCurrentValue(record.secretArn);
   } catch (error) {
     // A secret already gone or scheduled for deletion holds no successor.
-    if (error instanceof NotFoundError || error instanceof ConflictError) return 0;
+    if (error instanceof NotFoundError || error instanceof SecretScheduledForDeletionError) return 0;
     throw error;
   }
   const value = text === undefined ? undefined : parseSecretValue(text);
@@ -356,11 +329,7 @@ export async function assertDeclared(input: CredentialInput, deps: Pick<Lifecycl
   const wanted = { store: deps.storeName, instance: input.instanceId, scopes: input.scopes.join(' ') };
   const differ = (Object.keys(wanted) as Array<keyof typeof wanted>).filter((k) => declared[k] !== wanted[k]);
   if (differ.length > 0) {
-    throw new ConflictError(
-      `The secret ${input.secretArn} is not declared for this write: its ${differ.map((k) => `${k} tag`).join(', ')} ` +
-        `${differ.length === 1 ? 'differs' : 'differ'} from the invocation (${differ.map((k) => `${k} ${JSON.stringify(wanted[k])}`).join(', ')}). ` +
-        'Only the credential declared in Terraform writes its secret; nothing was written',
-    );
+    throw lifecycleErrors.undeclaredWrite(input.secretArn, differ.map((k) => [k, wanted[k]] as const));
   }
 }
 
@@ -395,11 +364,7 @@ export function secretNameOfArn(secretArn: string): string {
 export function assertSecretWithinPrefix(secretArn: string, prefix: string): void {
   const name = secretNameOfArn(secretArn);
   if (!secretArn.includes(':secret:') || !name.startsWith(prefix) || name.length === prefix.length) {
-    throw new ValidationError(
-      'input.secretArn',
-      JSON.stringify(secretArn),
-      `a secret whose name starts with the credential store's prefix "${prefix}"`,
-    );
+    throw lifecycleErrors.secretOutsidePrefix(secretArn, prefix);
   }
 }
 
@@ -503,20 +468,10 @@ function commit(table: CredentialTable, record: CredentialRecord, previous: Cred
 
 function assertOwnedBy(record: CredentialRecord, instanceId: string): void {
   if (record.instanceId !== instanceId) {
-    throw new ConflictError(
-      `Credential ${record.credentialId} belongs to instance ${record.instanceId}, not ${instanceId}; nothing was changed`,
-    );
+    throw lifecycleErrors.notOwner(record.credentialId, record.instanceId, instanceId);
   }
 }
 
-function authTypeChange(credentialId: string, from: string, to: string): ConflictError {
-  return new ConflictError(
-    `The auth type of credential ${credentialId} is ${from} and cannot change to ${to}: the auth type is fixed at creation. ` +
-      'Change `authType` in the DataApiCredential construct, which replaces the credential (a new one is created, ' +
-      'then the old one revoked). Nothing was changed',
-  );
-}
-
 function assertSameAuthType(record: CredentialRecord, authType: string): void {
-  if (record.authType !== authType) throw authTypeChange(record.credentialId, record.authType, authType);
+  if (record.authType !== authType) throw lifecycleErrors.authTypeChange(record.credentialId, record.authType, authType);
 }

@@ -3,7 +3,6 @@
  * a store of secret values. The AWS implementations live beside this file; tests may use fakes.
  */
 import { AuthTypeName, CredentialStatus, EditableFields } from '../contract/credential';
-import { ConflictError } from '../errors';
 
 /**
  * One credential in the table. Never holds the secret, only its hash. Its declared, editable
@@ -93,22 +92,4 @@ export interface SecretStore {
    * Throws `NotFoundError` when the secret does not exist.
    */
   readTags(secretArn: string): Promise<Readonly<Record<string, string>>>;
-}
-
-/** A conditional write lost a race: the record changed (or appeared) since it was read. */
-export class StaleRecordError extends ConflictError {
-  constructor(readonly credentialId: string) {
-    super(
-      `Credential ${credentialId} was changed by another request at the same time; nothing was overwritten. ` +
-        'Run the apply again.',
-    );
-  }
-}
-
-/** Never names the other credential's key or hash: only that the key is taken. */
-export function keyAlreadyAdopted(credentialId: string): ConflictError {
-  return new ConflictError(
-    `The API key in the secret of credential ${credentialId} is already adopted by another credential of this store; ` +
-      'a key can belong to one credential only. Nothing was written',
-  );
 }

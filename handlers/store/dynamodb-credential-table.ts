@@ -21,22 +21,18 @@ import {
   EditableFields,
 } from '../contract/credential';
 import { RECORD_ATTRIBUTES, TABLE } from '../contract/table';
-import { CredentialError, NotFoundError } from '../errors';
-import { awsErrorName } from './aws-error';
-import { CredentialRecord, CredentialTable, keyAlreadyAdopted, StaleRecordError, WriteCondition } from './credential-record';
+import { CorruptRecordError, StaleRecordError } from '../errors';
+import { awsErrorName } from '../runtime/aws';
+import { CredentialRecord, CredentialTable, WriteCondition } from './credential-record';
+import { lifecycleErrors } from '../lifecycle/messages';
 
 type Item = Record<string, AttributeValue>;
 
-/** An item under a `CRED#` key that is not a valid credential record. */
-export class CorruptRecordError extends CredentialError {}
+export { CorruptRecordError } from '../errors';
 
 /** A missing table is a deployment problem worth a clear message; anything else is rethrown as is. */
 function tableError(error: unknown, tableName: string): unknown {
-  return awsErrorName(error) === 'ResourceNotFoundException'
-    ? new NotFoundError(`The credential table ${tableName} does not exist (or is not visible to the provider)`, {
-        cause: error,
-      })
-    : error;
+  return awsErrorName(error) === 'ResourceNotFoundException' ? lifecycleErrors.missingTable(tableName, error) : error;
 }
 
 export function recordKey(credentialId: string): Item {
@@ -219,7 +215,7 @@ export class DynamoDbCredentialTable implements CredentialTable {
         }),
       );
     } catch (error) {
-      if (awsErrorName(error) === 'ConditionalCheckFailedException') throw keyAlreadyAdopted(credentialId);
+      if (awsErrorName(error) === 'ConditionalCheckFailedException') throw lifecycleErrors.keyAlreadyAdopted(credentialId);
       throw tableError(error, this.tableName);
     }
   }

@@ -17,7 +17,7 @@
 import { AttributeValue, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { SCOPE_NAMES, ScopeName } from '../contract/credential';
 import { TABLE } from '../contract/table';
-import { awsErrorName } from './aws-error';
+import { awsErrorName } from '../runtime/aws';
 import { recordKey } from './dynamodb-credential-table';
 
 /** What the store keeps of an access token. */

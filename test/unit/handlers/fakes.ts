@@ -5,15 +5,9 @@
  */
 import { CredentialInput, SECRET_TAGS } from '../../../handlers/contract/credential';
 import { LifecycleDeps } from '../../../handlers/lifecycle/operations';
-import { NotFoundError } from '../../../handlers/errors';
-import {
-  CredentialRecord,
-  CredentialTable,
-  keyAlreadyAdopted,
-  SecretStore,
-  StaleRecordError,
-  WriteCondition,
-} from '../../../handlers/store/credential-record';
+import { NotFoundError, StaleRecordError } from '../../../handlers/errors';
+import { lifecycleErrors } from '../../../handlers/lifecycle/messages';
+import { CredentialRecord, CredentialTable, SecretStore, WriteCondition } from '../../../handlers/store/credential-record';
 
 export class InMemoryCredentialTable implements CredentialTable {
   readonly records = new Map<string, CredentialRecord>();
@@ -48,7 +42,7 @@ export class InMemoryCredentialTable implements CredentialTable {
 
   async claimKeyHash(secretHash: string, credentialId: string): Promise<void> {
     const holder = this.keyHashes.get(secretHash);
-    if (holder !== undefined && holder !== credentialId) throw keyAlreadyAdopted(credentialId);
+    if (holder !== undefined && holder !== credentialId) throw lifecycleErrors.keyAlreadyAdopted(credentialId);
     this.keyHashes.set(secretHash, credentialId);
   }
 }

@@ -11,7 +11,8 @@ import {
   parseSecretValue,
   secretOf,
 } from '../../../handlers/secret-format';
-import { CredentialRecord, StaleRecordError } from '../../../handlers/store/credential-record';
+import { StaleRecordError } from '../../../handlers/errors';
+import { CredentialRecord } from '../../../handlers/store/credential-record';
 import { fixture, Fixture, InMemorySecretStore, PREFIX, SECRET_ARN } from './fakes';
 
 const INSTANCE_ID = '8f14e45f-ceea-467f-a0e7-1d0d9f3b8a11';
