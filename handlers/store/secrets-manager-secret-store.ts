@@ -15,6 +15,7 @@ import { lifecycleErrors } from '../lifecycle/messages';
 import { awsErrorName } from '../runtime/aws';
 import { createHash } from 'node:crypto';
 import { HashKeySource, SecretStore } from './credential-record';
+import { awsClientConfig } from '../runtime/aws';
 
 export class SecretsManagerSecretStore implements SecretStore {
   constructor(private readonly client: SecretsManagerClient) {}
@@ -140,7 +141,7 @@ export class SecretsManagerHashKey implements HashKeySource {
 
 /** The gateway functions' view of the store's hash key: read only, with their own bounded client. */
 export function readOnlyHashKey(region: string, secretArn: string): HashKeySource {
-  const client = new SecretsManagerClient({ region, maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } });
+  const client = new SecretsManagerClient(awsClientConfig(region, 'gateway'));
   const key = new SecretsManagerHashKey(client, secretArn, () => {
     throw new Error('the gateway never creates the hash key');
   });

@@ -18,6 +18,7 @@ import {
   VerificationCache,
 } from './records';
 import { defaultLog, wrapGatewayHandler } from './wrap';
+import { awsClientConfig } from '../runtime/aws';
 
 const BACKEND_TIMEOUT_MS = 20_000;
 
@@ -29,7 +30,7 @@ export function backendOf(config: BackendConfig | undefined, region: string): Re
     };
   }
   if (config.kind === 'lambda') {
-    const backend = new LambdaRecordsBackend(new LambdaClient({ region, maxAttempts: 2 }), config.functionArn);
+    const backend = new LambdaRecordsBackend(new LambdaClient(awsClientConfig(region, 'backend')), config.functionArn);
     return async (event, principal) => responseOfLambdaResult(await backend.invoke(lambdaBackendEvent(event, principal)));
   }
   return async (event, principal): Promise<HttpResponse> => {
@@ -67,7 +68,7 @@ let deps: RecordsDeps | undefined;
 function awsDeps(): RecordsDeps {
   if (deps === undefined) {
     const config = verifierConfig();
-    const client = new DynamoDBClient({ region: config.region, maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } });
+    const client = new DynamoDBClient(awsClientConfig(config.region, 'gateway'));
     const tokens = new DynamoDbTokenTable(client, config.tableName);
     const now = () => new Date();
     deps = {

@@ -16,6 +16,7 @@ import { handleMetadataRequest, MetadataDeps } from './metadata';
 import { handleRevocationRequest, RevocationDeps } from './revocation';
 import { handleTokenRequest, TokenEndpointDeps } from './token-endpoint';
 import { GatewayHandler, wrapGatewayHandler } from './wrap';
+import { awsClientConfig } from '../runtime/aws';
 
 type OAuthDeps = TokenEndpointDeps & RevocationDeps & IntrospectionDeps & MetadataDeps;
 
@@ -24,7 +25,7 @@ let deps: OAuthDeps | undefined;
 function awsDeps(): OAuthDeps {
   if (deps === undefined) {
     const config = verifierConfig();
-    const client = new DynamoDBClient({ region: config.region, maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } });
+    const client = new DynamoDBClient(awsClientConfig(config.region, 'gateway'));
     const tokens = new DynamoDbTokenTable(client, config.tableName);
     deps = {
       readCredential: (id) => readCredentialRecord(client, config.tableName, id),

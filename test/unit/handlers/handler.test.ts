@@ -1,4 +1,4 @@
-import { ProviderConfigError } from '../../../handlers/config';
+import { ConfigurationError } from '../../../handlers/errors';
 import { createHandler, LogLevel, safeError } from '../../../handlers/credential-provider/index';
 import { credentialIdFor, generateApiKey, parseSecretValue, secretOf } from '../../../handlers/secret-format';
 import { fixture, SECRET_ARN } from './fakes';
@@ -124,7 +124,7 @@ describe('the provider handler', () => {
     const { lines, log } = capture();
     const handler = createHandler({
       deps: () => {
-        throw new ProviderConfigError('The credential provider is misconfigured: environment variable CREDENTIALS_TABLE_NAME is not set');
+        throw new ConfigurationError('The credential provider', 'environment variable CREDENTIALS_TABLE_NAME is not set');
       },
       log,
     });
