@@ -7,7 +7,7 @@
  */
 import { SECRET_ARN_PATTERN, TABLE_NAME_PATTERN } from './contract/aws-names';
 import { PROVIDER_ENV } from './contract/credential';
-import { Environment, environmentReader } from './runtime/environment';
+import { configOnce, Environment, environmentReader } from './runtime/environment';
 
 export interface ProviderConfig {
   /** DynamoDB table of the credential records (`CREDENTIALS_TABLE_NAME`). */
@@ -32,15 +32,10 @@ export function readProviderConfig(env: Environment = process.env): ProviderConf
   };
 }
 
-let current: ProviderConfig | undefined;
+const once = configOnce(readProviderConfig);
 
-/** The process's configuration, read on first use (so a missing variable fails the invocation with a clear message). */
-export function providerConfig(): ProviderConfig {
-  current ??= readProviderConfig();
-  return current;
-}
+/** The process's configuration, read on first use. */
+export const providerConfig = once.get;
 
 /** Forgets the configuration read so far; the next `providerConfig()` reads the environment again. For tests. */
-export function resetProviderConfig(): void {
-  current = undefined;
-}
+export const resetProviderConfig = once.reset;

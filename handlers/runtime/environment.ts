@@ -38,3 +38,17 @@ export function environmentReader(component: string, env: Environment): Environm
     fail,
   };
 }
+
+/**
+ * A function's configuration, read from `process.env` on first use (a cold start; a missing
+ * variable fails that invocation with a clear message) and kept; `reset` forgets it, for tests.
+ */
+export function configOnce<C>(read: (env: Environment) => C): { readonly get: () => C; readonly reset: () => void } {
+  let current: C | undefined;
+  return {
+    get: () => (current ??= read(process.env)),
+    reset: () => {
+      current = undefined;
+    },
+  };
+}

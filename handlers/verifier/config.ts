@@ -3,7 +3,7 @@
  * this one place, once per process, validated.
  */
 import { ISSUER_PATTERN, MAX_INTROSPECTION_CLIENTS, VERIFIER_ENV } from '../contract/gateway';
-import { Environment, environmentReader } from '../runtime/environment';
+import { configOnce, Environment, environmentReader } from '../runtime/environment';
 import { LAMBDA_FUNCTION_ARN_PATTERN, SECRET_ARN_PATTERN, TABLE_NAME_PATTERN } from '../contract/aws-names';
 
 export type BackendConfig = { readonly kind: 'lambda'; readonly functionArn: string } | { readonly kind: 'http'; readonly url: string };
@@ -56,14 +56,10 @@ export function readVerifierConfig(env: Environment = process.env): VerifierConf
   };
 }
 
-let current: VerifierConfig | undefined;
+const once = configOnce(readVerifierConfig);
 
-export function verifierConfig(): VerifierConfig {
-  current ??= readVerifierConfig();
-  return current;
-}
+/** The process's configuration, read on first use. */
+export const verifierConfig = once.get;
 
 /** For tests. */
-export function resetVerifierConfig(): void {
-  current = undefined;
-}
+export const resetVerifierConfig = once.reset;

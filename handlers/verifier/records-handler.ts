@@ -1,11 +1,8 @@
 /** The records verifier Lambda (`GET /export/{v1|v1beta2}/records/{entity}`): AWS wiring around `records.ts`. */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { readAdoptedKeyCredentialId, readCredentialRecord } from '../store/dynamodb-credential-table';
-import { DynamoDbTokenTable } from '../store/dynamodb-token-table';
-import { readOnlyHashKey } from '../store/secrets-manager-secret-store';
 import { BackendError, LambdaRecordsBackend } from '../store/lambda-records-backend';
-import { BackendConfig, verifierConfig } from './config';
+import { gatewayStores } from './aws-stores';
+import { BackendConfig } from './config';
 import { HttpResponse } from './http';
 import {
   handleRecordsRequest,
@@ -67,24 +64,17 @@ let deps: RecordsDeps | undefined;
 
 function awsDeps(): RecordsDeps {
   if (deps === undefined) {
-    const config = verifierConfig();
-    const client = new DynamoDBClient(awsClientConfig(config.region, 'gateway'));
-    const tokens = new DynamoDbTokenTable(client, config.tableName);
-    const now = () => new Date();
+    const { config, tokens, ...stores } = gatewayStores();
     deps = {
-      readCredential: (id) => readCredentialRecord(client, config.tableName, id),
-      readToken: (hash) => tokens.read(hash),
-      findAdoptedKey: (hash) => readAdoptedKeyCredentialId(client, config.tableName, hash),
-      ...(config.hashKeySecretArn === undefined ? {} : { hashKey: readOnlyHashKey(config.region, config.hashKeySecretArn) }),
-      now,
+      ...stores,
       backend: backendOf(config.backend, config.region),
       lastUsed: new LastUsedThrottle(
         (id, usedAt, notAfter) => tokens.recordLastUsed(id, usedAt, notAfter),
-        now,
+        stores.now,
         (error) =>
           defaultLog(JSON.stringify({ level: 'error', message: 'lastUsedAt not recorded', error: (error as Error)?.name }), 'error'),
       ),
-      ...(config.authCacheTtlSeconds > 0 ? { cache: new VerificationCache(config.authCacheTtlSeconds, now) } : {}),
+      ...(config.authCacheTtlSeconds > 0 ? { cache: new VerificationCache(config.authCacheTtlSeconds, stores.now) } : {}),
     };
   }
   return deps;

@@ -3,20 +3,15 @@
  * the token endpoint, revocation, introspection and the metadata documents, chosen by the route
  * API Gateway matched. One function for the five OAuth routes: one role, one warm instance pool.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { DATA_API_ROUTES } from '../contract/gateway';
-import { readAdoptedKeyCredentialId, readCredentialRecord } from '../store/dynamodb-credential-table';
-import { DynamoDbTokenTable } from '../store/dynamodb-token-table';
-import { readOnlyHashKey } from '../store/secrets-manager-secret-store';
-import { verifierConfig } from './config';
+import { gatewayStores } from './aws-stores';
 import { json } from './http';
 import { handleIntrospectionRequest, IntrospectionDeps } from './introspection';
 import { handleMetadataRequest, MetadataDeps } from './metadata';
 import { handleRevocationRequest, RevocationDeps } from './revocation';
 import { handleTokenRequest, TokenEndpointDeps } from './token-endpoint';
 import { GatewayHandler, wrapGatewayHandler } from './wrap';
-import { awsClientConfig } from '../runtime/aws';
 
 type OAuthDeps = TokenEndpointDeps & RevocationDeps & IntrospectionDeps & MetadataDeps;
 
@@ -24,19 +19,13 @@ let deps: OAuthDeps | undefined;
 
 function awsDeps(): OAuthDeps {
   if (deps === undefined) {
-    const config = verifierConfig();
-    const client = new DynamoDBClient(awsClientConfig(config.region, 'gateway'));
-    const tokens = new DynamoDbTokenTable(client, config.tableName);
+    const { config, tokens, ...stores } = gatewayStores();
     deps = {
-      readCredential: (id) => readCredentialRecord(client, config.tableName, id),
+      ...stores,
       putToken: (token) => tokens.put(token),
-      readToken: (hash) => tokens.read(hash),
       deleteToken: (hash, credentialId) => tokens.delete(hash, credentialId),
-      findAdoptedKey: (hash) => readAdoptedKeyCredentialId(client, config.tableName, hash),
-      ...(config.hashKeySecretArn === undefined ? {} : { hashKey: readOnlyHashKey(config.region, config.hashKeySecretArn) }),
       introspectors: new Set(config.introspectionCredentialIds),
       ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
-      now: () => new Date(),
       randomBytes,
     };
   }
