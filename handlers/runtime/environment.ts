@@ -52,3 +52,9 @@ export function configOnce<C>(read: (env: Environment) => C): { readonly get: ()
     },
   };
 }
+
+/** `make()` on first call, the same value after: a warm Lambda reuses its clients and connections. */
+export function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}

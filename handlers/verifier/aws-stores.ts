@@ -4,6 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { awsClientConfig } from '../runtime/aws';
+import { once } from '../runtime/environment';
 import { readAdoptedKeyCredentialId, readCredentialRecord } from '../store/dynamodb-credential-table';
 import { DynamoDbTokenTable } from '../store/dynamodb-token-table';
 import { readOnlyHashKey } from '../store/secrets-manager-secret-store';
@@ -15,22 +16,17 @@ export interface GatewayStores extends Pick<AuthorizerDeps, 'readCredential' | '
   readonly tokens: DynamoDbTokenTable;
 }
 
-let stores: GatewayStores | undefined;
-
-export function gatewayStores(): GatewayStores {
-  if (stores === undefined) {
-    const config = verifierConfig();
-    const client = new DynamoDBClient(awsClientConfig(config.region, 'gateway'));
-    const tokens = new DynamoDbTokenTable(client, config.tableName);
-    stores = {
-      config,
-      tokens,
-      readCredential: (id) => readCredentialRecord(client, config.tableName, id),
-      readToken: (hash) => tokens.read(hash),
-      findAdoptedKey: (hash) => readAdoptedKeyCredentialId(client, config.tableName, hash),
-      ...(config.hashKeySecretArn === undefined ? {} : { hashKey: readOnlyHashKey(config.region, config.hashKeySecretArn) }),
-      now: () => new Date(),
-    };
-  }
-  return stores;
-}
+export const gatewayStores = once((): GatewayStores => {
+  const config = verifierConfig();
+  const client = new DynamoDBClient(awsClientConfig(config.region, 'gateway'));
+  const tokens = new DynamoDbTokenTable(client, config.tableName);
+  return {
+    config,
+    tokens,
+    readCredential: (id) => readCredentialRecord(client, config.tableName, id),
+    readToken: (hash) => tokens.read(hash),
+    findAdoptedKey: (hash) => readAdoptedKeyCredentialId(client, config.tableName, hash),
+    ...(config.hashKeySecretArn === undefined ? {} : { hashKey: readOnlyHashKey(config.region, config.hashKeySecretArn) }),
+    now: () => new Date(),
+  };
+});

@@ -1,6 +1,7 @@
 /** The records verifier Lambda (`GET /export/{v1|v1beta2}/records/{entity}`): AWS wiring around `records.ts`. */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { BackendError, LambdaRecordsBackend } from '../store/lambda-records-backend';
+import { once } from '../runtime/environment';
 import { gatewayStores } from './aws-stores';
 import { BackendConfig } from './config';
 import { HttpResponse } from './http';
@@ -60,24 +61,19 @@ export function backendOf(config: BackendConfig | undefined, region: string): Re
   };
 }
 
-let deps: RecordsDeps | undefined;
-
-function awsDeps(): RecordsDeps {
-  if (deps === undefined) {
-    const { config, tokens, ...stores } = gatewayStores();
-    deps = {
-      ...stores,
-      backend: backendOf(config.backend, config.region),
-      lastUsed: new LastUsedThrottle(
-        (id, usedAt, notAfter) => tokens.recordLastUsed(id, usedAt, notAfter),
-        stores.now,
-        (error) =>
-          defaultLog(JSON.stringify({ level: 'error', message: 'lastUsedAt not recorded', error: (error as Error)?.name }), 'error'),
-      ),
-      ...(config.authCacheTtlSeconds > 0 ? { cache: new VerificationCache(config.authCacheTtlSeconds, stores.now) } : {}),
-    };
-  }
-  return deps;
-}
+const awsDeps = once((): RecordsDeps => {
+  const { config, tokens, ...stores } = gatewayStores();
+  return {
+    ...stores,
+    backend: backendOf(config.backend, config.region),
+    lastUsed: new LastUsedThrottle(
+      (id, usedAt, notAfter) => tokens.recordLastUsed(id, usedAt, notAfter),
+      stores.now,
+      (error) =>
+        defaultLog(JSON.stringify({ level: 'error', message: 'lastUsedAt not recorded', error: (error as Error)?.name }), 'error'),
+    ),
+    ...(config.authCacheTtlSeconds > 0 ? { cache: new VerificationCache(config.authCacheTtlSeconds, stores.now) } : {}),
+  };
+});
 
 export const handler = wrapGatewayHandler('records', (event) => handleRecordsRequest(event, awsDeps()));

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DATA_API_ROUTES } from '../contract/gateway';
+import { once } from '../runtime/environment';
 import { gatewayStores } from './aws-stores';
 import { json } from './http';
 import { handleIntrospectionRequest, IntrospectionDeps } from './introspection';
@@ -15,22 +16,17 @@ import { GatewayHandler, wrapGatewayHandler } from './wrap';
 
 type OAuthDeps = TokenEndpointDeps & RevocationDeps & IntrospectionDeps & MetadataDeps;
 
-let deps: OAuthDeps | undefined;
-
-function awsDeps(): OAuthDeps {
-  if (deps === undefined) {
-    const { config, tokens, ...stores } = gatewayStores();
-    deps = {
-      ...stores,
-      putToken: (token) => tokens.put(token),
-      deleteToken: (hash, credentialId) => tokens.delete(hash, credentialId),
-      introspectors: new Set(config.introspectionCredentialIds),
-      ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
-      randomBytes,
-    };
-  }
-  return deps;
-}
+const awsDeps = once((): OAuthDeps => {
+  const { config, tokens, ...stores } = gatewayStores();
+  return {
+    ...stores,
+    putToken: (token) => tokens.put(token),
+    deleteToken: (hash, credentialId) => tokens.delete(hash, credentialId),
+    introspectors: new Set(config.introspectionCredentialIds),
+    ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
+    randomBytes,
+  };
+});
 
 const ENDPOINTS: Readonly<Record<string, GatewayHandler>> = {
   [DATA_API_ROUTES.TOKEN]: wrapGatewayHandler('token', (event) => handleTokenRequest(event, awsDeps())),
