@@ -10,7 +10,7 @@
  *    `providers/function-settings.ts`.
  *
  * Both are committed: a module is used from a path or a git ref, with no build step of its own.
- * `test/unit/terraform-module-files.test.ts` fails while either is stale.
+ * `test/unit/scripts/terraform-module.test.ts` fails while either is stale.
  */
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -3,11 +3,11 @@
  * idempotency semantics as the DynamoDB and Secrets Manager implementations, plus a clock and a
  * deterministic random source. The integration tests cover the real stores against the local AWS.
  */
-import { CredentialInput, SECRET_TAGS } from '../../../handlers/contract/credential';
-import { LifecycleDeps } from '../../../handlers/lifecycle/operations';
-import { NotFoundError, StaleRecordError } from '../../../handlers/errors';
-import { lifecycleErrors } from '../../../handlers/lifecycle/messages';
-import { CredentialRecord, CredentialTable, SecretStore, WriteCondition } from '../../../handlers/store/credential-record';
+import { CredentialInput, SECRET_TAGS } from '../../handlers/contract/credential';
+import { LifecycleDeps } from '../../handlers/lifecycle/operations';
+import { NotFoundError, StaleRecordError } from '../../handlers/errors';
+import { lifecycleErrors } from '../../handlers/lifecycle/messages';
+import { CredentialRecord, CredentialTable, SecretStore, WriteCondition } from '../../handlers/store/credential-record';
 
 export class InMemoryCredentialTable implements CredentialTable {
   readonly records = new Map<string, CredentialRecord>();

@@ -1,8 +1,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { lambdaOfIntegrationUri, LocalApiGateway, matchRoute, startLocalApiGateway } from '../../../local/api-gateway';
-import { readVerifierConfig } from '../../../handlers/verifier/config';
-import { wrapGatewayHandler } from '../../../handlers/verifier/wrap';
+import { lambdaOfIntegrationUri, LocalApiGateway, matchRoute, startLocalApiGateway } from '../../../../local/api-gateway';
+import { readVerifierConfig } from '../../../../handlers/verifier/config';
+import { wrapGatewayHandler } from '../../../../handlers/verifier/wrap';
 
 describe('local API gateway route selection (as API Gateway HTTP APIs choose)', () => {
   const routes = [

@@ -1,7 +1,7 @@
-import { CredentialInput, CredentialResult } from '../../../handlers/contract/credential';
-import { runProviderEvent } from '../../../handlers/credential-provider/flow';
-import { assertSecretWithinPrefix, LifecycleDeps, secretNameOfArn, secretVersionToken } from '../../../handlers/lifecycle/operations';
-import { ConflictError, NotFoundError, ValidationError } from '../../../handlers/errors';
+import { CredentialInput, CredentialResult } from '../../../../handlers/contract/credential';
+import { runProviderEvent } from '../../../../handlers/credential-provider/flow';
+import { assertSecretWithinPrefix, LifecycleDeps, secretNameOfArn, secretVersionToken } from '../../../../handlers/lifecycle/operations';
+import { ConflictError, NotFoundError, ValidationError } from '../../../../handlers/errors';
 import {
   API_KEY_PATTERN,
   CLIENT_SECRET_PATTERN,
@@ -10,10 +10,10 @@ import {
   keyedHashSecret,
   parseSecretValue,
   secretOf,
-} from '../../../handlers/secret-format';
-import { StaleRecordError } from '../../../handlers/errors';
-import { CredentialRecord } from '../../../handlers/store/credential-record';
-import { fixture, Fixture, InMemorySecretStore, PREFIX, SECRET_ARN } from './fakes';
+} from '../../../../handlers/secret-format';
+import { StaleRecordError } from '../../../../handlers/errors';
+import { CredentialRecord } from '../../../../handlers/store/credential-record';
+import { fixture, Fixture, InMemorySecretStore, PREFIX, SECRET_ARN } from '../../../support/fakes';
 
 const INSTANCE_ID = '8f14e45f-ceea-467f-a0e7-1d0d9f3b8a11';
 const CREDENTIAL_ID = credentialIdFor(INSTANCE_ID);
