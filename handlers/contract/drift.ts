@@ -35,7 +35,7 @@ export const MAX_READ_BATCH = 5000;
 /**
  * The batched read's result. Only drifted credentials are listed: each of the check's assertions
  * decodes the whole result, so listing every credential made a plan's checks cost grow with the
- * square of their number (0.6 s at 100 credentials, 2.6 s at 200); an in-sync store decodes `{}`.
+ * square of their number (see README, Performance); an in-sync store decodes `{}`.
  */
 export interface ReadBatchResult {
   readonly inSync: boolean;

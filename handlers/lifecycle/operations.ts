@@ -20,7 +20,7 @@
  * refuses it after `retiresAt`; a real destroy has no successor and revokes at once.
  */
 import { createHash } from 'node:crypto';
-import { CredentialInput, CredentialResult, SECRET_TAGS } from '../contract/credential';
+import { CredentialInput, CredentialResult, EDITABLE_FIELD_NAMES, EditableFields, SECRET_TAGS } from '../contract/credential';
 import { NotFoundError, SecretScheduledForDeletionError, StaleRecordError } from '../errors';
 import {
   credentialIdFor,
@@ -408,29 +408,21 @@ export function valueHoldsRecord(text: string | undefined, record: CredentialRec
   return secretMatchesHash(secretOf(value), record.secretHash);
 }
 
-/** The fields an update may change: name, description, scopes and the grace periods for its predecessor. */
-function editableFields(
-  input: CredentialInput,
-): Pick<CredentialRecord, 'name' | 'description' | 'scopes' | 'rotationGracePeriodHours' | 'authTypeChangeGracePeriodHours'> {
-  return {
-    name: input.name,
-    ...(input.description === undefined ? {} : { description: input.description }),
-    scopes: [...input.scopes],
-    ...(input.rotationGracePeriodHours === undefined ? {} : { rotationGracePeriodHours: input.rotationGracePeriodHours }),
-    ...(input.authTypeChangeGracePeriodHours === undefined
-      ? {}
-      : { authTypeChangeGracePeriodHours: input.authTypeChangeGracePeriodHours }),
-  };
+/** The declared fields of `input` (`EDITABLE_FIELDS`), copied: the part of a record an update may change. */
+function editableFields(input: CredentialInput): EditableFields {
+  const fields: Record<string, unknown> = {};
+  for (const name of EDITABLE_FIELD_NAMES) {
+    const value: unknown = input[name];
+    if (value !== undefined) fields[name] = Array.isArray(value) ? [...value] : value;
+  }
+  return fields as EditableFields;
 }
 
+/** `record` with its declared fields replaced by `input`'s (absent ones removed). */
 function withInput(record: CredentialRecord, input: CredentialInput): CredentialRecord {
-  const {
-    description: _description,
-    rotationGracePeriodHours: _rotation,
-    authTypeChangeGracePeriodHours: _authTypeChange,
-    ...rest
-  } = record;
-  return { ...rest, ...editableFields(input) };
+  const rest: Record<string, unknown> = { ...record };
+  for (const name of EDITABLE_FIELD_NAMES) delete rest[name];
+  return { ...(rest as Omit<CredentialRecord, keyof EditableFields>), ...editableFields(input) } as CredentialRecord;
 }
 
 /** Commits transition `name` to `content` over `current`, unless that changes nothing but the time. */
