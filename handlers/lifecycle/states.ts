@@ -115,3 +115,10 @@ export function isAccepted(record: CredentialRecord, now: Date): boolean {
   if (accepted !== 'until retiresAt') return accepted === 'always';
   return record.retiresAt !== undefined && now.getTime() < Date.parse(record.retiresAt);
 }
+
+/** When the gateway stops accepting `record`, in epoch seconds: the end of a retiring credential's grace period; undefined otherwise. */
+export function acceptedUntilSeconds(record: CredentialRecord): number | undefined {
+  return STATES[record.status].accepted === 'until retiresAt' && record.retiresAt !== undefined
+    ? Math.floor(Date.parse(record.retiresAt) / 1000)
+    : undefined;
+}

@@ -18,7 +18,7 @@
 import { ADOPTED_API_KEY_PATTERN, SCOPE_NAMES, ScopeName, AuthTypeName } from '../contract/credential';
 import { DATA_API_REALM } from '../contract/gateway';
 import { hashSecret, keyedHashSecret, matchesHashOf, parseApiKey } from '../secret-format';
-import { isAccepted } from '../lifecycle/states';
+import { acceptedUntilSeconds, isAccepted } from '../lifecycle/states';
 import { CredentialRecord, HashKeySource } from '../store/credential-record';
 import type { TokenRecord } from '../store/dynamodb-token-table';
 import { bearerKind } from './access-token';
@@ -70,11 +70,6 @@ export async function verifyBearer(authorization: string | undefined, deps: Auth
   return verifyBearerValue(value, deps);
 }
 
-/** The end of a retiring credential's grace period in epoch seconds; undefined for an active one. */
-function retiresAtSeconds(record: CredentialRecord): number | undefined {
-  return record.status === 'retiring' && record.retiresAt !== undefined ? Math.floor(Date.parse(record.retiresAt) / 1000) : undefined;
-}
-
 /** An API key or access token, whatever it came in (a bearer header, an introspection request). */
 export async function verifyBearerValue(value: string, deps: AuthorizerDeps): Promise<Verification> {
   const kind = bearerKind(value);
@@ -90,7 +85,7 @@ export async function verifyBearerValue(value: string, deps: AuthorizerDeps): Pr
     if (record === undefined || record.authType !== 'api_key') return { ok: false, reason: kind === undefined ? 'malformed' : 'unknown' };
     if (!matchesHashOf(value, record, key)) return { ok: false, reason: 'unknown' };
     if (!isAccepted(record, deps.now())) return { ok: false, reason: 'revoked' };
-    const retires = retiresAtSeconds(record);
+    const retires = acceptedUntilSeconds(record);
     return {
       ok: true,
       principal: { credentialId: record.credentialId, authType: 'api_key', scopes: [...record.scopes], via: 'api_key' },
@@ -111,7 +106,7 @@ export async function verifyBearerValue(value: string, deps: AuthorizerDeps): Pr
   return {
     ok: true,
     principal: { credentialId: record.credentialId, authType: 'oauth2', scopes, via: 'access_token' },
-    expiresAt: Math.min(token.expiresAt, retiresAtSeconds(record) ?? Infinity),
+    expiresAt: Math.min(token.expiresAt, acceptedUntilSeconds(record) ?? Infinity),
     ...(Number.isFinite(issuedAt) ? { issuedAt } : {}),
   };
 }

@@ -447,7 +447,7 @@ describe('credential provider against the local AWS', () => {
 
     await secretsManager.send(new DeleteSecretCommand({ SecretId: w.secretArn, RecoveryWindowInDays: 7 }));
     const deleting = await failureOf(create(inputFor(w)));
-    expect(deleting.name).toBe('ConflictError');
+    expect(deleting.name).toBe('SecretScheduledForDeletionError');
     expect(deleting.message).toMatch(/scheduled for deletion/);
     expect(await items(w)).toHaveLength(0);
   });
