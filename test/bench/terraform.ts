@@ -25,6 +25,7 @@ import { SampleRecordsBackend } from '../../examples/sample-records-backend';
 import { DataApiCredential, DataApiGateway, DataApiScope } from '../../lib';
 import { type LocalAwsEnv, startLocalAws } from '../../local';
 import { synthStack } from '../../examples/synth-stack';
+import { flatOutputs, type RawOutputs } from '../../examples/stack-outputs';
 import { terraform } from '../../local/terraform';
 import { credentialsStack } from '../support/stacks';
 import { type BenchRow, type BenchSection, formatMs, median, ratioRow } from './report';
@@ -251,8 +252,7 @@ async function tokenRate(env: LocalAwsEnv): Promise<{ row: BenchRow; note: strin
   );
   try {
     await deployment.timed(['apply', '-auto-approve']);
-    const raw = JSON.parse((await deployment.run(['output', '-json'])).stdout) as Record<string, { value: string }>;
-    const output = (prefix: string) => Object.entries(raw).find(([key]) => key.startsWith(`${prefix}_`))![1].value;
+    const outputs = flatOutputs(JSON.parse((await deployment.run(['output', '-json'])).stdout) as RawOutputs);
     // The SDK warns once per process about Node 20 (see DESIGN.md); the local AWS's own processes are quiet already.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const secrets = new SecretsManagerClient({
@@ -260,10 +260,10 @@ async function tokenRate(env: LocalAwsEnv): Promise<{ row: BenchRow; note: strin
       region: env.AWS_REGION,
       credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
     });
-    const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: output('Client_SecretArn') }));
+    const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: outputs['Client.SecretArn'] }));
     secrets.destroy();
     const client = JSON.parse(SecretString!) as { clientId: string; clientSecret: string };
-    const url = `${env.DATA_API_URL}/_api/${output('DataApi_ApiId')}/oauth/v1/token`;
+    const url = `${env.DATA_API_URL}/_api/${outputs['DataApi.ApiId']}/oauth/v1/token`;
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret }).toString();
 
     /** One token request and its latency. The token is read and dropped, never kept or printed. */

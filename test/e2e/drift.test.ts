@@ -24,6 +24,7 @@ import { terraform } from '../../local/terraform';
 import { CliRun, runCli } from '../support/cli';
 import { lambdaLog, localAwsEnv } from '../support/local-aws';
 import { credentialsStack } from '../support/stacks';
+import { flatOutputs, type RawOutputs } from '../../examples/stack-outputs';
 
 jest.setTimeout(240_000);
 
@@ -70,8 +71,8 @@ async function cli(args: string[], stdin?: string): Promise<CliRun> {
 }
 
 async function outputs(): Promise<Record<string, string>> {
-  const raw = JSON.parse((await terraform(['output', '-json'], { cwd, env })).stdout) as Record<string, { value: unknown }>;
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.split('_').slice(0, 2).join('.'), v.value as string]));
+  const raw = JSON.parse((await terraform(['output', '-json'], { cwd, env })).stdout) as RawOutputs;
+  return flatOutputs(raw);
 }
 
 async function rememberSecret(secretArn: string): Promise<void> {

@@ -74,8 +74,24 @@ describe('DataApiCredential readers', () => {
 
   test('without readers the secret still gets its policy: only the provider, the deployer and the admins change it; IAM decides who reads', () => {
     const s = stackWith({});
-    const secretArn = resource(s, 'aws_secretsmanager_secret_policy', 'Cred_ReadersSecretPolicy').secret_arn;
-    expect(policyDocument(s)!.statement).toEqual([onlyProviderDeployerAndAdminsChange(secretArn)]);
+    const policy = resource(s, 'aws_secretsmanager_secret_policy', 'Cred_ReadersSecretPolicy');
+    // The store's one document, the same for every secret without readers ("*" is the secret it is attached to).
+    expect(policyDocument(s)).toBeUndefined();
+    const [id, shared] = Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([key]) => key.startsWith('Credentials_SecretPolicy_'))!;
+    expect(policy.policy).toBe(`\${data.aws_iam_policy_document.${id}.json}`);
+    expect(shared.statement).toEqual([onlyProviderDeployerAndAdminsChange(policy.secret_arn)]);
+  });
+
+  test('a thousand credentials without readers share one policy document; one with readers has its own', () => {
+    const s = synth((scope) => {
+      const store = new CredentialStore(scope, 'Credentials');
+      for (let i = 0; i < 3; i++) new DataApiCredential(scope, `Plain${i}`, { store, name: `p${i}`, scopes: ['users'] });
+      new DataApiCredential(scope, 'Cred', { store, name: 'c', scopes: ['users'], readers: [CONSUMER] });
+    });
+    const documents = Object.keys(s.config.data?.aws_iam_policy_document ?? {}).filter((id) => /SecretPolicy|ReadersPolicy/.test(id));
+    expect(documents.sort()).toEqual([expect.stringMatching(/^Cred_ReadersPolicy_/), expect.stringMatching(/^Credentials_SecretPolicy_/)]);
+    const policies = Object.values(resources(s, 'aws_secretsmanager_secret_policy')).map((p) => p.policy);
+    expect(new Set(policies).size).toBe(2 + 1); // the store's hash key, the shared one, the reader's own
   });
 
   test('with a customer KMS key, each reader gets a grant to decrypt under this secret\'s encryption context only', () => {
