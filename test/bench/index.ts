@@ -17,6 +17,7 @@ import Table from 'cli-table3';
 import { Command, Option } from 'commander';
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { ensureLambdaNode } from '../../scripts/lambda-node';
 import { runColdStartBench } from './cold-start';
 import { runInstalledSynthBench } from './installed-synth';
 import { BenchRow, BenchSection } from './report';
@@ -75,6 +76,8 @@ async function main(options: Options): Promise<void> {
     options.only !== undefined ? options.only.includes(name) || (name === 'scale' && options.scale) : (name === 'scale') === options.scale;
   const started = Date.now();
   console.log(`machine: ${machine()}`);
+  // The sections on the local AWS run the functions on Node.js 22, as their runtime on AWS.
+  if (wanted('terraform') || wanted('scale')) ensureLambdaNode((line) => console.error(`bench: ${line}`));
   const runs: Array<[SectionName, () => Promise<BenchSection>]> = [
     ['synth', () => runSynthBench()],
     ['installed-synth', () => runInstalledSynthBench()],
