@@ -145,7 +145,7 @@ export class DataApiCredential extends Construct {
   private readonly where: string;
   private readonly readerArns: string[] = [];
   private keyAlias?: DataAwsKmsAlias;
-  /** The secret's own resource policy document, made by the first reader; until then the store's. */
+  /** The secret's own resource policy document, made by the first reader; until then the store's, on the secret. */
   private secretPolicy?: DataAwsIamPolicyDocument;
 
   constructor(scope: Construct, id: string, props: DataApiCredentialProps) {
@@ -195,6 +195,8 @@ export class DataApiCredential extends Construct {
     const instanceId = instance.id;
     // Terraform's declaration, bound to the secret: the provider refuses a write whose input differs
     // (see SECRET_TAGS). The secret is updated in place, before the invocation, when they change.
+    // Without readers, the store's one policy document, on the secret itself (see addReadersPolicy).
+    const sharedPolicy = adoptFrom === undefined ? props.store._secretChangePolicy() : undefined;
     const secret =
       adoptFrom !== undefined
         ? undefined
@@ -203,6 +205,7 @@ export class DataApiCredential extends Construct {
             description: `Data API credential "${name}"; its value is written only by the credential provider`,
             kmsKeyId: props.store.kmsKeyArn,
             recoveryWindowInDays: props.store.secretRecoveryWindowDays,
+            policy: Lazy.anyValue({ produce: () => (this.readerArns.length > 0 ? undefined : sharedPolicy!.json) }) as unknown as string,
             tags: {
               ...(tags ?? {}),
               [SECRET_TAGS.STORE]: props.store.name,
@@ -265,7 +268,6 @@ export class DataApiCredential extends Construct {
     this.scopes = scopes;
     this.secretArn = secretArn;
     this.secretName = secretName;
-    if (secret !== undefined) this.addSecretPolicy();
     for (const reader of readers) this.grantRead(reader);
     // Derived from the instance id as the provider derives it, so plans show it without a read.
     this.credentialId = Fn.substr(Fn.sha256(Fn.join('', [CREDENTIAL_ID_SALT, instanceId])), 0, CREDENTIAL_ID_LENGTH);
@@ -317,24 +319,20 @@ export class DataApiCredential extends Construct {
    * The secret's resource policy, on every secret the stack creates. It denies changes (value,
    * version stages, tags, the policy itself, deletion) to everyone but the provider, the deployer
    * and the admins, whatever their IAM policies allow, so nobody else can swap the value, lift
-   * these denies or rewrite the tags the provider checks. Without readers that document is the
-   * same for every secret of the store, so the store holds it once (at a thousand credentials, a
-   * thousand identical data sources were read on every plan and kept in the state). The first
-   * reader gives the credential its own document (`ReadersPolicy`, the 0.2 id), which also lets
-   * the readers read and denies reading the value to everyone else but the provider.
-   * `Resource` is `*`, which in a secret's resource policy means that secret: the document then
-   * does not depend on the secret resource, so a tags update of the secret (a scopes change) does
-   * not defer it to apply and the plan shows no policy change.
+   * these denies or rewrite the tags the provider checks. `Resource` is `*`, which in a secret's
+   * resource policy means that secret: the document does not depend on the secret resource, so a
+   * tags update of the secret (a scopes change) does not defer it to apply.
+   *
+   * Without readers the document is the same for every secret of the store: the store holds it once,
+   * and each secret carries it in its own `policy` argument (at a thousand credentials, a thousand
+   * identical data sources and a thousand policy resources were planned and kept in the state, and
+   * each policy read back twice on refresh, by the secret and by the policy resource). The first
+   * reader gives the credential its own document and policy resource (`ReadersPolicy`,
+   * `ReadersSecretPolicy`, the 0.2 ids, so existing policies update in place), which also let the
+   * readers read and deny reading the value to everyone else but the provider; the secret's
+   * `policy` is then unset, which leaves the policy to that resource.
    */
-  private addSecretPolicy(): void {
-    const shared = this.store._secretChangePolicy();
-    new SecretsmanagerSecretPolicy(this, 'ReadersSecretPolicy', {
-      secretArn: this.secretArn,
-      policy: Lazy.stringValue({ produce: () => (this.secretPolicy ?? shared).json }),
-    });
-  }
-
-  /** The credential's own policy document, with the readers known so far and those granted later. */
+  /** The credential's own policy document and policy, with the readers known so far and those granted later. */
   private addReadersPolicy(): void {
     const readers = Lazy.listValue({ produce: () => [...this.readerArns] });
     this.secretPolicy = new DataAwsIamPolicyDocument(this, 'ReadersPolicy', {
@@ -364,6 +362,7 @@ export class DataApiCredential extends Construct {
         this.store._secretChangeStatement(),
       ],
     });
+    new SecretsmanagerSecretPolicy(this, 'ReadersSecretPolicy', { secretArn: this.secretArn, policy: this.secretPolicy.json });
   }
 }
 
