@@ -49,7 +49,7 @@ export interface LambdaRunner {
   readonly url: string;
   /** Pids of the live workers. */
   pids(): number[];
-  /** Kills a function's warm worker, as a crashed runtime: the invocation in flight fails. */
+  /** Kills a function's warm workers, as a crashed runtime: the invocations in flight fail. */
   crash(functionName: string): Promise<void>;
   stop(): Promise<void>;
 }

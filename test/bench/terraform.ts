@@ -316,7 +316,7 @@ async function tokenRate(env: LocalAwsEnv): Promise<{ row: BenchRow; note: strin
       },
       note:
         `tokens: POST /oauth/v1/token through the local gateway, Lambda runner and moto, after ${TOKEN_WARMUP} warm-up ` +
-        "requests; the local runner runs one invocation at a time per function: the local stack's rate, not AWS's",
+        "requests; the local runner runs a few invocations of a function at once (DEFAULT_FUNCTION_CONCURRENCY): the local stack's rate, not AWS's",
     };
   } finally {
     await deployment.dispose();
