@@ -1,11 +1,16 @@
 /**
- * Which folder may import which (`npm run lint:imports`, part of `npm test`):
- * - handlers/ is Lambda runtime code: it imports only itself (and its npm packages);
- * - lib/ and providers/ are the constructs: they import each other and handlers/' shared
- *   contract, errors and secret formats, never the CLI, the local AWS, scripts or tests;
- * - cli/ imports handlers/ (the contract and the store clients); only its `local` command
- *   imports the local AWS (local/'s terraform and process runners are shared tools); it never
- *   imports the constructs, so it runs without cdktf or cdktn;
+ * Which folder may import which (`npm run lint:imports`, part of `npm test`). The layers:
+ * - handlers/contract/ is what the constructs and the Lambdas agree on: pure, it imports only
+ *   itself and handlers/errors.ts, and no package;
+ * - handlers/runtime/ (the Lambdas' kit) and handlers/lifecycle/ (the one writer of records) and
+ *   handlers/store/ (the AWS stores) never import the Lambda entry points
+ *   (handlers/credential-provider/, handlers/verifier/);
+ * - handlers/ as a whole imports only itself (and its npm packages): it is bundled on its own;
+ * - lib/ and providers/ (the constructs) import each other and, of handlers/, only the contract,
+ *   the errors and the secret formats; never the CLI, the local AWS, scripts or tests;
+ * - cli/ imports the contract, the lifecycle and the store of handlers/, never a Lambda entry point
+ *   or the constructs (it runs without cdktf or cdktn); only its `local` command imports the local
+ *   AWS (local/'s terraform and process runners are shared tools);
  * - local/ (the local AWS) imports nothing of the project's;
  * - what the package ships (lib, providers, handlers, cli, local) imports no devDependency, but
  *   for the handler modules that exist only inside the Lambda bundles (BUNDLE_ONLY), which
@@ -18,6 +23,34 @@ const BUNDLE_ONLY = '^handlers/(lambda-credentials|store/lambda-records-backend|
 
 module.exports = {
   forbidden: [
+    {
+      name: 'contract-is-pure',
+      comment: 'The contract is shared by synth-time and run-time code: it imports only itself and the errors.',
+      severity: 'error',
+      from: { path: '^handlers/contract/' },
+      to: { pathNot: '^handlers/(contract/|errors\\.ts$)' },
+    },
+    {
+      name: 'entry-points-on-top',
+      comment: 'The kit, the lifecycle and the stores serve the Lambda entry points; never the other way round.',
+      severity: 'error',
+      from: { path: '^handlers/(contract|runtime|lifecycle|store)/' },
+      to: { path: '^handlers/(credential-provider|verifier)/' },
+    },
+    {
+      name: 'constructs-use-only-the-contract',
+      comment: 'The constructs share names, validation, formats and errors with the handlers, not their runtime code.',
+      severity: 'error',
+      from: { path: '^(lib|providers)/' },
+      to: { path: '^handlers/', pathNot: '^handlers/(contract/|errors\\.ts$|secret-format\\.ts$)' },
+    },
+    {
+      name: 'cli-uses-no-lambda-entry-point',
+      comment: 'The CLI reads and repairs through the contract, the lifecycle and the stores, not through a Lambda handler.',
+      severity: 'error',
+      from: { path: '^cli/' },
+      to: { path: '^handlers/(credential-provider|verifier)/' },
+    },
     {
       name: 'handlers-are-runtime-only',
       comment: 'Lambda handlers are bundled on their own: they must not pull in constructs, the CLI or tooling.',

@@ -3,7 +3,7 @@
  * status and dates. Pure; never a secret (the records hold only a hash, and not even that is shown).
  */
 import Table from 'cli-table3';
-import { SCOPE_NAMES } from '../handlers/contract';
+import { SCOPE_NAMES } from '../handlers/contract/credential';
 import type { CredentialRecord } from '../handlers/store/credential-record';
 import { authTypeLabel } from './plan-review';
 

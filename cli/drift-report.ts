@@ -3,7 +3,7 @@
  * instead, and the fix. Pure: the command gathers records and secret states, this decides.
  */
 import Table from 'cli-table3';
-import { DriftFinding } from '../handlers/contract';
+import { DriftFinding } from '../handlers/contract/drift';
 import { assessDrift, isRestorable, replaceCommand, scopeDifference, SecretState } from '../handlers/credential-drift';
 import type { CredentialRecord } from '../handlers/store/credential-record';
 import type { StateCredential } from './stack-state';

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { canonicalScopes } from '../handlers/credential-drift';
-import { ScopeName } from '../handlers/contract';
-import { describeSecretState, readCredentialRecord, restoreDeclaredFields } from '../handlers/store';
+import { ScopeName } from '../handlers/contract/credential';
+import { restoreDeclaredFields } from '../handlers/lifecycle/operations';
+import { describeSecretState, DynamoDbCredentialTable, readCredentialRecord } from '../handlers/store';
 import { assessCredential, CredentialDrift, driftReport, Observed, renderDriftTable } from './drift-report';
 import { EXIT } from './exit-codes';
 import { credentialsInState, readState, StateCredential, withStoreOptions } from './stack-state';
@@ -49,13 +50,11 @@ export async function runDrift(options: DriftOptions, out: (text: string) => voi
     const observed = await observe(credential);
     let drift = assessCredential(credential, observed);
     if (options.repair && drift.fix?.kind === 'restore' && observed.record !== undefined) {
-      await restoreDeclaredFields(clients.dynamodb, location.tableName, {
-        credentialId: credential.credentialId,
+      // The provider's lifecycle, with the store's table: one writer, one set of rules.
+      await restoreDeclaredFields({ table: new DynamoDbCredentialTable(clients.dynamodb, location.tableName), now }, observed.record, {
         instanceId: credential.input.instanceId,
-        version: observed.record.version,
         name: credential.input.name,
         scopes: canonicalScopes(credential.input.scopes) as ScopeName[],
-        updatedAt: now().toISOString(),
       });
       // Verified by reading back, so the report shows what the store holds now.
       const after = assessCredential(credential, await observe(credential));

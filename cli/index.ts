@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { CredentialError } from '../handlers/errors';
 import { LocalAwsSetupError } from '../local';
-import { awsErrorName } from '../handlers/store/aws-error';
+import { awsErrorName, isAwsError } from '../handlers/runtime/aws';
 import { registerDriftCommand } from './drift';
 import { registerListCommand } from './list';
 import { registerLocalCommand } from './local';
@@ -33,7 +33,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   } catch (err) {
     const expected = err instanceof LocalAwsSetupError || err instanceof CredentialError;
     // An AWS service error (no table, access denied) is the user's to fix, as are unreachable endpoints.
-    const aws = !expected && err instanceof Error && ('$metadata' in err || /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT)$/.test(String((err as NodeJS.ErrnoException).code)));
+    const aws = !expected && isAwsError(err);
     console.error(expected ? `error: ${err.message}` : aws ? `error: AWS ${awsErrorName(err) ?? 'request'} failed: ${(err as Error).message}` : err);
     process.exitCode = 1;
   }

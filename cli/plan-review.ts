@@ -9,7 +9,8 @@
  * its credentials' declarations (a plan holds no output of a child module); for stacks without any
  * of them, through the invocation's input.
  */
-import { CredentialDeclaration, DECLARATION_KIND, DECLARATIONS_KIND, SCOPE_NAMES } from '../handlers/contract';
+import { SCOPE_NAMES } from '../handlers/contract/credential';
+import { CredentialDeclaration, DECLARATION_KIND, DECLARATIONS_KIND } from '../handlers/contract/declaration';
 import { canonicalScopes, scopeDifference } from '../handlers/credential-drift';
 import { ValidationError } from '../handlers/errors';
 

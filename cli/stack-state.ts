@@ -6,10 +6,11 @@
 import type { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CredentialInput, PROVIDER_ENV, validateCredentialInput } from '../handlers/contract';
+import { CredentialInput, PROVIDER_ENV, validateCredentialInput } from '../handlers/contract/credential';
 import { CredentialError, ValidationError } from '../handlers/errors';
 import { credentialIdFor } from '../handlers/secret-format';
 import { terraform } from '../local/terraform';
+import { REGION_PATTERN, TABLE_NAME_PATTERN } from '../handlers/contract/aws-names';
 
 export type Outputs = Record<string, { value: unknown }>;
 
@@ -70,8 +71,8 @@ export function resolveStoreLocation(
   if (region === undefined) {
     throw new ValidationError('region', 'none', '--region, the stack\'s TableRegion output, or AWS_REGION');
   }
-  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) throw new ValidationError('--table', JSON.stringify(tableName), 'a DynamoDB table name');
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new ValidationError('--region', JSON.stringify(region), 'an AWS region such as us-east-1');
+  if (!TABLE_NAME_PATTERN.test(tableName)) throw new ValidationError('--table', JSON.stringify(tableName), 'a DynamoDB table name');
+  if (!REGION_PATTERN.test(region)) throw new ValidationError('--region', JSON.stringify(region), 'an AWS region such as us-east-1');
   return { tableName, region };
 }
 

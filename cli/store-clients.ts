@@ -1,11 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { awsClientConfig } from '../handlers/runtime/aws';
 import { readCliEnvironment } from './cli-environment';
 import { outputsOfState, readOutputs, readState, resolveStoreLocation, StoreFlags, StoreLocation, storesInOutputs } from './stack-state';
 
 /** Bounded like the provider's clients: a command never hangs on an unreachable endpoint. */
 export function storeClients(region: string): { dynamodb: DynamoDBClient; secrets: SecretsManagerClient } {
-  const config = { region, maxAttempts: 3, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } };
+  const config = awsClientConfig(region, 'cli');
   return { dynamodb: new DynamoDBClient(config), secrets: new SecretsManagerClient(config) };
 }
 

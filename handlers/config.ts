@@ -5,8 +5,9 @@
  * The AWS SDK itself also reads `AWS_ENDPOINT_URL*` and the credential variables; those are
  * deliberately not repeated here.
  */
-import { PROVIDER_ENV } from './contract';
-import { CredentialError } from './errors';
+import { SECRET_ARN_PATTERN, TABLE_NAME_PATTERN } from './contract/aws-names';
+import { PROVIDER_ENV } from './contract/credential';
+import { configOnce, Environment, environmentReader } from './runtime/environment';
 
 export interface ProviderConfig {
   /** DynamoDB table of the credential records (`CREDENTIALS_TABLE_NAME`). */
@@ -19,55 +20,22 @@ export interface ProviderConfig {
   readonly hashKeySecretArn?: string;
 }
 
-/** The function is deployed without a setting it needs: a deployment bug, not a user input error. */
-export class ProviderConfigError extends CredentialError {}
-
-type Environment = Readonly<Record<string, string | undefined>>;
-
-function required(env: Environment, name: string, pattern: RegExp, allowed: string): string {
-  const value = env[name];
-  if (value === undefined || value === '') {
-    throw new ProviderConfigError(
-      `The credential provider is misconfigured: environment variable ${name} is not set (expected ${allowed})`,
-    );
-  }
-  if (!pattern.test(value)) {
-    throw new ProviderConfigError(
-      `The credential provider is misconfigured: environment variable ${name}=${JSON.stringify(value)} is not ${allowed}`,
-    );
-  }
-  return value;
-}
-
 /** Reads and validates the configuration from `env`; pure, for tests and tools. */
 export function readProviderConfig(env: Environment = process.env): ProviderConfig {
-  const regionVariable = env.AWS_REGION ? 'AWS_REGION' : env.AWS_DEFAULT_REGION ? 'AWS_DEFAULT_REGION' : 'AWS_REGION';
+  const read = environmentReader('The credential provider', env);
+  const hashKeySecretArn = read.optional(PROVIDER_ENV.HASH_KEY_SECRET_ARN, SECRET_ARN_PATTERN, 'a Secrets Manager secret ARN');
   return {
-    tableName: required(env, PROVIDER_ENV.TABLE_NAME, /^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name'),
-    secretPrefix: required(
-      env,
-      PROVIDER_ENV.SECRET_PREFIX,
-      /^[A-Za-z0-9/_+=.@-]{1,256}$/,
-      'a Secrets Manager name prefix (letters, digits and /_+=.@-)',
-    ),
-    region: required(env, regionVariable, /^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as us-east-1'),
-    ...(env[PROVIDER_ENV.HASH_KEY_SECRET_ARN]
-      ? { hashKeySecretArn: required(env, PROVIDER_ENV.HASH_KEY_SECRET_ARN, SECRET_ARN, 'a Secrets Manager secret ARN') }
-      : {}),
+    tableName: read.required(PROVIDER_ENV.TABLE_NAME, TABLE_NAME_PATTERN, 'a DynamoDB table name'),
+    secretPrefix: read.required(PROVIDER_ENV.SECRET_PREFIX, /^[A-Za-z0-9/_+=.@-]{1,256}$/, 'a Secrets Manager name prefix (letters, digits and /_+=.@-)'),
+    region: read.region(),
+    ...(hashKeySecretArn === undefined ? {} : { hashKeySecretArn }),
   };
 }
 
-const SECRET_ARN = /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+const once = configOnce(readProviderConfig);
 
-let current: ProviderConfig | undefined;
-
-/** The process's configuration, read on first use (so a missing variable fails the invocation with a clear message). */
-export function providerConfig(): ProviderConfig {
-  current ??= readProviderConfig();
-  return current;
-}
+/** The process's configuration, read on first use. */
+export const providerConfig = once.get;
 
 /** Forgets the configuration read so far; the next `providerConfig()` reads the environment again. For tests. */
-export function resetProviderConfig(): void {
-  current = undefined;
-}
+export const resetProviderConfig = once.reset;

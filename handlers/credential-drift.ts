@@ -3,7 +3,8 @@
  * in the store and the state of its secret. Pure, shared by the provider's read action (the
  * plan-time check) and the CLI's `drift` command, so both name drift the same way.
  */
-import { CredentialInput, DriftFinding, SCOPE_NAMES } from './contract';
+import { CredentialInput, SCOPE_NAMES } from './contract/credential';
+import { DriftFinding } from './contract/drift';
 import type { CredentialRecord } from './store/credential-record';
 
 /**

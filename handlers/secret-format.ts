@@ -24,7 +24,7 @@
  */
 import { createHash, createHmac, randomBytes as cryptoRandomBytes, timingSafeEqual } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { ADOPTED_API_KEY_PATTERN, AuthTypeName, CLIENT_ID_PREFIX, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, SecretValue } from './contract';
+import { ADOPTED_API_KEY_PATTERN, AuthTypeName, CLIENT_ID_PREFIX, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, SecretValue } from './contract/credential';
 
 export const API_KEY_PREFIX = 'dak_';
 export const CLIENT_SECRET_PREFIX = 'dcs_';

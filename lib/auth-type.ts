@@ -1,4 +1,4 @@
-import { AuthTypeName } from '../handlers/contract';
+import { AuthTypeName } from '../handlers/contract/credential';
 
 /** How a credential authenticates. Fixed at creation: changing it replaces the credential. */
 export type AuthType = AuthTypeName;

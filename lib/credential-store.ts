@@ -10,8 +10,11 @@ import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanag
 import { Fn, ITerraformDependable, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
-import { CredentialDeclaration, DECLARATIONS_KIND, READ_ACTION, ReadBatchEvent, ReadEvent, SECRET_TAGS, TABLE } from '../handlers/contract';
-export { SECRET_TAGS } from '../handlers/contract';
+import { SECRET_TAGS } from '../handlers/contract/credential';
+import { CredentialDeclaration, DECLARATIONS_KIND } from '../handlers/contract/declaration';
+import { READ_ACTION, ReadBatchEvent, ReadEvent } from '../handlers/contract/drift';
+import { TABLE } from '../handlers/contract/table';
+export { SECRET_TAGS } from '../handlers/contract/credential';
 import { ValidationError } from '../handlers/errors';
 import { CredentialProviderFunction } from '../providers';
 import { validatePrincipalArn } from './principal-arn';

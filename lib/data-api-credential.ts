@@ -6,23 +6,8 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
 import { Fn, Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import {
-  CLIENT_ID_PREFIX,
-  CREDENTIAL_ID_LENGTH,
-  CREDENTIAL_ID_SALT,
-  CONTROL_CHARACTER_PATTERN,
-  CredentialDeclaration,
-  CredentialInput,
-  DECLARATION_KIND,
-  DEFAULT_ROTATION_GRACE_PERIOD_HOURS,
-  ScopeName,
-  SECRET_TAGS,
-  validateAuthType,
-  validateDescription,
-  validateGracePeriodHours,
-  validateName,
-  validateScopes,
-} from '../handlers/contract';
+import { CLIENT_ID_PREFIX, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, CONTROL_CHARACTER_PATTERN, CredentialInput, DEFAULT_ROTATION_GRACE_PERIOD_HOURS, ScopeName, SECRET_TAGS, validateAuthType, validateDescription, validateGracePeriodHours, validateName, validateScopes } from '../handlers/contract/credential';
+import { CredentialDeclaration, DECLARATION_KIND } from '../handlers/contract/declaration';
 import { ValidationError } from '../handlers/errors';
 import { AuthType } from './auth-type';
 import { CredentialInstance } from './credential-instance';

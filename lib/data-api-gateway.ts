@@ -6,12 +6,13 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
-import { DATA_API_ROUTES, ISSUER_PATTERN, MAX_INTROSPECTION_CLIENTS } from '../handlers/contract';
+import { DATA_API_ROUTES, ISSUER_PATTERN, MAX_INTROSPECTION_CLIENTS } from '../handlers/contract/gateway';
 import { ValidationError } from '../handlers/errors';
 import { GatewayFunction } from '../providers';
 import { AuthType } from './auth-type';
 import { CredentialStore } from './credential-store';
 import { DataApiCredential } from './data-api-credential';
+import { LAMBDA_FUNCTION_ARN_PATTERN } from '../handlers/contract/aws-names';
 
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -109,7 +110,7 @@ export class DataApiGateway extends Construct {
         '{ functionArn: "<Lambda function ARN>" } or { url: "https://..." }',
       );
     }
-    if (hasArn && !Token.isUnresolved(backend.functionArn) && !/^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/.test(backend.functionArn!)) {
+    if (hasArn && !Token.isUnresolved(backend.functionArn) && !LAMBDA_FUNCTION_ARN_PATTERN.test(backend.functionArn!)) {
       throw new ValidationError(`backend.functionArn (${where})`, JSON.stringify(backend.functionArn), 'a Lambda function ARN');
     }
     if (hasUrl && !Token.isUnresolved(backend.url) && !/^https?:\/\/[^\s/]+(\/[^\s?#]*)?$/.test(backend.url!)) {

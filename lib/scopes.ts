@@ -1,4 +1,4 @@
-import { SCOPE_NAMES, ScopeName } from '../handlers/contract';
+import { SCOPE_NAMES, ScopeName } from '../handlers/contract/credential';
 
 /**
  * A Data API scope: what data a credential can read. Use the constants, or the plain values

@@ -1,6 +1,7 @@
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Construct } from 'constructs';
-import { PROVIDER_ENV, SECRET_TAGS, TABLE } from '../handlers/contract';
+import { PROVIDER_ENV, SECRET_TAGS } from '../handlers/contract/credential';
+import { TABLE } from '../handlers/contract/table';
 import { BundledFunction } from './bundled-function';
 import { CREDENTIAL_PROVIDER } from './function-settings';
 import { customerKeyStatements } from './kms-statements';

@@ -1,6 +1,7 @@
 import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { Construct } from 'constructs';
-import { ACCESS_TOKEN, TABLE, VERIFIER_ENV } from '../handlers/contract';
+import { VERIFIER_ENV } from '../handlers/contract/gateway';
+import { TABLE } from '../handlers/contract/table';
 import { BundledFunction } from './bundled-function';
 import { customerKeyStatements } from './kms-statements';
 import type { HandlerName } from './handler-assets';
@@ -56,14 +57,14 @@ export class GatewayFunction extends BundledFunction {
       sid: 'ReadCredentialsTokensAndKeyHashes',
       actions: ['dynamodb:GetItem'],
       resources: [props.tableArn],
-      condition: [leadingKeys(TABLE.CREDENTIAL_PREFIX, ACCESS_TOKEN.ITEM_PREFIX, TABLE.KEY_HASH_PREFIX)],
+      condition: [leadingKeys(TABLE.CREDENTIAL_PREFIX, TABLE.TOKEN_PREFIX, TABLE.KEY_HASH_PREFIX)],
     };
     const statements: DataAwsIamPolicyDocumentStatement[] =
       props.kind === 'token'
         ? [
             read,
-            { sid: 'PutTokens', actions: ['dynamodb:PutItem'], resources: [props.tableArn], condition: [leadingKeys(ACCESS_TOKEN.ITEM_PREFIX)] },
-            { sid: 'RevokeTokens', actions: ['dynamodb:DeleteItem'], resources: [props.tableArn], condition: [leadingKeys(ACCESS_TOKEN.ITEM_PREFIX)] },
+            { sid: 'PutTokens', actions: ['dynamodb:PutItem'], resources: [props.tableArn], condition: [leadingKeys(TABLE.TOKEN_PREFIX)] },
+            { sid: 'RevokeTokens', actions: ['dynamodb:DeleteItem'], resources: [props.tableArn], condition: [leadingKeys(TABLE.TOKEN_PREFIX)] },
           ]
         : [
             read,
@@ -73,7 +74,7 @@ export class GatewayFunction extends BundledFunction {
               resources: [props.tableArn],
               condition: [
                 leadingKeys(TABLE.CREDENTIAL_PREFIX),
-                { test: 'ForAllValues:StringEquals', variable: 'dynamodb:Attributes', values: [TABLE.PARTITION_KEY, 'lastUsedAt'] },
+                { test: 'ForAllValues:StringEquals', variable: 'dynamodb:Attributes', values: [TABLE.PARTITION_KEY, TABLE.LAST_USED_ATTRIBUTE] },
               ],
             },
             ...(props.backendFunctionArn

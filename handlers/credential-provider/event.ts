@@ -3,18 +3,10 @@
  * the construct's `CredentialInput` plus `tf: { action, prev_input }`. Checked here before
  * anything is read or written.
  */
-import {
-  CredentialInput,
-  MAX_READ_BATCH,
-  PROVIDER_ACTIONS,
-  READ_BATCH_KEY_PATTERN,
-  ProviderAction,
-  READ_ACTION,
-  validateAuthType,
-  validateCredentialInput,
-  validateInstanceId,
-} from '../contract';
+import { CredentialInput, PROVIDER_ACTIONS, ProviderAction, validateAuthType, validateCredentialInput, validateInstanceId } from '../contract/credential';
+import { MAX_READ_BATCH, READ_BATCH_KEY_PATTERN, READ_ACTION } from '../contract/drift';
 import { ValidationError } from '../errors';
+import { SECRET_ARN_PATTERN } from '../contract/aws-names';
 
 /** What an update needs of the previous input; read leniently, since older construct versions wrote it. */
 export interface PreviousInput {
@@ -72,8 +64,6 @@ function parsePrevious(value: unknown): PreviousInput | undefined {
   }
   return { instanceId, authType, secretArn: secretArn as string | undefined };
 }
-
-const SECRET_ARN_PATTERN = /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
 
 function isReadEvent(event: unknown): boolean {
   return isObject(event) && event.tf === undefined && event.action === READ_ACTION;

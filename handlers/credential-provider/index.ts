@@ -12,64 +12,54 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { randomBytes } from 'node:crypto';
 import { ProviderConfig, providerConfig } from '../config';
-import { INSTANCE_ID_PATTERN, ProviderAction, READ_ACTION } from '../contract';
+import { INSTANCE_ID_PATTERN, ProviderAction } from '../contract/credential';
+import { READ_ACTION } from '../contract/drift';
 import { CredentialError } from '../errors';
 import { credentialIdFor, redactSecrets } from '../secret-format';
 import { DynamoDbCredentialTable } from '../store/dynamodb-credential-table';
 import { SecretsManagerHashKey, SecretsManagerSecretStore } from '../store/secrets-manager-secret-store';
 import { actionOf } from './event';
-import { FlowDeps, ProviderResult, runProviderEvent } from './flow';
+import { LifecycleDeps } from '../lifecycle/operations';
+import { awsClientConfig } from '../runtime/aws';
+import { errorNameOf, InvocationContext, Log, wrapInvocation } from '../runtime/invocation';
+import { ProviderResult, runProviderEvent } from './flow';
 
-export type { FlowDeps, ProviderResult } from './flow';
+export type { LifecycleDeps, ProviderResult } from './flow';
 
-/** The part of the Lambda context the handler uses; the local runner passes none. */
-export interface InvocationContext {
-  readonly awsRequestId?: string;
-}
+export type { InvocationContext, LogLevel } from '../runtime/invocation';
 
 export type ProviderHandler = (event: unknown, context?: InvocationContext) => Promise<ProviderResult>;
 
-export type LogLevel = 'info' | 'error';
-
 export interface HandlerOptions {
   /** The flow's stores, clock and random source; called inside the wrapper, so config errors are reported like any other. */
-  readonly deps: () => FlowDeps;
+  readonly deps: () => LifecycleDeps;
   /** Receives one JSON line per invocation. Default: `console.log` / `console.error`. */
-  readonly log?: (line: string, level: LogLevel) => void;
+  readonly log?: Log;
 }
 
 /** Builds a handler around the flow; the exported `handler` is this with the AWS stores. */
 export function createHandler(options: HandlerOptions): ProviderHandler {
-  const log = options.log ?? defaultLog;
-  return async (event, context) => {
-    const started = Date.now();
-    const action = actionOf(event);
-    const instanceId = instanceIdOf(event);
-    const base = {
-      action: action ?? null,
-      instanceId: instanceId ?? null,
-      credentialId: instanceId === undefined ? null : credentialIdFor(instanceId),
-      ...(context?.awsRequestId === undefined ? {} : { requestId: context.awsRequestId }),
-    };
-    try {
+  return wrapInvocation<unknown, ProviderResult>({
+    identify: (event, context) => {
+      const instanceId = instanceIdOf(event);
+      return {
+        action: actionOf(event) ?? null,
+        instanceId: instanceId ?? null,
+        credentialId: instanceId === undefined ? null : credentialIdFor(instanceId),
+        ...(context?.awsRequestId === undefined ? {} : { requestId: context.awsRequestId }),
+      };
+    },
+    run: async (event) => {
       const { outcome, result } = await runProviderEvent(event, options.deps());
-      log(JSON.stringify({ level: 'info', message: 'handled', ...base, outcome, durationMs: Date.now() - started }), 'info');
-      return result;
-    } catch (error) {
-      const failure = safeError(error, action, instanceId);
-      log(
-        JSON.stringify({
-          level: 'error',
-          message: failure.message,
-          ...base,
-          error: describeError(error),
-          durationMs: Date.now() - started,
-        }),
-        'error',
-      );
-      throw failure;
-    }
-  };
+      return { answer: result, logged: { outcome } };
+    },
+    fail: (error, event) => {
+      const failure = safeError(error, actionOf(event), instanceIdOf(event));
+      return { message: failure.message, error: failure };
+    },
+    redact: redactSecrets,
+    ...(options.log === undefined ? {} : { log: options.log }),
+  });
 }
 
 /**
@@ -99,48 +89,21 @@ export function safeError(
   return failure;
 }
 
-function errorNameOf(error: unknown): string {
-  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
-  return typeof name === 'string' && /^[A-Za-z0-9_.]{1,64}$/.test(name) ? name : 'Error';
-}
-
-/** For the log: name, redacted message, AWS request id, and the same for the cause. Never the event. */
-function describeError(error: unknown, depth = 0): Record<string, unknown> {
-  const described: Record<string, unknown> = { name: errorNameOf(error) };
-  if (error instanceof Error) {
-    described.detail = redactSecrets(error.message).slice(0, 1000);
-    const requestId = (error as { $metadata?: { requestId?: unknown } }).$metadata?.requestId;
-    if (typeof requestId === 'string') described.awsRequestId = requestId;
-    if (error.cause !== undefined && depth < 2) described.cause = describeError(error.cause, depth + 1);
-  }
-  return described;
-}
-
 function instanceIdOf(event: unknown): string | undefined {
   const value = typeof event === 'object' && event !== null ? (event as { instanceId?: unknown }).instanceId : undefined;
   return typeof value === 'string' && INSTANCE_ID_PATTERN.test(value) ? value : undefined;
 }
 
-function defaultLog(line: string, level: LogLevel): void {
-  if (level === 'error') console.error(line);
-  else console.log(line);
-}
-
-let wired: { readonly config: ProviderConfig; readonly deps: FlowDeps } | undefined;
+let wired: { readonly config: ProviderConfig; readonly deps: LifecycleDeps } | undefined;
 
 /**
  * The AWS stores for the current configuration, built once per configuration so the SDK clients
  * (and their connections) are reused across warm invocations.
  */
-export function awsFlowDeps(): FlowDeps {
+export function awsLifecycleDeps(): LifecycleDeps {
   const config = providerConfig();
   if (wired?.config !== config) {
-    // Bounded: Terraform waits for the invocation, and the function has a 30 s timeout.
-    const clientConfig = {
-      region: config.region,
-      maxAttempts: 3,
-      requestHandler: { connectionTimeout: 3_000, requestTimeout: 8_000 },
-    };
+    const clientConfig = awsClientConfig(config.region, 'provider');
     const secretsClient = new SecretsManagerClient(clientConfig);
     wired = {
       config,
@@ -158,4 +121,4 @@ export function awsFlowDeps(): FlowDeps {
   return wired.deps;
 }
 
-export const handler: ProviderHandler = createHandler({ deps: awsFlowDeps });
+export const handler: ProviderHandler = createHandler({ deps: awsLifecycleDeps });

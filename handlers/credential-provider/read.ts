@@ -3,15 +3,16 @@
  * secret, and never writes. One credential's read, or the store's batched read (every checked
  * credential in one invocation, a few at a time).
  */
-import { CredentialInput, ReadBatchResult, ReadResult } from '../contract';
+import { CredentialInput } from '../contract/credential';
+import { ReadBatchResult, ReadResult } from '../contract/drift';
 import type { CredentialRecord } from '../store/credential-record';
 import { assessDrift, driftMessage, SecretState } from '../credential-drift';
-import { ConflictError, NotFoundError } from '../errors';
+import { NotFoundError, SecretScheduledForDeletionError } from '../errors';
 import { credentialIdFor } from '../secret-format';
 import { ParsedRead } from './event';
-import { ActionOutcome, assertSecretWithinPrefix, FlowDeps, valueHoldsRecord } from './flow';
+import { ActionOutcome, assertSecretWithinPrefix, LifecycleDeps, valueHoldsRecord } from '../lifecycle/operations';
 
-type ReadDeps = Pick<FlowDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>;
+type ReadDeps = Pick<LifecycleDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>;
 
 /** A table that reads many records in one request (DynamoDB's BatchGetItem): the store's drift check uses it. */
 interface BatchReadingTable {
@@ -56,7 +57,7 @@ async function driftOf(
       secret = current === undefined ? 'no-value' : valueHoldsRecord(current, record, key) ? 'present' : 'mismatch';
     } catch (error) {
       if (error instanceof NotFoundError) secret = 'missing';
-      else if (error instanceof ConflictError) secret = 'scheduled-for-deletion';
+      else if (error instanceof SecretScheduledForDeletionError) secret = 'scheduled-for-deletion';
       else throw error;
     }
   }

@@ -2,18 +2,16 @@
  * The credential record and the two small ports the provider flow needs: a table of records and
  * a store of secret values. The AWS implementations live beside this file; tests may use fakes.
  */
-import { AuthTypeName, CredentialStatus, ScopeName } from '../contract';
-import { ConflictError } from '../errors';
+import { AuthTypeName, CredentialStatus, EditableFields } from '../contract/credential';
 
-/** One credential in the table. Never holds the secret, only its hash. */
-export interface CredentialRecord {
+/**
+ * One credential in the table. Never holds the secret, only its hash. Its declared, editable
+ * fields (name, description, scopes, grace periods) are `EDITABLE_FIELDS` of the contract.
+ */
+export type CredentialRecord = EditableFields & {
   readonly credentialId: string;
   readonly instanceId: string;
-  readonly name: string;
-  readonly description?: string;
   readonly authType: AuthTypeName;
-  /** Canonical order. Stored as a DynamoDB string set. */
-  readonly scopes: ScopeName[];
   readonly secretArn: string;
   /** `hashSecret(apiKey | clientSecret)`: SHA-256, lowercase hex; for an adopted key, HMAC-SHA-256 when `hashScheme` says so. */
   readonly secretHash: string;
@@ -30,12 +28,6 @@ export interface CredentialRecord {
   readonly retiresAt?: string;
   /** Epoch seconds, the table's TTL attribute: set on a retiring record so DynamoDB removes it after it retired. */
   readonly expiresAt?: number;
-  /**
-   * The declared grace periods (hours) for the credential this one replaces, from the input: the
-   * successor's declaration decides how long its predecessor keeps working.
-   */
-  readonly rotationGracePeriodHours?: number;
-  readonly authTypeChangeGracePeriodHours?: number;
   /** An adopted API key (read from its secret, not generated): found by its hash, not by its format. */
   readonly adopted?: boolean;
   /**
@@ -52,16 +44,7 @@ export interface CredentialRecord {
   readonly lastUsedAt?: string;
   /** 1 on the first write, +1 on every write: the optimistic lock of every conditional write. */
   readonly version: number;
-}
-
-/**
- * Whether the gateway accepts a credential at `now`: active, or retiring and still within its
- * grace period. Pending and revoked credentials never are.
- */
-export function isAccepted(record: CredentialRecord, now: Date): boolean {
-  if (record.status === 'active') return true;
-  return record.status === 'retiring' && record.retiresAt !== undefined && now.getTime() < Date.parse(record.retiresAt);
-}
+};
 
 /**
  * What must hold for a write to happen:
@@ -109,22 +92,4 @@ export interface SecretStore {
    * Throws `NotFoundError` when the secret does not exist.
    */
   readTags(secretArn: string): Promise<Readonly<Record<string, string>>>;
-}
-
-/** A conditional write lost a race: the record changed (or appeared) since it was read. */
-export class StaleRecordError extends ConflictError {
-  constructor(readonly credentialId: string) {
-    super(
-      `Credential ${credentialId} was changed by another request at the same time; nothing was overwritten. ` +
-        'Run the apply again.',
-    );
-  }
-}
-
-/** Never names the other credential's key or hash: only that the key is taken. */
-export function keyAlreadyAdopted(credentialId: string): ConflictError {
-  return new ConflictError(
-    `The API key in the secret of credential ${credentialId} is already adopted by another credential of this store; ` +
-      'a key can belong to one credential only. Nothing was written',
-  );
 }

@@ -1,34 +1,6 @@
 /**
- * Credential records in DynamoDB: the only module that calls the DynamoDB API.
- *
- * One item per credential, key `pk = "CRED#<credentialId>"` (see `TABLE` in the contract):
- *
- * | attribute    | type | notes                                                    |
- * |--------------|------|----------------------------------------------------------|
- * | pk           | S    | `CRED#<credentialId>`                                    |
- * | credentialId | S    | 32 hex                                                   |
- * | instanceId   | S    | the Terraform credential instance that owns the record   |
- * | name         | S    |                                                          |
- * | description  | S    | absent when none                                         |
- * | authType     | S    | `api_key` or `oauth2`                                    |
- * | scopes       | SS   | at least one                                             |
- * | secretArn    | S    | where the secret value lives                             |
- * | secretHash   | S    | SHA-256 hex of the API key or client secret; never the secret |
- * | clientId     | S    | OAuth 2.0 only                                           |
- * | status       | S    | `pending`, `active`, `retiring` or `revoked`             |
- * | createdAt    | S    | ISO 8601                                                 |
- * | updatedAt    | S    | ISO 8601                                                 |
- * | revokedAt    | S    | only when revoked                                        |
- * | retiresAt    | S    | only when retiring: the end of its grace period          |
- * | expiresAt    | N    | TTL (epoch seconds): only on a retiring record           |
- * | rotationGracePeriodHours, authTypeChangeGracePeriodHours | N | declared grace for the predecessor |
- * | lastUsedAt   | S    | set by the verifier (UpdateItem, version untouched)      |
- * | version      | N    | +1 on every write; every write is conditional on it      |
- * | adopted      | BOOL | only on an adopted API key                               |
- * | predecessorId | S   | the credential this one replaced in the same secret      |
- * | hashScheme   | S    | `hmac-sha256` on an adopted key hashed with the store's key |
- *
- * An adopted API key also has a lookup item `pk = "KEYHASH#<secretHash>"` with its `credentialId`.
+ * Credential records in DynamoDB: the records' reads, conditional writes and the adopted keys'
+ * lookup items. The layout (keys, attributes, types) is `contract/table.ts`.
  */
 import {
   AttributeValue,
@@ -44,26 +16,24 @@ import {
   AuthTypeName,
   CREDENTIAL_STATUSES,
   CredentialStatus,
-  SCOPE_NAMES,
-  ScopeName,
-  TABLE,
-} from '../contract';
-import { CredentialError, NotFoundError } from '../errors';
-import { awsErrorName } from './aws-error';
-import { CredentialRecord, CredentialTable, keyAlreadyAdopted, StaleRecordError, WriteCondition } from './credential-record';
+  EDITABLE_FIELD_NAMES,
+  EDITABLE_FIELDS,
+  EditableFieldName,
+  EditableFields,
+} from '../contract/credential';
+import { RECORD_ATTRIBUTES, TABLE } from '../contract/table';
+import { CorruptRecordError, StaleRecordError } from '../errors';
+import { awsErrorName } from '../runtime/aws';
+import { CredentialRecord, CredentialTable, WriteCondition } from './credential-record';
+import { lifecycleErrors } from '../lifecycle/messages';
 
 type Item = Record<string, AttributeValue>;
 
-/** An item under a `CRED#` key that is not a valid credential record. */
-export class CorruptRecordError extends CredentialError {}
+export { CorruptRecordError } from '../errors';
 
 /** A missing table is a deployment problem worth a clear message; anything else is rethrown as is. */
 function tableError(error: unknown, tableName: string): unknown {
-  return awsErrorName(error) === 'ResourceNotFoundException'
-    ? new NotFoundError(`The credential table ${tableName} does not exist (or is not visible to the provider)`, {
-        cause: error,
-      })
-    : error;
+  return awsErrorName(error) === 'ResourceNotFoundException' ? lifecycleErrors.missingTable(tableName, error) : error;
 }
 
 export function recordKey(credentialId: string): Item {
@@ -71,32 +41,12 @@ export function recordKey(credentialId: string): Item {
 }
 
 export function marshalRecord(record: CredentialRecord): Item {
-  const item: Item = {
-    ...recordKey(record.credentialId),
-    credentialId: { S: record.credentialId },
-    instanceId: { S: record.instanceId },
-    name: { S: record.name },
-    authType: { S: record.authType },
-    scopes: { SS: [...record.scopes] },
-    secretArn: { S: record.secretArn },
-    secretHash: { S: record.secretHash },
-    status: { S: record.status },
-    createdAt: { S: record.createdAt },
-    updatedAt: { S: record.updatedAt },
-    version: { N: String(record.version) },
-  };
-  if (record.description !== undefined) item.description = { S: record.description };
-  if (record.clientId !== undefined) item.clientId = { S: record.clientId };
-  if (record.revokedAt !== undefined) item.revokedAt = { S: record.revokedAt };
-  if (record.lastUsedAt !== undefined) item.lastUsedAt = { S: record.lastUsedAt };
-  if (record.retiresAt !== undefined) item.retiresAt = { S: record.retiresAt };
-  if (record.adopted === true) item.adopted = { BOOL: true };
-  if (record.predecessorId !== undefined) item.predecessorId = { S: record.predecessorId };
-  if (record.hashScheme !== undefined) item.hashScheme = { S: record.hashScheme };
-  if (record.expiresAt !== undefined) item[TABLE.TTL_ATTRIBUTE] = { N: String(record.expiresAt) };
-  if (record.rotationGracePeriodHours !== undefined) item.rotationGracePeriodHours = { N: String(record.rotationGracePeriodHours) };
-  if (record.authTypeChangeGracePeriodHours !== undefined) {
-    item.authTypeChangeGracePeriodHours = { N: String(record.authTypeChangeGracePeriodHours) };
+  const item: Item = { ...recordKey(record.credentialId) };
+  for (const [name, type] of Object.entries(RECORD_ATTRIBUTES)) {
+    const value = (record as Readonly<Record<string, unknown>>)[name];
+    if (value === undefined || (type === 'BOOL' && value !== true)) continue;
+    item[name] =
+      type === 'S' ? { S: value as string } : type === 'N' ? { N: String(value) } : type === 'SS' ? { SS: [...(value as string[])] } : { BOOL: true };
   }
   return item;
 }
@@ -110,58 +60,57 @@ export function unmarshalRecord(item: Item): CredentialRecord {
     const value = item[attribute]?.S;
     return typeof value === 'string' && value !== '' ? value : corrupt(attribute, 'a non-empty string');
   };
-  const optionalText = (attribute: string): string | undefined =>
-    item[attribute] === undefined ? undefined : text(attribute);
-  const oneOf = <T extends string>(attribute: string, allowed: readonly T[]): T => {
-    const value = text(attribute);
-    return (allowed as readonly string[]).includes(value) ? (value as T) : corrupt(attribute, allowed.join(' or '));
-  };
-
-  const scopeSet = item.scopes?.SS;
-  if (!Array.isArray(scopeSet) || scopeSet.length === 0 || !scopeSet.every((s) => (SCOPE_NAMES as readonly string[]).includes(s))) {
-    corrupt('scopes', 'a set of known scopes');
-  }
-  const version = Number(item.version?.N);
-  if (!Number.isSafeInteger(version) || version < 1) corrupt('version', 'a positive integer');
-
-  const credentialId = text('credentialId');
-  if (key !== `${TABLE.CREDENTIAL_PREFIX}${credentialId}`) corrupt('credentialId', `the id in the key ${key}`);
-  const description = optionalText('description');
-  const clientId = optionalText('clientId');
-  const revokedAt = optionalText('revokedAt');
-  const lastUsedAt = optionalText('lastUsedAt');
-  const retiresAt = optionalText('retiresAt');
-  const predecessorId = optionalText('predecessorId');
+  const optionalText = (attribute: string): string | undefined => (item[attribute] === undefined ? undefined : text(attribute));
   const optionalNumber = (attribute: string): number | undefined => {
     if (item[attribute] === undefined) return undefined;
     const value = Number(item[attribute].N);
     return Number.isSafeInteger(value) && value >= 0 ? value : corrupt(attribute, 'a non-negative integer');
   };
-  const expiresAt = optionalNumber(TABLE.TTL_ATTRIBUTE);
-  const rotationGracePeriodHours = optionalNumber('rotationGracePeriodHours');
-  const authTypeChangeGracePeriodHours = optionalNumber('authTypeChangeGracePeriodHours');
+  const oneOf = <T extends string>(attribute: string, allowed: readonly T[]): T => {
+    const value = text(attribute);
+    return (allowed as readonly string[]).includes(value) ? (value as T) : corrupt(attribute, allowed.join(' or '));
+  };
+  /** A declared field: checked by its type, a set also by its field's validator (canonical order). */
+  const editable = (name: EditableFieldName): unknown => {
+    const spec: { readonly attribute: string; readonly required?: true } = EDITABLE_FIELDS[name];
+    if (item[name] === undefined && spec.required === undefined) return undefined;
+    if (spec.attribute === 'S') return text(name);
+    if (spec.attribute === 'N') return optionalNumber(name) ?? corrupt(name, 'a non-negative integer');
+    try {
+      return EDITABLE_FIELDS[name].validate(item[name]?.SS, name);
+    } catch {
+      return corrupt(name, 'a valid set');
+    }
+  };
+
+  const version = Number(item.version?.N);
+  if (!Number.isSafeInteger(version) || version < 1) corrupt('version', 'a positive integer');
+  const credentialId = text('credentialId');
+  if (key !== `${TABLE.CREDENTIAL_PREFIX}${credentialId}`) corrupt('credentialId', `the id in the key ${key}`);
+  const declared = Object.fromEntries(
+    EDITABLE_FIELD_NAMES.map((name) => [name, editable(name)] as const).filter(([, value]) => value !== undefined),
+  ) as EditableFields;
+  const optional = {
+    clientId: optionalText('clientId'),
+    revokedAt: optionalText('revokedAt'),
+    lastUsedAt: optionalText(TABLE.LAST_USED_ATTRIBUTE),
+    retiresAt: optionalText('retiresAt'),
+    expiresAt: optionalNumber(TABLE.TTL_ATTRIBUTE),
+    predecessorId: optionalText('predecessorId'),
+    adopted: item.adopted?.BOOL === true ? true : undefined,
+    hashScheme: item.hashScheme?.S === 'hmac-sha256' ? ('hmac-sha256' as const) : undefined,
+  };
   return {
     credentialId,
     instanceId: text('instanceId'),
-    name: text('name'),
-    ...(description === undefined ? {} : { description }),
+    ...declared,
     authType: oneOf<AuthTypeName>('authType', AUTH_TYPE_NAMES),
-    scopes: SCOPE_NAMES.filter((s): s is ScopeName => (scopeSet as string[]).includes(s)),
     secretArn: text('secretArn'),
     secretHash: text('secretHash'),
-    ...(clientId === undefined ? {} : { clientId }),
     status: oneOf<CredentialStatus>('status', CREDENTIAL_STATUSES),
     createdAt: text('createdAt'),
     updatedAt: text('updatedAt'),
-    ...(revokedAt === undefined ? {} : { revokedAt }),
-    ...(lastUsedAt === undefined ? {} : { lastUsedAt }),
-    ...(retiresAt === undefined ? {} : { retiresAt }),
-    ...(expiresAt === undefined ? {} : { expiresAt }),
-    ...(rotationGracePeriodHours === undefined ? {} : { rotationGracePeriodHours }),
-    ...(authTypeChangeGracePeriodHours === undefined ? {} : { authTypeChangeGracePeriodHours }),
-    ...(item.adopted?.BOOL === true ? { adopted: true } : {}),
-    ...(predecessorId === undefined ? {} : { predecessorId }),
-    ...(item.hashScheme?.S === 'hmac-sha256' ? { hashScheme: 'hmac-sha256' as const } : {}),
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
     version,
   };
 }
@@ -309,7 +258,7 @@ export class DynamoDbCredentialTable implements CredentialTable {
         }),
       );
     } catch (error) {
-      if (awsErrorName(error) === 'ConditionalCheckFailedException') throw keyAlreadyAdopted(credentialId);
+      if (awsErrorName(error) === 'ConditionalCheckFailedException') throw lifecycleErrors.keyAlreadyAdopted(credentialId);
       throw tableError(error, this.tableName);
     }
   }

@@ -15,8 +15,9 @@
  * DynamoDB deletes expired items only eventually (within days), so readers check `expiresAt`.
  */
 import { AttributeValue, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { ACCESS_TOKEN, SCOPE_NAMES, ScopeName, TABLE } from '../contract';
-import { awsErrorName } from './aws-error';
+import { SCOPE_NAMES, ScopeName } from '../contract/credential';
+import { TABLE } from '../contract/table';
+import { awsErrorName } from '../runtime/aws';
 import { recordKey } from './dynamodb-credential-table';
 
 /** What the store keeps of an access token. */
@@ -50,7 +51,7 @@ export interface LastUsedRecorder {
 type Item = Record<string, AttributeValue>;
 
 export function tokenKey(tokenHash: string): Item {
-  return { [TABLE.PARTITION_KEY]: { S: `${ACCESS_TOKEN.ITEM_PREFIX}${tokenHash}` } };
+  return { [TABLE.PARTITION_KEY]: { S: `${TABLE.TOKEN_PREFIX}${tokenHash}` } };
 }
 
 export function marshalToken(token: TokenRecord): Item {
@@ -71,7 +72,7 @@ export function unmarshalToken(item: Item): TokenRecord | undefined {
   const scopes = item.scopes?.SS;
   if (
     key === undefined ||
-    !key.startsWith(ACCESS_TOKEN.ITEM_PREFIX) ||
+    !key.startsWith(TABLE.TOKEN_PREFIX) ||
     credentialId === undefined ||
     issuedAt === undefined ||
     !Number.isSafeInteger(expiresAt) ||
@@ -80,7 +81,7 @@ export function unmarshalToken(item: Item): TokenRecord | undefined {
     return undefined;
   }
   return {
-    tokenHash: key.slice(ACCESS_TOKEN.ITEM_PREFIX.length),
+    tokenHash: key.slice(TABLE.TOKEN_PREFIX.length),
     credentialId,
     scopes: SCOPE_NAMES.filter((s) => scopes.includes(s)),
     issuedAt,
@@ -137,7 +138,7 @@ export class DynamoDbTokenTable implements TokenTable, LastUsedRecorder {
           Key: recordKey(credentialId),
           UpdateExpression: 'SET #lastUsedAt = :usedAt',
           ConditionExpression: 'attribute_exists(#pk) AND (attribute_not_exists(#lastUsedAt) OR #lastUsedAt < :notAfter)',
-          ExpressionAttributeNames: { '#pk': TABLE.PARTITION_KEY, '#lastUsedAt': 'lastUsedAt' },
+          ExpressionAttributeNames: { '#pk': TABLE.PARTITION_KEY, '#lastUsedAt': TABLE.LAST_USED_ATTRIBUTE },
           ExpressionAttributeValues: { ':usedAt': { S: usedAt }, ':notAfter': { S: notAfter } },
         }),
       ),

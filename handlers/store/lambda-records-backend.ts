@@ -1,5 +1,5 @@
 /**
- * A records backend that is a Lambda function: the only module that calls the Lambda API. The
+ * A records backend that is a Lambda function: the handlers' one use of the Lambda API. The
  * verifier hands it the API Gateway payload 2.0 event it would have received behind an
  * authorizer, and gets back a payload 2.0 response.
  */

@@ -1,5 +1,6 @@
 /**
- * Credential secret values in Secrets Manager: the only module that calls the Secrets Manager API.
+ * Credential secret values in Secrets Manager: the provider's reads and writes of them, and the
+ * store's hash key.
  *
  * The secrets themselves (name, KMS key, policy, tags) are Terraform's; this module only reads
  * and writes their value. Errors carry ARNs, never values.
@@ -10,26 +11,11 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { ConflictError, NotFoundError } from '../errors';
-import { awsErrorName } from './aws-error';
+import { lifecycleErrors } from '../lifecycle/messages';
+import { awsErrorName } from '../runtime/aws';
 import { createHash } from 'node:crypto';
 import { HashKeySource, SecretStore } from './credential-record';
-
-function missingSecret(secretArn: string, cause: unknown): NotFoundError {
-  return new NotFoundError(
-    `The secret ${secretArn} does not exist (or is not visible to the provider); ` +
-      'it is created by Terraform with the credential, so check that it was not deleted outside Terraform',
-    { cause },
-  );
-}
-
-function unusableSecret(secretArn: string, cause: unknown): ConflictError {
-  return new ConflictError(
-    `The secret ${secretArn} cannot be used right now (InvalidRequestException), typically because it is ` +
-      'scheduled for deletion; restore it (aws secretsmanager restore-secret) or let Terraform recreate it, then apply again',
-    { cause },
-  );
-}
+import { awsClientConfig } from '../runtime/aws';
 
 export class SecretsManagerSecretStore implements SecretStore {
   constructor(private readonly client: SecretsManagerClient) {}
@@ -39,7 +25,7 @@ export class SecretsManagerSecretStore implements SecretStore {
       const out = await this.client.send(new GetSecretValueCommand({ SecretId: secretArn, VersionStage: 'AWSCURRENT' }));
       return out.SecretString;
     } catch (error) {
-      if (awsErrorName(error) === 'InvalidRequestException') throw unusableSecret(secretArn, error);
+      if (awsErrorName(error) === 'InvalidRequestException') throw lifecycleErrors.secretScheduledForDeletion(secretArn, error);
       if (awsErrorName(error) !== 'ResourceNotFoundException') throw error;
       // The same error means "no such secret" and "no current value yet"; only the first is a problem.
       await this.describe(secretArn);
@@ -53,8 +39,8 @@ export class SecretsManagerSecretStore implements SecretStore {
         new PutSecretValueCommand({ SecretId: secretArn, SecretString: value, ClientRequestToken: idempotencyToken }),
       );
     } catch (error) {
-      if (awsErrorName(error) === 'ResourceNotFoundException') throw missingSecret(secretArn, error);
-      if (awsErrorName(error) === 'InvalidRequestException') throw unusableSecret(secretArn, error);
+      if (awsErrorName(error) === 'ResourceNotFoundException') throw lifecycleErrors.missingSecret(secretArn, error);
+      if (awsErrorName(error) === 'InvalidRequestException') throw lifecycleErrors.secretScheduledForDeletion(secretArn, error);
       throw error;
     }
   }
@@ -64,7 +50,7 @@ export class SecretsManagerSecretStore implements SecretStore {
       const out = await this.client.send(new DescribeSecretCommand({ SecretId: secretArn }));
       return Object.fromEntries((out.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
     } catch (error) {
-      if (awsErrorName(error) === 'ResourceNotFoundException') throw missingSecret(secretArn, error);
+      if (awsErrorName(error) === 'ResourceNotFoundException') throw lifecycleErrors.missingSecret(secretArn, error);
       throw error;
     }
   }
@@ -72,9 +58,9 @@ export class SecretsManagerSecretStore implements SecretStore {
   private async describe(secretArn: string): Promise<void> {
     try {
       const out = await this.client.send(new DescribeSecretCommand({ SecretId: secretArn }));
-      if (out.DeletedDate !== undefined) throw unusableSecret(secretArn, undefined);
+      if (out.DeletedDate !== undefined) throw lifecycleErrors.secretScheduledForDeletion(secretArn, undefined);
     } catch (error) {
-      if (awsErrorName(error) === 'ResourceNotFoundException') throw missingSecret(secretArn, error);
+      if (awsErrorName(error) === 'ResourceNotFoundException') throw lifecycleErrors.missingSecret(secretArn, error);
       throw error;
     }
   }
@@ -155,7 +141,7 @@ export class SecretsManagerHashKey implements HashKeySource {
 
 /** The gateway functions' view of the store's hash key: read only, with their own bounded client. */
 export function readOnlyHashKey(region: string, secretArn: string): HashKeySource {
-  const client = new SecretsManagerClient({ region, maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } });
+  const client = new SecretsManagerClient(awsClientConfig(region, 'gateway'));
   const key = new SecretsManagerHashKey(client, secretArn, () => {
     throw new Error('the gateway never creates the hash key');
   });

@@ -6,7 +6,7 @@
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { ACCESS_TOKEN } from '../contract';
+import { ACCESS_TOKEN } from '../contract/gateway';
 import { API_KEY_PATTERN, base62Encode, CHECKSUM_LENGTH, hasValidChecksum, RANDOM_BYTES, RANDOM_LENGTH, RandomSource } from '../secret-format';
 
 export const ACCESS_TOKEN_PATTERN = /^dat_[0-9A-Za-z]{49}$/;

@@ -15,9 +15,11 @@
  * key, whatever its format, is found through the `KEYHASH#` item of its hash. Digests are
  * compared in constant time.
  */
-import { ADOPTED_API_KEY_PATTERN, DATA_API_REALM, SCOPE_NAMES, ScopeName, AuthTypeName } from '../contract';
+import { ADOPTED_API_KEY_PATTERN, SCOPE_NAMES, ScopeName, AuthTypeName } from '../contract/credential';
+import { DATA_API_REALM } from '../contract/gateway';
 import { hashSecret, keyedHashSecret, matchesHashOf, parseApiKey } from '../secret-format';
-import { CredentialRecord, HashKeySource, isAccepted } from '../store/credential-record';
+import { isAccepted } from '../lifecycle/states';
+import { CredentialRecord, HashKeySource } from '../store/credential-record';
 import type { TokenRecord } from '../store/dynamodb-token-table';
 import { bearerKind } from './access-token';
 import { HttpResponse, json } from './http';

@@ -8,9 +8,10 @@
  * credentials all get the same `invalid_client` answer and cost the same hash comparison, so the
  * endpoints tell an attacker nothing about which it was.
  */
-import { DATA_API_REALM } from '../contract';
+import { DATA_API_REALM } from '../contract/gateway';
 import { CLIENT_SECRET_PATTERN, hashSecret, parseClientId, secretMatchesHash } from '../secret-format';
-import { CredentialRecord, isAccepted } from '../store/credential-record';
+import { isAccepted } from '../lifecycle/states';
+import { CredentialRecord } from '../store/credential-record';
 import { bodyText, header, HttpApiEvent, HttpResponse, json } from './http';
 
 /**

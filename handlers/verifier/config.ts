@@ -2,8 +2,9 @@
  * Configuration of the token endpoint and the records verifier: read from the environment in
  * this one place, once per process, validated.
  */
-import { ISSUER_PATTERN, MAX_INTROSPECTION_CLIENTS, VERIFIER_ENV } from '../contract';
-import { CredentialError } from '../errors';
+import { ISSUER_PATTERN, MAX_INTROSPECTION_CLIENTS, VERIFIER_ENV } from '../contract/gateway';
+import { configOnce, Environment, environmentReader } from '../runtime/environment';
+import { LAMBDA_FUNCTION_ARN_PATTERN, SECRET_ARN_PATTERN, TABLE_NAME_PATTERN } from '../contract/aws-names';
 
 export type BackendConfig = { readonly kind: 'lambda'; readonly functionArn: string } | { readonly kind: 'http'; readonly url: string };
 
@@ -21,52 +22,32 @@ export interface VerifierConfig {
   readonly hashKeySecretArn?: string;
 }
 
-/** The function is deployed without a setting it needs: a deployment bug. */
-export class VerifierConfigError extends CredentialError {}
-
-type Environment = Readonly<Record<string, string | undefined>>;
-
+/** Reads and validates the configuration from `env`; pure, for tests and tools. */
 export function readVerifierConfig(env: Environment = process.env): VerifierConfig {
-  const fail = (message: string): never => {
-    throw new VerifierConfigError(`The Data API gateway is misconfigured: ${message}`);
-  };
-  const tableName = env[VERIFIER_ENV.TABLE_NAME];
-  if (!tableName || !/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) {
-    fail(`environment variable ${VERIFIER_ENV.TABLE_NAME} is not a DynamoDB table name`);
-  }
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  if (!region || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) fail('AWS_REGION is not an AWS region');
-  const functionArn = env[VERIFIER_ENV.BACKEND_FUNCTION_ARN] || undefined;
-  const url = env[VERIFIER_ENV.BACKEND_URL] || undefined;
+  const read = environmentReader('The Data API gateway', env);
+  const tableName = read.required(VERIFIER_ENV.TABLE_NAME, TABLE_NAME_PATTERN, 'a DynamoDB table name');
+  const region = read.region();
+  const functionArn = read.optional(VERIFIER_ENV.BACKEND_FUNCTION_ARN, LAMBDA_FUNCTION_ARN_PATTERN, 'a Lambda function ARN');
+  const url = read.optional(VERIFIER_ENV.BACKEND_URL, /^https?:\/\/[^\s]+$/, 'an http(s) URL');
   if (functionArn !== undefined && url !== undefined) {
-    fail(`set ${VERIFIER_ENV.BACKEND_FUNCTION_ARN} or ${VERIFIER_ENV.BACKEND_URL}, not both`);
+    read.fail(`set ${VERIFIER_ENV.BACKEND_FUNCTION_ARN} or ${VERIFIER_ENV.BACKEND_URL}, not both`);
   }
-  if (functionArn !== undefined && !/^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/.test(functionArn)) {
-    fail(`${VERIFIER_ENV.BACKEND_FUNCTION_ARN} is not a Lambda function ARN`);
-  }
-  if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url)) fail(`${VERIFIER_ENV.BACKEND_URL} is not an http(s) URL`);
-  const ttlText = env[VERIFIER_ENV.AUTH_CACHE_TTL_SECONDS] ?? '0';
+  const ttlText = read.optional(VERIFIER_ENV.AUTH_CACHE_TTL_SECONDS, /^\d{1,4}$/, 'a whole number of seconds from 0 to 3600') ?? '0';
   const authCacheTtlSeconds = Number(ttlText);
-  if (!Number.isInteger(authCacheTtlSeconds) || authCacheTtlSeconds < 0 || authCacheTtlSeconds > 3600) {
-    fail(`${VERIFIER_ENV.AUTH_CACHE_TTL_SECONDS} is not a whole number of seconds from 0 to 3600`);
+  if (authCacheTtlSeconds > 3600) {
+    read.fail(`environment variable ${VERIFIER_ENV.AUTH_CACHE_TTL_SECONDS}=${JSON.stringify(ttlText)} is not a whole number of seconds from 0 to 3600`);
   }
-  const issuer = env[VERIFIER_ENV.ISSUER] || undefined;
-  if (issuer !== undefined && !ISSUER_PATTERN.test(issuer)) {
-    fail(`${VERIFIER_ENV.ISSUER} is not an https URL without a trailing slash, query or fragment`);
-  }
+  const issuer = read.optional(VERIFIER_ENV.ISSUER, ISSUER_PATTERN, 'an https URL without a trailing slash, query or fragment');
   const ids = (env[VERIFIER_ENV.INTROSPECTION_CREDENTIAL_IDS] ?? '').split(',').filter((id) => id !== '');
   if (ids.length > MAX_INTROSPECTION_CLIENTS || ids.some((id) => !/^[0-9a-f]{32}$/.test(id))) {
-    fail(`${VERIFIER_ENV.INTROSPECTION_CREDENTIAL_IDS} is not a comma-separated list of at most ${MAX_INTROSPECTION_CLIENTS} credential ids`);
+    read.fail(`${VERIFIER_ENV.INTROSPECTION_CREDENTIAL_IDS} is not a comma-separated list of at most ${MAX_INTROSPECTION_CLIENTS} credential ids`);
   }
-  const hashKeySecretArn = env[VERIFIER_ENV.HASH_KEY_SECRET_ARN] || undefined;
-  if (hashKeySecretArn !== undefined && !/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.test(hashKeySecretArn)) {
-    fail(`${VERIFIER_ENV.HASH_KEY_SECRET_ARN} is not a Secrets Manager secret ARN`);
-  }
+  const hashKeySecretArn = read.optional(VERIFIER_ENV.HASH_KEY_SECRET_ARN, SECRET_ARN_PATTERN, 'a Secrets Manager secret ARN');
   const backend: BackendConfig | undefined =
     functionArn !== undefined ? { kind: 'lambda', functionArn } : url !== undefined ? { kind: 'http', url } : undefined;
   return {
-    tableName: tableName as string,
-    region: region as string,
+    tableName,
+    region,
     ...(backend ? { backend } : {}),
     authCacheTtlSeconds,
     ...(issuer === undefined ? {} : { issuer }),
@@ -75,14 +56,10 @@ export function readVerifierConfig(env: Environment = process.env): VerifierConf
   };
 }
 
-let current: VerifierConfig | undefined;
+const once = configOnce(readVerifierConfig);
 
-export function verifierConfig(): VerifierConfig {
-  current ??= readVerifierConfig();
-  return current;
-}
+/** The process's configuration, read on first use. */
+export const verifierConfig = once.get;
 
 /** For tests. */
-export function resetVerifierConfig(): void {
-  current = undefined;
-}
+export const resetVerifierConfig = once.reset;

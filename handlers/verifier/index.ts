@@ -7,7 +7,8 @@
 export { ACCESS_TOKEN_PATTERN, bearerKind, generateAccessToken, isAccessToken, redactGatewaySecrets } from './access-token';
 export { bearerValue, forbidden, unauthorized, verifyBearer, verifyBearerValue } from './authorizer';
 export type { AuthorizerDeps, Principal, Rejection, Verification } from './authorizer';
-export { readVerifierConfig, resetVerifierConfig, verifierConfig, VerifierConfigError } from './config';
+export { readVerifierConfig, resetVerifierConfig, verifierConfig } from './config';
+export { ConfigurationError } from '../errors';
 export type { BackendConfig, VerifierConfig } from './config';
 export type { HttpApiEvent, HttpResponse } from './http';
 export { handleRecordsRequest, LastUsedThrottle, responseOfLambdaResult, VerificationCache } from './records';

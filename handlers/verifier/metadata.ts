@@ -17,7 +17,8 @@
  * configuration and no Terraform reference from the function to its own API. A configured issuer
  * is for what the request cannot show: a CDN or proxy in front, whose host API Gateway never sees.
  */
-import { CLIENT_AUTH_METHODS, DATA_API_ROUTES, SCOPE_NAMES } from '../contract';
+import { SCOPE_NAMES } from '../contract/credential';
+import { CLIENT_AUTH_METHODS, DATA_API_ROUTES } from '../contract/gateway';
 import { HttpApiEvent, HttpResponse, json } from './http';
 
 export interface MetadataDeps {

@@ -1,11 +1,9 @@
 /** The records verifier Lambda (`GET /export/{v1|v1beta2}/records/{entity}`): AWS wiring around `records.ts`. */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { readAdoptedKeyCredentialId, readCredentialRecord } from '../store/dynamodb-credential-table';
-import { DynamoDbTokenTable } from '../store/dynamodb-token-table';
-import { readOnlyHashKey } from '../store/secrets-manager-secret-store';
 import { BackendError, LambdaRecordsBackend } from '../store/lambda-records-backend';
-import { BackendConfig, verifierConfig } from './config';
+import { once } from '../runtime/environment';
+import { gatewayStores } from './aws-stores';
+import { BackendConfig } from './config';
 import { HttpResponse } from './http';
 import {
   handleRecordsRequest,
@@ -18,6 +16,7 @@ import {
   VerificationCache,
 } from './records';
 import { defaultLog, wrapGatewayHandler } from './wrap';
+import { awsClientConfig } from '../runtime/aws';
 
 const BACKEND_TIMEOUT_MS = 20_000;
 
@@ -29,7 +28,7 @@ export function backendOf(config: BackendConfig | undefined, region: string): Re
     };
   }
   if (config.kind === 'lambda') {
-    const backend = new LambdaRecordsBackend(new LambdaClient({ region, maxAttempts: 2 }), config.functionArn);
+    const backend = new LambdaRecordsBackend(new LambdaClient(awsClientConfig(region, 'backend')), config.functionArn);
     return async (event, principal) => responseOfLambdaResult(await backend.invoke(lambdaBackendEvent(event, principal)));
   }
   return async (event, principal): Promise<HttpResponse> => {
@@ -62,31 +61,19 @@ export function backendOf(config: BackendConfig | undefined, region: string): Re
   };
 }
 
-let deps: RecordsDeps | undefined;
-
-function awsDeps(): RecordsDeps {
-  if (deps === undefined) {
-    const config = verifierConfig();
-    const client = new DynamoDBClient({ region: config.region, maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } });
-    const tokens = new DynamoDbTokenTable(client, config.tableName);
-    const now = () => new Date();
-    deps = {
-      readCredential: (id) => readCredentialRecord(client, config.tableName, id),
-      readToken: (hash) => tokens.read(hash),
-      findAdoptedKey: (hash) => readAdoptedKeyCredentialId(client, config.tableName, hash),
-      ...(config.hashKeySecretArn === undefined ? {} : { hashKey: readOnlyHashKey(config.region, config.hashKeySecretArn) }),
-      now,
-      backend: backendOf(config.backend, config.region),
-      lastUsed: new LastUsedThrottle(
-        (id, usedAt, notAfter) => tokens.recordLastUsed(id, usedAt, notAfter),
-        now,
-        (error) =>
-          defaultLog(JSON.stringify({ level: 'error', message: 'lastUsedAt not recorded', error: (error as Error)?.name }), 'error'),
-      ),
-      ...(config.authCacheTtlSeconds > 0 ? { cache: new VerificationCache(config.authCacheTtlSeconds, now) } : {}),
-    };
-  }
-  return deps;
-}
+const awsDeps = once((): RecordsDeps => {
+  const { config, tokens, ...stores } = gatewayStores();
+  return {
+    ...stores,
+    backend: backendOf(config.backend, config.region),
+    lastUsed: new LastUsedThrottle(
+      (id, usedAt, notAfter) => tokens.recordLastUsed(id, usedAt, notAfter),
+      stores.now,
+      (error) =>
+        defaultLog(JSON.stringify({ level: 'error', message: 'lastUsedAt not recorded', error: (error as Error)?.name }), 'error'),
+    ),
+    ...(config.authCacheTtlSeconds > 0 ? { cache: new VerificationCache(config.authCacheTtlSeconds, stores.now) } : {}),
+  };
+});
 
 export const handler = wrapGatewayHandler('records', (event) => handleRecordsRequest(event, awsDeps()));

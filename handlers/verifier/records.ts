@@ -9,7 +9,9 @@
  * `WWW-Authenticate`. RFC 6750 needs 401 with `error="invalid_token"` for a bad token and 403 with
  * `error="insufficient_scope"` naming the scope, so the verifier answers itself (see README).
  */
-import { BACKEND_HEADERS, DATA_API_ROUTES, LAST_USED_INTERVAL_SECONDS, SCOPE_NAMES, ScopeName } from '../contract';
+import { SCOPE_NAMES, ScopeName } from '../contract/credential';
+import { BACKEND_HEADERS, DATA_API_ROUTES } from '../contract/gateway';
+import { LAST_USED_INTERVAL_SECONDS } from '../contract/table';
 import { hashSecret } from '../secret-format';
 import { AuthorizerDeps, bearerValue, forbidden, Principal, Rejection, unauthorized, Verification, verifyBearer } from './authorizer';
 import { header, HttpApiEvent, HttpResponse, json } from './http';

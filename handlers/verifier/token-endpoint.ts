@@ -7,7 +7,8 @@
  * `invalid_scope` are 400; `invalid_client` is 401 with `WWW-Authenticate: Basic` (see
  * `client-auth.ts`, shared with the revocation and introspection endpoints).
  */
-import { ACCESS_TOKEN, SCOPE_NAMES, ScopeName } from '../contract';
+import { SCOPE_NAMES, ScopeName } from '../contract/credential';
+import { ACCESS_TOKEN } from '../contract/gateway';
 import { hashSecret, RandomSource } from '../secret-format';
 import type { TokenRecord } from '../store/dynamodb-token-table';
 import { generateAccessToken } from './access-token';

@@ -3,13 +3,10 @@
  * the token endpoint, revocation, introspection and the metadata documents, chosen by the route
  * API Gateway matched. One function for the five OAuth routes: one role, one warm instance pool.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
-import { DATA_API_ROUTES } from '../contract';
-import { readAdoptedKeyCredentialId, readCredentialRecord } from '../store/dynamodb-credential-table';
-import { DynamoDbTokenTable } from '../store/dynamodb-token-table';
-import { readOnlyHashKey } from '../store/secrets-manager-secret-store';
-import { verifierConfig } from './config';
+import { DATA_API_ROUTES } from '../contract/gateway';
+import { once } from '../runtime/environment';
+import { gatewayStores } from './aws-stores';
 import { json } from './http';
 import { handleIntrospectionRequest, IntrospectionDeps } from './introspection';
 import { handleMetadataRequest, MetadataDeps } from './metadata';
@@ -19,28 +16,17 @@ import { GatewayHandler, wrapGatewayHandler } from './wrap';
 
 type OAuthDeps = TokenEndpointDeps & RevocationDeps & IntrospectionDeps & MetadataDeps;
 
-let deps: OAuthDeps | undefined;
-
-function awsDeps(): OAuthDeps {
-  if (deps === undefined) {
-    const config = verifierConfig();
-    const client = new DynamoDBClient({ region: config.region, maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } });
-    const tokens = new DynamoDbTokenTable(client, config.tableName);
-    deps = {
-      readCredential: (id) => readCredentialRecord(client, config.tableName, id),
-      putToken: (token) => tokens.put(token),
-      readToken: (hash) => tokens.read(hash),
-      deleteToken: (hash, credentialId) => tokens.delete(hash, credentialId),
-      findAdoptedKey: (hash) => readAdoptedKeyCredentialId(client, config.tableName, hash),
-      ...(config.hashKeySecretArn === undefined ? {} : { hashKey: readOnlyHashKey(config.region, config.hashKeySecretArn) }),
-      introspectors: new Set(config.introspectionCredentialIds),
-      ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
-      now: () => new Date(),
-      randomBytes,
-    };
-  }
-  return deps;
-}
+const awsDeps = once((): OAuthDeps => {
+  const { config, tokens, ...stores } = gatewayStores();
+  return {
+    ...stores,
+    putToken: (token) => tokens.put(token),
+    deleteToken: (hash, credentialId) => tokens.delete(hash, credentialId),
+    introspectors: new Set(config.introspectionCredentialIds),
+    ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
+    randomBytes,
+  };
+});
 
 const ENDPOINTS: Readonly<Record<string, GatewayHandler>> = {
   [DATA_API_ROUTES.TOKEN]: wrapGatewayHandler('token', (event) => handleTokenRequest(event, awsDeps())),

@@ -11,7 +11,8 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { PROVIDER_ENV, SECRET_TAGS, TABLE } from '../../handlers/contract';
+import { PROVIDER_ENV, SECRET_TAGS } from '../../handlers/contract/credential';
+import { TABLE } from '../../handlers/contract/table';
 import { startLocalAws } from '../../local';
 import { handlerAssetPath } from '../../providers/handler-assets';
 import { ensureLambdaNode } from '../../scripts/lambda-node';

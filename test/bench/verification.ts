@@ -11,7 +11,7 @@ import { generateApiKey, hashSecret, secretMatchesHash } from '../../handlers/se
 import { handleRecordsRequest, handleTokenRequest, VerificationCache } from '../../handlers/verifier';
 import { HttpApiEvent } from '../../handlers/verifier/http';
 import { RecordsDeps, verifyRequest } from '../../handlers/verifier/records';
-import { KEY_ID, OAUTH_ID, recordsRequest, tokenRequest, World } from '../unit/verifier/support';
+import { KEY_ID, OAUTH_ID, recordsRequest, tokenRequest, World } from '../support/verifier-world';
 import { BenchRow, BenchSection, median, ratioRow } from './report';
 
 const SECTION = 'verification';

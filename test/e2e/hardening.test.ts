@@ -21,7 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthStack } from '../../examples/synth-stack';
-import { ScopeName } from '../../handlers/contract';
+import { ScopeName } from '../../handlers/contract/credential';
 import { AuthType, DataApiCredential, DataApiGateway, DataApiScope } from '../../lib';
 import { CredentialInstance } from '../../lib/credential-instance';
 import { terraform } from '../../local/terraform';

@@ -25,7 +25,8 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { resetProviderConfig } from '../../handlers/config';
-import { CredentialInput, CredentialResult, READ_ACTION, ReadBatchResult, SECRET_TAGS } from '../../handlers/contract';
+import { CredentialInput, CredentialResult, SECRET_TAGS } from '../../handlers/contract/credential';
+import { READ_ACTION, ReadBatchResult } from '../../handlers/contract/drift';
 import { handler } from '../../handlers/credential-provider/index';
 import { runProviderEvent } from '../../handlers/credential-provider/flow';
 import {

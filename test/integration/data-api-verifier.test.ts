@@ -7,7 +7,7 @@ import { DeleteTableCommand, DynamoDBClient, ScanCommand, UpdateItemCommand } fr
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ScopeName } from '../../handlers/contract';
+import { ScopeName } from '../../handlers/contract/credential';
 import { clientIdFor, generateApiKey, generateClientSecret, hashSecret } from '../../handlers/secret-format';
 import { CredentialRecord } from '../../handlers/store/credential-record';
 import { DynamoDbCredentialTable } from '../../handlers/store/dynamodb-credential-table';

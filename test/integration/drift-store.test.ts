@@ -1,6 +1,6 @@
 /**
- * The drift command's two store calls against the local AWS: the repair write keeps what other
- * writers own and refuses a record that changed; the secret state comes from metadata alone.
+ * The drift command's two store calls against the local AWS: the repair (the lifecycle's restore)
+ * keeps what other writers own and refuses a record that changed; the secret state comes from metadata alone.
  */
 import { DeleteTableCommand, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
@@ -17,9 +17,9 @@ import {
   describeSecretState,
   DynamoDbCredentialTable,
   readCredentialRecord,
-  restoreDeclaredFields,
   StaleRecordError,
 } from '../../handlers/store';
+import { restoreDeclaredFields } from '../../handlers/lifecycle/operations';
 import { localAwsEnv } from '../support/local-aws';
 import { createCredentialTable } from '../support/tables';
 
@@ -51,7 +51,9 @@ afterAll(async () => {
   await dynamodb.send(new DeleteTableCommand({ TableName: TABLE }));
 });
 
-describe('restoreDeclaredFields', () => {
+describe('restoreDeclaredFields (the lifecycle\'s restore, on the DynamoDB table)', () => {
+  const store = { table: new DynamoDbCredentialTable(dynamodb, TABLE), now: () => new Date('2026-11-27T21:05:00.000Z') };
+
   test('writes name and scopes back, bumps the version and keeps lastUsedAt and the hash', async () => {
     await dynamodb.send(
       new UpdateItemCommand({
@@ -63,13 +65,10 @@ describe('restoreDeclaredFields', () => {
       }),
     );
 
-    await restoreDeclaredFields(dynamodb, TABLE, {
-      credentialId: record.credentialId,
+    await restoreDeclaredFields(store, { credentialId: record.credentialId, version: 1 }, {
       instanceId: record.instanceId,
-      version: 1,
       name: 'Export',
       scopes: ['conversations', 'users'],
-      updatedAt: '2026-11-27T21:05:00.000Z',
     });
 
     const after = await readCredentialRecord(dynamodb, TABLE, record.credentialId);
@@ -84,13 +83,10 @@ describe('restoreDeclaredFields', () => {
   });
 
   test('refuses a record whose version moved on since it was read, and writes nothing', async () => {
-    const stale = restoreDeclaredFields(dynamodb, TABLE, {
-      credentialId: record.credentialId,
+    const stale = restoreDeclaredFields(store, { credentialId: record.credentialId, version: 1 }, {
       instanceId: record.instanceId,
-      version: 1,
       name: 'Other',
       scopes: ['users'],
-      updatedAt: '2026-11-27T21:06:00.000Z',
     });
 
     await expect(stale).rejects.toBeInstanceOf(StaleRecordError);

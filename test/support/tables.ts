@@ -1,5 +1,5 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TABLE } from '../../handlers/contract';
+import { TABLE } from '../../handlers/contract/table';
 
 /** A credential table as CredentialStore declares it (key `pk`), for handler tests on the local AWS. */
 export async function createCredentialTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {

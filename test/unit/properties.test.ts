@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { createHandler } from '../../handlers/credential-provider';
-import { CredentialInput, NAME_MAX_LENGTH, SCOPE_NAMES } from '../../handlers/contract';
+import { CredentialInput, NAME_MAX_LENGTH, SCOPE_NAMES } from '../../handlers/contract/credential';
 import { AuthType, CredentialStore, DataApiCredential, DataApiScope, ValidationError } from '../../lib';
 import { synth } from '../support/synth';
-import { InMemoryCredentialTable, InMemorySecretStore } from './handlers/fakes';
+import { InMemoryCredentialTable, InMemorySecretStore } from '../support/fakes';
 
 const RUNS = { numRuns: 150, interruptAfterTimeLimit: 20_000 };
 

@@ -1,7 +1,7 @@
-import { RecordsDeps, VerificationCache, verifyRequest } from '../../../handlers/verifier/records';
-import { handleTokenRequest } from '../../../handlers/verifier/token-endpoint';
-import { HttpApiEvent } from '../../../handlers/verifier/http';
-import { KEY_ID, OAUTH_ID, recordsRequest, tokenRequest, World } from './support';
+import { RecordsDeps, VerificationCache, verifyRequest } from '../../../../handlers/verifier/records';
+import { handleTokenRequest } from '../../../../handlers/verifier/token-endpoint';
+import { HttpApiEvent } from '../../../../handlers/verifier/http';
+import { KEY_ID, OAUTH_ID, recordsRequest, tokenRequest, World } from '../../../support/verifier-world';
 
 /** A world with one API key and one access token, and deps that count the store reads. */
 async function setup() {

@@ -12,8 +12,8 @@ import {
   MODULE_CONTRACT_FILE,
   MODULE_PROVIDER_ZIP,
   re2Pattern,
-} from '../../scripts/terraform-module';
-import { SCOPE_NAMES } from '../../handlers/contract';
+} from '../../../scripts/terraform-module';
+import { SCOPE_NAMES } from '../../../handlers/contract/credential';
 
 const REBUILD = 'stale: run `npm run build:terraform` and commit terraform/';
 

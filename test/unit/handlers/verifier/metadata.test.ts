@@ -1,6 +1,6 @@
-import { DATA_API_ROUTES } from '../../../handlers/contract';
-import { HttpApiEvent } from '../../../handlers/verifier/http';
-import { baseUrlOf, handleMetadataRequest } from '../../../handlers/verifier/metadata';
+import { DATA_API_ROUTES } from '../../../../handlers/contract/gateway';
+import { HttpApiEvent } from '../../../../handlers/verifier/http';
+import { baseUrlOf, handleMetadataRequest } from '../../../../handlers/verifier/metadata';
 
 const API_HOST = 'a1b2c3d4e5.execute-api.us-east-1.amazonaws.com';
 

@@ -3,17 +3,11 @@
  * idempotency semantics as the DynamoDB and Secrets Manager implementations, plus a clock and a
  * deterministic random source. The integration tests cover the real stores against the local AWS.
  */
-import { CredentialInput, SECRET_TAGS } from '../../../handlers/contract';
-import { FlowDeps } from '../../../handlers/credential-provider/flow';
-import { NotFoundError } from '../../../handlers/errors';
-import {
-  CredentialRecord,
-  CredentialTable,
-  keyAlreadyAdopted,
-  SecretStore,
-  StaleRecordError,
-  WriteCondition,
-} from '../../../handlers/store/credential-record';
+import { CredentialInput, SECRET_TAGS } from '../../handlers/contract/credential';
+import { LifecycleDeps } from '../../handlers/lifecycle/operations';
+import { NotFoundError, StaleRecordError } from '../../handlers/errors';
+import { lifecycleErrors } from '../../handlers/lifecycle/messages';
+import { CredentialRecord, CredentialTable, SecretStore, WriteCondition } from '../../handlers/store/credential-record';
 
 export class InMemoryCredentialTable implements CredentialTable {
   readonly records = new Map<string, CredentialRecord>();
@@ -48,7 +42,7 @@ export class InMemoryCredentialTable implements CredentialTable {
 
   async claimKeyHash(secretHash: string, credentialId: string): Promise<void> {
     const holder = this.keyHashes.get(secretHash);
-    if (holder !== undefined && holder !== credentialId) throw keyAlreadyAdopted(credentialId);
+    if (holder !== undefined && holder !== credentialId) throw lifecycleErrors.keyAlreadyAdopted(credentialId);
     this.keyHashes.set(secretHash, credentialId);
   }
 }
@@ -147,7 +141,7 @@ export const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:123456789012:secret:
 export interface Fixture {
   readonly table: InMemoryCredentialTable;
   readonly secrets: InMemorySecretStore;
-  readonly deps: FlowDeps;
+  readonly deps: LifecycleDeps;
 }
 
 export function fixture(): Fixture {

@@ -1,8 +1,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { lambdaOfIntegrationUri, LocalApiGateway, matchRoute, startLocalApiGateway } from '../../../local/api-gateway';
-import { readVerifierConfig } from '../../../handlers/verifier/config';
-import { wrapGatewayHandler } from '../../../handlers/verifier/wrap';
+import { lambdaOfIntegrationUri, LocalApiGateway, matchRoute, startLocalApiGateway } from '../../../../local/api-gateway';
+import { readVerifierConfig } from '../../../../handlers/verifier/config';
+import { wrapGatewayHandler } from '../../../../handlers/verifier/wrap';
 
 describe('local API gateway route selection (as API Gateway HTTP APIs choose)', () => {
   const routes = [
@@ -46,7 +46,7 @@ describe('gateway Lambda configuration and wrapper', () => {
     });
     const token = { ...env, DATA_API_ISSUER: 'https://data.example.com', DATA_API_INTROSPECTION_CREDENTIAL_IDS: `${'a'.repeat(32)},${'b'.repeat(32)}` };
     expect(readVerifierConfig(token)).toMatchObject({ issuer: 'https://data.example.com', introspectionCredentialIds: ['a'.repeat(32), 'b'.repeat(32)] });
-    expect(() => readVerifierConfig({ ...env, DATA_API_ISSUER: 'https://data.example.com/' })).toThrow(/DATA_API_ISSUER .*trailing slash/);
+    expect(() => readVerifierConfig({ ...env, DATA_API_ISSUER: 'https://data.example.com/' })).toThrow(/DATA_API_ISSUER="https:\/\/data.example.com\/" is not .*trailing slash/);
     expect(() => readVerifierConfig({ ...env, DATA_API_ISSUER: 'http://data.example.com' })).toThrow(/DATA_API_ISSUER/);
     expect(() => readVerifierConfig({ ...env, DATA_API_INTROSPECTION_CREDENTIAL_IDS: 'dci_x' })).toThrow(/DATA_API_INTROSPECTION_CREDENTIAL_IDS/);
     expect(() => readVerifierConfig({ AWS_REGION: 'us-east-1' })).toThrow(/CREDENTIALS_TABLE_NAME/);

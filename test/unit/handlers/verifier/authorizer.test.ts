@@ -1,9 +1,9 @@
-import { ACCESS_TOKEN } from '../../../handlers/contract';
-import { generateApiKey, hashSecret } from '../../../handlers/secret-format';
-import { generateAccessToken } from '../../../handlers/verifier/access-token';
-import { handleRecordsRequest, LastUsedThrottle, RecordsDeps, responseOfLambdaResult, VerificationCache } from '../../../handlers/verifier/records';
-import { handleTokenRequest } from '../../../handlers/verifier/token-endpoint';
-import { KEY_ID, OAUTH_ID, recordsRequest, tokenRequest, World } from './support';
+import { ACCESS_TOKEN } from '../../../../handlers/contract/gateway';
+import { generateApiKey, hashSecret } from '../../../../handlers/secret-format';
+import { generateAccessToken } from '../../../../handlers/verifier/access-token';
+import { handleRecordsRequest, LastUsedThrottle, RecordsDeps, responseOfLambdaResult, VerificationCache } from '../../../../handlers/verifier/records';
+import { handleTokenRequest } from '../../../../handlers/verifier/token-endpoint';
+import { KEY_ID, OAUTH_ID, recordsRequest, tokenRequest, World } from '../../../support/verifier-world';
 
 function setup() {
   const world = new World();

@@ -2,13 +2,14 @@
  * The provider's read action (the opt-in plan-time drift check): it compares the declared input
  * with the record and the secret, writes nothing, and returns no secret.
  */
-import { CredentialInput, ReadBatchResult, ReadResult } from '../../../handlers/contract';
-import { runProviderEvent } from '../../../handlers/credential-provider/flow';
-import { READ_BATCH_CONCURRENCY } from '../../../handlers/credential-provider/read';
-import { parseProviderEvent } from '../../../handlers/credential-provider/event';
-import { ValidationError } from '../../../handlers/errors';
-import { credentialIdFor } from '../../../handlers/secret-format';
-import { fixture, Fixture, SECRET_ARN } from './fakes';
+import { CredentialInput } from '../../../../handlers/contract/credential';
+import { ReadBatchResult, ReadResult } from '../../../../handlers/contract/drift';
+import { runProviderEvent } from '../../../../handlers/credential-provider/flow';
+import { READ_BATCH_CONCURRENCY } from '../../../../handlers/credential-provider/read';
+import { parseProviderEvent } from '../../../../handlers/credential-provider/event';
+import { ValidationError } from '../../../../handlers/errors';
+import { credentialIdFor } from '../../../../handlers/secret-format';
+import { fixture, Fixture, SECRET_ARN } from '../../../support/fakes';
 
 const INSTANCE_ID = '3c59dc04-8f14-4e45-a0e7-1d0d9f3b8a22';
 const ADDRESS = 'terraform_data.Export_Instance_1A2B3C4D';

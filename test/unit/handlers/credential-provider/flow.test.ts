@@ -1,12 +1,7 @@
-import { CredentialInput, CredentialResult } from '../../../handlers/contract';
-import {
-  assertSecretWithinPrefix,
-  FlowDeps,
-  runProviderEvent,
-  secretNameOfArn,
-  secretVersionToken,
-} from '../../../handlers/credential-provider/flow';
-import { ConflictError, NotFoundError, ValidationError } from '../../../handlers/errors';
+import { CredentialInput, CredentialResult } from '../../../../handlers/contract/credential';
+import { runProviderEvent } from '../../../../handlers/credential-provider/flow';
+import { assertSecretWithinPrefix, LifecycleDeps, secretNameOfArn, secretVersionToken } from '../../../../handlers/lifecycle/operations';
+import { ConflictError, NotFoundError, ValidationError } from '../../../../handlers/errors';
 import {
   API_KEY_PATTERN,
   CLIENT_SECRET_PATTERN,
@@ -15,9 +10,10 @@ import {
   keyedHashSecret,
   parseSecretValue,
   secretOf,
-} from '../../../handlers/secret-format';
-import { CredentialRecord, StaleRecordError } from '../../../handlers/store/credential-record';
-import { fixture, Fixture, InMemorySecretStore, PREFIX, SECRET_ARN } from './fakes';
+} from '../../../../handlers/secret-format';
+import { StaleRecordError } from '../../../../handlers/errors';
+import { CredentialRecord } from '../../../../handlers/store/credential-record';
+import { fixture, Fixture, InMemorySecretStore, PREFIX, SECRET_ARN } from '../../../support/fakes';
 
 const INSTANCE_ID = '8f14e45f-ceea-467f-a0e7-1d0d9f3b8a11';
 const CREDENTIAL_ID = credentialIdFor(INSTANCE_ID);
@@ -34,18 +30,18 @@ function inputOf(overrides: Partial<CredentialInput> = {}): CredentialInput {
 }
 
 /** As Terraform: the secret's tags declare the input (unless adopted), then the provider runs. */
-function declared(deps: FlowDeps, input: CredentialInput): void {
+function declared(deps: LifecycleDeps, input: CredentialInput): void {
   if (input.adopt !== true && deps.secrets instanceof InMemorySecretStore && deps.secrets.secrets.has(input.secretArn)) deps.secrets.declare(input);
 }
-const create = (deps: FlowDeps, input = inputOf()) => {
+const create = (deps: LifecycleDeps, input = inputOf()) => {
   declared(deps, input);
   return runProviderEvent({ ...input, tf: { action: 'create', prev_input: null } }, deps);
 };
-const update = (deps: FlowDeps, input: CredentialInput, previous: CredentialInput = inputOf()) => {
+const update = (deps: LifecycleDeps, input: CredentialInput, previous: CredentialInput = inputOf()) => {
   declared(deps, input);
   return runProviderEvent({ ...input, tf: { action: 'update', prev_input: previous } }, deps);
 };
-const remove = (deps: FlowDeps, input = inputOf()) =>
+const remove = (deps: LifecycleDeps, input = inputOf()) =>
   runProviderEvent({ ...input, tf: { action: 'delete', prev_input: null } }, deps);
 
 /** The secret part of the current secret value (API key or client secret). */
@@ -692,7 +688,7 @@ describe('adoption with the store hash key (HMAC-SHA-256)', () => {
   const PREVIEW_KEY = 'preview-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
   const KEY = Buffer.alloc(32, 9);
   const adopting = (overrides: Partial<CredentialInput> = {}) => inputOf({ authType: 'api_key', adopt: true, ...overrides });
-  const withKey = (f: Fixture, created: { count: number } = { count: 0 }): FlowDeps => ({
+  const withKey = (f: Fixture, created: { count: number } = { count: 0 }): LifecycleDeps => ({
     ...f.deps,
     hashKey: { get: async ({ create }) => (create && (created.count++, true), KEY) },
   });

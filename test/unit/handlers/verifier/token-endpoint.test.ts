@@ -1,7 +1,7 @@
-import { hashSecret } from '../../../handlers/secret-format';
-import { ACCESS_TOKEN_PATTERN, isAccessToken } from '../../../handlers/verifier/access-token';
-import { handleTokenRequest } from '../../../handlers/verifier/token-endpoint';
-import { KEY_ID, OAUTH_ID, tokenRequest, World } from './support';
+import { hashSecret } from '../../../../handlers/secret-format';
+import { ACCESS_TOKEN_PATTERN, isAccessToken } from '../../../../handlers/verifier/access-token';
+import { handleTokenRequest } from '../../../../handlers/verifier/token-endpoint';
+import { KEY_ID, OAUTH_ID, tokenRequest, World } from '../../../support/verifier-world';
 
 function setup() {
   const world = new World();

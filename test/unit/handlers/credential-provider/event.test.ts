@@ -1,6 +1,6 @@
-import { ValidationError } from '../../../handlers/errors';
-import { parseProviderEvent } from '../../../handlers/credential-provider/event';
-import { SECRET_ARN } from './fakes';
+import { ValidationError } from '../../../../handlers/errors';
+import { parseProviderEvent } from '../../../../handlers/credential-provider/event';
+import { SECRET_ARN } from '../../../support/fakes';
 
 const INSTANCE_ID = '8f14e45f-ceea-467f-a0e7-1d0d9f3b8a11';
 const input = {

@@ -1,8 +1,8 @@
-import { generateAccessToken } from '../../../handlers/verifier/access-token';
-import { handleIntrospectionRequest, IntrospectionDeps } from '../../../handlers/verifier/introspection';
-import { handleRevocationRequest } from '../../../handlers/verifier/revocation';
-import { handleTokenRequest } from '../../../handlers/verifier/token-endpoint';
-import { KEY_ID, OAUTH_ID, tokenRequest, World } from './support';
+import { generateAccessToken } from '../../../../handlers/verifier/access-token';
+import { handleIntrospectionRequest, IntrospectionDeps } from '../../../../handlers/verifier/introspection';
+import { handleRevocationRequest } from '../../../../handlers/verifier/revocation';
+import { handleTokenRequest } from '../../../../handlers/verifier/token-endpoint';
+import { KEY_ID, OAUTH_ID, tokenRequest, World } from '../../../support/verifier-world';
 
 const INTROSPECTOR_ID = 'e'.repeat(32);
 const ADOPTED_ID = 'f'.repeat(32);

@@ -3,8 +3,8 @@ import {
   marshalRecord,
   recordKey,
   unmarshalRecord,
-} from '../../../handlers/store/dynamodb-credential-table';
-import { CredentialRecord } from '../../../handlers/store/credential-record';
+} from '../../../../handlers/store/dynamodb-credential-table';
+import { CredentialRecord } from '../../../../handlers/store/credential-record';
 
 const base: CredentialRecord = {
   credentialId: '5d9dfcaab1b63635e18b0b564bbcdb89',

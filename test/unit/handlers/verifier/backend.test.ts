@@ -5,13 +5,13 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateApiKey } from '../../../handlers/secret-format';
-import { BackendError } from '../../../handlers/store/lambda-records-backend';
-import { handleRecordsRequest, RecordsDeps, VerificationCache, verifyRequest } from '../../../handlers/verifier/records';
-import { backendOf } from '../../../handlers/verifier/records-handler';
-import { HttpApiEvent } from '../../../handlers/verifier/http';
-import { handleTokenRequest } from '../../../handlers/verifier/token-endpoint';
-import { KEY_ID, OAUTH_ID, recordsRequest, tokenRequest, World } from './support';
+import { generateApiKey } from '../../../../handlers/secret-format';
+import { BackendError } from '../../../../handlers/store/lambda-records-backend';
+import { handleRecordsRequest, RecordsDeps, VerificationCache, verifyRequest } from '../../../../handlers/verifier/records';
+import { backendOf } from '../../../../handlers/verifier/records-handler';
+import { HttpApiEvent } from '../../../../handlers/verifier/http';
+import { handleTokenRequest } from '../../../../handlers/verifier/token-endpoint';
+import { KEY_ID, OAUTH_ID, recordsRequest, tokenRequest, World } from '../../../support/verifier-world';
 
 function depsOf(world: World, seen: HttpApiEvent[]): RecordsDeps {
   return {

@@ -1,9 +1,9 @@
-import { hashSecret } from '../../../handlers/secret-format';
-import { generateAccessToken } from '../../../handlers/verifier/access-token';
-import { handleRecordsRequest, RecordsDeps, VerificationCache } from '../../../handlers/verifier/records';
-import { handleRevocationRequest, RevocationDeps } from '../../../handlers/verifier/revocation';
-import { handleTokenRequest } from '../../../handlers/verifier/token-endpoint';
-import { KEY_ID, OAUTH_ID, recordsRequest, tokenRequest, World } from './support';
+import { hashSecret } from '../../../../handlers/secret-format';
+import { generateAccessToken } from '../../../../handlers/verifier/access-token';
+import { handleRecordsRequest, RecordsDeps, VerificationCache } from '../../../../handlers/verifier/records';
+import { handleRevocationRequest, RevocationDeps } from '../../../../handlers/verifier/revocation';
+import { handleTokenRequest } from '../../../../handlers/verifier/token-endpoint';
+import { KEY_ID, OAUTH_ID, recordsRequest, tokenRequest, World } from '../../../support/verifier-world';
 
 const OTHER_ID = 'd'.repeat(32);
 

@@ -1,7 +1,7 @@
-import { ProviderConfigError } from '../../../handlers/config';
-import { createHandler, LogLevel, safeError } from '../../../handlers/credential-provider/index';
-import { credentialIdFor, generateApiKey, parseSecretValue, secretOf } from '../../../handlers/secret-format';
-import { fixture, SECRET_ARN } from './fakes';
+import { ConfigurationError } from '../../../../handlers/errors';
+import { createHandler, LogLevel, safeError } from '../../../../handlers/credential-provider/index';
+import { credentialIdFor, generateApiKey, parseSecretValue, secretOf } from '../../../../handlers/secret-format';
+import { fixture, SECRET_ARN } from '../../../support/fakes';
 
 const INSTANCE_ID = '8f14e45f-ceea-467f-a0e7-1d0d9f3b8a11';
 const CREDENTIAL_ID = credentialIdFor(INSTANCE_ID);
@@ -124,7 +124,7 @@ describe('the provider handler', () => {
     const { lines, log } = capture();
     const handler = createHandler({
       deps: () => {
-        throw new ProviderConfigError('The credential provider is misconfigured: environment variable CREDENTIALS_TABLE_NAME is not set');
+        throw new ConfigurationError('The credential provider', 'environment variable CREDENTIALS_TABLE_NAME is not set');
       },
       log,
     });

@@ -4,10 +4,10 @@
  * or an exception, and each answer comes quickly.
  */
 import fc from 'fast-check';
-import { ACCESS_TOKEN } from '../../../handlers/contract';
-import { generateApiKey } from '../../../handlers/secret-format';
-import { handleRecordsRequest, handleTokenRequest, HttpApiEvent } from '../../../handlers/verifier';
-import { KEY_ID, OAUTH_ID, recordsRequest, World } from './support';
+import { ACCESS_TOKEN } from '../../../../handlers/contract/gateway';
+import { generateApiKey } from '../../../../handlers/secret-format';
+import { handleRecordsRequest, handleTokenRequest, HttpApiEvent } from '../../../../handlers/verifier';
+import { KEY_ID, OAUTH_ID, recordsRequest, World } from '../../../support/verifier-world';
 
 const RUNS = { numRuns: 2000, interruptAfterTimeLimit: 30_000 };
 /** Generous for a pure function over in-memory fakes; a regex blow-up or a loop would exceed it. */

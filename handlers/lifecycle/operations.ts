@@ -1,0 +1,469 @@
+/**
+ * The operations of the credential lifecycle: create, adoption, update, delete (revoke, or retire
+ * in a replacement), the revocation of retired predecessors and the drift repair's restore. Each
+ * write is a transition of `states.ts`, committed conditional on the version it read. Pure logic
+ * over a `CredentialTable`, a `SecretStore`, a clock and a random source: no AWS here, so every
+ * step and every crash point can be tested with small fakes.
+ *
+ * Invariant: a record is `active` only if its secret holds the value whose hash it stores.
+ * Create gets there in three steps, each safe to repeat:
+ *   1. write the record as `pending` with the hash of a new secret;
+ *   2. put the secret value (idempotent: its version token is derived from instance id and hash);
+ *   3. mark the record `active`, conditional on its version (every write bumps it, so this also
+ *      means "the hash is still mine").
+ * A crash after 1 or 2 leaves a `pending` record; the retried create either finds the secret
+ * already matching (after 2) and finishes step 3, or starts again with a new secret (after 1).
+ *
+ * Delete revokes, except when the credential has a successor: a replacement (rotation or auth type
+ * change) whose record is active and whose value is now the current value of the same secret. Then
+ * the old credential is `retiring` for the grace period the successor declares, and the verifier
+ * refuses it after `retiresAt`; a real destroy has no successor and revokes at once.
+ */
+import { createHash } from 'node:crypto';
+import { CredentialInput, CredentialResult, EDITABLE_FIELD_NAMES, EditableFields, SECRET_TAGS } from '../contract/credential';
+import { NotFoundError, SecretScheduledForDeletionError, StaleRecordError } from '../errors';
+import {
+  credentialIdFor,
+  formatSecretValue,
+  generateSecretValue,
+  hashSecret,
+  keyedHashSecret,
+  matchesHashOf,
+  parseAdoptedApiKey,
+  parseSecretValue,
+  RandomSource,
+  secretMatchesHash,
+  secretOf,
+} from '../secret-format';
+import { CredentialRecord, CredentialTable, HashKeySource, SecretStore } from '../store/credential-record';
+import { lifecycleErrors } from './messages';
+import { RecordContent, transition, TransitionName } from './states';
+
+export interface LifecycleDeps {
+  readonly table: CredentialTable;
+  readonly secrets: SecretStore;
+  /** Every secret the provider writes must be named with this prefix. */
+  readonly secretPrefix: string;
+  /**
+   * The store's name (its table's): a secret the provider writes must carry it in its store tag,
+   * with the instance and scopes of the input (see `SECRET_TAGS`).
+   */
+  readonly storeName: string;
+  /** The store's key for adopted keys' hashes (HMAC-SHA-256); without one, adopted keys get plain SHA-256 (0.2 stores). */
+  readonly hashKey?: HashKeySource;
+  readonly now: () => Date;
+  readonly randomBytes: RandomSource;
+}
+
+/** What an operation did, for the log line. */
+export type Outcome =
+  | 'created'
+  | 'adopted'
+  | 'resumed'
+  | 'updated'
+  | 'unchanged'
+  | 'revoked'
+  | 'retiring'
+  | 'already-revoked'
+  | 'absent'
+  | 'not-owner'
+  | 'in-sync'
+  | 'drifted';
+
+/** The credential acted on (none for a batched read), what happened, and what Terraform keeps. */
+export interface ActionOutcome {
+  readonly credentialId?: string;
+  readonly outcome: Outcome;
+  /** A delete of a credential that has no record (or not this instance's) returns `{}`. */
+  readonly result: CredentialResult | Record<string, never> | object;
+}
+
+/** What an update is told of the previous input, as Terraform recorded it. */
+export interface PreviousInput {
+  readonly instanceId?: string;
+  readonly authType?: string;
+}
+
+/** Update and delete re-read and retry this many times when a concurrent write wins. */
+const MAX_ATTEMPTS = 3;
+
+export async function createCredential(input: CredentialInput, deps: LifecycleDeps): Promise<ActionOutcome> {
+  assertSecretWithinPrefix(input.secretArn, deps.secretPrefix);
+  const credentialId = credentialIdFor(input.instanceId);
+  const existing = await deps.table.read(credentialId);
+
+  if (existing !== undefined) {
+    assertOwnedBy(existing, input.instanceId);
+    if (existing.status === 'revoked' || existing.status === 'retiring') {
+      throw lifecycleErrors.revokedNeverRevived(credentialId, input.instanceId, existing.revokedAt ?? existing.updatedAt);
+    }
+    assertSameAuthType(existing, input.authType);
+  }
+  if (existing !== undefined && existing.secretArn !== input.secretArn) {
+    throw lifecycleErrors.secretMovedInCreate(credentialId, existing.secretArn, input.secretArn);
+  }
+  if (input.adopt === true) return adoptApiKey(input, existing, deps);
+  await assertDeclared(input, deps);
+  // Read before any write: a missing or unusable secret fails here, with nothing written.
+  const current = await deps.secrets.readCurrentValue(input.secretArn);
+  if (existing !== undefined && existing.secretArn === input.secretArn && valueHoldsRecord(current, existing)) {
+    // An earlier create got at least as far as writing the secret: finish it, no new secret.
+    const finished = await commitIfChanged(deps, existing, 'resume', withInput(existing, input));
+    return { credentialId, outcome: 'resumed', result: toResult(finished) };
+  }
+
+  const secretValue = generateSecretValue(input.authType, credentialId, {
+    clientId: existing?.clientId,
+    randomBytes: deps.randomBytes,
+  });
+  const secretHash = hashSecret(secretOf(secretValue));
+  const now = deps.now();
+  // In a replacement the secret still holds the predecessor's value: remember whose it was.
+  const predecessorId = existing?.predecessorId ?? predecessorOf(current, credentialId);
+  const pending = transition(existing, 'create', {
+    credentialId,
+    instanceId: input.instanceId,
+    ...editableFields(input),
+    authType: input.authType,
+    secretArn: input.secretArn,
+    secretHash,
+    ...(secretValue.authType === 'oauth2' ? { clientId: secretValue.clientId } : {}),
+    status: 'pending',
+    ...(predecessorId === undefined ? {} : { predecessorId }),
+    createdAt: existing?.createdAt ?? now.toISOString(),
+  }, now);
+  await commit(deps.table, pending, existing);
+  await deps.secrets.writeValue(input.secretArn, formatSecretValue(secretValue), secretVersionToken(input.instanceId, secretHash));
+  const active = transition(pending, 'activate', pending, deps.now());
+  await commit(deps.table, active, pending);
+  return { credentialId, outcome: 'created', result: toResult(active) };
+}
+
+/**
+ * Adoption: the API key already in the secret becomes this credential's. The value is read once
+ * and hashed; nothing is written to the secret. The hash's lookup item is claimed first, so a
+ * crash before the record write leaves a lookup without a record (refused) that a retry finishes.
+ */
+async function adoptApiKey(input: CredentialInput, existing: CredentialRecord | undefined, deps: LifecycleDeps): Promise<ActionOutcome> {
+  const credentialId = credentialIdFor(input.instanceId);
+  if (input.authType !== 'api_key') {
+    throw lifecycleErrors.adoptOnlyApiKeys(input.authType);
+  }
+  const tags = await deps.secrets.readTags(input.secretArn);
+  if (tags[SECRET_TAGS.INSTANCE] !== undefined || tags[SECRET_TAGS.STORE] !== undefined) {
+    throw lifecycleErrors.adoptGenerated(input.secretArn);
+  }
+  const text = await deps.secrets.readCurrentValue(input.secretArn);
+  const apiKey = text === undefined ? undefined : parseAdoptedApiKey(text);
+  if (apiKey === undefined) {
+    throw lifecycleErrors.adoptedValueShape(input.secretArn, text !== undefined);
+  }
+  const key = await deps.hashKey?.get({ create: true });
+  if (existing !== undefined && existing.adopted === true && matchesHashOf(apiKey, existing, key)) {
+    const finished = await commitIfChanged(deps, existing, 'resume', withInput(existing, input));
+    return { credentialId, outcome: 'resumed', result: toResult(finished) };
+  }
+  // A key adopted before the store had a hash key is claimed under its SHA-256: still one credential per key.
+  const legacyHolder = key === undefined ? undefined : await deps.table.keyHashHolder(hashSecret(apiKey));
+  if (legacyHolder !== undefined && legacyHolder !== credentialId) throw lifecycleErrors.keyAlreadyAdopted(credentialId);
+  const secretHash = key === undefined ? hashSecret(apiKey) : keyedHashSecret(apiKey, key);
+  await deps.table.claimKeyHash(secretHash, credentialId);
+  const now = deps.now();
+  const active = transition(existing, 'adopt', {
+    credentialId,
+    instanceId: input.instanceId,
+    ...editableFields(input),
+    authType: 'api_key',
+    secretArn: input.secretArn,
+    secretHash,
+    ...(key === undefined ? {} : { hashScheme: 'hmac-sha256' as const }),
+    adopted: true,
+    createdAt: existing?.createdAt ?? now.toISOString(),
+  }, now);
+  await commit(deps.table, active, existing);
+  return { credentialId, outcome: 'adopted', result: toResult(active) };
+}
+
+export async function updateCredential(
+  input: CredentialInput,
+  previous: PreviousInput | undefined,
+  deps: LifecycleDeps,
+): Promise<ActionOutcome> {
+  const credentialId = credentialIdFor(input.instanceId);
+  if (previous?.authType !== undefined && previous.authType !== input.authType) {
+    throw lifecycleErrors.authTypeChange(credentialId, previous.authType, input.authType);
+  }
+  if (previous?.instanceId !== undefined && previous.instanceId !== input.instanceId) {
+    throw lifecycleErrors.instanceChangedInUpdate(previous.instanceId, input.instanceId);
+  }
+  assertSecretWithinPrefix(input.secretArn, deps.secretPrefix);
+
+  for (let attempt = 1; ; attempt++) {
+    const record = await deps.table.read(credentialId);
+    if (record === undefined) {
+      throw lifecycleErrors.missingForUpdate(credentialId, input.instanceId);
+    }
+    assertOwnedBy(record, input.instanceId);
+    if (record.status === 'revoked' || record.status === 'retiring') {
+      throw lifecycleErrors.revokedNotUpdatable(credentialId, record.revokedAt ?? record.updatedAt);
+    }
+    assertSameAuthType(record, input.authType);
+    if (record.secretArn !== input.secretArn) {
+      throw lifecycleErrors.secretMovedInUpdate(credentialId, record.secretArn, input.secretArn);
+    }
+    if (record.adopted !== true && attempt === 1) await assertDeclared(input, deps);
+    try {
+      const updated = await commitIfChanged(deps, record, 'update', withInput(record, input));
+      return { credentialId, outcome: updated === record ? 'unchanged' : 'updated', result: toResult(updated) };
+    } catch (error) {
+      if (!(error instanceof StaleRecordError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+export async function deleteCredential(instanceId: string, deps: LifecycleDeps): Promise<ActionOutcome> {
+  const credentialId = credentialIdFor(instanceId);
+  let graceHours: number | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const record = await deps.table.read(credentialId);
+    if (record === undefined) return { credentialId, outcome: 'absent', result: {} };
+    // Only ever revoke this instance's own record (the id is derived from it, so this is a guard).
+    if (record.instanceId !== instanceId) return { credentialId, outcome: 'not-owner', result: {} };
+    if (record.status === 'revoked' || record.status === 'retiring') {
+      return { credentialId, outcome: record.status === 'retiring' ? 'retiring' : 'already-revoked', result: toResult(record) };
+    }
+    graceHours ??= await successorGraceHours(record, deps);
+    const now = deps.now();
+    // The secret is not touched: in a replacement it already holds the successor's value, and on
+    // a real destroy Terraform deletes the secret itself.
+    const next = graceHours > 0 ? transition(record, 'retire', record, now, { graceHours }) : transition(record, 'revoke', record, now);
+    try {
+      await commit(deps.table, next, record);
+    } catch (error) {
+      if (!(error instanceof StaleRecordError) || attempt >= MAX_ATTEMPTS) throw error;
+      continue;
+    }
+    // Revoked for good: the values it replaced, still working in their grace period, end with it.
+    if (next.status === 'revoked') await revokePredecessors(next, deps);
+    return { credentialId, outcome: next.status === 'retiring' ? 'retiring' : 'revoked', result: toResult(next) };
+  }
+}
+
+/** At most this many predecessors are revoked with a credential (one per rotation within a week). */
+const MAX_PREDECESSORS = 16;
+
+/**
+ * Revokes the retiring credentials a revoked one replaced in the same secret, newest first: after
+ * a rotation then a destroy, the pre-rotation value gets 401 at once rather than at its `retiresAt`.
+ * Bounded, and stops at the first predecessor that is gone, revoked, or in another secret.
+ */
+async function revokePredecessors(record: CredentialRecord, deps: LifecycleDeps): Promise<void> {
+  let predecessorId = record.predecessorId;
+  for (let depth = 0; predecessorId !== undefined && depth < MAX_PREDECESSORS; depth++) {
+    const predecessor = await deps.table.read(predecessorId);
+    if (predecessor === undefined || predecessor.secretArn !== record.secretArn || predecessor.status === 'revoked') return;
+    if (predecessor.status === 'retiring') {
+      // A concurrent write (the verifier's lastUsedAt leaves the version alone) loses nothing here:
+      // the next destroy or the grace period's end still refuses it.
+      await commit(deps.table, transition(predecessor, 'revoke', predecessor, deps.now()), predecessor).catch(
+        (error: unknown) => {
+          if (!(error instanceof StaleRecordError)) throw error;
+        },
+      );
+    }
+    predecessorId = predecessor.predecessorId;
+  }
+}
+
+/** The credential whose value a secret holds, if it is another one than `credentialId`. */
+function predecessorOf(text: string | undefined, credentialId: string): string | undefined {
+  const value = text === undefined ? undefined : parseSecretValue(text);
+  return value !== undefined && value.credentialId !== credentialId && /^[0-9a-f]{32}$/.test(value.credentialId) ? value.credentialId : undefined;
+}
+
+/**
+ * How long `record` may keep working after its delete: the grace period its successor declares
+ * (for a rotation, or for an auth type change), or 0 when it has none. The successor is found
+ * through the secret: in a replacement the secret's current value is the successor's, and the
+ * successor's record must be active, in the same secret and match that value. A real destroy
+ * leaves the secret holding this credential's own value, so it gets 0: revoked at once.
+ */
+async function successorGraceHours(record: CredentialRecord, deps: LifecycleDeps): Promise<number> {
+  let text: string | undefined;
+  try {
+    text = await deps.secrets.readCurrentValue(record.secretArn);
+  } catch (error) {
+    // A secret already gone or scheduled for deletion holds no successor.
+    if (error instanceof NotFoundError || error instanceof SecretScheduledForDeletionError) return 0;
+    throw error;
+  }
+  const value = text === undefined ? undefined : parseSecretValue(text);
+  if (value === undefined || value.credentialId === record.credentialId) return 0;
+  const successor = await deps.table.read(value.credentialId);
+  if (
+    successor === undefined ||
+    successor.status !== 'active' ||
+    successor.instanceId === record.instanceId ||
+    successor.secretArn !== record.secretArn ||
+    !valueHoldsRecord(text, successor)
+  ) {
+    return 0;
+  }
+  return (successor.authType === record.authType ? successor.rotationGracePeriodHours : successor.authTypeChangeGracePeriodHours) ?? 0;
+}
+
+/**
+ * Binds a write to Terraform's intent: the secret must carry the tags the stack gave it for this
+ * store, this instance and exactly these scopes. A direct invocation with a made-up or another
+ * credential's instance, another secret, or more scopes than declared finds different tags and
+ * is refused before anything is written; only the provider, the deployer and the admins may
+ * change the tags (the secret's policy).
+ */
+export async function assertDeclared(input: CredentialInput, deps: Pick<LifecycleDeps, 'secrets' | 'storeName'>): Promise<void> {
+  const tags = await deps.secrets.readTags(input.secretArn);
+  const declared = {
+    store: tags[SECRET_TAGS.STORE],
+    instance: tags[SECRET_TAGS.INSTANCE],
+    scopes: tags[SECRET_TAGS.SCOPES],
+  };
+  const wanted = { store: deps.storeName, instance: input.instanceId, scopes: input.scopes.join(' ') };
+  const differ = (Object.keys(wanted) as Array<keyof typeof wanted>).filter((k) => declared[k] !== wanted[k]);
+  if (differ.length > 0) {
+    throw lifecycleErrors.undeclaredWrite(input.secretArn, differ.map((k) => [k, wanted[k]] as const));
+  }
+}
+
+/**
+ * The drift repair: writes the declared name and scopes back. `seen` is the record as the check
+ * read it; the record is read again and must still be that version (else `StaleRecordError`, and
+ * nothing is written), so what other writers own since (`lastUsedAt`) is carried over. Never
+ * touches the secret, the hash, the state or the auth type; only an active record of the same
+ * instance is restored.
+ */
+export async function restoreDeclaredFields(
+  deps: Pick<LifecycleDeps, 'table' | 'now'>,
+  seen: Pick<CredentialRecord, 'credentialId' | 'version'>,
+  declared: Pick<CredentialRecord, 'instanceId' | 'name' | 'scopes'>,
+): Promise<CredentialRecord> {
+  const record = await deps.table.read(seen.credentialId);
+  if (record === undefined || record.version !== seen.version) throw new StaleRecordError(seen.credentialId);
+  assertOwnedBy(record, declared.instanceId);
+  return commitIfChanged(deps, record, 'restore', { ...record, name: declared.name, scopes: [...declared.scopes] });
+}
+
+/**
+ * The secret name is the ARN's resource part without the 6-character suffix Secrets Manager
+ * appends; a partial ARN (no suffix) is taken as is.
+ */
+export function secretNameOfArn(secretArn: string): string {
+  const resource = secretArn.slice(secretArn.indexOf(':secret:') + ':secret:'.length);
+  return resource.replace(/-[A-Za-z0-9]{6}$/, '');
+}
+
+/** Defence in depth besides IAM: the provider writes only into secrets named with its prefix. */
+export function assertSecretWithinPrefix(secretArn: string, prefix: string): void {
+  const name = secretNameOfArn(secretArn);
+  if (!secretArn.includes(':secret:') || !name.startsWith(prefix) || name.length === prefix.length) {
+    throw lifecycleErrors.secretOutsidePrefix(secretArn, prefix);
+  }
+}
+
+/**
+ * The `ClientRequestToken` of a secret write, UUID-shaped: the same instance and hash always give
+ * the same token, so Secrets Manager ignores a repeated write instead of adding a version.
+ */
+export function secretVersionToken(instanceId: string, secretHash: string): string {
+  const hex = createHash('sha256').update(`data-api-credential-version:${instanceId}:${secretHash}`, 'utf8').digest('hex');
+  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20, 32)].join('-');
+}
+
+/** The non-secret metadata Terraform keeps in state. */
+export function toResult(record: CredentialRecord): CredentialResult {
+  return {
+    credentialId: record.credentialId,
+    instanceId: record.instanceId,
+    name: record.name,
+    authType: record.authType,
+    scopes: [...record.scopes],
+    status: record.status,
+    secretArn: record.secretArn,
+    ...(record.clientId === undefined ? {} : { clientId: record.clientId }),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    ...(record.revokedAt === undefined ? {} : { revokedAt: record.revokedAt }),
+    ...(record.retiresAt === undefined ? {} : { retiresAt: record.retiresAt }),
+    ...(record.adopted === true ? { adopted: true } : {}),
+  };
+}
+
+/** Whether a secret value is the one this record was written for (`key`: the store's hash key, for an adopted key's HMAC). */
+export function valueHoldsRecord(text: string | undefined, record: CredentialRecord, key?: Uint8Array): boolean {
+  if (record.adopted === true) {
+    const apiKey = text === undefined ? undefined : parseAdoptedApiKey(text);
+    return apiKey !== undefined && matchesHashOf(apiKey, record, key);
+  }
+  const value = text === undefined ? undefined : parseSecretValue(text);
+  if (value === undefined || value.authType !== record.authType || value.credentialId !== record.credentialId) return false;
+  if (value.authType === 'oauth2' && value.clientId !== record.clientId) return false;
+  return secretMatchesHash(secretOf(value), record.secretHash);
+}
+
+/** The declared fields of `input` (`EDITABLE_FIELDS`), copied: the part of a record an update may change. */
+function editableFields(input: CredentialInput): EditableFields {
+  const fields: Record<string, unknown> = {};
+  for (const name of EDITABLE_FIELD_NAMES) {
+    const value: unknown = input[name];
+    if (value !== undefined) fields[name] = Array.isArray(value) ? [...value] : value;
+  }
+  return fields as EditableFields;
+}
+
+/** `record` with its declared fields replaced by `input`'s (absent ones removed). */
+function withInput(record: CredentialRecord, input: CredentialInput): CredentialRecord {
+  const rest: Record<string, unknown> = { ...record };
+  for (const name of EDITABLE_FIELD_NAMES) delete rest[name];
+  return { ...(rest as Omit<CredentialRecord, keyof EditableFields>), ...editableFields(input) } as CredentialRecord;
+}
+
+/** Commits transition `name` to `content` over `current`, unless that changes nothing but the time. */
+async function commitIfChanged(
+  deps: Pick<LifecycleDeps, 'table' | 'now'>,
+  current: CredentialRecord,
+  name: TransitionName,
+  content: RecordContent,
+): Promise<CredentialRecord> {
+  const next = transition(current, name, content, deps.now());
+  if (sameContent(current, { ...next, updatedAt: current.updatedAt, version: current.version })) return current;
+  await commit(deps.table, next, current);
+  return next;
+}
+
+function sameContent(a: CredentialRecord, b: CredentialRecord): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof CredentialRecord>;
+  for (const key of keys) {
+    const x = a[key];
+    const y = b[key];
+    if (Array.isArray(x) && Array.isArray(y) ? x.join(',') !== y.join(',') : x !== y) return false;
+  }
+  return true;
+}
+
+/** Writes `record` conditional on `previous` being what is stored (or on there being nothing). */
+function commit(table: CredentialTable, record: CredentialRecord, previous: CredentialRecord | undefined): Promise<void> {
+  return table.write(
+    record,
+    previous === undefined
+      ? { kind: 'absent' }
+      : { kind: 'version', version: previous.version, instanceId: previous.instanceId },
+  );
+}
+
+function assertOwnedBy(record: CredentialRecord, instanceId: string): void {
+  if (record.instanceId !== instanceId) {
+    throw lifecycleErrors.notOwner(record.credentialId, record.instanceId, instanceId);
+  }
+}
+
+function assertSameAuthType(record: CredentialRecord, authType: string): void {
+  if (record.authType !== authType) throw lifecycleErrors.authTypeChange(record.credentialId, record.authType, authType);
+}

@@ -1,0 +1,117 @@
+/**
+ * The credential lifecycle as data: the states a record can be in, whether the gateway accepts a
+ * credential in each, and the transitions between them. Every write of a record (the provider's
+ * create, update, delete, adoption and rotation's retirement, and the CLI's drift repair) is one of
+ * `TRANSITIONS`, made by `transition()`, which refuses any other.
+ *
+ *     (none) --create--> pending --activate--> active --update/restore--> active
+ *        \__adopt______________________________/  |  \--retire--> retiring --revoke--> revoked
+ *                                                 \-------------------revoke-----------^
+ *
+ * One attribute is written outside it: the verifier's `lastUsedAt` stamp, an UpdateItem of that
+ * attribute alone that leaves `version` (and so every transition's condition) untouched.
+ */
+import { CredentialStatus } from '../contract/credential';
+import { RETIRED_RECORD_TTL_SECONDS } from '../contract/table';
+import { ConflictError } from '../errors';
+import { CredentialRecord } from '../store/credential-record';
+
+/** Whether the gateway accepts a credential in each state. */
+export const STATES: Readonly<Record<CredentialStatus, { readonly accepted: 'never' | 'always' | 'until retiresAt'; readonly meaning: string }>> = {
+  pending: { accepted: 'never', meaning: 'a create stored the hash of a new secret and is writing its value' },
+  active: { accepted: 'always', meaning: 'the secret holds the value whose hash the record keeps' },
+  retiring: { accepted: 'until retiresAt', meaning: 'replaced in its secret by a successor; works for the grace period the successor declares' },
+  revoked: { accepted: 'never', meaning: 'deleted; never revived (a new instance makes a new credential)' },
+};
+
+/** `absent`: no record yet. */
+type From = CredentialStatus | 'absent';
+
+/** The allowed transitions: from which states, to which (`same`: the state does not change). */
+export const TRANSITIONS = {
+  /** A new secret's hash is stored before its value is written (a create, or one resumed after a crash). */
+  create: { from: ['absent', 'pending', 'active'], to: 'pending' },
+  /** The value is in the secret: the credential works. */
+  activate: { from: ['pending'], to: 'active' },
+  /** A retried create or adoption that finds the secret already holding its value finishes it. */
+  resume: { from: ['pending', 'active'], to: 'active' },
+  /** An API key created elsewhere becomes this credential's (only its hash is stored). */
+  adopt: { from: ['absent', 'pending', 'active'], to: 'active' },
+  /** Terraform's in-place update of the declared fields. */
+  update: { from: ['pending', 'active'], to: 'same' },
+  /** The CLI's drift repair: the declared fields written back. */
+  restore: { from: ['active'], to: 'same' },
+  /** Deleted in a replacement with a grace period: keeps working until `retiresAt`. */
+  retire: { from: ['pending', 'active'], to: 'retiring' },
+  /** Deleted for good (or a retiring predecessor ended with its successor). */
+  revoke: { from: ['pending', 'active', 'retiring'], to: 'revoked' },
+} as const satisfies Record<string, { readonly from: readonly From[]; readonly to: CredentialStatus | 'same' }>;
+
+export type TransitionName = keyof typeof TRANSITIONS;
+
+/** A write the lifecycle does not allow from the record's state: a bug or a forged call, never applied. */
+export class TransitionError extends ConflictError {
+  constructor(
+    readonly transition: TransitionName,
+    readonly from: From,
+    credentialId: string,
+  ) {
+    super(
+      `Credential ${credentialId} is ${from}: ${transition} is allowed only from ${TRANSITIONS[transition].from.join(', ')}. Nothing was changed`,
+    );
+  }
+}
+
+export function canTransition(from: From, transition: TransitionName): boolean {
+  return (TRANSITIONS[transition].from as readonly From[]).includes(from);
+}
+
+/** Options of the transitions that need more than a time. */
+export interface TransitionOptions {
+  /** `retire`: hours until the credential is refused. */
+  readonly graceHours?: number;
+}
+
+/** What a transition writes, besides the state, `updatedAt` and `version` it sets itself. */
+export type RecordContent = Omit<CredentialRecord, 'status' | 'updatedAt' | 'version'> & Partial<CredentialRecord>;
+
+/**
+ * The record after `name`: `content` (the whole record to write) in the transition's state, with
+ * `updatedAt` now and the version after `current`'s; `revoke` sets `revokedAt`, `retire` sets
+ * `retiresAt` and the TTL. Throws `TransitionError` when `current`'s state does not allow it.
+ * Pure: the caller writes the result conditional on `current` (`commit` in operations).
+ */
+export function transition(
+  current: CredentialRecord | undefined,
+  name: TransitionName,
+  content: RecordContent,
+  now: Date,
+  options: TransitionOptions = {},
+): CredentialRecord {
+  const from: From = current?.status ?? 'absent';
+  if (!canTransition(from, name)) throw new TransitionError(name, from, content.credentialId);
+  const base = content as CredentialRecord;
+  const rule: { readonly to: CredentialStatus | 'same' } = TRANSITIONS[name];
+  const status = rule.to === 'same' ? (current as CredentialRecord).status : rule.to;
+  const at = now.toISOString();
+  const next: CredentialRecord = { ...base, status, updatedAt: at, version: (current?.version ?? 0) + 1 };
+  if (status === 'revoked') {
+    const { retiresAt: _retiresAt, ...rest } = next;
+    return { ...rest, revokedAt: at };
+  }
+  if (status === 'retiring') {
+    const retiresAt = new Date(now.getTime() + (options.graceHours ?? 0) * 3600 * 1000);
+    return { ...next, retiresAt: retiresAt.toISOString(), expiresAt: Math.floor(retiresAt.getTime() / 1000) + RETIRED_RECORD_TTL_SECONDS };
+  }
+  return next;
+}
+
+/**
+ * Whether the gateway accepts a credential at `now`: active, or retiring and still within its
+ * grace period. Pending and revoked credentials never are.
+ */
+export function isAccepted(record: CredentialRecord, now: Date): boolean {
+  const { accepted } = STATES[record.status];
+  if (accepted !== 'until retiresAt') return accepted === 'always';
+  return record.retiresAt !== undefined && now.getTime() < Date.parse(record.retiresAt);
+}
