@@ -4,9 +4,10 @@
  * infrastructure summarised apart. Pure: no I/O.
  *
  * Each credential is found through its declaration (known at plan time, even when the invocation's
- * input is not): a construct's `Declaration` output, or the Terraform module's `terraform_data`
- * that carries its credentials' declarations (a plan holds no output of a child module); for stacks
- * without either, through the invocation's input.
+ * input is not): a `CredentialStore`'s `DeclaredCredentials` output (`{ kind: DECLARATIONS_KIND, credentials }`),
+ * a 0.1 construct's own `Declaration` output, or the Terraform module's `terraform_data` that carries
+ * its credentials' declarations (a plan holds no output of a child module); for stacks without any
+ * of them, through the invocation's input.
  */
 import { SCOPE_NAMES } from '../handlers/contract/credential';
 import { CredentialDeclaration, DECLARATION_KIND, DECLARATIONS_KIND } from '../handlers/contract/declaration';
@@ -99,8 +100,9 @@ function asDeclaration(value: unknown): CredentialDeclaration | undefined {
 }
 
 /**
- * The declarations the Terraform module keeps in a `terraform_data` input (`kind` DECLARATIONS_KIND),
- * their addresses (relative to the module) made absolute.
+ * The declarations of a `{ kind: DECLARATIONS_KIND, credentials }` value: a store's `Credentials`
+ * output, or the `terraform_data` input the Terraform module keeps them in, whose addresses
+ * (relative to the module) are made absolute.
  */
 function moduleDeclarations(input: Record<string, any>, moduleAddress: string | undefined): CredentialDeclaration[] {
   if (!isObject(input.credentials)) return [];
@@ -165,8 +167,9 @@ export function reviewPlan(planJson: unknown): PlanReview {
     credentials.set(declaration.invocation, { ...credentials.get(declaration.invocation), [side]: declaration });
   for (const change of Object.values(plan.output_changes)) {
     for (const side of ['before', 'after'] as const) {
-      const declaration = asDeclaration(change[side]);
-      if (declaration) declare(side, declaration);
+      const value = change[side];
+      const declarations = isObject(value) && value.kind === DECLARATIONS_KIND ? moduleDeclarations(value, undefined) : [asDeclaration(value)];
+      for (const declaration of declarations) if (declaration) declare(side, declaration);
     }
   }
   // The module's carriers are part of the credentials' changes, never "other infrastructure".

@@ -18,6 +18,7 @@ import { synthStack } from './synth-stack';
 import { terraform } from '../local/terraform';
 import { AnalyticsCredentialsStack, AnalyticsCredentialsStackProps } from './analytics-credentials-stack';
 import { bearerFor, readCredentialSecret, readRecords } from './data-api-consumer';
+import { flatOutputs, type RawOutputs } from './stack-outputs';
 
 const STACK = 'analytics-credentials';
 const STEPS = 12;
@@ -53,9 +54,8 @@ async function run(ctx: Context, args: string[]): Promise<string> {
 
 async function outputs(ctx: Context): Promise<Record<string, string>> {
   const { stdout } = await terraform(['output', '-json'], { cwd: ctx.cwd, env: ctx.env });
-  const raw = JSON.parse(stdout) as Record<string, { value: string }>;
-  // `UsageReporting_SecretArn_AB12CD34` -> `UsageReporting.SecretArn`
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.split('_').slice(0, 2).join('.'), v.value]));
+  const raw = JSON.parse(stdout) as RawOutputs;
+  return flatOutputs(raw);
 }
 
 interface Row {

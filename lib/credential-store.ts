@@ -1,5 +1,5 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
@@ -11,6 +11,7 @@ import { Fn, ITerraformDependable, Lazy, TerraformOutput, TerraformStack } from 
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { SECRET_TAGS } from '../handlers/contract/credential';
+import { CredentialDeclaration, DECLARATIONS_KIND } from '../handlers/contract/declaration';
 import { READ_ACTION, ReadBatchEvent, ReadEvent } from '../handlers/contract/drift';
 import { TABLE } from '../handlers/contract/table';
 export { SECRET_TAGS } from '../handlers/contract/credential';
@@ -159,6 +160,17 @@ export class CredentialStore extends Construct {
   private readonly tableId: string;
   /** Principals besides admins and deployer that may write the table: the provider and gateway functions. */
   private readonly tableWriters: string[] = [];
+  /** The entries of the `DeclaredCredentials` output, by credential (its construct path below the stack). */
+  private readonly credentialOutputs = new Map<string, CredentialOutput>();
+  /** The secret policy of every credential without readers; made with the first such credential. */
+  private sharedSecretPolicy?: DataAwsIamPolicyDocument;
+  /**
+   * The provider function's name as a literal, known at synth: what a credential's instance names,
+   * so that instances and secrets do not wait for the function (the function resource's
+   * `function_name` is the same string, but a reference to it is an edge in the graph).
+   * @internal
+   */
+  readonly _providerFunctionName: string;
 
   constructor(scope: Construct, id: string, props: CredentialStoreProps = {}) {
     super(scope, id);
@@ -230,9 +242,10 @@ export class CredentialStore extends Construct {
       recoveryWindowInDays: recovery,
       tags: { ...this.tags, [SECRET_TAGS.STORE]: name, 'data-api-credentials:purpose': 'hash-key' },
     });
+    this._providerFunctionName = `${name}-provider`;
     const provider = new CredentialProviderFunction(this, 'Provider', {
       hashKeySecretArn: hashKey.arn,
-      functionName: `${name}-provider`,
+      functionName: this._providerFunctionName,
       tableName: table.name,
       tableArn: table.arn,
       region: region.name,
@@ -344,6 +357,18 @@ export class CredentialStore extends Construct {
         },
       ],
     });
+    // Every credential of the store in one output (a few per credential made Terraform evaluate and
+    // save thousands of outputs at a thousand credentials): what each declares (for `review`, known
+    // at plan time) and its credentialId, secretArn and clientId (OAuth 2.0 only).
+    new TerraformOutput(this, 'DeclaredCredentials', {
+      value: Lazy.anyValue({
+        produce: () => ({ kind: DECLARATIONS_KIND, credentials: Object.fromEntries(this.credentialOutputs) }),
+      }),
+      description:
+        'Per credential (its construct path below the stack): what it declares (name, authType, scopes, addresses), ' +
+        'credentialId, secretArn and clientId (OAuth 2.0 only). Plain, non-secret values.',
+    });
+
     new TerraformOutput(this, 'ProviderGuardrailPolicy', {
       value: guardrail.json,
       description:
@@ -365,6 +390,46 @@ export class CredentialStore extends Construct {
   }
 
   /**
+   * A credential's key in the `DeclaredCredentials` output: its construct path below the stack.
+   * @internal
+   */
+  _outputKey(credential: Construct): string {
+    const stack = TerraformStack.of(credential);
+    return credential.node.scopes.slice(stack.node.scopes.length).map((c) => c.node.id).join('/');
+  }
+
+  /** @internal */
+  _addCredentialOutput(key: string, entry: CredentialOutput): void {
+    this.credentialOutputs.set(key, entry);
+  }
+
+  /**
+   * The statement every credential secret's policy has: only the provider, the deployer and the
+   * admins change the secret (value, version stages, tags, the policy itself, deletion).
+   * @internal
+   */
+  _secretChangeStatement(): DataAwsIamPolicyDocumentStatement {
+    return {
+      sid: 'OnlyProviderDeployerAndAdminsChange',
+      effect: 'Deny',
+      principals: [{ type: 'AWS', identifiers: ['*'] }],
+      actions: [...SECRET_CHANGE_ACTIONS],
+      resources: ['*'],
+      condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: [this.providerRoleArn, this.deployerArn, ...this.admins] }],
+    };
+  }
+
+  /**
+   * The policy document of every credential secret without readers (`Resource` "*" means the
+   * secret the policy is attached to, so one document serves them all).
+   * @internal
+   */
+  _secretChangePolicy(): DataAwsIamPolicyDocument {
+    this.sharedSecretPolicy ??= new DataAwsIamPolicyDocument(this, 'SecretPolicy', { statement: [this._secretChangeStatement()] });
+    return this.sharedSecretPolicy;
+  }
+
+  /**
    * Lets a function of this store (the gateway's) write the table despite its resource policy.
    * @internal
    */
@@ -376,7 +441,7 @@ export class CredentialStore extends Construct {
    * Adds a credential to the store's drift check: one `check` block per store, whose
    * `aws_lambda_invocation` data source runs the provider's read action on all its checked
    * credentials at once (one Lambda call per plan, however many credentials), with one assertion
-   * per credential, so each drifted credential is its own warning. The read depends on the
+   * whose message lists every drifted credential. The read depends on the
    * credentials' invocations: while any of them has a change pending, it waits for the apply.
    * @internal
    */
@@ -398,14 +463,14 @@ export class CredentialStore extends Construct {
             },
           },
         },
-        assert: Lazy.anyValue({
-          produce: () =>
-            // The result lists drifted credentials only: a credential is in sync when it is not there.
-            [...reads.keys()].map((key) => ({
-              condition: `\${!can(${drifted}.${key})}`,
-              error_message: `\${try(${drifted}.${key}.message, "in sync")}`,
-            })),
-        }),
+        // One assertion for the store: one warning lists every drifted credential, and a deferred
+        // check (a credential has a change pending) is one warning, not one per credential.
+        assert: [
+          {
+            condition: `\${length(${drifted}) == 0}`,
+            error_message: `\${join("\\n", [for key, read in ${drifted} : read.message])}`,
+          },
+        ],
       });
     }
     this.driftReads.set(key, { event, invocation: invocationAddress });
@@ -426,6 +491,14 @@ export class CredentialStore extends Construct {
     }
     this.credentialNames.set(name, path);
   }
+}
+
+/** A credential's entry in its store's `DeclaredCredentials` output. */
+export interface CredentialOutput extends CredentialDeclaration {
+  readonly credentialId: string;
+  readonly secretArn: string;
+  /** OAuth 2.0 only. */
+  readonly clientId?: string;
 }
 
 /**

@@ -1,10 +1,10 @@
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsKmsAlias } from '@cdktf/provider-aws/lib/data-aws-kms-alias';
 import { KmsGrant } from '@cdktf/provider-aws/lib/kms-grant';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
-import { Fn, Lazy, TerraformOutput, Token } from 'cdktf';
+import { Fn, Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { CLIENT_ID_PREFIX, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, CONTROL_CHARACTER_PATTERN, CredentialInput, DEFAULT_ROTATION_GRACE_PERIOD_HOURS, ScopeName, SECRET_TAGS, validateAuthType, validateDescription, validateGracePeriodHours, validateName, validateScopes } from '../handlers/contract/credential';
 import { CredentialDeclaration, DECLARATION_KIND } from '../handlers/contract/declaration';
@@ -15,7 +15,7 @@ import { CredentialInvocation } from './credential-invocation';
 import { CredentialStore } from './credential-store';
 import { validatePrincipalArn } from './principal-arn';
 import { DataApiScope } from './scopes';
-import { ROTATION_TRIGGER_MAX_LENGTH, SECRET_CHANGE_ACTIONS, SECRET_NAME_PATTERN, SECRET_READER_ACTIONS } from './store-rules';
+import { ROTATION_TRIGGER_MAX_LENGTH, SECRET_NAME_PATTERN, SECRET_READER_ACTIONS } from './store-rules';
 
 export interface DataApiCredentialProps {
   /** The store that holds the credential's record and runs its provider. */
@@ -130,7 +130,7 @@ export class DataApiCredential extends Construct {
   private readonly where: string;
   private readonly readerArns: string[] = [];
   private keyAlias?: DataAwsKmsAlias;
-  /** The secret's resource policy document; undefined for an adopted credential. */
+  /** The secret's own resource policy document, made by the first reader; until then the store's, on the secret. */
   private secretPolicy?: DataAwsIamPolicyDocument;
 
   constructor(scope: Construct, id: string, props: DataApiCredentialProps) {
@@ -171,13 +171,17 @@ export class DataApiCredential extends Construct {
     const instance = new CredentialInstance(this, 'Instance', {
       authType,
       ...(adoptFrom === undefined ? { secretName } : { adoptedFrom: adoptFrom }),
-      functionName: props.store.functionName,
+      // The literal name (the store's name is known at synth): the instance, and the secret that
+      // carries its id, need not wait for the function; only the invocation does.
+      functionName: props.store._providerFunctionName,
       ...(rotation === undefined ? {} : { rotation: rotation.trigger }),
     });
 
     const instanceId = instance.id;
     // Terraform's declaration, bound to the secret: the provider refuses a write whose input differs
     // (see SECRET_TAGS). The secret is updated in place, before the invocation, when they change.
+    // Without readers, the store's one policy document, on the secret itself (see addReadersPolicy).
+    const sharedPolicy = adoptFrom === undefined ? props.store._secretChangePolicy() : undefined;
     const secret =
       adoptFrom !== undefined
         ? undefined
@@ -186,6 +190,7 @@ export class DataApiCredential extends Construct {
             description: `Data API credential "${name}"; its value is written only by the credential provider`,
             kmsKeyId: props.store.kmsKeyArn,
             recoveryWindowInDays: props.store.secretRecoveryWindowDays,
+            policy: Lazy.anyValue({ produce: () => (this.readerArns.length > 0 ? undefined : sharedPolicy!.json) }) as unknown as string,
             tags: {
               ...(tags ?? {}),
               [SECRET_TAGS.STORE]: props.store.name,
@@ -220,7 +225,8 @@ export class DataApiCredential extends Construct {
     );
 
     // What a reviewer needs, known at plan time even when the invocation's input is not (a new
-    // or replaced instance makes the whole input unknown): `data-api-credentials review` reads it.
+    // or replaced instance makes the whole input unknown): `data-api-credentials review` reads it
+    // in the store's one `DeclaredCredentials` output.
     const declaration: CredentialDeclaration = {
       kind: DECLARATION_KIND,
       name,
@@ -233,7 +239,6 @@ export class DataApiCredential extends Construct {
       invocation: `${LambdaInvocation.tfResourceType}.${invocation.friendlyUniqueId}`,
       ...(secret === undefined ? {} : { secret: `${SecretsmanagerSecret.tfResourceType}.${secret.friendlyUniqueId}` }),
     };
-    new TerraformOutput(this, 'Declaration', { value: declaration, description: 'Declared name, auth type and scopes, for reviews' });
 
     if (props.driftCheck ?? props.store.driftCheck) {
       props.store._addDriftCheck(invocation.friendlyUniqueId, { ...input, instanceAddress }, declaration.invocation);
@@ -248,17 +253,19 @@ export class DataApiCredential extends Construct {
     this.scopes = scopes;
     this.secretArn = secretArn;
     this.secretName = secretName;
-    if (secret !== undefined) this.addSecretPolicy();
     for (const reader of readers) this.grantRead(reader);
     // Derived from the instance id as the provider derives it, so plans show it without a read.
     this.credentialId = Fn.substr(Fn.sha256(Fn.join('', [CREDENTIAL_ID_SALT, instanceId])), 0, CREDENTIAL_ID_LENGTH);
     this.clientId = authType === AuthType.OAUTH2 ? `${CLIENT_ID_PREFIX}${this.credentialId}` : undefined;
 
-    new TerraformOutput(this, 'CredentialId', { value: this.credentialId });
-    new TerraformOutput(this, 'SecretArn', { value: this.secretArn });
-    if (this.clientId !== undefined) {
-      new TerraformOutput(this, 'ClientId', { value: this.clientId });
-    }
+    // One entry of the store's `DeclaredCredentials` output (no outputs of its own: at a thousand
+    // credentials, outputs are a good part of what Terraform evaluates and saves).
+    props.store._addCredentialOutput(props.store._outputKey(this), {
+      ...declaration,
+      credentialId: this.credentialId,
+      secretArn: this.secretArn,
+      ...(this.clientId === undefined ? {} : { clientId: this.clientId }),
+    });
   }
 
   /**
@@ -274,7 +281,7 @@ export class DataApiCredential extends Construct {
     }
     if (this.readerArns.includes(reader)) return;
     this.readerArns.push(reader);
-    if (this.readerArns.length === 1) this.secretPolicy?.putStatement(this.secretPolicyStatements());
+    if (this.readerArns.length === 1) this.addReadersPolicy();
     if (this.store.kmsKeyArn !== undefined) {
       // Decrypt only under this secret's encryption context: the grant opens no other secret of the key.
       new KmsGrant(this, `ReaderKeyGrant${this.readerArns.length - 1}`, {
@@ -297,61 +304,50 @@ export class DataApiCredential extends Construct {
    * The secret's resource policy, on every secret the stack creates. It denies changes (value,
    * version stages, tags, the policy itself, deletion) to everyone but the provider, the deployer
    * and the admins, whatever their IAM policies allow, so nobody else can swap the value, lift
-   * these denies or rewrite the tags the provider checks. With readers (a lazy list, so later
-   * `grantRead`s count), it also lets them read and denies reading the value to everyone else but
-   * the provider. The ids are the 0.2 ones (`ReadersPolicy`), so existing policies update in place.
-   * `Resource` is `*`, which in a secret's resource policy means that secret: the document then
-   * does not depend on the secret resource, so a tags update of the secret (a scopes change) does
-   * not defer it to apply and the plan shows no policy change.
+   * these denies or rewrite the tags the provider checks. `Resource` is `*`, which in a secret's
+   * resource policy means that secret: the document does not depend on the secret resource, so a
+   * tags update of the secret (a scopes change) does not defer it to apply.
+   *
+   * Without readers the document is the same for every secret of the store: the store holds it once,
+   * and each secret carries it in its own `policy` argument (at a thousand credentials, a thousand
+   * identical data sources and a thousand policy resources were planned and kept in the state, and
+   * each policy read back twice on refresh, by the secret and by the policy resource). The first
+   * reader gives the credential its own document and policy resource (`ReadersPolicy`,
+   * `ReadersSecretPolicy`, the 0.2 ids, so existing policies update in place), which also let the
+   * readers read and deny reading the value to everyone else but the provider; the secret's
+   * `policy` is then unset, which leaves the policy to that resource.
    */
-  private addSecretPolicy(): void {
-    this.secretPolicy = new DataAwsIamPolicyDocument(this, 'ReadersPolicy', { statement: this.secretPolicyStatements() });
-    new SecretsmanagerSecretPolicy(this, 'ReadersSecretPolicy', { secretArn: this.secretArn, policy: this.secretPolicy.json });
-  }
-
-  /**
-   * The policy's statements for the readers known so far. Plain blocks (not a lazy list), so the HCL
-   * output writes them as `statement` blocks; `grantRead` puts them again when the first reader comes.
-   */
-  private secretPolicyStatements(): DataAwsIamPolicyDocumentStatement[] {
+  /** The credential's own policy document and policy, with the readers known so far and those granted later. */
+  private addReadersPolicy(): void {
     const readers = Lazy.listValue({ produce: () => [...this.readerArns] });
-    const changers = Lazy.listValue({ produce: () => [this.store.providerRoleArn, this.store.deployerArn, ...this.store.admins] });
-    return [
-      ...(this.readerArns.length === 0
-        ? []
-        : [
+    this.secretPolicy = new DataAwsIamPolicyDocument(this, 'ReadersPolicy', {
+      statement: [
+        {
+          sid: 'Readers',
+          effect: 'Allow',
+          principals: [{ type: 'AWS', identifiers: readers }],
+          actions: [...SECRET_READER_ACTIONS],
+          resources: ['*'],
+        },
+        {
+          // The provider writes and re-reads the value; nobody else but the readers may read it.
+          sid: 'OnlyReadersAndTheProvider',
+          effect: 'Deny',
+          principals: [{ type: 'AWS', identifiers: ['*'] }],
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: ['*'],
+          condition: [
             {
-              sid: 'Readers',
-              effect: 'Allow',
-              principals: [{ type: 'AWS', identifiers: readers }],
-              actions: [...SECRET_READER_ACTIONS],
-              resources: ['*'],
+              test: 'StringNotEquals',
+              variable: 'aws:PrincipalArn',
+              values: Lazy.listValue({ produce: () => [...this.readerArns, this.store.providerRoleArn] }),
             },
-            {
-              // The provider writes and re-reads the value; nobody else but the readers may read it.
-              sid: 'OnlyReadersAndTheProvider',
-              effect: 'Deny',
-              principals: [{ type: 'AWS', identifiers: ['*'] }],
-              actions: ['secretsmanager:GetSecretValue'],
-              resources: ['*'],
-              condition: [
-                {
-                  test: 'StringNotEquals',
-                  variable: 'aws:PrincipalArn',
-                  values: Lazy.listValue({ produce: () => [...this.readerArns, this.store.providerRoleArn] }),
-                },
-              ],
-            },
-          ]),
-      {
-        sid: 'OnlyProviderDeployerAndAdminsChange',
-        effect: 'Deny',
-        principals: [{ type: 'AWS', identifiers: ['*'] }],
-        actions: [...SECRET_CHANGE_ACTIONS],
-        resources: ['*'],
-        condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: changers }],
-      },
-    ];
+          ],
+        },
+        this.store._secretChangeStatement(),
+      ],
+    });
+    new SecretsmanagerSecretPolicy(this, 'ReadersSecretPolicy', { secretArn: this.secretArn, policy: this.secretPolicy.json });
   }
 }
 

@@ -103,6 +103,15 @@ export class CallRecorder {
       const account = caller.functionArn.split(':')[4];
       if (request.invokedFunctionArn !== undefined) {
         events.push(callEvent(seq(), caller, 'lambda:InvokeFunction', request.invokedFunctionArn, {}, status));
+      } else if (service === 'dynamodb' && operation === 'BatchGetItem') {
+        // One authorization per table, with every key read from it as `dynamodb:LeadingKeys`.
+        for (const [table, request] of Object.entries((json.RequestItems as Record<string, { Keys?: Json[] }> | undefined) ?? {})) {
+          const contexts = (request.Keys ?? []).map((key) => dynamoDbContext('GetItem', { Key: key }));
+          const leading = [...new Set(contexts.flatMap((c) => c['dynamodb:LeadingKeys'] ?? []))].sort();
+          events.push(
+            callEvent(seq(), caller, 'dynamodb:BatchGetItem', `arn:aws:dynamodb:${region}:${account}:table/${table}`, leading.length > 0 ? { 'dynamodb:LeadingKeys': leading } : {}, status),
+          );
+        }
       } else if (service === 'dynamodb') {
         const table = typeof json.TableName === 'string' ? json.TableName : '';
         events.push(

@@ -51,7 +51,7 @@ const CONTROL_PATH = '/_local/faults';
 
 export async function startFaultProxy(options: {
   readonly targetUrl: string;
-  /** Kills a function's warm worker (the invocation in flight fails as a crashed runtime would). */
+  /** Kills a function's warm workers (the invocations in flight fail as a crashed runtime's would). */
   readonly crash: (functionName: string) => Promise<void>;
   /** Tells a Lambda function's calls from everyone else's: rules apply to the functions' calls only. */
   readonly callers?: CallerRegistry;

@@ -24,6 +24,8 @@ export interface LocalAwsOptions {
   readonly dataDir?: string;
   /** One line per Lambda invocation (name, type, duration, outcome); never payloads or results. */
   readonly log?: (line: string) => void;
+  /** Invocations of one function the Lambda runner runs at once. @default DEFAULT_FUNCTION_CONCURRENCY */
+  readonly functionConcurrency?: number;
 }
 
 /** Everything a process needs to use the local AWS: endpoints, region, credentials, Terraform config. */
@@ -153,6 +155,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       nodePath: tools.lambdaNode,
       callers,
       recorder,
+      ...(options.functionConcurrency === undefined ? {} : { functionConcurrency: options.functionConcurrency }),
     });
     started.push(runner);
     const gateway = await startLocalApiGateway({

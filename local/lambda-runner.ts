@@ -34,13 +34,22 @@ export interface LambdaRunnerOptions {
   readonly callers?: CallerRegistry;
   /** Records a function's invocations of other functions. */
   readonly recorder?: CallRecorder;
+  /**
+   * Invocations of one function that run at once, each in its own warm worker (started when all
+   * the function's workers are busy); more wait in arrival order. AWS runs them concurrently too.
+   * @default DEFAULT_FUNCTION_CONCURRENCY
+   */
+  readonly functionConcurrency?: number;
 }
+
+/** Workers per function by default: see README, Performance, for what more bought on 2 cores. */
+export const DEFAULT_FUNCTION_CONCURRENCY = 4;
 
 export interface LambdaRunner {
   readonly url: string;
   /** Pids of the live workers. */
   pids(): number[];
-  /** Kills a function's warm worker, as a crashed runtime: the invocation in flight fails. */
+  /** Kills a function's warm workers, as a crashed runtime: the invocations in flight fail. */
   crash(functionName: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -144,7 +153,7 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
     const key = `${config.FunctionArn.split(':').slice(0, 7).join(':')}:${config.Version}`;
     let sandbox = sandboxes.get(key);
     if (!sandbox) {
-      sandbox = new Sandbox(path.join(options.logDir, `${config.FunctionName}.log`), options.nodePath);
+      sandbox = new Sandbox(path.join(options.logDir, `${config.FunctionName}.log`), options.nodePath, options.functionConcurrency ?? DEFAULT_FUNCTION_CONCURRENCY);
       sandboxes.set(key, sandbox);
     }
     const requestId = randomUUID();
@@ -216,7 +225,7 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
 
   return {
     url: runnerUrl,
-    pids: () => [...sandboxes.values()].flatMap((s) => s.pid() ?? []),
+    pids: () => [...sandboxes.values()].flatMap((s) => s.pids()),
     async crash(functionName) {
       const ofFunction = [...sandboxes].filter(([key]) => key.includes(`:function:${functionName}:`));
       await Promise.all(ofFunction.map(([, sandbox]) => sandbox.stop()));
@@ -280,10 +289,61 @@ function sandboxSpec(
   };
 }
 
-/** One function's warm worker: invocations run one at a time, in arrival order. */
+/**
+ * One function's warm workers: up to `size` invocations at once, one per worker; a worker is
+ * started only when every existing one is busy, and further invocations wait in arrival order.
+ */
 class Sandbox {
+  private readonly workers: SandboxWorker[] = [];
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(
+    private readonly logFile: string,
+    private readonly nodePath: string,
+    private readonly size: number,
+  ) {
+    if (!Number.isInteger(size) || size < 1) throw new Error(`functionConcurrency must be a whole number from 1, got ${size}`);
+  }
+
+  pids(): number[] {
+    return this.workers.flatMap((w) => w.pid() ?? []);
+  }
+
+  async run(spec: SandboxSpec, payload: string, requestId: string): Promise<Outcome> {
+    const worker = await this.acquire();
+    try {
+      return await worker.run(spec, payload, requestId);
+    } finally {
+      worker.busy = false;
+      this.waiting.shift()?.();
+    }
+  }
+
+  /** Kills every worker of the function: the invocations in flight fail. */
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.stop()));
+  }
+
+  private async acquire(): Promise<SandboxWorker> {
+    for (;;) {
+      let worker = this.workers.find((w) => !w.busy);
+      if (worker === undefined && this.workers.length < this.size) {
+        worker = new SandboxWorker(this.logFile, this.nodePath);
+        this.workers.push(worker);
+      }
+      if (worker !== undefined) {
+        worker.busy = true;
+        return worker;
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+}
+
+/** One warm worker process of a function, running one invocation at a time. */
+class SandboxWorker {
   private worker?: { child: ChildProcess; fingerprint: string };
-  private queue: Promise<unknown> = Promise.resolve();
+  busy = false;
 
   constructor(
     private readonly logFile: string,
@@ -295,9 +355,7 @@ class Sandbox {
   }
 
   run(spec: SandboxSpec, payload: string, requestId: string): Promise<Outcome> {
-    const outcome = this.queue.then(() => this.runNow(spec, payload, requestId));
-    this.queue = outcome.catch(() => undefined);
-    return outcome;
+    return this.runNow(spec, payload, requestId);
   }
 
   async stop(): Promise<void> {

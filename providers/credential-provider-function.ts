@@ -32,7 +32,7 @@ export interface CredentialProviderFunctionProps {
  * The custom-resource provider of `DataApiCredential`: the bundled Lambda from `handlers/`, its
  * least-privilege role, its log group and the invoke permissions of the admins.
  *
- * The role: `GetItem` and `PutItem` on the table's credential records and adopted keys' lookup
+ * The role: `GetItem`, `BatchGetItem` (the drift check) and `PutItem` on the table's credential records and adopted keys' lookup
  * items only (`dynamodb:LeadingKeys` `CRED#*`, `KEYHASH#*`: it can never mint an access token);
  * values written only into secrets under the store's prefix that carry the store's tag, and read
  * only from those or untagged ones (an adopted key's secret is the user's); a customer key only

@@ -17,8 +17,11 @@ export const CREDENTIAL_PROVIDER = {
   description: 'Generates, updates and revokes Data API credentials (aws_lambda_invocation, CRUD)',
   policyName: 'credential-provider',
   timeoutSeconds: 30,
-  /** On the store's table, for the credential records and the adopted keys' lookup items only (`dynamodb:LeadingKeys`). */
-  recordActions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  /**
+   * On the store's table, for the credential records and the adopted keys' lookup items only
+   * (`dynamodb:LeadingKeys`). BatchGetItem: the drift check reads a store's records 100 at a time.
+   */
+  recordActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'],
   /** On the secrets under the store's prefix that carry the store's tag. */
   secretWriteActions: ['secretsmanager:PutSecretValue'],
   /** On the secrets under the store's prefix that carry the store's tag or none (an adopted key's). */

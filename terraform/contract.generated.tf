@@ -46,7 +46,7 @@ locals {
     provider_timeout_seconds            = 30
     provider_description                = "Generates, updates and revokes Data API credentials (aws_lambda_invocation, CRUD)"
     provider_policy_name                = "credential-provider"
-    provider_record_actions             = ["dynamodb:GetItem", "dynamodb:PutItem"]
+    provider_record_actions             = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem"]
     provider_secret_write_actions       = ["secretsmanager:PutSecretValue"]
     provider_secret_read_actions        = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
     table_key_actions                   = ["kms:Decrypt", "kms:GenerateDataKey"]

@@ -47,11 +47,13 @@ locals {
 
 # The credential instance: its id is new exactly when the credential must be replaced (auth type,
 # secret name, provider function or rotation trigger changed), created before the old one goes.
+# The function by its name (known before apply), not a reference to it: instances and secrets need
+# not wait for the function; only the invocations do.
 resource "terraform_data" "instance" {
   for_each = local.credentials
 
   triggers_replace = merge(
-    { authType = each.value.auth_type, secretName = each.value.secret_name, functionName = aws_lambda_function.provider.function_name },
+    { authType = each.value.auth_type, secretName = each.value.secret_name, functionName = local.function_name },
     each.value.rotation == null ? {} : { rotation = each.value.rotation.trigger },
   )
 
@@ -67,6 +69,9 @@ resource "aws_secretsmanager_secret" "credential" {
   description             = "Data API credential \"${each.value.name}\"; its value is written only by the credential provider"
   kms_key_id              = var.kms_key_arn
   recovery_window_in_days = var.secret_recovery_window_days
+  # Without readers, the store's one policy document on the secret itself; with readers, the
+  # credential's own, in aws_secretsmanager_secret_policy.readers (see below).
+  policy = length(each.value.readers) > 0 ? null : data.aws_iam_policy_document.readers[local.no_readers].json
   # The binding the provider checks: it refuses a create or update whose store, instance or scopes differ.
   tags = merge(var.tags, {
     (local.contract.secret_tag_store)    = var.name
@@ -95,12 +100,19 @@ resource "aws_lambda_invocation" "credential" {
 # Every secret's policy: only the provider, the applying identity and the admins change it (value,
 # version stages, tags, the policy itself, deletion). With readers, only they (and the provider) may
 # read its value. `Resource` is "*" (in a secret's policy: that secret), so a tags update of the secret
-# (a scopes change) does not defer the document to apply.
+# (a scopes change) does not defer the document to apply, and every secret without readers shares one
+# document, under the key local.no_readers, set as the secret's own `policy` (at a thousand
+# credentials, a thousand identical data sources and policy resources were planned on every plan),
+# as the constructs' store does. A secret with readers has its own document and policy resource.
+locals {
+  no_readers = "(no readers)"
+}
+
 data "aws_iam_policy_document" "readers" {
-  for_each = local.credentials
+  for_each = merge({ (local.no_readers) = [] }, { for key, c in local.credentials : key => c.readers if length(c.readers) > 0 })
 
   dynamic "statement" {
-    for_each = length(each.value.readers) > 0 ? [each.value.readers] : []
+    for_each = length(each.value) > 0 ? [each.value] : []
     content {
       sid       = "Readers"
       effect    = "Allow"
@@ -115,7 +127,7 @@ data "aws_iam_policy_document" "readers" {
   }
 
   dynamic "statement" {
-    for_each = length(each.value.readers) > 0 ? [each.value.readers] : []
+    for_each = length(each.value) > 0 ? [each.value] : []
     content {
       # The provider writes and re-reads the value; nobody else but the readers may read it.
       sid       = "OnlyReadersAndTheProvider"
@@ -156,10 +168,10 @@ data "aws_iam_policy_document" "readers" {
 }
 
 resource "aws_secretsmanager_secret_policy" "readers" {
-  for_each = data.aws_iam_policy_document.readers
+  for_each = { for key, c in local.credentials : key => c if length(c.readers) > 0 }
 
   secret_arn = aws_secretsmanager_secret.credential[each.key].arn
-  policy     = each.value.json
+  policy     = data.aws_iam_policy_document.readers[each.key].json
 }
 
 # With a customer key, each reader may decrypt this secret only (its encryption context).

@@ -19,8 +19,8 @@ export interface ReadEvent extends CredentialInput {
 /**
  * The store's drift check reads all its checked credentials in one invocation (one Lambda call
  * per plan, however many credentials): `{ action: "read", credentials: { <key>: ReadEvent without
- * action } }`. A key is the credential's invocation name in the configuration, which the check's
- * assertions use to find its result.
+ * action } }`. A key is the credential's invocation name in the configuration, by which the
+ * result lists the drifted ones.
  */
 export interface ReadBatchEvent {
   readonly action: typeof READ_ACTION;
@@ -33,9 +33,9 @@ export const READ_BATCH_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,255}$/;
 export const MAX_READ_BATCH = 5000;
 
 /**
- * The batched read's result. Only drifted credentials are listed: each of the check's assertions
- * decodes the whole result, so listing every credential made a plan's checks cost grow with the
- * square of their number (see README, Performance); an in-sync store decodes `{}`.
+ * The batched read's result. Only drifted credentials are listed: the result is kept in the state
+ * and decoded by the check (once per credential while it had one assertion per credential, which
+ * made a plan's checks cost grow with the square of their number); an in-sync store decodes `{}`.
  */
 export interface ReadBatchResult {
   readonly inSync: boolean;

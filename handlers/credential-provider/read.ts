@@ -5,6 +5,7 @@
  */
 import { CredentialInput } from '../contract/credential';
 import { ReadBatchResult, ReadResult } from '../contract/drift';
+import type { CredentialRecord } from '../store/credential-record';
 import { assessDrift, driftMessage, SecretState } from '../credential-drift';
 import { NotFoundError, SecretScheduledForDeletionError } from '../errors';
 import { credentialIdFor } from '../secret-format';
@@ -12,6 +13,14 @@ import { ParsedRead } from './event';
 import { ActionOutcome, assertSecretWithinPrefix, LifecycleDeps, valueHoldsRecord } from '../lifecycle/operations';
 
 type ReadDeps = Pick<LifecycleDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>;
+
+/** A table that reads many records in one request (DynamoDB's BatchGetItem): the store's drift check uses it. */
+interface BatchReadingTable {
+  readMany(credentialIds: readonly string[]): Promise<Map<string, CredentialRecord>>;
+}
+
+const readsInBatches = (table: ReadDeps['table']): table is ReadDeps['table'] & BatchReadingTable =>
+  typeof (table as Partial<BatchReadingTable>).readMany === 'function';
 
 /**
  * The drift check: compares the declared input with the record and the secret. Reads only; the
@@ -26,11 +35,20 @@ export async function readCredentialDrift(
   return { credentialId: result.credentialId, outcome: result.inSync ? 'in-sync' : 'drifted', result };
 }
 
-async function driftOf(input: CredentialInput, instanceAddress: string | undefined, deps: ReadDeps): Promise<ReadResult> {
+/**
+ * One credential's drift. `prefetched` is its record as a batch read found it (null: none); without
+ * it, the record is read here.
+ */
+async function driftOf(
+  input: CredentialInput,
+  instanceAddress: string | undefined,
+  deps: ReadDeps,
+  prefetched?: CredentialRecord | null,
+): Promise<ReadResult> {
   // A read hashes the secret's value: only the store's secrets, like every other action.
   assertSecretWithinPrefix(input.secretArn, deps.secretPrefix);
   const credentialId = credentialIdFor(input.instanceId);
-  const record = await deps.table.read(credentialId);
+  const record = prefetched === undefined ? await deps.table.read(credentialId) : (prefetched ?? undefined);
   let secret: SecretState = 'present';
   if (record !== undefined) {
     try {
@@ -54,20 +72,33 @@ async function driftOf(input: CredentialInput, instanceAddress: string | undefin
   };
 }
 
-/** Reads of one batch run this many at a time: the store's drift check stays one invocation. */
-const READ_BATCH_CONCURRENCY = 8;
+/**
+ * Secret reads of one batch that run at once: the store's drift check stays one invocation, and
+ * its time grows with the store's size over this. Secrets Manager allows far more GetSecretValue
+ * calls per second than one invocation makes this way.
+ */
+export const READ_BATCH_CONCURRENCY = 32;
 
-/** The store's drift check: every credential's read, a few at a time; the drifted ones by key. */
+/**
+ * The store's drift check: the records in BatchGetItem requests of 100 (where the table can), then
+ * every credential's secret, `READ_BATCH_CONCURRENCY` at a time; the drifted ones by key.
+ */
 export async function readDriftBatch(
   batch: ReadonlyArray<ParsedRead & { readonly key: string }>,
   deps: ReadDeps,
 ): Promise<ActionOutcome> {
+  // Secrets outside the prefix fail the batch before any read, as they did one by one.
+  for (const read of batch) assertSecretWithinPrefix(read.input.secretArn, deps.secretPrefix);
+  const table = deps.table;
+  const records = readsInBatches(table) ? await table.readMany(batch.map((read) => credentialIdFor(read.input.instanceId))) : undefined;
   const reads: ReadResult[] = new Array(batch.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < batch.length) {
       const index = next++;
-      reads[index] = await driftOf(batch[index].input, batch[index].instanceAddress, deps);
+      const { input, instanceAddress } = batch[index];
+      const prefetched = records === undefined ? undefined : (records.get(credentialIdFor(input.instanceId)) ?? null);
+      reads[index] = await driftOf(input, instanceAddress, deps, prefetched);
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_BATCH_CONCURRENCY, batch.length) }, worker));

@@ -9,25 +9,32 @@
  * 2. terraform: apply, no-change plan and destroy on the local AWS against hand-written resources,
  *    and the Lambda calls a no-change plan makes; tokens issued per second;
  * 3. verification: API keys and access tokens per second against the bare digest loop;
- * 4. cold start: each handler's bundle and module load against a hello-world handler.
+ * 4. cold start: each handler's bundle and module load against a hello-world handler;
+ * 5. scale (only with `--scale`, which runs it alone unless `--only` names more): 200 and 1,000
+ *    credentials in one store against the hand-written baseline, and each figure's growth.
  */
 import Table from 'cli-table3';
 import { Command, Option } from 'commander';
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { ensureLambdaNode } from '../../scripts/lambda-node';
 import { runColdStartBench } from './cold-start';
 import { runInstalledSynthBench } from './installed-synth';
 import { BenchRow, BenchSection } from './report';
+import { DEFAULT_SCALE_COUNTS, runScaleBench } from './scale';
 import { runSynthBench } from './synth';
 import { runTerraformBench } from './terraform';
 import { runVerificationBench } from './verification';
 
-const SECTIONS = ['synth', 'installed-synth', 'terraform', 'verification', 'cold-start'] as const;
+const SECTIONS = ['synth', 'installed-synth', 'terraform', 'verification', 'cold-start', 'scale'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 interface Options {
   readonly only?: SectionName[];
   readonly with100: boolean;
+  readonly scale: boolean;
+  readonly scaleCounts: number[];
+  readonly functionConcurrency?: number;
 }
 
 function machine(): string {
@@ -64,15 +71,20 @@ function render(rows: readonly BenchRow[]): string {
 }
 
 async function main(options: Options): Promise<void> {
-  const wanted = (name: SectionName) => options.only === undefined || options.only.includes(name);
+  // The scale section runs only when asked for (`--scale`, or `--only scale`); `--scale` alone runs it alone.
+  const wanted = (name: SectionName) =>
+    options.only !== undefined ? options.only.includes(name) || (name === 'scale' && options.scale) : (name === 'scale') === options.scale;
   const started = Date.now();
   console.log(`machine: ${machine()}`);
+  // The sections on the local AWS run the functions on Node.js 22, as their runtime on AWS.
+  if (wanted('terraform') || wanted('scale')) ensureLambdaNode((line) => console.error(`bench: ${line}`));
   const runs: Array<[SectionName, () => Promise<BenchSection>]> = [
     ['synth', () => runSynthBench()],
     ['installed-synth', () => runInstalledSynthBench()],
     ['terraform', () => runTerraformBench({ counts: options.with100 ? [10, 50, 100] : [10, 50] })],
     ['verification', () => runVerificationBench()],
     ['cold-start', () => runColdStartBench()],
+    ['scale', () => runScaleBench({ counts: options.scaleCounts, functionConcurrency: options.functionConcurrency })],
   ];
   const rows: BenchRow[] = [];
   const notes: string[] = [];
@@ -95,7 +107,24 @@ const program = new Command('bench')
   .description('Measure synth, plan and apply, verification and cold start against baselines, in one run')
   .addOption(new Option('--only <sections...>', 'run only these sections').choices([...SECTIONS]))
   .option('--with-100', 'also plan and apply 100 credentials (several minutes more)', false)
-  .action(async (opts: { only?: SectionName[]; with100: boolean }) => main({ only: opts.only, with100: opts.with100 }));
+  .option('--scale', 'run the scale section (not in the default run; about 40 minutes at 200 and 1,000 credentials)', false)
+  .option('--scale-counts <counts...>', 'credentials per store in the scale section', (value: string, previous: number[] | undefined) => [...(previous ?? []), positiveInteger(value)])
+  .option('--function-concurrency <n>', "invocations of one function the local Lambda runner runs at once (the scale section's local AWS)", positiveInteger)
+  .action(async (opts: { only?: SectionName[]; with100: boolean; scale: boolean; scaleCounts?: number[]; functionConcurrency?: number }) =>
+    main({
+      only: opts.only,
+      with100: opts.with100,
+      scale: opts.scale,
+      scaleCounts: opts.scaleCounts ?? DEFAULT_SCALE_COUNTS,
+      functionConcurrency: opts.functionConcurrency,
+    }),
+  );
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`not a whole number from 1: ${value}`);
+  return n;
+}
 
 program.parseAsync(process.argv).catch((error: Error) => {
   console.error(error);

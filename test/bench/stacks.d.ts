@@ -33,6 +33,10 @@ export interface SynthOptions {
 
 export const LIBRARY: 'data-api-credentials';
 export const HAND_WRITTEN_MODULES: readonly string[];
-export function addCredentials(load: Load, stack: TerraformStack, store: CredentialStore, count: number): void;
-export function addHandWritten(load: Load, stack: TerraformStack, id: string, count: number): void;
+export interface StackVariant {
+  /** The first credential with one more scope: an in-place update. */
+  readonly changeFirst?: boolean;
+}
+export function addCredentials(load: Load, stack: TerraformStack, store: CredentialStore, count: number, variant?: StackVariant): void;
+export function addHandWritten(load: Load, stack: TerraformStack, id: string, count: number, variant?: StackVariant): void;
 export function measureSynth(load: Load, options: SynthOptions): SynthResult;

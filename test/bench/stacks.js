@@ -26,25 +26,30 @@ const TABLE_ITEM = '@cdktf/provider-aws/lib/dynamodb-table-item';
 /** What a hand-written stack imports: cdktf and the provider bindings it uses, by their deep paths. */
 const HAND_WRITTEN_MODULES = ['cdktf', PROVIDER, SECRET, SECRET_VERSION, TABLE, TABLE_ITEM];
 
-/** `count` credentials in `store`: both auth types, one or two scopes each. */
-function addCredentials(load, stack, store, count) {
+/**
+ * `count` credentials in `store`: both auth types, one or two scopes each. With `changeFirst`, the
+ * first credential has one more scope (an in-place update of a deployed stack).
+ */
+function addCredentials(load, stack, store, count, { changeFirst = false } = {}) {
   const { AuthType, DataApiCredential, DataApiScope } = load(LIBRARY);
   const scopes = DataApiScope.ALL;
   for (let i = 0; i < count; i++) {
+    const base = i % 3 ? [scopes[i % 5]] : [scopes[i % 5], scopes[(i + 1) % 5]];
     new DataApiCredential(stack, `Credential${i}`, {
       store,
       name: `Bench credential ${i}`,
       authType: i % 2 ? AuthType.API_KEY : AuthType.OAUTH2,
-      scopes: i % 3 ? [scopes[i % 5]] : [scopes[i % 5], scopes[(i + 1) % 5]],
+      scopes: changeFirst && i === 0 ? [...base, scopes[(i + 2) % 5]] : base,
     });
   }
 }
 
 /**
  * The hand-written equivalent of a store and `count` credentials: the table has the store
- * table's settings; names are under `id`, so stacks side by side do not collide.
+ * table's settings; names are under `id`, so stacks side by side do not collide. With
+ * `changeFirst`, the first item has one more scope.
  */
-function addHandWritten(load, stack, id, count) {
+function addHandWritten(load, stack, id, count, { changeFirst = false } = {}) {
   const { DynamodbTable } = load(TABLE);
   const { DynamodbTableItem } = load(TABLE_ITEM);
   const { SecretsmanagerSecret } = load(SECRET);
@@ -73,7 +78,7 @@ function addHandWritten(load, stack, id, count) {
         pk: { S: `CRED#${i}` },
         name: { S: `Bench credential ${i}` },
         authType: { S: i % 2 ? 'api_key' : 'oauth2' },
-        scopes: { SS: [scopes[i % 5]] },
+        scopes: { SS: changeFirst && i === 0 ? [scopes[i % 5], scopes[(i + 2) % 5]] : [scopes[i % 5]] },
         status: { S: 'active' },
         secretArn: { S: secret.arn },
       }),

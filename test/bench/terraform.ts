@@ -25,11 +25,12 @@ import { SampleRecordsBackend } from '../../examples/sample-records-backend';
 import { DataApiCredential, DataApiGateway, DataApiScope } from '../../lib';
 import { type LocalAwsEnv, startLocalAws } from '../../local';
 import { synthStack } from '../../examples/synth-stack';
+import { flatOutputs, type RawOutputs } from '../../examples/stack-outputs';
 import { terraform } from '../../local/terraform';
 import { credentialsStack } from '../support/stacks';
 import { type BenchRow, type BenchSection, formatMs, median, ratioRow } from './report';
 import { loadFromSource } from './source-modules';
-import { addCredentials, addHandWritten } from './stacks';
+import { addCredentials, addHandWritten, type StackVariant } from './stacks';
 
 const SECTION = 'terraform';
 const BASELINE = 'hand-written';
@@ -44,30 +45,37 @@ const REQUEST_TIMEOUT_MS = 20_000;
 
 export const DEFAULT_TERRAFORM_BENCH_COUNTS = [10, 50];
 
-/** Counts Lambda invocations from the runner's log lines (`lambda <function> <type> <ms> ms <outcome>`). */
-class InvocationCounter {
+/**
+ * Counts Lambda invocations from the runner's log lines (`lambda <function> <type> <ms> ms <outcome>`),
+ * and keeps each one's duration (from its arrival at the runner to its answer).
+ */
+export class InvocationCounter {
   private readonly counts = new Map<string, number>();
+  private readonly durations = new Map<string, number[]>();
 
   readonly log = (line: string): void => {
-    const match = /^lambda (\S+) \S+ \d+ ms /.exec(line);
-    if (match) this.counts.set(match[1], (this.counts.get(match[1]) ?? 0) + 1);
+    const match = /^lambda (\S+) \S+ (\d+) ms /.exec(line);
+    if (!match) return;
+    this.counts.set(match[1], (this.counts.get(match[1]) ?? 0) + 1);
+    this.durations.set(match[1], [...(this.durations.get(match[1]) ?? []), Number(match[2])]);
   };
 
-  /** `run`'s result, and how many times `functionName` was invoked meanwhile. */
-  async during<T>(functionName: string, run: () => Promise<T>): Promise<{ result: T; invocations: number }> {
+  /** `run`'s result, and how many times `functionName` was invoked meanwhile, and for how long each. */
+  async during<T>(functionName: string, run: () => Promise<T>): Promise<{ result: T; invocations: number; durationsMs: number[] }> {
     const before = this.counts.get(functionName) ?? 0;
     const result = await run();
-    return { result, invocations: (this.counts.get(functionName) ?? 0) - before };
+    const invocations = (this.counts.get(functionName) ?? 0) - before;
+    return { result, invocations, durationsMs: (this.durations.get(functionName) ?? []).slice(before) };
   }
 }
 
-type Side = 'hand' | 'ours';
-type BuildStack = (app: App, id: string, statePath: string) => TerraformStack;
+export type Side = 'hand' | 'ours';
+export type BuildStack = (app: App, id: string, statePath: string) => TerraformStack;
 
 /** Our stack: a store with the drift check on, and `count` credentials of both auth types, one or two scopes. */
-function oursStack(count: number): BuildStack {
+export function oursStack(count: number, variant: StackVariant = {}): BuildStack {
   return (app, id, statePath) =>
-    credentialsStack(app, id, statePath, (stack, store) => addCredentials(loadFromSource, stack, store, count), { driftCheck: true });
+    credentialsStack(app, id, statePath, (stack, store) => addCredentials(loadFromSource, stack, store, count, variant), { driftCheck: true });
 }
 
 /**
@@ -75,13 +83,13 @@ function oursStack(count: number): BuildStack {
  * test/support/stacks.ts's and the table has the store table's settings, so what differs is the
  * store's function and its kin, and the resources per credential.
  */
-function baselineStack(count: number): BuildStack {
+export function baselineStack(count: number, variant: StackVariant = {}): BuildStack {
   return (app, id, statePath) => {
     const stack = new TerraformStack(app, id);
     new AwsProvider(stack, 'aws', { region: process.env.AWS_REGION ?? 'us-east-1' });
     stack.addOverride('terraform.required_providers.aws.version', '~> 5.0');
     new LocalBackend(stack, { path: statePath });
-    addHandWritten(loadFromSource, stack, id, count);
+    addHandWritten(loadFromSource, stack, id, count, variant);
     return stack;
   };
 }
@@ -92,7 +100,7 @@ const STACKS: Record<Side, (count: number) => BuildStack> = { hand: baselineStac
  * One stack in its own folder under the temporary directory, with its own state. It can be
  * synthesized again (another count, the same state), so an apply can add to what is deployed.
  */
-class Deployment {
+export class Deployment {
   private applied = false;
   private cwd = '';
 
@@ -100,11 +108,12 @@ class Deployment {
     readonly id: string,
     private readonly work: string,
     private readonly env: LocalAwsEnv,
+    private readonly timeoutMs: number,
   ) {}
 
   /** Synthesizes and inits; neither is timed. */
-  static async create(id: string, build: BuildStack, env: LocalAwsEnv): Promise<Deployment> {
-    const deployment = new Deployment(id, mkdtempSync(join(tmpdir(), 'dac-bench-tf-')), env);
+  static async create(id: string, build: BuildStack, env: LocalAwsEnv, timeoutMs = COMMAND_TIMEOUT_MS): Promise<Deployment> {
+    const deployment = new Deployment(id, mkdtempSync(join(tmpdir(), 'dac-bench-tf-')), env, timeoutMs);
     try {
       deployment.synth(build);
       await deployment.run(['init']);
@@ -117,11 +126,16 @@ class Deployment {
 
   /** Synthesizes into the same folder: `.terraform/` and the state stay. */
   synth(build: BuildStack): void {
-    this.cwd = synthStack(join(this.work, 'cdktf.out'), (app) => build(app, this.id, join(this.work, 'terraform.tfstate')));
+    this.cwd = synthStack(join(this.work, 'cdktf.out'), (app) => build(app, this.id, this.statePath));
+  }
+
+  /** The local backend's state file. */
+  get statePath(): string {
+    return join(this.work, 'terraform.tfstate');
   }
 
   run(args: string[], okCodes?: number[]) {
-    return terraform([...args, '-no-color'], { cwd: this.cwd, env: this.env, okCodes, timeoutMs: COMMAND_TIMEOUT_MS });
+    return terraform([...args, '-no-color'], { cwd: this.cwd, env: this.env, okCodes, timeoutMs: this.timeoutMs });
   }
 
   /** Runs a command; its wall time in ms and its exit code. */
@@ -145,15 +159,16 @@ class Deployment {
 }
 
 /** Creates one deployment per side, runs `use` on them, and always disposes of them. */
-async function withPair<T>(
+export async function withPair<T>(
   ids: Record<Side, string>,
   builds: Record<Side, BuildStack>,
   env: LocalAwsEnv,
   use: (pair: Record<Side, Deployment>) => Promise<T>,
+  timeoutMs = COMMAND_TIMEOUT_MS,
 ): Promise<T> {
   const made: Deployment[] = [];
   try {
-    for (const side of ['hand', 'ours'] as const) made.push(await Deployment.create(ids[side], builds[side], env));
+    for (const side of ['hand', 'ours'] as const) made.push(await Deployment.create(ids[side], builds[side], env, timeoutMs));
     return await use({ hand: made[0], ours: made[1] });
   } finally {
     for (const deployment of made) await deployment.dispose();
@@ -222,7 +237,7 @@ async function addedToExisting(count: number, env: LocalAwsEnv): Promise<{ alone
  * request is not idempotent (the baseline's `aws_dynamodb_table_item`, a conditional PutItem, or a
  * DeleteTable) the second answer fails the apply or destroy.
  */
-async function retriedOnce<T>(what: string, notes: string[], measure: () => Promise<T>): Promise<T> {
+export async function retriedOnce<T>(what: string, notes: string[], measure: () => Promise<T>): Promise<T> {
   try {
     return await measure();
   } catch (error) {
@@ -251,8 +266,7 @@ async function tokenRate(env: LocalAwsEnv): Promise<{ row: BenchRow; note: strin
   );
   try {
     await deployment.timed(['apply', '-auto-approve']);
-    const raw = JSON.parse((await deployment.run(['output', '-json'])).stdout) as Record<string, { value: string }>;
-    const output = (prefix: string) => Object.entries(raw).find(([key]) => key.startsWith(`${prefix}_`))![1].value;
+    const outputs = flatOutputs(JSON.parse((await deployment.run(['output', '-json'])).stdout) as RawOutputs);
     // The SDK warns once per process about Node 20 (see DESIGN.md); the local AWS's own processes are quiet already.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const secrets = new SecretsManagerClient({
@@ -260,10 +274,10 @@ async function tokenRate(env: LocalAwsEnv): Promise<{ row: BenchRow; note: strin
       region: env.AWS_REGION,
       credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
     });
-    const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: output('Client_SecretArn') }));
+    const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: outputs['Client.SecretArn'] }));
     secrets.destroy();
     const client = JSON.parse(SecretString!) as { clientId: string; clientSecret: string };
-    const url = `${env.DATA_API_URL}/_api/${output('DataApi_ApiId')}/oauth/v1/token`;
+    const url = `${env.DATA_API_URL}/_api/${outputs['DataApi.ApiId']}/oauth/v1/token`;
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret }).toString();
 
     /** One token request and its latency. The token is read and dropped, never kept or printed. */
@@ -302,7 +316,7 @@ async function tokenRate(env: LocalAwsEnv): Promise<{ row: BenchRow; note: strin
       },
       note:
         `tokens: POST /oauth/v1/token through the local gateway, Lambda runner and moto, after ${TOKEN_WARMUP} warm-up ` +
-        "requests; the local runner runs one invocation at a time per function: the local stack's rate, not AWS's",
+        "requests; the local runner runs a few invocations of a function at once (DEFAULT_FUNCTION_CONCURRENCY): the local stack's rate, not AWS's",
     };
   } finally {
     await deployment.dispose();

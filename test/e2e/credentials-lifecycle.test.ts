@@ -14,6 +14,7 @@ import { synthStack } from '../../examples/synth-stack';
 import { terraform } from '../../local/terraform';
 import { lambdaLog, localAwsEnv } from '../support/local-aws';
 import { credentialRecords, sha256, StoredRecord } from '../support/store';
+import { flatOutputs } from '../../examples/stack-outputs';
 
 jest.setTimeout(240_000);
 
@@ -45,9 +46,10 @@ async function outputs(): Promise<Outputs> {
 }
 
 function output(all: Outputs, construct: string, name: string): string {
-  const key = Object.keys(all).find((k) => k.startsWith(`${construct}_${name}_`));
-  if (!key) throw new Error(`no output ${construct}.${name} in ${Object.keys(all).join(', ')}`);
-  return all[key].value;
+  const flat = flatOutputs(all);
+  const value = flat[`${construct}.${name}`];
+  if (value === undefined) throw new Error(`no output ${construct}.${name} in ${Object.keys(flat).join(', ')}`);
+  return value;
 }
 
 async function records(): Promise<StoredRecord[]> {

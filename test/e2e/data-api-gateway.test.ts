@@ -19,6 +19,7 @@ import { synthStack } from '../../examples/synth-stack';
 import { terraform } from '../../local/terraform';
 import { lambdaLog, localAwsEnv } from '../support/local-aws';
 import { InteropReport, runOAuthClient } from '../support/oauth-interop';
+import { flatOutputs, type RawOutputs } from '../../examples/stack-outputs';
 
 jest.setTimeout(240_000);
 
@@ -43,8 +44,8 @@ function synth(props: AnalyticsCredentialsStackProps = {}): void {
 const tf = (args: string[]) => terraform([...args, '-no-color'], { cwd, env });
 
 async function outputs(): Promise<Record<string, string>> {
-  const raw = JSON.parse((await terraform(['output', '-json'], { cwd, env })).stdout) as Record<string, { value: string }>;
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.split('_').slice(0, 2).join('.'), v.value]));
+  const raw = JSON.parse((await terraform(['output', '-json'], { cwd, env })).stdout) as RawOutputs;
+  return flatOutputs(raw);
 }
 
 async function secretOf(construct: string): Promise<Record<string, string>> {

@@ -29,6 +29,7 @@ import { currentPolicyState, evaluate, PolicyState, Request, readCallLog, roleSe
 import { localAwsEnv } from '../support/local-aws';
 import { credentialsStack } from '../support/stacks';
 import { credentialRecords, StoredRecord } from '../support/store';
+import { flatOutputs, type RawOutputs } from '../../examples/stack-outputs';
 
 jest.setTimeout(240_000);
 
@@ -55,10 +56,8 @@ let out: Record<string, string> = {};
 const tf = (args: string[]) => terraform([...args, '-no-color'], { cwd, env });
 
 async function outputs(): Promise<Record<string, string>> {
-  const raw = JSON.parse((await terraform(['output', '-json'], { cwd, env })).stdout) as Record<string, { value: unknown }>;
-  return Object.fromEntries(
-    Object.entries(raw).map(([k, v]) => [k.split('_').slice(0, 2).join('.'), typeof v.value === 'string' ? v.value : JSON.stringify(v.value)]),
-  );
+  const raw = JSON.parse((await terraform(['output', '-json'], { cwd, env })).stdout) as RawOutputs;
+  return flatOutputs(raw);
 }
 
 /** What a caller with `lambda:InvokeFunction` on the provider can do: any event, straight to the function. */

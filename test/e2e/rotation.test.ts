@@ -25,6 +25,7 @@ import { terraform } from '../../local/terraform';
 import { lambdaLog, localAwsEnv } from '../support/local-aws';
 import { credentialRecords, currentSecretValue, StoredRecord } from '../support/store';
 import { credentialsStack } from '../support/stacks';
+import { flatOutputs, type RawOutputs } from '../../examples/stack-outputs';
 
 jest.setTimeout(240_000);
 
@@ -86,8 +87,8 @@ function synth(trigger: string, switched: boolean): void {
 const tf = (args: string[]) => terraform([...args, '-no-color'], { cwd, env });
 
 async function outputs(): Promise<Record<string, string>> {
-  const raw = JSON.parse((await terraform(['output', '-json'], { cwd, env })).stdout) as Record<string, { value: string }>;
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.split('_').slice(0, 2).join('.'), v.value]));
+  const raw = JSON.parse((await terraform(['output', '-json'], { cwd, env })).stdout) as RawOutputs;
+  return flatOutputs(raw);
 }
 
 async function secretOf(arn: string): Promise<Record<string, string>> {

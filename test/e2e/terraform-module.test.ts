@@ -256,7 +256,6 @@ describe('the Terraform module', () => {
       ['aws_secretsmanager_secret.UsageReporting_Secret', 'aws_secretsmanager_secret.credential.usage_reporting'],
       ['aws_secretsmanager_secret.Credentials_HashKey', 'aws_secretsmanager_secret.hash_key'],
       ['aws_secretsmanager_secret_policy.Credentials_HashKeySecretPolicy', 'aws_secretsmanager_secret_policy.hash_key'],
-      ['aws_secretsmanager_secret_policy.AnalyticsExport_ReadersSecretPolicy', 'aws_secretsmanager_secret_policy.readers.analytics_export'],
       ['aws_secretsmanager_secret_policy.UsageReporting_ReadersSecretPolicy', 'aws_secretsmanager_secret_policy.readers.usage_reporting'],
       ['aws_lambda_invocation.AnalyticsExport_Provider', 'aws_lambda_invocation.credential.analytics_export'],
       ['aws_lambda_invocation.UsageReporting_Provider', 'aws_lambda_invocation.credential.usage_reporting'],
@@ -459,7 +458,7 @@ const COMPARED: Record<string, string[]> = {
   aws_lambda_function: ['function_name', 'description', 'runtime', 'handler', 'memory_size', 'timeout', 'environment', 'source_code_hash', 'code_sha256', 'role', 'kms_key_arn', 'tags'],
   aws_lambda_permission: ['statement_id', 'action', 'function_name', 'principal'],
   terraform_data: ['triggers_replace'],
-  aws_secretsmanager_secret: ['name', 'description', 'kms_key_id', 'recovery_window_in_days', 'tags'],
+  aws_secretsmanager_secret: ['name', 'description', 'kms_key_id', 'recovery_window_in_days', 'policy', 'tags'],
   aws_secretsmanager_secret_policy: ['policy', 'secret_arn'],
   aws_lambda_invocation: ['function_name', 'lifecycle_scope', 'terraform_key', 'input', 'qualifier'],
 };

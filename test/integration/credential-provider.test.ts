@@ -7,6 +7,7 @@
  */
 import {
   AttributeValue,
+  DeleteItemCommand,
   DeleteTableCommand,
   DynamoDBClient,
   PutItemCommand,
@@ -25,6 +26,7 @@ import {
 import { randomBytes, randomUUID } from 'node:crypto';
 import { resetProviderConfig } from '../../handlers/config';
 import { CredentialInput, CredentialResult, SECRET_TAGS } from '../../handlers/contract/credential';
+import { READ_ACTION, ReadBatchResult } from '../../handlers/contract/drift';
 import { handler } from '../../handlers/credential-provider/index';
 import { runProviderEvent } from '../../handlers/credential-provider/flow';
 import {
@@ -514,6 +516,39 @@ describe('credential provider against the local AWS', () => {
     const secret = await secretJson(w.secretArn);
     expect((await item(w, credentialIdFor(input.instanceId))).secretHash.S).toBe(hashSecret(secret.apiKey));
   });
+});
+
+describe('the store\'s drift check (the read action over many credentials)', () => {
+  it('reads the records in batches of 100 and finds exactly the drifted credentials among 130', async () => {
+    const w = await world();
+    const inputs: CredentialInput[] = [];
+    for (let i = 0; i < 130; i++) {
+      const secretArn = i === 0 ? w.secretArn : await newSecret(`${w.prefix}credential-${i}`);
+      inputs.push(inputFor(w, { name: `Credential-${i}`, authType: i % 2 ? 'api_key' : 'oauth2', secretArn }));
+    }
+    for (let i = 0; i < inputs.length; i += 10) await Promise.all(inputs.slice(i, i + 10).map(create));
+    const key = (i: number) => `Credential${i}_Provider_0000000${i % 10}`;
+    const read = async () =>
+      (await handler({ action: READ_ACTION, credentials: Object.fromEntries(inputs.map((input, i) => [key(i), input])) })) as ReadBatchResult;
+
+    expect(await read()).toEqual({ inSync: true, checked: 130, drifted: {}, message: 'in sync' });
+
+    // One record beyond the first hundred renamed, one deleted, one secret value overwritten.
+    const renamed = credentialIdFor(inputs[117].instanceId);
+    await dynamodb.send(
+      new PutItemCommand({ TableName: w.tableName, Item: { ...(await item(w, renamed)), name: { S: 'Renamed-by-hand' } } }),
+    );
+    await dynamodb.send(new DeleteItemCommand({ TableName: w.tableName, Key: { pk: { S: `CRED#${credentialIdFor(inputs[3].instanceId)}` } } }));
+    await secretsManager.send(new PutSecretValueCommand({ SecretId: inputs[64].secretArn, SecretString: '{"apiKey":"pasted"}' }));
+
+    const drifted = await read();
+    expect(drifted).toMatchObject({ inSync: false, checked: 130 });
+    expect(Object.keys(drifted.drifted)).toEqual([key(3), key(64), key(117)]);
+    expect(drifted.drifted[key(3)].drift).toEqual([expect.objectContaining({ field: 'record' })]);
+    expect(drifted.drifted[key(64)].drift).toEqual([expect.objectContaining({ field: 'secret' })]);
+    expect(drifted.drifted[key(117)].drift).toEqual([expect.objectContaining({ field: 'name' })]);
+    expect(JSON.stringify(drifted)).not.toContain('pasted');
+  }, 120_000);
 });
 
 async function describeDeleted(arn: string): Promise<boolean> {

@@ -76,3 +76,12 @@ export function dependenciesOf(s: Synthesized, address: string): Set<string> {
   }
   return found;
 }
+
+/** The entries of the store's `DeclaredCredentials` output (one per credential, by construct path below the stack). */
+export function credentialOutputs(s: Synthesized, store = 'Credentials'): Record<string, Record<string, any>> {
+  const [, output] = Object.entries(s.config.output ?? {}).find(([id]) => id.startsWith(`${store}_DeclaredCredentials_`)) ?? [];
+  if (output === undefined) throw new Error(`no ${store}_DeclaredCredentials output`);
+  const value = output.value as unknown as { kind: string; credentials: Record<string, Record<string, any>> };
+  expect(value.kind).toBe('data-api-credential-declarations');
+  return value.credentials;
+}

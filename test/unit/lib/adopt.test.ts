@@ -1,7 +1,7 @@
 /** Adopting an existing API key: no secret of the stack's, the input says adopt, and what adoption excludes fails at synth. */
 import { Fn } from 'cdktf';
 import { AuthType, CredentialStore, DataApiCredential, DataApiCredentialProps } from '../../../lib';
-import { resource, resources, synth } from '../../support/synth';
+import { credentialOutputs, resource, resources, synth } from '../../support/synth';
 
 const ADOPTED = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:data-api/credentials/stack/preview/export-AbC123';
 
@@ -20,9 +20,9 @@ describe('DataApiCredential adopt', () => {
     expect(input).toContain('"adopt" = true');
     expect(input).toContain(`"secretArn" = "${ADOPTED}"`);
     expect(resource(s, 'terraform_data', 'Cred_Instance').triggers_replace).toMatchObject({ adoptedFrom: ADOPTED, authType: 'api_key' });
-    const outputs = Object.entries(s.config.output ?? {});
-    expect(outputs.find(([id]) => id.startsWith('Cred_SecretArn'))![1].value).toBe(ADOPTED);
-    expect(outputs.find(([id]) => id.startsWith('Cred_Declaration'))![1].value).not.toHaveProperty('secret');
+    const output = credentialOutputs(s).Cred;
+    expect(output.secretArn).toBe(ADOPTED);
+    expect(output).not.toHaveProperty('secret');
   });
 
   test('an ARN known only at apply (a reference) is accepted; the provider checks the prefix then', () => {

@@ -75,7 +75,7 @@ describe('CredentialStore', () => {
     const records = statements.find((st) => st.sid === 'CredentialRecords')!;
     expect(records).toEqual({
       sid: 'CredentialRecords',
-      actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'],
       resources: [expect.stringMatching(/^\$\{aws_dynamodb_table\.\w+\.arn\}$/)],
       condition: [{ test: 'ForAllValues:StringLike', variable: 'dynamodb:LeadingKeys', values: ['CRED#*', 'KEYHASH#*'] }],
     });

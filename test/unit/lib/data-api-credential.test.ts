@@ -3,7 +3,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { DataResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { AuthType, CredentialStore, DataApiCredential, DataApiCredentialProps, DataApiScope } from '../../../lib';
-import { dependenciesOf, resource, resources, synth } from '../../support/synth';
+import { credentialOutputs, dependenciesOf, resource, resources, synth } from '../../support/synth';
 
 type CredentialOptions = Omit<DataApiCredentialProps, 'store'>;
 
@@ -27,7 +27,7 @@ describe('DataApiCredential resources', () => {
       recovery_window_in_days: 30,
     });
     expect(s.json).toHaveResourceWithProperties(DataResource, {
-      triggers_replace: { authType: 'oauth2', secretName: 'data-api/credentials/stack/Cred0', functionName: expect.stringMatching(/^\$\{aws_lambda_function\.\w+\.function_name\}$/) },
+      triggers_replace: { authType: 'oauth2', secretName: 'data-api/credentials/stack/Cred0', functionName: 'stack-Credentials-provider' },
     });
     expect(s.json).toHaveResourceWithProperties(LambdaInvocation, { lifecycle_scope: 'CRUD' });
     const input = invocationInput(s, 'Cred0_Provider');
@@ -128,25 +128,21 @@ describe('DataApiCredential resources', () => {
     expect(keys).toEqual(['authType', 'instanceId', 'name', 'scopes', 'secretArn']);
   });
 
-  test('credential id, secret ARN and (OAuth 2.0 only) client id are stack outputs', () => {
+  test('credential id, secret ARN and (OAuth 2.0 only) client id are in the store\'s one DeclaredCredentials output, beside the declaration', () => {
     const s = stackWith(
       { name: 'oauth', scopes: ['users'] },
       { name: 'key', authType: AuthType.API_KEY, scopes: ['users'] },
     );
-    const outputs = Object.keys(s.config.output ?? {});
-    expect(outputs.filter((o) => o.startsWith('Cred0_')).map((o) => o.split('_')[1]).sort()).toEqual([
-      'ClientId',
-      'CredentialId',
-      'Declaration',
-      'SecretArn',
-    ]);
-    expect(outputs.filter((o) => o.startsWith('Cred1_')).map((o) => o.split('_')[1]).sort()).toEqual([
-      'CredentialId',
-      'Declaration',
-      'SecretArn',
-    ]);
-    const clientId = Object.entries(s.config.output ?? {}).find(([o]) => o.startsWith('Cred0_ClientId'))![1].value;
-    expect(clientId).toMatch(/^dci_\$\{substr\(sha256\(join\("", \["data-api-credential:", terraform_data\.\w+\.id\]\)\), 0, 32\)\}$/);
+    // No output of a credential's own: one per store, however many credentials.
+    expect(Object.keys(s.config.output ?? {}).filter((o) => /^Cred\d/.test(o))).toEqual([]);
+    expect(Object.keys(s.config.output ?? {})).toContainEqual(expect.stringMatching(/^Credentials_DeclaredCredentials_[0-9A-F]{8}$/));
+    const outputs = credentialOutputs(s);
+    expect(Object.keys(outputs)).toEqual(['Cred0', 'Cred1']);
+    expect(outputs.Cred0.clientId).toMatch(/^dci_\$\{substr\(sha256\(join\("", \["data-api-credential:", terraform_data\.\w+\.id\]\)\), 0, 32\)\}$/);
+    expect(outputs.Cred0.credentialId).toMatch(/^\$\{substr\(sha256\(join\("", \["data-api-credential:", terraform_data\.Cred0_Instance_\w+\.id\]\)\), 0, 32\)\}$/);
+    expect(outputs.Cred0.secretArn).toMatch(/^\$\{aws_secretsmanager_secret\.Cred0_Secret_\w+\.arn\}$/);
+    expect(outputs.Cred1).not.toHaveProperty('clientId');
+    expect(outputs.Cred1).toMatchObject({ kind: 'data-api-credential', name: 'key', authType: 'api_key', scopes: ['users'] });
   });
 
   test('the construct exposes the expanded scopes, the auth type and the client id', () => {
@@ -178,7 +174,7 @@ describe('DataApiCredential rotation', () => {
     expect(resource(v2, 'aws_secretsmanager_secret', 'Cred0_Secret')).toEqual(resource(v1, 'aws_secretsmanager_secret', 'Cred0_Secret'));
   });
 
-  test('the grace period (default 24 hours) goes to the provider in the input and into the Declaration for reviews', () => {
+  test('the grace period (default 24 hours) goes to the provider in the input and into the declaration for reviews', () => {
     const s = stackWith(
       { name: 'a', scopes: ['users'], rotation: { trigger: 'v1' } },
       { name: 'b', scopes: ['users'], rotation: { trigger: 'v1', gracePeriodHours: 0 }, authTypeChangeGracePeriodHours: 6 },
@@ -187,7 +183,7 @@ describe('DataApiCredential rotation', () => {
     expect(invocationInput(s, 'Cred0_Provider')).not.toContain('authTypeChangeGracePeriodHours');
     expect(invocationInput(s, 'Cred1_Provider')).toContain('"rotationGracePeriodHours" = 0');
     expect(invocationInput(s, 'Cred1_Provider')).toContain('"authTypeChangeGracePeriodHours" = 6');
-    const declaration = Object.entries(s.config.output ?? {}).find(([id]) => id.startsWith('Cred1_Declaration'))![1].value as any;
+    const declaration = credentialOutputs(s).Cred1;
     expect(declaration).toMatchObject({ rotation: { trigger: 'v1', gracePeriodHours: 0 }, authTypeChangeGracePeriodHours: 6 });
   });
 

@@ -72,10 +72,31 @@ describe('DataApiCredential readers', () => {
     expect(resources(s, 'aws_kms_grant')).toEqual({});
   });
 
-  test('without readers the secret still gets its policy: only the provider, the deployer and the admins change it; IAM decides who reads', () => {
+  test('without readers the secret still gets its policy, on the secret itself: only the provider, the deployer and the admins change it; IAM decides who reads', () => {
     const s = stackWith({});
-    const secretArn = resource(s, 'aws_secretsmanager_secret_policy', 'Cred_ReadersSecretPolicy').secret_arn;
-    expect(policyDocument(s)!.statement).toEqual([onlyProviderDeployerAndAdminsChange(secretArn)]);
+    // The store's one document, the same for every secret without readers ("*" is the secret it is attached to).
+    expect(policyDocument(s)).toBeUndefined();
+    expect(Object.keys(resources(s, 'aws_secretsmanager_secret_policy')).filter((id) => id.startsWith('Cred_'))).toEqual([]);
+    const [id, shared] = Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([key]) => key.startsWith('Credentials_SecretPolicy_'))!;
+    const secret = resource(s, 'aws_secretsmanager_secret', 'Cred_Secret');
+    expect(secret.policy).toBe(`\${data.aws_iam_policy_document.${id}.json}`);
+    expect(shared.statement).toEqual([onlyProviderDeployerAndAdminsChange('')]);
+  });
+
+  test('credentials without readers share one policy document; one with readers has its own document and policy resource, and no policy on its secret', () => {
+    const s = synth((scope) => {
+      const store = new CredentialStore(scope, 'Credentials');
+      for (let i = 0; i < 3; i++) new DataApiCredential(scope, `Plain${i}`, { store, name: `p${i}`, scopes: ['users'] });
+      new DataApiCredential(scope, 'Cred', { store, name: 'c', scopes: ['users'], readers: [CONSUMER] });
+    });
+    const documents = Object.keys(s.config.data?.aws_iam_policy_document ?? {}).filter((id) => /SecretPolicy|ReadersPolicy/.test(id));
+    expect(documents.sort()).toEqual([expect.stringMatching(/^Cred_ReadersPolicy_/), expect.stringMatching(/^Credentials_SecretPolicy_/)]);
+    const policies = new Set([0, 1, 2].map((i) => resource(s, 'aws_secretsmanager_secret', `Plain${i}_Secret`).policy));
+    expect([...policies]).toEqual([expect.stringMatching(/^\$\{data\.aws_iam_policy_document\.Credentials_SecretPolicy_\w+\.json\}$/)]);
+    expect(resource(s, 'aws_secretsmanager_secret', 'Cred_Secret')).not.toHaveProperty('policy');
+    expect(Object.keys(resources(s, 'aws_secretsmanager_secret_policy')).filter((id) => !id.startsWith('Credentials_HashKey'))).toEqual([
+      expect.stringMatching(/^Cred_ReadersSecretPolicy_/),
+    ]);
   });
 
   test('with a customer KMS key, each reader gets a grant to decrypt under this secret\'s encryption context only', () => {

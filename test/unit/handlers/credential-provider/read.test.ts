@@ -5,6 +5,7 @@
 import { CredentialInput } from '../../../../handlers/contract/credential';
 import { ReadBatchResult, ReadResult } from '../../../../handlers/contract/drift';
 import { runProviderEvent } from '../../../../handlers/credential-provider/flow';
+import { READ_BATCH_CONCURRENCY } from '../../../../handlers/credential-provider/read';
 import { parseProviderEvent } from '../../../../handlers/credential-provider/event';
 import { ValidationError } from '../../../../handlers/errors';
 import { credentialIdFor } from '../../../../handlers/secret-format';
@@ -153,14 +154,44 @@ describe('the batched read (one per store and plan)', () => {
       inFlight--;
       return read(id);
     };
-    const credentials = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`C${i}`, inputOf()]));
+    const credentials = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`C${i}`, inputOf()]));
 
     const result = (await runProviderEvent({ action: 'read', credentials }, f.deps)).result as ReadBatchResult;
 
-    expect(result).toEqual({ inSync: true, checked: 40, drifted: {}, message: 'in sync' });
+    expect(result).toEqual({ inSync: true, checked: 100, drifted: {}, message: 'in sync' });
     expect(most).toBeGreaterThan(1);
-    expect(most).toBeLessThanOrEqual(8);
+    expect(most).toBeLessThanOrEqual(READ_BATCH_CONCURRENCY);
     expect(((await runProviderEvent({ action: 'read', credentials: {} }, f.deps)).result as ReadBatchResult).message).toBe('in sync');
+  });
+});
+
+describe('the batched read with a table that reads many records at once (DynamoDB BatchGetItem)', () => {
+  test('takes every record in one call, reads none one by one, and still finds the missing one', async () => {
+    const f = await created();
+    const batches: string[][] = [];
+    const table = f.deps.table as typeof f.deps.table & { readMany?: (ids: readonly string[]) => Promise<Map<string, unknown>> };
+    const read = f.deps.table.read.bind(f.deps.table);
+    table.readMany = async (ids) => {
+      batches.push([...ids]);
+      const found = new Map<string, unknown>();
+        for (const id of ids) {
+        const record = await read(id);
+        if (record !== undefined) found.set(id, record);
+      }
+      return found;
+    };
+    f.deps.table.read = async () => {
+      throw new Error('read one by one');
+    };
+    const credentials = { Created: inputOf(), Missing: inputOf({ instanceId: '9b2e1f0a-7c3d-4e5f-8a9b-0c1d2e3f4a5b', name: 'Never-Created' }) };
+
+    const result = (await runProviderEvent({ action: 'read', credentials }, f.deps)).result as ReadBatchResult;
+
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).toHaveLength(2);
+    expect(result).toMatchObject({ inSync: false, checked: 2 });
+    expect(Object.keys(result.drifted)).toEqual(['Missing']);
+    expect(result.drifted.Missing.drift).toEqual([expect.objectContaining({ field: 'record' })]);
   });
 });
 
