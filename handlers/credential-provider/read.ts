@@ -10,7 +10,8 @@ import { assessDrift, driftMessage, SecretState } from '../credential-drift';
 import { NotFoundError, SecretScheduledForDeletionError } from '../errors';
 import { credentialIdFor } from '../secret-format';
 import { ParsedRead } from './event';
-import { ActionOutcome, assertSecretWithinPrefix, LifecycleDeps, valueHoldsRecord } from '../lifecycle/operations';
+import { ActionOutcome, LifecycleDeps } from '../lifecycle/operations';
+import { assertSecretWithinPrefix, valueHoldsRecord } from '../lifecycle/secret-binding';
 
 type ReadDeps = Pick<LifecycleDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>;
 

@@ -1,6 +1,7 @@
 import { CredentialInput, CredentialResult } from '../../../../handlers/contract/credential';
 import { runProviderEvent } from '../../../../handlers/credential-provider/flow';
-import { assertSecretWithinPrefix, LifecycleDeps, secretNameOfArn, secretVersionToken } from '../../../../handlers/lifecycle/operations';
+import { LifecycleDeps } from '../../../../handlers/lifecycle/operations';
+import { assertSecretWithinPrefix, secretNameOfArn, secretVersionToken } from '../../../../handlers/lifecycle/secret-binding';
 import { ConflictError, NotFoundError, ValidationError } from '../../../../handlers/errors';
 import {
   API_KEY_PATTERN,
