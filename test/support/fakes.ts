@@ -154,3 +154,15 @@ export function fixture(): Fixture {
     deps: { table, secrets, secretPrefix: PREFIX, storeName: STORE_NAME, now: steppingClock(), randomBytes: countingRandom() },
   };
 }
+
+/** A provider input for the fakes' secret, with overrides. */
+export function inputFor(instanceId: string, authType: CredentialInput['authType'], overrides: Partial<CredentialInput> = {}): CredentialInput {
+  return {
+    instanceId,
+    name: 'Analytics-DataAPI-Credential',
+    authType,
+    scopes: ['conversations', 'users'],
+    secretArn: SECRET_ARN,
+    ...overrides,
+  };
+}

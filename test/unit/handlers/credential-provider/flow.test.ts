@@ -14,21 +14,12 @@ import {
 } from '../../../../handlers/secret-format';
 import { StaleRecordError } from '../../../../handlers/errors';
 import { CredentialRecord } from '../../../../handlers/store/credential-record';
-import { fixture, Fixture, InMemorySecretStore, PREFIX, SECRET_ARN } from '../../../support/fakes';
+import { fixture, Fixture, InMemorySecretStore, inputFor, PREFIX, SECRET_ARN } from '../../../support/fakes';
 
 const INSTANCE_ID = '8f14e45f-ceea-467f-a0e7-1d0d9f3b8a11';
 const CREDENTIAL_ID = credentialIdFor(INSTANCE_ID);
 
-function inputOf(overrides: Partial<CredentialInput> = {}): CredentialInput {
-  return {
-    instanceId: INSTANCE_ID,
-    name: 'Analytics-DataAPI-Credential',
-    authType: 'oauth2',
-    scopes: ['conversations', 'users'],
-    secretArn: SECRET_ARN,
-    ...overrides,
-  };
-}
+const inputOf = (overrides: Partial<CredentialInput> = {}): CredentialInput => inputFor(INSTANCE_ID, 'oauth2', overrides);
 
 /** As Terraform: the secret's tags declare the input (unless adopted), then the provider runs. */
 function declared(deps: LifecycleDeps, input: CredentialInput): void {

@@ -9,21 +9,12 @@ import { READ_BATCH_CONCURRENCY } from '../../../../handlers/credential-provider
 import { parseProviderEvent } from '../../../../handlers/credential-provider/event';
 import { ValidationError } from '../../../../handlers/errors';
 import { credentialIdFor } from '../../../../handlers/secret-format';
-import { fixture, Fixture, SECRET_ARN } from '../../../support/fakes';
+import { Fixture, fixture, inputFor, SECRET_ARN } from '../../../support/fakes';
 
 const INSTANCE_ID = '3c59dc04-8f14-4e45-a0e7-1d0d9f3b8a22';
 const ADDRESS = 'terraform_data.Export_Instance_1A2B3C4D';
 
-function inputOf(overrides: Partial<CredentialInput> = {}): CredentialInput {
-  return {
-    instanceId: INSTANCE_ID,
-    name: 'Analytics-DataAPI-Credential',
-    authType: 'api_key',
-    scopes: ['conversations', 'users'],
-    secretArn: SECRET_ARN,
-    ...overrides,
-  };
-}
+const inputOf = (overrides: Partial<CredentialInput> = {}): CredentialInput => inputFor(INSTANCE_ID, 'api_key', overrides);
 
 async function created(): Promise<Fixture> {
   const f = fixture();
