@@ -465,7 +465,7 @@ const COMPARED: Record<string, string[]> = {
 
 function comparable(resource: StateResource): Record<string, unknown> {
   const picked = Object.fromEntries(COMPARED[resource.type].map((key) => [key, resource.values[key]]));
-  const text = JSON.stringify(picked, (key, value) => (['policy', 'assume_role_policy', 'input'].includes(key) && typeof value === 'string' ? JSON.parse(value) : value))
+  const text = JSON.stringify(picked, (key, value) => (['policy', 'assume_role_policy', 'input'].includes(key) && typeof value === 'string' && value !== '' ? JSON.parse(value) : value))
     .replace(/parity-cdktf/g, STORE)
     .replace(/(:secret:[A-Za-z0-9/_+=.@-]+?)-[A-Za-z0-9]{6}(?=["*])/g, '$1-RANDOM')
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'INSTANCE-ID');
