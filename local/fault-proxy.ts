@@ -25,7 +25,8 @@ export interface FaultRule {
   /**
    * `fail`: answer an error without forwarding (the call did not happen);
    * `fail-after`: forward, then answer an error (the call happened, the caller thinks it failed);
-   * `crash-after`: forward, then kill the calling function's worker (a crash between two steps).
+   * `crash-after`: forward, then kill the calling function's worker: the one whose invocation's event
+   *   also holds `bodyContains`, else all of them (a crash between two steps).
    */
   readonly action: FaultAction;
   /** Let this many matching requests through first. @default 0 */
@@ -51,8 +52,8 @@ const CONTROL_PATH = '/_local/faults';
 
 export async function startFaultProxy(options: {
   readonly targetUrl: string;
-  /** Kills a function's warm workers (the invocations in flight fail as a crashed runtime's would). */
-  readonly crash: (functionName: string) => Promise<void>;
+  /** Kills the function's worker whose invocation's event holds `eventContains` (its invocation fails as a crashed runtime's would). */
+  readonly crash: (functionName: string, eventContains: string) => Promise<void>;
   /** Tells a Lambda function's calls from everyone else's: rules apply to the functions' calls only. */
   readonly callers?: CallerRegistry;
   /** Records the functions' calls and every policy or tag change (see call-recorder.ts). */
@@ -81,7 +82,7 @@ export async function startFaultProxy(options: {
         if (rule?.action === 'fail-after') return injectedError(res, rule);
         if (rule?.action === 'crash-after') {
           // The caller never hears back: its process is gone.
-          void options.crash(rule.functionName ?? '').finally(() => res.destroy());
+          void options.crash(rule.functionName ?? '', rule.bodyContains).finally(() => res.destroy());
           return;
         }
         res.writeHead(status, headers).end(answer);

@@ -139,10 +139,10 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     const moto = await startMoto({ command: tools.motoServer, logFile: path.join(dataDir, 'moto.log'), env: process.env });
     started.push(moto);
     // The functions reach moto through the fault proxy, which forwards untouched unless a test asked for a fault.
-    let crashWorker = async (_functionName: string): Promise<void> => undefined;
+    let crashWorker = async (_functionName: string, _eventContains: string): Promise<void> => undefined;
     const callers = new CallerRegistry();
     const recorder = new CallRecorder(path.join(dataDir, 'aws-calls.jsonl'), callers);
-    const faults = await startFaultProxy({ targetUrl: moto.url, crash: (name) => crashWorker(name), callers, recorder });
+    const faults = await startFaultProxy({ targetUrl: moto.url, crash: (name, eventContains) => crashWorker(name, eventContains), callers, recorder });
     started.push(faults);
     const runner = await startLambdaRunner({
       motoUrl: moto.url,
@@ -165,7 +165,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       log: options.log ?? (() => undefined),
     });
     started.push(gateway);
-    crashWorker = (name) => runner.crash(name);
+    crashWorker = (name, eventContains) => runner.crash(name, eventContains);
     const env: LocalAwsEnv = {
       // Through the proxy, which records policy changes: IAM is evaluated against what Terraform applied.
       AWS_ENDPOINT_URL: faults.url,

@@ -49,8 +49,12 @@ export interface LambdaRunner {
   readonly url: string;
   /** Pids of the live workers. */
   pids(): number[];
-  /** Kills a function's warm workers, as a crashed runtime: the invocations in flight fail. */
-  crash(functionName: string): Promise<void>;
+  /**
+   * Kills a function's warm worker, as a crashed runtime: the invocation in flight on it fails.
+   * With `eventContains`, only the workers whose invocation's event holds that text (the one that
+   * made the call); when none does, or without it, every worker of the function.
+   */
+  crash(functionName: string, eventContains?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -226,9 +230,9 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
   return {
     url: runnerUrl,
     pids: () => [...sandboxes.values()].flatMap((s) => s.pids()),
-    async crash(functionName) {
+    async crash(functionName, eventContains) {
       const ofFunction = [...sandboxes].filter(([key]) => key.includes(`:function:${functionName}:`));
-      await Promise.all(ofFunction.map(([, sandbox]) => sandbox.stop()));
+      await Promise.all(ofFunction.map(([, sandbox]) => sandbox.crash(eventContains)));
     },
     async stop() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -324,6 +328,12 @@ class Sandbox {
     await Promise.all(this.workers.map((w) => w.stop()));
   }
 
+  /** Kills the workers running an event that holds `eventContains` (all of them when none does, or without it). */
+  async crash(eventContains?: string): Promise<void> {
+    const running = eventContains === undefined ? [] : this.workers.filter((w) => w.payload?.includes(eventContains));
+    await Promise.all((running.length > 0 ? running : this.workers).map((w) => w.stop()));
+  }
+
   private async acquire(): Promise<SandboxWorker> {
     for (;;) {
       let worker = this.workers.find((w) => !w.busy);
@@ -344,6 +354,8 @@ class Sandbox {
 class SandboxWorker {
   private worker?: { child: ChildProcess; fingerprint: string };
   busy = false;
+  /** The event of the invocation in flight, if any. */
+  payload?: string;
 
   constructor(
     private readonly logFile: string,
@@ -354,8 +366,13 @@ class SandboxWorker {
     return this.worker?.child.pid;
   }
 
-  run(spec: SandboxSpec, payload: string, requestId: string): Promise<Outcome> {
-    return this.runNow(spec, payload, requestId);
+  async run(spec: SandboxSpec, payload: string, requestId: string): Promise<Outcome> {
+    this.payload = payload;
+    try {
+      return await this.runNow(spec, payload, requestId);
+    } finally {
+      this.payload = undefined;
+    }
   }
 
   async stop(): Promise<void> {
