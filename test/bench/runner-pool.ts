@@ -40,6 +40,24 @@ async function measure(count: number, functionConcurrency: number): Promise<numb
         AttributeDefinitions: [{ AttributeName: TABLE.PARTITION_KEY, AttributeType: 'S' }],
       }),
     );
+    // moto wants the function's role to exist: IAM's query API, as moto routes it by the credential scope.
+    const role = await fetch(env.AWS_ENDPOINT_URL, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `AWS4-HMAC-SHA256 Credential=${env.AWS_ACCESS_KEY_ID}/20000101/${env.AWS_REGION}/iam/aws4_request, SignedHeaders=host, Signature=0`,
+      },
+      body: new URLSearchParams({
+        Action: 'CreateRole',
+        Version: '2010-05-08',
+        RoleName: 'runner-pool',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+      }).toString(),
+    });
+    if (!role.ok) throw new Error(`CreateRole answered ${role.status}: ${(await role.text()).slice(0, 300)}`);
     await lambda.send(
       new CreateFunctionCommand({
         FunctionName: `${store}-provider`,

@@ -114,6 +114,8 @@ async function measure(count: number, counter: InvocationCounter, env: Parameter
         const { result, peakBytes } = await withPeakMemory(() => pair[side].timed(args, okCodes));
         times[side][figure] = result.ms;
         peak[side] = Math.max(peak[side], peakBytes);
+        // As it goes: a run of 1,000 takes most of an hour, and an interrupted one still tells something.
+        console.error(`bench: scale: ${plural(count)}, ${side}: ${FIGURE_NAMES[figure]} ${formatMs(result.ms)}, terraform peak ${formatBytes(peakBytes)}`);
         return result;
       };
 
