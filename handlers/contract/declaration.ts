@@ -16,8 +16,9 @@ export const DECLARATION_KIND = 'data-api-credential';
 export const DECLARATIONS_KIND = 'data-api-credential-declarations';
 
 /**
- * Each credential's `Declaration` Terraform output: what it declares, and the addresses of its
- * resources. Plain and known at plan time, so a review of a plan can name every credential it
+ * One credential's entry in its store's `DeclaredCredentials` Terraform output (before 0.2.0: its
+ * own `Declaration` output, which `review` still reads): what it declares, and the addresses of
+ * its resources. Plain and known at plan time, so a review of a plan can name every credential it
  * creates, changes, replaces or deletes.
  */
 export interface CredentialDeclaration {

@@ -267,7 +267,7 @@ async function tokenRate(env: LocalAwsEnv): Promise<{ row: BenchRow; note: strin
   try {
     await deployment.timed(['apply', '-auto-approve']);
     const outputs = flatOutputs(JSON.parse((await deployment.run(['output', '-json'])).stdout) as RawOutputs);
-    // The SDK warns once per process about Node 20 (see DESIGN.md); the local AWS's own processes are quiet already.
+    // The SDK warns once per process about Node 20 (its end-of-support notice); the local AWS's own processes are quiet already.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const secrets = new SecretsManagerClient({
       endpoint: env.AWS_ENDPOINT_URL,
