@@ -15,14 +15,6 @@ import { assertSecretWithinPrefix, valueHoldsRecord } from '../lifecycle/secret-
 
 type ReadDeps = Pick<LifecycleDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>;
 
-/** A table that reads many records in one request (DynamoDB's BatchGetItem): the store's drift check uses it. */
-interface BatchReadingTable {
-  readMany(credentialIds: readonly string[]): Promise<Map<string, CredentialRecord>>;
-}
-
-const readsInBatches = (table: ReadDeps['table']): table is ReadDeps['table'] & BatchReadingTable =>
-  typeof (table as Partial<BatchReadingTable>).readMany === 'function';
-
 /**
  * The drift check: compares the declared input with the record and the secret. Reads only; the
  * secret value is hashed and compared here and never leaves this function.
@@ -81,7 +73,7 @@ async function driftOf(
 export const READ_BATCH_CONCURRENCY = 32;
 
 /**
- * The store's drift check: the records in BatchGetItem requests of 100 (where the table can), then
+ * The store's drift check: the records in one `readMany` (BatchGetItem requests of 100), then
  * every credential's secret, `READ_BATCH_CONCURRENCY` at a time; the drifted ones by key.
  */
 export async function readDriftBatch(
@@ -90,16 +82,14 @@ export async function readDriftBatch(
 ): Promise<ActionOutcome> {
   // Secrets outside the prefix fail the batch before any read, as they did one by one.
   for (const read of batch) assertSecretWithinPrefix(read.input.secretArn, deps.secretPrefix);
-  const table = deps.table;
-  const records = readsInBatches(table) ? await table.readMany(batch.map((read) => credentialIdFor(read.input.instanceId))) : undefined;
+  const records = await deps.table.readMany(batch.map((read) => credentialIdFor(read.input.instanceId)));
   const reads: ReadResult[] = new Array(batch.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < batch.length) {
       const index = next++;
       const { input, instanceAddress } = batch[index];
-      const prefetched = records === undefined ? undefined : (records.get(credentialIdFor(input.instanceId)) ?? null);
-      reads[index] = await driftOf(input, instanceAddress, deps, prefetched);
+      reads[index] = await driftOf(input, instanceAddress, deps, records.get(credentialIdFor(input.instanceId)) ?? null);
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_BATCH_CONCURRENCY, batch.length) }, worker));

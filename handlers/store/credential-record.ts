@@ -59,6 +59,8 @@ export type WriteCondition =
 export interface CredentialTable {
   /** The record, read strongly consistent; undefined when there is none. */
   read(credentialId: string): Promise<CredentialRecord | undefined>;
+  /** Many records, read strongly consistent, by credential id; ids without a record are absent. The drift check's reads. */
+  readMany(credentialIds: readonly string[]): Promise<Map<string, CredentialRecord>>;
   /** Writes the whole record if `condition` holds, else throws `StaleRecordError`. */
   write(record: CredentialRecord, condition: WriteCondition): Promise<void>;
   /**

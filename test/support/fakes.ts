@@ -24,6 +24,19 @@ export class InMemoryCredentialTable implements CredentialTable {
     return record === undefined ? undefined : structuredClone(record);
   }
 
+  /** The id lists `readMany` was called with. */
+  readonly batches: string[][] = [];
+
+  async readMany(credentialIds: readonly string[]): Promise<Map<string, CredentialRecord>> {
+    this.batches.push([...credentialIds]);
+    const found = new Map<string, CredentialRecord>();
+    for (const id of credentialIds) {
+      const record = this.records.get(id);
+      if (record !== undefined) found.set(id, structuredClone(record));
+    }
+    return found;
+  }
+
   async write(record: CredentialRecord, condition: WriteCondition): Promise<void> {
     this.beforeWrite?.(record);
     const stored = this.records.get(record.credentialId);

@@ -159,18 +159,7 @@ describe('the batched read (one per store and plan)', () => {
 describe('the batched read with a table that reads many records at once (DynamoDB BatchGetItem)', () => {
   test('takes every record in one call, reads none one by one, and still finds the missing one', async () => {
     const f = await created();
-    const batches: string[][] = [];
-    const table = f.deps.table as typeof f.deps.table & { readMany?: (ids: readonly string[]) => Promise<Map<string, unknown>> };
-    const read = f.deps.table.read.bind(f.deps.table);
-    table.readMany = async (ids) => {
-      batches.push([...ids]);
-      const found = new Map<string, unknown>();
-        for (const id of ids) {
-        const record = await read(id);
-        if (record !== undefined) found.set(id, record);
-      }
-      return found;
-    };
+    const batches = f.table.batches;
     f.deps.table.read = async () => {
       throw new Error('read one by one');
     };
