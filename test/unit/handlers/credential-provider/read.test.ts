@@ -138,12 +138,13 @@ describe('the batched read (one per store and plan)', () => {
     const f = await created();
     let inFlight = 0;
     let most = 0;
-    const read = f.deps.table.read.bind(f.deps.table);
-    f.deps.table.read = async (id: string) => {
+    // The records come in one readMany; each credential's secret is then read, a few at a time.
+    const readSecret = f.deps.secrets.readCurrentValue.bind(f.deps.secrets);
+    f.deps.secrets.readCurrentValue = async (arn: string) => {
       most = Math.max(most, ++inFlight);
       await new Promise((r) => setTimeout(r, 1));
       inFlight--;
-      return read(id);
+      return readSecret(arn);
     };
     const credentials = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`C${i}`, inputOf()]));
 
