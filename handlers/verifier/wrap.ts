@@ -18,7 +18,7 @@ export type GatewayHandler = (event: HttpApiEvent, context?: { awsRequestId?: st
 export type Handled = { readonly response: HttpResponse; readonly outcome: string; readonly credentialId?: string } & object;
 
 export function wrapGatewayHandler(route: string, run: (event: HttpApiEvent) => Promise<Handled>, log?: Log): GatewayHandler {
-  const wrapped = wrapInvocation<HttpApiEvent, HttpResponse>({
+  return wrapInvocation<HttpApiEvent, HttpResponse>({
     identify: (event, context) => ({ route, requestId: context?.awsRequestId ?? event?.requestContext?.requestId }),
     run: async (event) => {
       const { response, ...details } = await run(event ?? {});
@@ -34,5 +34,4 @@ export function wrapGatewayHandler(route: string, run: (event: HttpApiEvent) => 
     redact: (text) => redactGatewaySecrets(redactSecrets(text)),
     ...(log === undefined ? {} : { log }),
   });
-  return (event, context) => wrapped(event, context);
 }
