@@ -1,5 +1,5 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
@@ -7,7 +7,7 @@ import { DynamodbResourcePolicy } from '@cdktf/provider-aws/lib/dynamodb-resourc
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
-import { Fn, ITerraformDependable, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
+import { Fn, IResolvable, ITerraformDependable, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { SECRET_TAGS } from '../handlers/contract/credential';
@@ -18,17 +18,15 @@ export { SECRET_TAGS } from '../handlers/contract/credential';
 import { ValidationError } from '../handlers/errors';
 import { CredentialProviderFunction } from '../providers';
 import { validatePrincipalArn } from './principal-arn';
+import { HASH_KEY_POLICY, PolicyBindings, PolicyDocumentData, renderStatements, SECRET_POLICY, statementToTerraform, STORE_GUARDRAIL, TABLE_POLICY } from './policies';
 import {
   DEFAULT_LOG_RETENTION_DAYS,
   DEFAULT_SECRET_PREFIX,
   DEFAULT_SECRET_RECOVERY_WINDOW_DAYS,
   KMS_KEY_ARN_PATTERN,
   LOG_RETENTION_DAYS,
-  SECRET_CHANGE_ACTIONS,
   SECRET_PREFIX_PATTERN,
   STORE_NAME_PATTERN,
-  TABLE_READ_ACTIONS,
-  TABLE_WRITE_ACTIONS,
 } from './store-rules';
 
 export interface CredentialStoreProps {
@@ -108,9 +106,17 @@ export interface CredentialStoreProps {
    * @default []
    */
   readonly tableReaders?: readonly string[];
+  /**
+   * Give every credential secret a policy that denies `GetSecretValue` to every principal except the
+   * provider and the credential's `readers`, whatever their IAM policies allow. Turn off only if your
+   * consumers get their reads through IAM policies (then, on a secret without readers, any principal
+   * whose IAM allows `secretsmanager:GetSecretValue` on it reads its value). Before 0.3.0, off.
+   * @default true
+   */
+  readonly restrictSecretReads?: boolean;
 }
 
-export { SECRET_CHANGE_ACTIONS, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from './store-rules';
+export { SECRET_CHANGE_ACTIONS, TABLE_CONTROL_ACTIONS, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from './store-rules';
 
 /**
  * Where a group of Data API credentials lives: the DynamoDB table of their records and the
@@ -158,8 +164,14 @@ export class CredentialStore extends Construct {
   private driftReads?: Map<string, { readonly event: Omit<ReadEvent, 'action'>; readonly invocation: string }>;
   /** Logical id of the table, the base of the drift check's name. */
   private readonly tableId: string;
-  /** Principals besides admins and deployer that may write the table: the provider and gateway functions. */
-  private readonly tableWriters: string[] = [];
+  /** The gateway functions' roles: they write the table and read the hash key, as the provider does. */
+  private readonly gatewayRoles: string[] = [];
+  /** What the store's policy documents are rendered with, but the gateway's roles (added later). */
+  private readonly policyBase: {
+    readonly values: PolicyBindings['values'];
+    readonly tableReaders: readonly string[];
+    readonly flags: PolicyBindings['flags'];
+  };
   /** The entries of the `DeclaredCredentials` output, by credential (its construct path below the stack). */
   private readonly credentialOutputs = new Map<string, CredentialOutput>();
   /** The secret policy of every credential without readers; made with the first such credential. */
@@ -266,62 +278,29 @@ export class CredentialStore extends Construct {
     this.functionArn = provider.functionArn;
     this.providerRoleArn = provider.roleArn;
     this.providerDependables = [];
-    this.tableWriters.push(provider.roleArn);
+    this.policyBase = {
+      values: {
+        tableArn: table.arn,
+        secretArnPattern: this.secretArnPattern,
+        providerFunctionArn: provider.functionArn,
+        providerRoleArn: provider.roleArn,
+        providerLogGroupArn: provider.logGroupArn,
+        deployerArn: deployer.issuerArn,
+      },
+      tableReaders,
+      flags: { restrictTableReads: props.restrictTableReads ?? true, denyUngrantedSecretReads: props.restrictSecretReads ?? true },
+    };
     this.name = name;
     this.region = region.name;
     this.admins = [...admins];
     this.deployerArn = deployer.issuerArn;
     this.hashKeySecretArn = hashKey.arn;
-    // Only the store's functions read the key; only the provider, the deployer and the admins change it.
-    const keyPolicy = new DataAwsIamPolicyDocument(this, 'HashKeyPolicy', {
-      statement: [
-        {
-          sid: 'OnlyTheStoresFunctionsRead',
-          effect: 'Deny',
-          principals: [{ type: 'AWS', identifiers: ['*'] }],
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: ['*'],
-          condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: Lazy.listValue({ produce: () => [...this.tableWriters] }) }],
-        },
-        {
-          sid: 'OnlyProviderDeployerAndAdminsChange',
-          effect: 'Deny',
-          principals: [{ type: 'AWS', identifiers: ['*'] }],
-          actions: [...SECRET_CHANGE_ACTIONS],
-          resources: ['*'],
-          condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: [provider.roleArn, deployer.issuerArn, ...admins] }],
-        },
-      ],
-    });
+    // Only the store's functions read the key; only the provider and the deployer change it.
+    const keyPolicy = new DataAwsIamPolicyDocument(this, 'HashKeyPolicy', { statement: this.lazyStatements(HASH_KEY_POLICY) });
     new SecretsmanagerSecretPolicy(this, 'HashKeySecretPolicy', { secretArn: hashKey.arn, policy: keyPolicy.json });
 
     if (props.restrictTableWrites ?? true) {
-      const writers = Lazy.listValue({ produce: () => [...admins, deployer.issuerArn, ...this.tableWriters] });
-      const readers = Lazy.listValue({ produce: () => [...admins, deployer.issuerArn, ...this.tableWriters, ...tableReaders] });
-      const document = new DataAwsIamPolicyDocument(this, 'TablePolicyDocument', {
-        statement: [
-          {
-            sid: 'OnlyAdminsDeployerAndFunctionsWrite',
-            effect: 'Deny',
-            principals: [{ type: 'AWS', identifiers: ['*'] }],
-            actions: [...TABLE_WRITE_ACTIONS],
-            resources: [table.arn],
-            condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: writers }],
-          },
-          ...(props.restrictTableReads ?? true
-            ? [
-                {
-                  sid: 'OnlyAdminsDeployerFunctionsAndTableReadersRead',
-                  effect: 'Deny',
-                  principals: [{ type: 'AWS', identifiers: ['*'] }],
-                  actions: [...TABLE_READ_ACTIONS],
-                  resources: [table.arn, `${table.arn}/*`],
-                  condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: readers }],
-                },
-              ]
-            : []),
-        ],
-      });
+      const document = new DataAwsIamPolicyDocument(this, 'TablePolicyDocument', { statement: this.lazyStatements(TABLE_POLICY) });
       const tablePolicy = new DynamodbResourcePolicy(this, 'TablePolicy', { resourceArn: table.arn, policy: document.json });
       this.providerDependables.push(tablePolicy);
     }
@@ -331,32 +310,9 @@ export class CredentialStore extends Construct {
     // With the table name, what the CLI (list, drift) needs to find the store.
     new TerraformOutput(this, 'TableRegion', { value: region.name, description: 'Region of the credential table' });
 
-    // A Lambda resource policy can only allow: whoever's own IAM allows lambda:InvokeFunction on the
+    // A Lambda or IAM resource cannot deny: whoever's own IAM allows lambda:InvokeFunction on the
     // provider can call it with a crafted event. This is what an organisation adds outside the stack.
-    const guardrail = new DataAwsIamPolicyDocument(this, 'ProviderGuardrail', {
-      statement: [
-        {
-          sid: 'OnlyAdminsAndDeployerInvokeOrChangeTheCredentialProvider',
-          effect: 'Deny',
-          actions: [
-            'lambda:InvokeFunction',
-            'lambda:UpdateFunctionCode',
-            'lambda:UpdateFunctionConfiguration',
-            'lambda:AddPermission',
-            'lambda:DeleteFunction',
-          ],
-          resources: [provider.functionArn, `${provider.functionArn}:*`],
-          condition: [{ test: 'ArnNotLike', variable: 'aws:PrincipalArn', values: [...admins, deployer.issuerArn] }],
-        },
-        {
-          sid: 'OnlyAdminsAndDeployerChangeTheProviderRole',
-          effect: 'Deny',
-          actions: ['iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:DeleteRolePermissionsBoundary'],
-          resources: [provider.roleArn],
-          condition: [{ test: 'ArnNotLike', variable: 'aws:PrincipalArn', values: [...admins, deployer.issuerArn] }],
-        },
-      ],
-    });
+    const guardrail = new DataAwsIamPolicyDocument(this, 'ProviderGuardrail', { statement: this.lazyStatements(STORE_GUARDRAIL) });
     // Every credential of the store in one output (a few per credential made Terraform evaluate and
     // save thousands of outputs at a thousand credentials): what each declares (for `review`, known
     // at plan time) and its credentialId, secretArn and clientId (OAuth 2.0 only).
@@ -373,7 +329,8 @@ export class CredentialStore extends Construct {
       value: guardrail.json,
       description:
         'A service control policy (or the Deny of a permissions boundary) for the organisation to attach outside this stack: ' +
-        'only the admins and the deployer may invoke or change the credential provider',
+        'only the admins and the deployer may invoke the credential provider; only the deployer may change it, its role ' +
+        '(PassRole included), its logs, or create and tag secrets under the store\'s prefix',
     });
   }
 
@@ -404,19 +361,13 @@ export class CredentialStore extends Construct {
   }
 
   /**
-   * The statement every credential secret's policy has: only the provider, the deployer and the
-   * admins change the secret (value, version stages, tags, the policy itself, deletion).
+   * A credential secret's policy statements (`SECRET_POLICY`): its readers read it, nobody else but
+   * the provider reads the value (unless `restrictSecretReads` is off and it has no readers), only
+   * the provider and the deployer change it. `readers` is read at synth.
    * @internal
    */
-  _secretChangeStatement(): DataAwsIamPolicyDocumentStatement {
-    return {
-      sid: 'OnlyProviderDeployerAndAdminsChange',
-      effect: 'Deny',
-      principals: [{ type: 'AWS', identifiers: ['*'] }],
-      actions: [...SECRET_CHANGE_ACTIONS],
-      resources: ['*'],
-      condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: [this.providerRoleArn, this.deployerArn, ...this.admins] }],
-    };
+  _secretPolicyStatements(readers: () => readonly string[]): IResolvable {
+    return this.lazyStatements(SECRET_POLICY, () => ({ lists: { readers: readers() }, flags: { hasReaders: readers().length > 0 } }));
   }
 
   /**
@@ -425,8 +376,41 @@ export class CredentialStore extends Construct {
    * @internal
    */
   _secretChangePolicy(): DataAwsIamPolicyDocument {
-    this.sharedSecretPolicy ??= new DataAwsIamPolicyDocument(this, 'SecretPolicy', { statement: [this._secretChangeStatement()] });
+    this.sharedSecretPolicy ??= new DataAwsIamPolicyDocument(this, 'SecretPolicy', { statement: this._secretPolicyStatements(() => []) });
     return this.sharedSecretPolicy;
+  }
+
+  /**
+   * What the store's policies are bound to. The gateway's roles join later (`_allowTableWriter`),
+   * so documents are rendered at synth.
+   * @internal
+   */
+  _policyBindings(): PolicyBindings {
+    return this.bindings();
+  }
+
+  private bindings(): PolicyBindings {
+    return {
+      values: this.policyBase.values,
+      lists: { admins: this.admins, gatewayRoleArns: [...this.gatewayRoles], tableReaders: this.policyBase.tableReaders, readers: [] },
+      flags: this.policyBase.flags,
+    };
+  }
+
+  /** A document's statements, rendered at synth with the store's bindings (and `extra`). */
+  private lazyStatements(document: PolicyDocumentData, extra: () => Partial<PolicyBindings> = () => ({})): IResolvable {
+    return Lazy.anyValue({
+      produce: () => {
+        const more = extra();
+        const base = this.bindings();
+        const bindings: PolicyBindings = {
+          values: { ...base.values, ...more.values },
+          lists: { ...base.lists, ...more.lists },
+          flags: { ...base.flags, ...more.flags },
+        };
+        return renderStatements(document, bindings).map(statementToTerraform);
+      },
+    }) as IResolvable;
   }
 
   /**
@@ -434,7 +418,7 @@ export class CredentialStore extends Construct {
    * @internal
    */
   _allowTableWriter(roleArn: string): void {
-    this.tableWriters.push(roleArn);
+    this.gatewayRoles.push(roleArn);
   }
 
   /**

@@ -15,7 +15,7 @@ import { CredentialInvocation } from './credential-invocation';
 import { CredentialStore } from './credential-store';
 import { validatePrincipalArn } from './principal-arn';
 import { DataApiScope } from './scopes';
-import { ROTATION_TRIGGER_MAX_LENGTH, SECRET_NAME_PATTERN, SECRET_READER_ACTIONS } from './store-rules';
+import { ROTATION_TRIGGER_MAX_LENGTH, SECRET_NAME_PATTERN } from './store-rules';
 
 export interface DataApiCredentialProps {
   /** The store that holds the credential's record and runs its provider. */
@@ -301,10 +301,11 @@ export class DataApiCredential extends Construct {
   }
 
   /**
-   * The secret's resource policy, on every secret the stack creates. It denies changes (value,
-   * version stages, tags, the policy itself, deletion) to everyone but the provider, the deployer
-   * and the admins, whatever their IAM policies allow, so nobody else can swap the value, lift
-   * these denies or rewrite the tags the provider checks. `Resource` is `*`, which in a secret's
+   * The secret's resource policy (`SECRET_POLICY` in lib/policies.ts), on every secret the stack
+   * creates. It denies reading the value to everyone but the provider and the readers (unless the
+   * store's `restrictSecretReads` is off), and changes (value, version stages, tags, the policy
+   * itself, deletion) to everyone but the provider and the deployer, whatever their IAM policies
+   * allow, so nobody else can swap the value, lift these denies or rewrite the tags the provider checks. `Resource` is `*`, which in a secret's
    * resource policy means that secret: the document does not depend on the secret resource, so a
    * tags update of the secret (a scopes change) does not defer it to apply.
    *
@@ -319,33 +320,8 @@ export class DataApiCredential extends Construct {
    */
   /** The credential's own policy document and policy, with the readers known so far and those granted later. */
   private addReadersPolicy(): void {
-    const readers = Lazy.listValue({ produce: () => [...this.readerArns] });
     this.secretPolicy = new DataAwsIamPolicyDocument(this, 'ReadersPolicy', {
-      statement: [
-        {
-          sid: 'Readers',
-          effect: 'Allow',
-          principals: [{ type: 'AWS', identifiers: readers }],
-          actions: [...SECRET_READER_ACTIONS],
-          resources: ['*'],
-        },
-        {
-          // The provider writes and re-reads the value; nobody else but the readers may read it.
-          sid: 'OnlyReadersAndTheProvider',
-          effect: 'Deny',
-          principals: [{ type: 'AWS', identifiers: ['*'] }],
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: ['*'],
-          condition: [
-            {
-              test: 'StringNotEquals',
-              variable: 'aws:PrincipalArn',
-              values: Lazy.listValue({ produce: () => [...this.readerArns, this.store.providerRoleArn] }),
-            },
-          ],
-        },
-        this.store._secretChangeStatement(),
-      ],
+      statement: this.store._secretPolicyStatements(() => this.readerArns),
     });
     new SecretsmanagerSecretPolicy(this, 'ReadersSecretPolicy', { secretArn: this.secretArn, policy: this.secretPolicy.json });
   }

@@ -1,4 +1,5 @@
 import { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration';
 import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
@@ -12,6 +13,7 @@ import { GatewayFunction } from '../providers';
 import { AuthType } from './auth-type';
 import { CredentialStore } from './credential-store';
 import { DataApiCredential } from './data-api-credential';
+import { GATEWAY_GUARDRAIL, renderStatements } from './policies';
 import { LAMBDA_FUNCTION_ARN_PATTERN } from '../handlers/contract/aws-names';
 
 const LOG_RETENTION_DAYS = [
@@ -238,6 +240,30 @@ export class DataApiGateway extends Construct {
     this.recordsFunctionName = recordsFn.functionName;
     new TerraformOutput(this, 'Url', { value: api.apiEndpoint, description: 'Base URL of the Data API' });
     new TerraformOutput(this, 'ApiId', { value: api.id });
+
+    // The functions, their roles and logs and the API: what no resource policy can protect.
+    const store = props.store._policyBindings();
+    const guardrail = new DataAwsIamPolicyDocument(this, 'GatewayGuardrail', {
+      statement: renderStatements(GATEWAY_GUARDRAIL, {
+        ...store,
+        values: {
+          ...store.values,
+          tokenFunctionArn: tokenFn.functionArn,
+          recordsFunctionArn: recordsFn.functionArn,
+          tokenRoleArn: tokenFn.roleArn,
+          recordsRoleArn: recordsFn.roleArn,
+          tokenLogGroupArn: tokenFn.logGroupArn,
+          recordsLogGroupArn: recordsFn.logGroupArn,
+          apiArn: api.arn,
+        },
+      }),
+    });
+    new TerraformOutput(this, 'GatewayGuardrailPolicy', {
+      value: guardrail.json,
+      description:
+        'A service control policy for the organisation to attach outside this stack, beside the store\'s ProviderGuardrailPolicy: ' +
+        'only the deployer may invoke or change the gateway\'s functions, their roles, their logs and the API',
+    });
   }
 }
 

@@ -41,11 +41,54 @@ export const TABLE_READ_ACTIONS = [
   'dynamodb:Query',
   'dynamodb:Scan',
   'dynamodb:PartiQLSelect',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:SearchVectors',
   'dynamodb:ExportTableToPointInTime',
 ] as const;
 
 /**
- * Changes to a credential's secret that only the provider, the deployer and the admins may make:
+ * Changes to the table itself that only the deployer may make: its resource policy (which would
+ * otherwise be removed, and the item Denies with it), its settings, and every way of copying its
+ * items somewhere the read Deny does not reach (backups, restores, replicas, Kinesis streaming).
+ * The IAM matrix (test/e2e/iam-matrix.test.ts) lists every DynamoDB action on a table from the IAM
+ * engine's data and fails on any that a principal it does not declare may still use.
+ */
+export const TABLE_CONTROL_ACTIONS = [
+  'dynamodb:PutResourcePolicy',
+  'dynamodb:DeleteResourcePolicy',
+  'dynamodb:UpdateTable',
+  'dynamodb:DeleteTable',
+  'dynamodb:UpdateTimeToLive',
+  'dynamodb:UpdateContinuousBackups',
+  'dynamodb:UpdateContributorInsights',
+  'dynamodb:TagResource',
+  'dynamodb:UntagResource',
+  'dynamodb:CreateBackup',
+  'dynamodb:RestoreTableFromBackup',
+  'dynamodb:RestoreTableToPointInTime',
+  'dynamodb:RestoreTableFromAwsBackup',
+  'dynamodb:StartAwsBackupJob',
+  'dynamodb:EnableKinesisStreamingDestination',
+  'dynamodb:UpdateKinesisStreamingDestination',
+  'dynamodb:DisableKinesisStreamingDestination',
+  'dynamodb:CreateGlobalTable',
+  'dynamodb:UpdateGlobalTable',
+  'dynamodb:UpdateGlobalTableSettings',
+  'dynamodb:UpdateGlobalTableVersion',
+  'dynamodb:CreateTableReplica',
+  'dynamodb:AssociateTableReplica',
+  'dynamodb:DeleteTableReplica',
+  'dynamodb:UpdateTableReplicaAutoScaling',
+  'dynamodb:ReplicateSettings',
+  'dynamodb:CreateGlobalTableWitness',
+  'dynamodb:DeleteGlobalTableWitness',
+  'dynamodb:ReadDataForReplication',
+  'dynamodb:WriteDataForReplication',
+] as const;
+
+/**
+ * Changes to a credential's secret that only the provider and the deployer may make (before 0.3.0,
+ * the admins too; an admin who may retag a secret may bind a crafted invocation to it):
  * its value and version stages, its resource policy and tags (the binding the provider checks),
  * and its settings and life.
  */
@@ -62,6 +105,8 @@ export const SECRET_CHANGE_ACTIONS = [
   'secretsmanager:DeleteSecret',
   'secretsmanager:RestoreSecret',
   'secretsmanager:ReplicateSecretToRegions',
+  'secretsmanager:RemoveRegionsFromReplication',
+  'secretsmanager:StopReplicationToReplica',
 ] as const;
 
 /** What a credential's readers may do with its secret. */

@@ -39,6 +39,8 @@ export class BundledFunction extends Construct {
   readonly invokeArn: string;
   /** The function's execution role: resource policies name it to let the function in. */
   readonly roleArn: string;
+  /** The function's log group (the guardrails name it). */
+  readonly logGroupArn: string;
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
@@ -84,5 +86,6 @@ export class BundledFunction extends Construct {
     this.functionArn = fn.arn;
     this.invokeArn = fn.invokeArn;
     this.roleArn = role.arn;
+    this.logGroupArn = logGroup.arn;
   }
 }

@@ -9,7 +9,10 @@
  *    actions, from `handlers/contract/`, `lib/store-rules.ts`, `lib/principal-arn.ts` and
  *    `providers/function-settings.ts`.
  *
- * Both are committed: a module is used from a path or a git ref, with no build step of its own.
+ * 3. `terraform/policies.generated.tf`: the resource policies and the guardrail, from
+ *    `lib/policies.ts` (scripts/policy-hcl.ts), statement for statement what the constructs render.
+ *
+ * All are committed: a module is used from a path or a git ref, with no build step of its own.
  * `test/unit/scripts/terraform-module.test.ts` fails while either is stale.
  */
 import { copyFileSync, writeFileSync } from 'node:fs';
@@ -34,10 +37,12 @@ import {
 import { CREDENTIAL_PROVIDER, CUSTOMER_KEY_ACTIONS, FUNCTION_HANDLER, FUNCTION_MEMORY_MB, LOG_WRITE_ACTIONS, PROVIDER_RUNTIME } from '../providers/function-settings';
 import { HANDLER_ASSET_DIR } from '../providers/handler-assets';
 import { buildHandlerAssets } from './build';
+import { policiesHcl } from './policy-hcl';
 import { REPO_ROOT } from './bundle';
 
 export const MODULE_DIR = join(REPO_ROOT, 'terraform');
 export const MODULE_CONTRACT_FILE = join(MODULE_DIR, 'contract.generated.tf');
+export const MODULE_POLICIES_FILE = join(MODULE_DIR, 'policies.generated.tf');
 export const MODULE_PROVIDER_ZIP = join(MODULE_DIR, 'credential-provider.zip');
 export const BUILT_PROVIDER_ZIP = join(REPO_ROOT, HANDLER_ASSET_DIR, 'credential-provider.zip');
 
@@ -135,11 +140,12 @@ export function contractHcl(): string {
 export function writeModuleFiles(): void {
   copyFileSync(BUILT_PROVIDER_ZIP, MODULE_PROVIDER_ZIP);
   writeFileSync(MODULE_CONTRACT_FILE, contractHcl());
+  writeFileSync(MODULE_POLICIES_FILE, policiesHcl());
 }
 
 if (require.main === module) {
   // The zip is the package build's own output, copied: one build, one set of bytes.
   buildHandlerAssets();
   writeModuleFiles();
-  console.log(`build:terraform: ${MODULE_PROVIDER_ZIP} and ${MODULE_CONTRACT_FILE}`);
+  console.log(`build:terraform: ${MODULE_PROVIDER_ZIP}, ${MODULE_CONTRACT_FILE} and ${MODULE_POLICIES_FILE}`);
 }

@@ -97,9 +97,9 @@ resource "aws_lambda_invocation" "credential" {
   }
 }
 
-# Every secret's policy: only the provider, the applying identity and the admins change it (value,
-# version stages, tags, the policy itself, deletion). With readers, only they (and the provider) may
-# read its value. `Resource` is "*" (in a secret's policy: that secret), so a tags update of the secret
+# Every secret's policy: only the provider and the applying identity change it (value, version
+# stages, tags, the policy itself, deletion). Only its readers and the provider read its value
+# (unless restrict_secret_reads is off and it has no readers: then IAM alone decides). `Resource` is "*" (in a secret's policy: that secret), so a tags update of the secret
 # (a scopes change) does not defer the document to apply, and every secret without readers shares one
 # document, under the key local.no_readers, set as the secret's own `policy` (at a thousand
 # credentials, a thousand identical data sources and policy resources were planned on every plan),
@@ -108,64 +108,7 @@ locals {
   no_readers = "(no readers)"
 }
 
-data "aws_iam_policy_document" "readers" {
-  for_each = merge({ (local.no_readers) = [] }, { for key, c in local.credentials : key => c.readers if length(c.readers) > 0 })
-
-  dynamic "statement" {
-    for_each = length(each.value) > 0 ? [each.value] : []
-    content {
-      sid       = "Readers"
-      effect    = "Allow"
-      actions   = local.contract.secret_reader_actions
-      resources = ["*"]
-
-      principals {
-        type        = "AWS"
-        identifiers = statement.value
-      }
-    }
-  }
-
-  dynamic "statement" {
-    for_each = length(each.value) > 0 ? [each.value] : []
-    content {
-      # The provider writes and re-reads the value; nobody else but the readers may read it.
-      sid       = "OnlyReadersAndTheProvider"
-      effect    = "Deny"
-      actions   = ["secretsmanager:GetSecretValue"]
-      resources = ["*"]
-
-      principals {
-        type        = "AWS"
-        identifiers = ["*"]
-      }
-
-      condition {
-        test     = "StringNotEquals"
-        variable = "aws:PrincipalArn"
-        values   = concat(statement.value, [aws_iam_role.provider.arn])
-      }
-    }
-  }
-
-  statement {
-    sid       = "OnlyProviderDeployerAndAdminsChange"
-    effect    = "Deny"
-    actions   = local.contract.secret_change_actions
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "StringNotEquals"
-      variable = "aws:PrincipalArn"
-      values   = concat([aws_iam_role.provider.arn, local.deployer_arn], var.admins)
-    }
-  }
-}
+# The document, data.aws_iam_policy_document.readers, is in policies.generated.tf.
 
 resource "aws_secretsmanager_secret_policy" "readers" {
   for_each = { for key, c in local.credentials : key => c if length(c.readers) > 0 }

@@ -227,126 +227,19 @@ resource "aws_secretsmanager_secret" "hash_key" {
   tags                    = merge(var.tags, { (local.contract.secret_tag_store) = var.name, "data-api-credentials:purpose" = "hash-key" })
 }
 
-# Only the store's functions read the key; only the provider, the deployer and the admins change it.
-data "aws_iam_policy_document" "hash_key" {
-  statement {
-    sid       = "OnlyTheStoresFunctionsRead"
-    effect    = "Deny"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "StringNotEquals"
-      variable = "aws:PrincipalArn"
-      values   = [aws_iam_role.provider.arn]
-    }
-  }
-
-  statement {
-    sid       = "OnlyProviderDeployerAndAdminsChange"
-    effect    = "Deny"
-    actions   = local.contract.secret_change_actions
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "StringNotEquals"
-      variable = "aws:PrincipalArn"
-      values   = concat([aws_iam_role.provider.arn, local.deployer_arn], var.admins)
-    }
-  }
-}
-
+# Its policy document, data.aws_iam_policy_document.hash_key, is in policies.generated.tf.
 resource "aws_secretsmanager_secret_policy" "hash_key" {
   secret_arn = aws_secretsmanager_secret.hash_key.arn
   policy     = data.aws_iam_policy_document.hash_key.json
 }
 
-data "aws_iam_policy_document" "table" {
-  count = var.restrict_table_writes ? 1 : 0
-
-  statement {
-    sid       = "OnlyAdminsDeployerAndFunctionsWrite"
-    effect    = "Deny"
-    actions   = local.contract.table_write_actions
-    resources = [aws_dynamodb_table.credentials.arn]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "StringNotEquals"
-      variable = "aws:PrincipalArn"
-      values   = concat(var.admins, [local.deployer_arn, aws_iam_role.provider.arn])
-    }
-  }
-
-  # The records hold no secret, but their hashes and ids are nobody else's business.
-  dynamic "statement" {
-    for_each = var.restrict_table_reads ? [1] : []
-    content {
-      sid       = "OnlyAdminsDeployerFunctionsAndTableReadersRead"
-      effect    = "Deny"
-      actions   = local.contract.table_read_actions
-      resources = [aws_dynamodb_table.credentials.arn, "${aws_dynamodb_table.credentials.arn}/*"]
-
-      principals {
-        type        = "AWS"
-        identifiers = ["*"]
-      }
-
-      condition {
-        test     = "StringNotEquals"
-        variable = "aws:PrincipalArn"
-        values   = concat(var.admins, [local.deployer_arn, aws_iam_role.provider.arn], var.table_readers)
-      }
-    }
-  }
-}
-
+# Its policy document, data.aws_iam_policy_document.table, is in policies.generated.tf.
 resource "aws_dynamodb_resource_policy" "table" {
   count        = var.restrict_table_writes ? 1 : 0
   resource_arn = aws_dynamodb_table.credentials.arn
   policy       = data.aws_iam_policy_document.table[0].json
 }
 
-# A Lambda resource policy can only allow: whoever's own IAM allows lambda:InvokeFunction on the
-# provider can call it with a crafted event. This is what an organisation adds outside the configuration.
-data "aws_iam_policy_document" "provider_guardrail" {
-  statement {
-    sid       = "OnlyAdminsAndDeployerInvokeOrChangeTheCredentialProvider"
-    effect    = "Deny"
-    actions   = ["lambda:InvokeFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:AddPermission", "lambda:DeleteFunction"]
-    resources = [aws_lambda_function.provider.arn, "${aws_lambda_function.provider.arn}:*"]
-
-    condition {
-      test     = "ArnNotLike"
-      variable = "aws:PrincipalArn"
-      values   = concat(var.admins, [local.deployer_arn])
-    }
-  }
-
-  statement {
-    sid       = "OnlyAdminsAndDeployerChangeTheProviderRole"
-    effect    = "Deny"
-    actions   = ["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary"]
-    resources = [aws_iam_role.provider.arn]
-
-    condition {
-      test     = "ArnNotLike"
-      variable = "aws:PrincipalArn"
-      values   = concat(var.admins, [local.deployer_arn])
-    }
-  }
-}
+# The guardrail (data.aws_iam_policy_document.provider_guardrail, output provider_guardrail_policy)
+# is in policies.generated.tf: a Lambda or IAM resource cannot deny, so this is what an organisation
+# attaches outside the configuration.

@@ -89,6 +89,12 @@ variable "restrict_table_reads" {
   default     = true
 }
 
+variable "restrict_secret_reads" {
+  description = "Give every credential secret a policy that denies GetSecretValue to every principal except the provider and the credential's readers, whatever their IAM policies allow. Turn off only if consumers get their reads through IAM policies (then, on a secret without readers, any principal whose IAM allows secretsmanager:GetSecretValue on it reads its value). Before 0.3.0, off."
+  type        = bool
+  default     = true
+}
+
 variable "table_readers" {
   description = "More IAM principal ARNs allowed to read the table despite restrict_table_reads, such as the role a scheduled `drift` job runs as."
   type        = list(string)

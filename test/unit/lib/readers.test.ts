@@ -21,10 +21,10 @@ function stackWith(props: Partial<DataApiCredentialProps>, storeProps: Credentia
 const policyDocument = (s: Synthesized) =>
   Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([id]) => id.startsWith('Cred_ReadersPolicy'))?.[1];
 
-/** The statement every secret's policy has: value, version stages, tags, the policy itself and the secret's life are the provider's, the deployer's and the admins'. */
-function onlyProviderDeployerAndAdminsChange(_secretArn: string): unknown {
+/** The statement every secret's policy has: value, version stages, tags, the policy itself and the secret's life are the provider's and the deployer's. */
+function onlyProviderAndDeployerChange(_secretArn: string): unknown {
   return {
-    sid: 'OnlyProviderDeployerAndAdminsChange',
+    sid: 'OnlyTheProviderAndDeployerChange',
     effect: 'Deny',
     principals: [{ type: 'AWS', identifiers: ['*'] }],
     actions: [...SECRET_CHANGE_ACTIONS],
@@ -60,19 +60,19 @@ describe('DataApiCredential readers', () => {
         resources: ['*'],
       },
       {
-        sid: 'OnlyReadersAndTheProvider',
+        sid: 'OnlyReadersAndTheProviderRead',
         effect: 'Deny',
         principals: [{ type: 'AWS', identifiers: ['*'] }],
         actions: ['secretsmanager:GetSecretValue'],
         resources: ['*'],
         condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: [CONSUMER, ANALYST, providerRole] }],
       },
-      onlyProviderDeployerAndAdminsChange(secretArn),
+      onlyProviderAndDeployerChange(secretArn),
     ]);
     expect(resources(s, 'aws_kms_grant')).toEqual({});
   });
 
-  test('without readers the secret still gets its policy, on the secret itself: only the provider, the deployer and the admins change it; IAM decides who reads', () => {
+  test('without readers the secret still gets its policy, on the secret itself: only the provider reads the value; only the provider and the deployer change it', () => {
     const s = stackWith({});
     // The store's one document, the same for every secret without readers ("*" is the secret it is attached to).
     expect(policyDocument(s)).toBeUndefined();
@@ -80,7 +80,26 @@ describe('DataApiCredential readers', () => {
     const [id, shared] = Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([key]) => key.startsWith('Credentials_SecretPolicy_'))!;
     const secret = resource(s, 'aws_secretsmanager_secret', 'Cred_Secret');
     expect(secret.policy).toBe(`\${data.aws_iam_policy_document.${id}.json}`);
-    expect(shared.statement).toEqual([onlyProviderDeployerAndAdminsChange('')]);
+    const providerRole = expect.stringMatching(/^\$\{aws_iam_role\.Credentials_Provider_Role_\w+\.arn\}$/);
+    expect(shared.statement).toEqual([
+      {
+        sid: 'OnlyReadersAndTheProviderRead',
+        effect: 'Deny',
+        principals: [{ type: 'AWS', identifiers: ['*'] }],
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: ['*'],
+        condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: [providerRole] }],
+      },
+      onlyProviderAndDeployerChange(''),
+    ]);
+  });
+
+  test('restrictSecretReads: false leaves the reads of a secret without readers to IAM (the opt-out); readers still restrict theirs', () => {
+    const s = stackWith({}, { restrictSecretReads: false });
+    const [, shared] = Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([key]) => key.startsWith('Credentials_SecretPolicy_'))!;
+    expect(shared.statement).toEqual([onlyProviderAndDeployerChange('')]);
+    const withReaders = stackWith({ readers: [CONSUMER] }, { restrictSecretReads: false });
+    expect(policyDocument(withReaders)!.statement.map((st: { sid: string }) => st.sid)).toEqual(['Readers', 'OnlyReadersAndTheProviderRead', 'OnlyTheProviderAndDeployerChange']);
   });
 
   test('credentials without readers share one policy document; one with readers has its own document and policy resource, and no policy on its secret', () => {

@@ -10,10 +10,13 @@ import {
   contractHcl,
   contractValues,
   MODULE_CONTRACT_FILE,
+  MODULE_POLICIES_FILE,
   MODULE_PROVIDER_ZIP,
   re2Pattern,
 } from '../../../scripts/terraform-module';
 import { SCOPE_NAMES } from '../../../handlers/contract/credential';
+import { policiesHcl } from '../../../scripts/policy-hcl';
+import { STORE_GUARDRAIL, TABLE_POLICY } from '../../../lib/policies';
 
 const REBUILD = 'stale: run `npm run build:terraform` and commit terraform/';
 
@@ -31,6 +34,18 @@ describe('the Terraform module files', () => {
 
     expect(current === contractHcl() ? 'current' : REBUILD).toBe('current');
     expect(current).toMatch(new RegExp(`\\n {4}scope_names +\\= \\[${SCOPE_NAMES.map((s) => `"${s}"`).join(', ')}\\]\\n`));
+  });
+
+  test('policies.generated.tf holds the statements of lib/policies.ts, each sid once per document', () => {
+    const current = readFileSync(MODULE_POLICIES_FILE, 'utf8');
+
+    expect(current === policiesHcl() ? 'current' : REBUILD).toBe('current');
+    for (const statement of [...TABLE_POLICY.statements, ...STORE_GUARDRAIL.statements]) {
+      expect(current.match(new RegExp(`sid +\\= "${statement.sid}"`, 'g'))).toHaveLength(1);
+    }
+    // The module has no gateway: its roles are left out of the lists, not rendered as an empty placeholder.
+    expect(current).not.toMatch(/gateway|\{\w+\}|\.\.\./i);
+    expect(current).toContain('values   = concat(var.admins, [local.deployer_arn, aws_iam_role.provider.arn], var.table_readers)');
   });
 
   test('patterns are written for RE2: code point escapes in its syntax, no flags', () => {
