@@ -232,6 +232,11 @@ describe('holding against everyone who is not an admin', () => {
     const victim = () => out['Victim.SecretArn'];
     const guardrail = () => [{ name: 'ProviderGuardrailPolicy', policy: JSON.parse(out['Credentials.ProviderGuardrailPolicy']) }];
     const providerArn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${STORE}-provider`;
+    // The applying identity, as the table policy names it (the one principal it lets change the table).
+    const deployerArn = (): string => {
+      const statements = (state.tablePolicies.get(TABLE_ARN) as { Statement: Array<{ Sid: string; Condition: Record<string, Record<string, string>> }> }).Statement;
+      return statements.find((st) => st.Sid === 'OnlyTheDeployerChangesTheTable')!.Condition.StringNotEquals['aws:PrincipalArn'];
+    };
     const developer = (action: string, request: Omit<Request, 'principal' | 'principalArn' | 'identityPolicies' | 'action'>) => ({
       principal: roleSession(DEVELOPER, 'dev'),
       principalArn: DEVELOPER,
@@ -268,11 +273,12 @@ describe('holding against everyone who is not an admin', () => {
       ['a developer with *:* invokes the provider, under the guardrail SCP', () => ({ ...developer('lambda:InvokeFunction', { resource: providerArn }), serviceControlPolicies: guardrail() })],
       ['a developer with *:* replaces the provider\'s code, under the guardrail SCP', () => ({ ...developer('lambda:UpdateFunctionCode', { resource: providerArn }), serviceControlPolicies: guardrail() })],
       ['a developer with *:* widens the provider role, under the guardrail SCP', () => ({ ...developer('iam:PutRolePolicy', { resource: PROVIDER_ROLE }), serviceControlPolicies: guardrail() })],
+      ['an admin with secretsmanager:* rewrites a secret policy (only the deployer may)', () => ({ ...asRole(ADMIN, 'a', onSecret('secretsmanager:PutResourcePolicy', victim())), identityPolicies: broad('secretsmanager:*') })],
     );
     controls.push(
       ['the records verifier reads the store\'s hash key', () => asRole(verifier, 'v', onSecret('secretsmanager:GetSecretValue', hashKeyArn))],
       ['the reader reads its secret', () => ({ ...asRole(READER, 'r', onSecret('secretsmanager:GetSecretValue', victim())), identityPolicies: [] })],
-      ['an admin with secretsmanager:* updates the secret policy', () => ({ ...asRole(ADMIN, 'a', onSecret('secretsmanager:PutResourcePolicy', victim())), identityPolicies: broad('secretsmanager:*') })],
+      ['the deployer with secretsmanager:* updates the secret policy', () => ({ ...asRole(deployerArn(), 'd', onSecret('secretsmanager:PutResourcePolicy', victim())), identityPolicies: broad('secretsmanager:*') })],
       ['an admin with *:* scans the table (the list command)', () => ({ ...asRole(ADMIN, 'a', { ...onTable('dynamodb:Scan', 'CRED#x'), context: {} }), identityPolicies: broad('*') })],
       ['an admin invokes the provider under the guardrail SCP', () => ({ ...asRole(ADMIN, 'a', { action: 'lambda:InvokeFunction', resource: providerArn }), identityPolicies: broad('lambda:InvokeFunction'), serviceControlPolicies: guardrail() })],
       ['without the guardrail a developer with *:* can invoke the provider (why the SCP is needed)', () => developer('lambda:InvokeFunction', { resource: providerArn })],
