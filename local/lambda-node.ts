@@ -153,11 +153,11 @@ export function findLambdaNode(options: FindLambdaNodeOptions = {}): LambdaNode 
   return { problem: `the local Lambda runner runs the functions on Node.js ${LAMBDA_NODE_MAJOR}, as their nodejs${LAMBDA_NODE_MAJOR}.x runtime does on AWS, and this is Node.js ${self.version}` };
 }
 
-/** `npm install --prefix`, with the npm that runs this command when there is one (`npm_execpath` under npm and npx). */
+/** `npm install --prefix`, with the npm that runs this command when there is one (`npm_execpath` under npm and npx), else `npm` on PATH (linux only: it installs a linux binary). */
 export const npmInstaller: NodeInstaller = (prefix, spec) => {
   const execPath = process.env.npm_execpath;
   const viaExecPath = execPath !== undefined && /[\\/]npm-cli\.c?js$/.test(execPath) && fs.existsSync(execPath);
-  const [command, first] = viaExecPath ? [process.execPath, [execPath]] : [process.platform === 'win32' ? 'npm.cmd' : 'npm', []];
+  const [command, first] = viaExecPath ? [process.execPath, [execPath]] : ['npm', []];
   try {
     execFileSync(command, [...first, 'install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts', spec], {
       stdio: ['ignore', 'ignore', 'pipe'],
