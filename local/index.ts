@@ -10,14 +10,25 @@ import * as path from 'node:path';
 import { CallerRegistry, CallRecorder } from './call-recorder';
 import { startFaultProxy } from './fault-proxy';
 import { startLocalApiGateway } from './api-gateway';
-import { findLambdaNode } from './lambda-node';
+import { resolveLambdaNode } from './lambda-node';
 import { startLambdaRunner } from './lambda-runner';
 import { startMoto } from './moto';
 import { writeTerraformCliConfig } from './terraform-cli-config';
 
 export { readEnvFile, writeEnvFile } from './env-file';
 export { writeTerraformCliConfig } from './terraform-cli-config';
-export { findLambdaNode, LAMBDA_NODE_MAJOR, LAMBDA_NODE_PACKAGE, LAMBDA_NODE_VARIABLE } from './lambda-node';
+export {
+  findLambdaNode,
+  installLambdaNode,
+  lambdaNodeCacheDir,
+  resolveLambdaNode,
+  LAMBDA_NODE_MAJOR,
+  LAMBDA_NODE_PACKAGE,
+  LAMBDA_NODE_VARIABLE,
+  LAMBDA_NODE_VERSION,
+  NO_INSTALL_NODE_VARIABLE,
+  nodeInstallRefused,
+} from './lambda-node';
 
 export interface LocalAwsOptions {
   /** Kept after stop(); by default a fresh temporary folder that stop() removes. */
@@ -26,6 +37,12 @@ export interface LocalAwsOptions {
   readonly log?: (line: string) => void;
   /** Invocations of one function the Lambda runner runs at once. @default DEFAULT_FUNCTION_CONCURRENCY */
   readonly functionConcurrency?: number;
+  /**
+   * Whether Node.js 22 for the functions is installed into the per-user cache when none is found
+   * (linux x64 only), and where the one line saying so goes. @default { install: false }: a
+   * missing Node.js 22 is a LocalAwsSetupError
+   */
+  readonly lambdaNode?: { readonly install: boolean; readonly log?: (line: string) => void };
 }
 
 /** Everything a process needs to use the local AWS: endpoints, region, credentials, Terraform config. */
@@ -99,17 +116,20 @@ function findOnPath(command: string, searchPath: string): string | undefined {
 }
 
 /**
- * Resolves `moto_server`, `terraform` and the functions' Node.js 22, or throws a LocalAwsSetupError
- * saying how to install the first missing one.
+ * Resolves `moto_server`, `terraform` and the functions' Node.js 22 (installing Node.js 22 first
+ * when `lambdaNodeOptions.install` says so), or throws a LocalAwsSetupError saying how to install the
+ * first missing one.
  */
-export function checkLocalAwsTools(): { motoServer: string; terraform: string; lambdaNode: string } {
+export function checkLocalAwsTools(
+  lambdaNodeOptions: NonNullable<LocalAwsOptions['lambdaNode']> = { install: false },
+): { motoServer: string; terraform: string; lambdaNode: string } {
   const found: Record<string, string> = {};
   for (const [tool, hint] of Object.entries(REQUIRED_TOOLS)) {
     const location = findOnPath(tool, process.env.PATH ?? '');
     if (!location) throw new LocalAwsSetupError(`${tool} not found on PATH: ${hint}`);
     found[tool] = location;
   }
-  const lambdaNode = findLambdaNode();
+  const lambdaNode = resolveLambdaNode(lambdaNodeOptions);
   if ('problem' in lambdaNode) throw new LocalAwsSetupError(lambdaNode.problem);
   return { motoServer: found.moto_server, terraform: found.terraform, lambdaNode: lambdaNode.path };
 }
@@ -119,7 +139,7 @@ export function checkLocalAwsTools(): { motoServer: string; terraform: string; l
  * tool is missing; if anything fails midway, what had started is stopped again.
  */
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
-  const tools = checkLocalAwsTools();
+  const tools = checkLocalAwsTools(options.lambdaNode);
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = path.resolve(options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'data-api-credentials-')));
   fs.mkdirSync(dataDir, { recursive: true });

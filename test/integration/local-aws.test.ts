@@ -6,8 +6,10 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import AdmZip from 'adm-zip';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { LAMBDA_NODE_VARIABLE } from '../../local';
 import { lambdaLog, localAwsEnv } from '../support/local-aws';
 
 jest.setTimeout(30_000);
@@ -211,4 +213,28 @@ test('the local command exits 1 with one line when moto_server is not installed'
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   expect(code).toBe(1);
   expect(stderr).toBe("error: moto_server not found on PATH: install it with  pip install 'moto[server]'\n");
+});
+
+test("in this repository, the local command uses the tests' .build/lambda-node on another Node.js, installing nothing", async () => {
+  const bin = path.join(__dirname, '..', '..', 'bin', 'data-api-credentials.js');
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `dac-repo-local-${run}-`));
+  const envFile = path.join(scratch, 'local.env');
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: path.join(scratch, 'cache') };
+  delete childEnv[LAMBDA_NODE_VARIABLE];
+  const child = spawn(process.execPath, [bin, 'local', '--write-env', envFile], { cwd: scratch, env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  try {
+    const deadline = Date.now() + 25_000;
+    while (!fs.existsSync(envFile) && child.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect({ ready: fs.existsSync(envFile), stderr }).toEqual({ ready: true, stderr: '' });
+    expect(fs.existsSync(path.join(scratch, 'cache'))).toBe(false);
+  } finally {
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
 });
