@@ -164,6 +164,8 @@ export class CredentialStore extends Construct {
   private driftReads?: Map<string, { readonly event: Omit<ReadEvent, 'action'>; readonly invocation: string }>;
   /** Logical id of the table, the base of the drift check's name. */
   private readonly tableId: string;
+  /** The secrets this store's credentials declare to adopt: the only untagged ones the provider may read. */
+  private readonly adoptedSecrets = new Set<string>();
   /** The gateway functions' roles: they write the table and read the hash key, as the provider does. */
   private readonly gatewayRoles: string[] = [];
   /** What the store's policy documents are rendered with, but the gateway's roles (added later). */
@@ -269,6 +271,7 @@ export class CredentialStore extends Construct {
       admins,
       logRetentionDays,
       tags,
+      adoptedSecretArns: () => [...this.adoptedSecrets],
     });
 
     this.tableId = table.friendlyUniqueId;
@@ -411,6 +414,14 @@ export class CredentialStore extends Construct {
         return renderStatements(document, bindings).map(statementToTerraform);
       },
     }) as IResolvable;
+  }
+
+  /**
+   * Declares a secret a credential adopts: the provider may read it, though it has no store tag.
+   * @internal
+   */
+  _declareAdoption(secretArn: string): void {
+    this.adoptedSecrets.add(secretArn);
   }
 
   /**

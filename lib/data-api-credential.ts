@@ -162,6 +162,7 @@ export class DataApiCredential extends Construct {
     );
     const readers = (props.readers ?? []).map((arn) => validatePrincipalArn(arn, `readers (${where})`));
     props.store._claimName(name, this.node.path);
+    if (adoptFrom !== undefined) props.store._declareAdoption(adoptFrom);
     const tags = Object.keys(props.store.tags).length > 0 ? { ...props.store.tags } : undefined;
 
     // The credential instance: its id is new exactly when the credential must be replaced.

@@ -1,4 +1,6 @@
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { PROVIDER_ENV, SECRET_TAGS } from '../handlers/contract/credential';
 import { TABLE } from '../handlers/contract/table';
@@ -26,6 +28,8 @@ export interface CredentialProviderFunctionProps {
   readonly deployerArn: string;
   readonly logRetentionDays: number;
   readonly tags?: Record<string, string>;
+  /** The ARNs of the secrets the store's credentials declare to adopt, read at synth. */
+  readonly adoptedSecretArns: () => readonly string[];
 }
 
 /**
@@ -35,7 +39,7 @@ export interface CredentialProviderFunctionProps {
  * The role: `GetItem`, `BatchGetItem` (the drift check) and `PutItem` on the table's credential records and adopted keys' lookup
  * items only (`dynamodb:LeadingKeys` `CRED#*`, `KEYHASH#*`: it can never mint an access token);
  * values written only into secrets under the store's prefix that carry the store's tag, and read
- * only from those or untagged ones (an adopted key's secret is the user's); a customer key only
+ * only from those and from the secrets the credentials declare to adopt; a customer key only
  * through those services, for those resources.
  */
 export class CredentialProviderFunction extends BundledFunction {
@@ -61,11 +65,23 @@ export class CredentialProviderFunction extends BundledFunction {
           condition: [{ test: 'StringEquals', variable: `aws:ResourceTag/${SECRET_TAGS.STORE}`, values: [props.storeName] }],
         },
         {
-          sid: 'ReadThisStoresOrAdoptedSecrets',
+          sid: 'ReadThisStoresSecrets',
           actions: [...CREDENTIAL_PROVIDER.secretReadActions],
           resources: [props.secretArnPattern],
-          condition: [{ test: 'StringEqualsIfExists', variable: `aws:ResourceTag/${SECRET_TAGS.STORE}`, values: [props.storeName] }],
+          condition: [{ test: 'StringEquals', variable: `aws:ResourceTag/${SECRET_TAGS.STORE}`, values: [props.storeName] }],
         },
+        // Untagged secrets only where a credential declares their adoption (before 0.3.0: any untagged
+        // secret under the prefix, so a planted one could be adopted). An ARN without its random suffix
+        // matches the full one through `-??????`. Rendered at synth: the
+        // credentials are declared after the store; none, and there is no such statement.
+        Lazy.anyValue({
+          produce: () => {
+            const adopted = props.adoptedSecretArns();
+            return adopted.length === 0
+              ? undefined
+              : { sid: 'ReadDeclaredAdoptedSecrets', actions: [...CREDENTIAL_PROVIDER.secretReadActions], resources: adopted.flatMap((arn) => [arn, `${arn}-??????`]) };
+          },
+        }) as unknown as DataAwsIamPolicyDocumentStatement,
         ...(props.kmsKeyArn
           ? customerKeyStatements({
               kmsKeyArn: props.kmsKeyArn,

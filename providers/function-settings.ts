@@ -24,7 +24,7 @@ export const CREDENTIAL_PROVIDER = {
   recordActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'],
   /** On the secrets under the store's prefix that carry the store's tag. */
   secretWriteActions: ['secretsmanager:PutSecretValue'],
-  /** On the secrets under the store's prefix that carry the store's tag or none (an adopted key's). */
+  /** On the secrets under the store's prefix that carry the store's tag, and on those the credentials declare to adopt. */
   secretReadActions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
 } as const;
 

@@ -96,14 +96,15 @@ data "aws_iam_policy_document" "provider_permissions" {
     }
   }
 
-  # Reads from those, or from untagged ones (an adopted key's secret is the user's).
+  # Reads from those only: the module has no adoption, so no untagged secret is ever read
+  # (before 0.3.0, any untagged secret under the prefix).
   statement {
-    sid       = "ReadThisStoresOrAdoptedSecrets"
+    sid       = "ReadThisStoresSecrets"
     actions   = local.contract.provider_secret_read_actions
     resources = [local.secret_arn_pattern]
 
     condition {
-      test     = "StringEqualsIfExists"
+      test     = "StringEquals"
       variable = "aws:ResourceTag/${local.contract.secret_tag_store}"
       values   = [var.name]
     }

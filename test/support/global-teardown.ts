@@ -10,11 +10,13 @@ const STOP_TIMEOUT_MS = 15_000;
  * then stops the local AWS of global-setup.ts (SIGTERM: the CLI stops moto and the Lambda workers)
  * and removes its folder. A call IAM would refuse fails the run, after the local AWS is stopped.
  */
-export default async function globalTeardown(): Promise<void> {
+export default async function globalTeardown(globalConfig?: { nonFlagArgs?: string[]; testPathPattern?: string; testNamePattern?: string }): Promise<void> {
   const state = (globalThis as Record<symbol, unknown>)[LOCAL_AWS_STATE] as LocalAwsProcess | undefined;
   if (!state) return;
   const { child, dir } = state;
-  const refusal = await evaluateIam(path.join(dir, 'aws', 'aws-calls.jsonl'));
+  // A run of every suite (what `npm test` and CI run) must have exercised every expected kind of call.
+  const wholeRun = (globalConfig?.nonFlagArgs ?? []).length === 0 && !globalConfig?.testPathPattern && !globalConfig?.testNamePattern;
+  const refusal = await evaluateIam(path.join(dir, 'aws', 'aws-calls.jsonl'), wholeRun);
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), STOP_TIMEOUT_MS);
@@ -40,7 +42,23 @@ export default async function globalTeardown(): Promise<void> {
  * evaluation itself failed). With `DAC_IAM_REPORT=<file>`, the figures and every refusal go there as
  * JSON and the call log beside it (`<file>.calls.jsonl`), for a look after the run.
  */
-async function evaluateIam(logFile: string): Promise<string | undefined> {
+/**
+ * Kinds of call (`function action key-prefix`) every whole run makes: without one of them the
+ * evaluation would pass without having judged that call at all.
+ */
+export const EXPECTED_CALL_KINDS = [
+  'provider dynamodb:GetItem CRED#',
+  'provider dynamodb:PutItem CRED#',
+  'provider dynamodb:BatchGetItem CRED#',
+  'provider secretsmanager:PutSecretValue',
+  'provider secretsmanager:GetSecretValue',
+  'token dynamodb:GetItem CRED#',
+  'token dynamodb:PutItem TOKEN#',
+  'records dynamodb:GetItem TOKEN#',
+  'records dynamodb:UpdateItem CRED#',
+] as const;
+
+async function evaluateIam(logFile: string, wholeRun: boolean): Promise<string | undefined> {
   let evaluation: Awaited<ReturnType<typeof evaluateRecordedCalls>>;
   try {
     evaluation = await evaluateRecordedCalls(readCallLog(logFile));
@@ -53,11 +71,17 @@ async function evaluateIam(logFile: string): Promise<string | undefined> {
     fs.writeFileSync(report, JSON.stringify({ evaluated, shapes, refused }, null, 2));
     if (fs.existsSync(logFile)) fs.copyFileSync(logFile, `${report}.calls.jsonl`);
   }
-  if (evaluated === 0) return undefined;
+  if (evaluated === 0) {
+    return wholeRun ? `the IAM evaluation judged no AWS call: the call recorder recorded none (${logFile}), so it proves nothing` : undefined;
+  }
   process.stdout.write(
     `\nIAM evaluation (@cloud-copilot/iam-simulate): ${evaluated} AWS calls of the functions, ${shapes.length} kinds, ` +
       `${refused.length} refused\n`,
   );
+  const missing = wholeRun ? EXPECTED_CALL_KINDS.filter((kind) => !shapes.includes(kind)) : [];
+  if (missing.length > 0) {
+    return `the IAM evaluation never judged these kinds of call, which every whole run makes: ${missing.join('; ')} (judged: ${shapes.join('; ')})`;
+  }
   if (refused.length === 0) return undefined;
   const lines = refused
     .slice(0, 10)

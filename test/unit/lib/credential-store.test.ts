@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { CredentialStore, CredentialStoreProps } from '../../../lib';
+import { AuthType, CredentialStore, CredentialStoreProps, DataApiCredential } from '../../../lib';
 import { resource, resources, synth } from '../../support/synth';
 
 const storeWith = (props?: CredentialStoreProps) => synth((scope) => new CredentialStore(scope, 'Credentials', props));
@@ -60,7 +60,7 @@ describe('CredentialStore', () => {
       id.includes('Permissions'),
     )![1];
     const statements: Array<{ sid: string; actions: string[]; resources: string[]; condition?: unknown[] }> = doc.statement;
-    expect(statements.map((st) => st.sid)).toEqual(['CredentialRecords', 'WriteThisStoresSecrets', 'ReadThisStoresOrAdoptedSecrets', 'Logs']);
+    expect(statements.map((st) => st.sid)).toEqual(['CredentialRecords', 'WriteThisStoresSecrets', 'ReadThisStoresSecrets', 'Logs']);
     for (const st of statements) {
       for (const action of st.actions) expect(action).not.toMatch(/\*/);
       for (const r of st.resources) expect(r).not.toBe('*');
@@ -69,9 +69,9 @@ describe('CredentialStore', () => {
     expect(write.actions).toEqual(['secretsmanager:PutSecretValue']);
     expect(write.resources).toEqual([expect.stringMatching(/:secretsmanager:.*:secret:team-a\/\*$/)]);
     expect(write.condition).toEqual([{ test: 'StringEquals', variable: 'aws:ResourceTag/data-api-credentials:store', values: ['stack-Credentials'] }]);
-    const read = statements.find((st) => st.sid === 'ReadThisStoresOrAdoptedSecrets')!;
+    const read = statements.find((st) => st.sid === 'ReadThisStoresSecrets')!;
     expect(read.actions).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
-    expect(read.condition).toEqual([{ test: 'StringEqualsIfExists', variable: 'aws:ResourceTag/data-api-credentials:store', values: ['stack-Credentials'] }]);
+    expect(read.condition).toEqual([{ test: 'StringEquals', variable: 'aws:ResourceTag/data-api-credentials:store', values: ['stack-Credentials'] }]);
     const records = statements.find((st) => st.sid === 'CredentialRecords')!;
     expect(records).toEqual({
       sid: 'CredentialRecords',
@@ -144,5 +144,24 @@ describe('CredentialStore', () => {
     ['a bad recovery window', { secretRecoveryWindowDays: 3 }, /Invalid secretRecoveryWindowDays .*got 3; allowed: 0, or a whole number from 7 to 30/],
   ])('%s fails at synth with a message naming it', (_what, props, message) => {
     expect(() => storeWith(props)).toThrow(message);
+  });
+});
+
+describe('CredentialStore adoption', () => {
+  test('the provider reads untagged secrets only where a credential declares their adoption', () => {
+    const adopted = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:data-api/credentials/stack/legacy-key-AbCdEf';
+    const s = synth((scope) => {
+      const store = new CredentialStore(scope, 'Credentials');
+      new DataApiCredential(scope, 'Legacy', { store, name: 'legacy', authType: AuthType.API_KEY, scopes: ['users'], adopt: { fromSecretArn: adopted } });
+    });
+    const doc = Object.entries(s.config.data!.aws_iam_policy_document).find(([id]) => id.startsWith('Credentials_Provider_Permissions'))![1];
+    const reads = doc.statement.filter((st: { sid: string }) => /^Read/.test(st.sid));
+    expect(reads).toEqual([
+      expect.objectContaining({ sid: 'ReadThisStoresSecrets', condition: [expect.objectContaining({ test: 'StringEquals' })] }),
+      { sid: 'ReadDeclaredAdoptedSecrets', actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], resources: [adopted, `${adopted}-??????`] },
+    ]);
+    const none = storeWith({});
+    const plain = Object.entries(none.config.data!.aws_iam_policy_document).find(([id]) => id.startsWith('Credentials_Provider_Permissions'))![1];
+    expect(plain.statement.map((st: { sid: string }) => st.sid)).not.toContain('ReadDeclaredAdoptedSecrets');
   });
 });
