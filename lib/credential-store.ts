@@ -7,7 +7,7 @@ import { DynamodbResourcePolicy } from '@cdktf/provider-aws/lib/dynamodb-resourc
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
-import { Fn, IResolvable, ITerraformDependable, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
+import { Fn, ITerraformDependable, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { SECRET_TAGS } from '../handlers/contract/credential';
@@ -18,7 +18,7 @@ export { SECRET_TAGS } from '../handlers/contract/credential';
 import { ValidationError } from '../handlers/errors';
 import { CredentialProviderFunction } from '../providers';
 import { validatePrincipalArn } from './principal-arn';
-import { HASH_KEY_POLICY, PolicyBindings, PolicyDocumentData, renderStatements, SECRET_POLICY, statementToTerraform, STORE_GUARDRAIL, TABLE_POLICY } from './policies';
+import { HASH_KEY_POLICY, PolicyBindings, PolicyDocumentData, RenderedStatement, renderStatements, SECRET_POLICY, STORE_GUARDRAIL, TABLE_POLICY } from './policies';
 import {
   DEFAULT_LOG_RETENTION_DAYS,
   DEFAULT_SECRET_PREFIX,
@@ -369,7 +369,7 @@ export class CredentialStore extends Construct {
    * the provider and the deployer change it. `readers` is read at synth.
    * @internal
    */
-  _secretPolicyStatements(readers: () => readonly string[]): IResolvable {
+  _secretPolicyStatements(readers: () => readonly string[]): RenderedStatement[] {
     return this.lazyStatements(SECRET_POLICY, () => ({ lists: { readers: readers() }, flags: { hasReaders: readers().length > 0 } }));
   }
 
@@ -400,21 +400,32 @@ export class CredentialStore extends Construct {
     };
   }
 
-  /** A document's statements, rendered at synth with the store's bindings (and `extra`). */
-  private lazyStatements(document: PolicyDocumentData, extra: () => Partial<PolicyBindings> = () => ({})): IResolvable {
-    return Lazy.anyValue({
-      produce: () => {
-        const more = extra();
-        const base = this.bindings();
-        const bindings: PolicyBindings = {
-          values: { ...base.values, ...more.values },
-          lists: { ...base.lists, ...more.lists },
-          flags: { ...base.flags, ...more.flags },
-        };
-        return renderStatements(document, bindings).map(statementToTerraform);
-      },
-    }) as IResolvable;
+  /**
+   * A document's statements with the store's bindings (and `extra`). Which statements there are is
+   * known now (the flags are); the lists in them are read at synth, when every credential and gateway
+   * has joined. Plain statement blocks, so `synth --hcl` writes them as blocks too.
+   */
+  private lazyStatements(document: PolicyDocumentData, extra: () => Partial<PolicyBindings> = () => ({})): RenderedStatement[] {
+    const render = (): RenderedStatement[] => {
+      const more = extra();
+      const base = this.bindings();
+      return renderStatements(document, {
+        values: { ...base.values, ...more.values },
+        lists: { ...base.lists, ...more.lists },
+        flags: { ...base.flags, ...more.flags },
+      });
+    };
+    return render().map((statement, i) => {
+      const later = (pick: (s: RenderedStatement) => string[]) => Lazy.listValue({ produce: () => pick(render()[i]) });
+      return {
+        ...statement,
+        resources: later((s) => s.resources),
+        ...(statement.principals === undefined ? {} : { principals: [{ type: 'AWS' as const, identifiers: later((s) => s.principals![0].identifiers) }] }),
+        ...(statement.condition === undefined ? {} : { condition: [{ ...statement.condition[0], values: later((s) => s.condition![0].values) }] }),
+      };
+    });
   }
+
 
   /**
    * Declares a secret a credential adopts: the provider may read it, though it has no store tag.

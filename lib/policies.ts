@@ -291,15 +291,3 @@ function expand(value: PolicyValue, bindings: PolicyBindings): string[] {
   ];
 }
 
-/** A rendered statement as `aws_iam_policy_document` takes it in Terraform's own (snake_case) names. */
-export function statementToTerraform(statement: RenderedStatement): Record<string, unknown> {
-  return {
-    sid: statement.sid,
-    effect: statement.effect,
-    ...(statement.actions === undefined ? {} : { actions: statement.actions }),
-    ...(statement.notActions === undefined ? {} : { not_actions: statement.notActions }),
-    resources: statement.resources,
-    ...(statement.principals === undefined ? {} : { principals: statement.principals }),
-    ...(statement.condition === undefined ? {} : { condition: statement.condition }),
-  };
-}

@@ -183,7 +183,7 @@ describe('rotation with a grace period, through terraform and the local gateway'
     expect(after.Switching.value.authType).toBe('oauth2');
     // The readers' resource policy is the secret's and survives the rotation untouched.
     const policy = await secretsManager.send(new GetResourcePolicyCommand({ SecretId: after.Graceful.arn }));
-    expect(JSON.parse(policy.ResourcePolicy!).Statement.map((st: { Sid: string }) => st.Sid)).toEqual(['Readers', 'OnlyReadersAndTheProvider', 'OnlyProviderDeployerAndAdminsChange']);
+    expect(JSON.parse(policy.ResourcePolicy!).Statement.map((st: { Sid: string }) => st.Sid)).toEqual(['Readers', 'OnlyReadersAndTheProviderRead', 'OnlyTheProviderAndDeployerChange']);
   });
 
   test('grace 24 hours: old and new keys are both accepted, on /v1/ and /v1beta2/', async () => {
