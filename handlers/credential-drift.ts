@@ -111,16 +111,19 @@ export function assessDrift(
       message: `${label}: scopes ${parts.join('; ')} (declared ${list(canonicalScopes(declared.scopes))})`,
     });
   }
-  if (secret !== 'present') {
-    findings.push({
-      field: 'secret',
-      declared: 'current value',
-      actual: secret,
-      fix: 'replace',
-      message: `${label}: ${SECRET_PROBLEMS[secret]}`,
-    });
-  }
+  if (secret !== 'present') findings.push(secretFinding(declared.name, secret));
   return findings;
+}
+
+/** The finding for a secret that is not what its record was issued with (or not there). */
+export function secretFinding(name: string, secret: Exclude<SecretState, 'present'>): DriftFinding {
+  return {
+    field: 'secret',
+    declared: 'current value',
+    actual: secret,
+    fix: 'replace',
+    message: `"${name}": ${SECRET_PROBLEMS[secret]}`,
+  };
 }
 
 /** Whether a write of the declared name and scopes alone brings the credential back in sync. */

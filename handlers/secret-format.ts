@@ -236,6 +236,14 @@ export function parseAdoptedApiKey(text: string): string | undefined {
   return typeof apiKey === 'string' && ADOPTED_API_KEY_PATTERN.test(apiKey) ? apiKey : undefined;
 }
 
+/**
+ * Whether a value has the shape of an API key or client secret this library generates (`dak_`,
+ * `dcs_`), checksum or not: such a value is never adopted.
+ */
+export function isGeneratedSecretFormat(value: string): boolean {
+  return value.startsWith(API_KEY_PREFIX) || value.startsWith(CLIENT_SECRET_PREFIX);
+}
+
 /** Replaces anything that looks like one of our secrets; a last line of defence for logs and messages. */
 export function redactSecrets(text: string): string {
   return text.replace(new RegExp(SECRET_SCAN_PATTERN.source, 'g'), (match) => `${match.slice(0, 4)}[REDACTED]`);

@@ -6,9 +6,10 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
 import { Fn, Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { CLIENT_ID_PREFIX, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, CONTROL_CHARACTER_PATTERN, CredentialInput, DEFAULT_ROTATION_GRACE_PERIOD_HOURS, ScopeName, SECRET_TAGS, validateAuthType, validateDescription, validateGracePeriodHours, validateName, validateScopes } from '../handlers/contract/credential';
+import { CLIENT_ID_PREFIX, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, CONTROL_CHARACTER_PATTERN, CredentialInput, DEFAULT_ROTATION_GRACE_PERIOD_HOURS, ScopeName, SECRET_TAGS, declarationText, validateAuthType, validateDescription, validateGracePeriodHours, validateName, validateScopes } from '../handlers/contract/credential';
 import { CredentialDeclaration, DECLARATION_KIND } from '../handlers/contract/declaration';
 import { ValidationError } from '../handlers/errors';
+import { hashSecret } from '../handlers/secret-format';
 import { AuthType } from './auth-type';
 import { CredentialInstance } from './credential-instance';
 import { CredentialInvocation } from './credential-invocation';
@@ -179,8 +180,17 @@ export class DataApiCredential extends Construct {
     });
 
     const instanceId = instance.id;
-    // Terraform's declaration, bound to the secret: the provider refuses a write whose input differs
-    // (see SECRET_TAGS). The secret is updated in place, before the invocation, when they change.
+    // What the invocation declares besides the instance and the secret, in the input's key order.
+    const declared = {
+      name,
+      authType,
+      scopes,
+      ...(description === undefined ? {} : { description }),
+      ...(rotation === undefined ? {} : { rotationGracePeriodHours: rotation.gracePeriodHours }),
+      ...(authTypeChangeGracePeriodHours === undefined ? {} : { authTypeChangeGracePeriodHours }),
+    };
+    // Terraform's declaration, bound to the secret: the provider refuses a write or read whose input
+    // differs (see SECRET_TAGS). The secret is updated in place, before the invocation, when they change.
     // Without readers, the store's one policy document, on the secret itself (see addReadersPolicy).
     const sharedPolicy = adoptFrom === undefined ? props.store._secretChangePolicy() : undefined;
     const secret =
@@ -195,21 +205,16 @@ export class DataApiCredential extends Construct {
             tags: {
               ...(tags ?? {}),
               [SECRET_TAGS.STORE]: props.store.name,
-              [SECRET_TAGS.INSTANCE]: instanceId,
-              [SECRET_TAGS.SCOPES]: scopes.join(' '),
+              // Everything but the instance id is known at synth: only the outer digest is Terraform's.
+              [SECRET_TAGS.DECLARATION]: Fn.sha256(Fn.join('\n', [instanceId, hashSecret(declarationText(props.store.name, declared))])),
             },
           });
     const secretArn = secret?.arn ?? adoptFrom!;
     const input: CredentialInput = {
       instanceId,
-      name,
-      authType,
-      scopes,
+      ...declared,
       secretArn,
-      ...(description === undefined ? {} : { description }),
       ...(adoptFrom === undefined ? {} : { adopt: true }),
-      ...(rotation === undefined ? {} : { rotationGracePeriodHours: rotation.gracePeriodHours }),
-      ...(authTypeChangeGracePeriodHours === undefined ? {} : { authTypeChangeGracePeriodHours }),
     };
     const instanceAddress = instance.address;
     const invocation = new CredentialInvocation(

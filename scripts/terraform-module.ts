@@ -17,7 +17,7 @@
  */
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AUTH_TYPE_NAMES, CLIENT_ID_PREFIX, CONTROL_CHARACTER_PATTERN, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, DEFAULT_ROTATION_GRACE_PERIOD_HOURS, DESCRIPTION_MAX_LENGTH, GRACE_PERIOD_MAX_HOURS, NAME_MAX_LENGTH, PROVIDER_ENV, SCOPE_NAMES, SECRET_TAGS, UNSAFE_TEXT_CHARACTERS } from '../handlers/contract/credential';
+import { AUTH_TYPE_NAMES, CLIENT_ID_PREFIX, CONTROL_CHARACTER_PATTERN, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, DECLARATION_FORMAT, DEFAULT_ROTATION_GRACE_PERIOD_HOURS, DESCRIPTION_MAX_LENGTH, GRACE_PERIOD_MAX_HOURS, NAME_MAX_LENGTH, PROVIDER_ENV, SCOPE_NAMES, SECRET_TAGS, UNSAFE_TEXT_CHARACTERS } from '../handlers/contract/credential';
 import { DECLARATION_KIND, DECLARATIONS_KIND } from '../handlers/contract/declaration';
 import { READ_ACTION, READ_BATCH_KEY_PATTERN } from '../handlers/contract/drift';
 import { TABLE } from '../handlers/contract/table';
@@ -98,8 +98,8 @@ export function contractValues(): Record<string, HclValue> {
     secret_reader_actions: SECRET_READER_ACTIONS,
     secret_change_actions: SECRET_CHANGE_ACTIONS,
     secret_tag_store: SECRET_TAGS.STORE,
-    secret_tag_instance: SECRET_TAGS.INSTANCE,
-    secret_tag_scopes: SECRET_TAGS.SCOPES,
+    secret_tag_declaration: SECRET_TAGS.DECLARATION,
+    declaration_format: DECLARATION_FORMAT,
     provider_env_table_name: PROVIDER_ENV.TABLE_NAME,
     provider_env_secret_prefix: PROVIDER_ENV.SECRET_PREFIX,
     provider_env_hash_key_secret_arn: PROVIDER_ENV.HASH_KEY_SECRET_ARN,

@@ -35,8 +35,8 @@ locals {
     secret_reader_actions               = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
     secret_change_actions               = ["secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:UpdateSecret", "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy", "secretsmanager:TagResource", "secretsmanager:UntagResource", "secretsmanager:RotateSecret", "secretsmanager:CancelRotateSecret", "secretsmanager:DeleteSecret", "secretsmanager:RestoreSecret", "secretsmanager:ReplicateSecretToRegions", "secretsmanager:RemoveRegionsFromReplication", "secretsmanager:StopReplicationToReplica"]
     secret_tag_store                    = "data-api-credentials:store"
-    secret_tag_instance                 = "data-api-credentials:instance"
-    secret_tag_scopes                   = "data-api-credentials:scopes"
+    secret_tag_declaration              = "data-api-credentials:declaration"
+    declaration_format                  = "data-api-credential-declaration:v1"
     provider_env_table_name             = "CREDENTIALS_TABLE_NAME"
     provider_env_secret_prefix          = "CREDENTIALS_SECRET_PREFIX"
     provider_env_hash_key_secret_arn    = "CREDENTIALS_HASH_KEY_SECRET_ARN"

@@ -40,6 +40,23 @@ locals {
     })
   }
 
+  # The declaration tag (SECRET_TAGS.DECLARATION in handlers/contract/credential.ts): the digest of
+  # the instance id and of the lines of declarationText, one per field in EDITABLE_FIELDS order
+  # (name, description, scopes, rotationGracePeriodHours, authTypeChangeGracePeriodHours), absent
+  # ones empty. The provider refuses a write or read whose input gives another digest.
+  declaration_digests = {
+    for key, c in local.credentials : key => sha256(join("\n", [
+      local.contract.declaration_format,
+      var.name,
+      c.auth_type,
+      c.name,
+      c.description == null ? "" : c.description,
+      join(" ", c.scopes),
+      c.rotation == null ? "" : tostring(c.rotation.gracePeriodHours),
+      c.auth_type_change_grace_period_hours == null ? "" : tostring(c.auth_type_change_grace_period_hours),
+    ]))
+  }
+
   credential_ids = {
     for key in keys(local.credentials) : key => substr(sha256("${local.contract.credential_id_salt}${terraform_data.instance[key].id}"), 0, local.contract.credential_id_length)
   }
@@ -72,11 +89,10 @@ resource "aws_secretsmanager_secret" "credential" {
   # Without readers, the store's one policy document on the secret itself; with readers, the
   # credential's own, in aws_secretsmanager_secret_policy.readers (see below).
   policy = length(each.value.readers) > 0 ? null : data.aws_iam_policy_document.readers[local.no_readers].json
-  # The binding the provider checks: it refuses a create or update whose store, instance or scopes differ.
+  # The binding the provider checks: it refuses a create, update or read whose store or declaration differ.
   tags = merge(var.tags, {
-    (local.contract.secret_tag_store)    = var.name
-    (local.contract.secret_tag_instance) = terraform_data.instance[each.key].id
-    (local.contract.secret_tag_scopes)   = join(" ", each.value.scopes)
+    (local.contract.secret_tag_store)       = var.name
+    (local.contract.secret_tag_declaration) = sha256("${terraform_data.instance[each.key].id}\n${local.declaration_digests[each.key]}")
   })
 }
 

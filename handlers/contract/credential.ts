@@ -35,18 +35,50 @@ export const PROVIDER_ENV = {
 
 /**
  * Tags the stack puts on each credential's secret: Terraform's declaration, bound to the secret.
- * The provider writes a value only into a secret whose tags match its input, and the secret's
- * policy lets only the provider, the deployer and the admins change tags, so a crafted invocation
- * cannot mint a credential into another credential's secret, move one, or raise its scopes.
+ * The provider writes or reads a credential only through a secret whose tags match its input, and
+ * the secret's policy lets only the provider and the deployer change tags, so a crafted invocation
+ * cannot mint a credential into another credential's secret, move one, raise its scopes, or change
+ * any other declared field (name, description, grace periods), nor learn a record it was not
+ * declared for.
  */
 export const SECRET_TAGS = {
-  /** The store (its table name) whose provider may write the secret. */
+  /** The store (its table name) whose provider may use the secret; the provider's IAM conditions name it too. */
   STORE: 'data-api-credentials:store',
-  /** The credential instance (`terraform_data` id) the secret belongs to now. */
+  /**
+   * The whole declaration, as one digest: `sha256(instanceId + "\n" + sha256(declarationText(...)))`,
+   * lower-case hex. The inner digest is of literal values only, so the constructs compute it at synth
+   * and Terraform only joins it with the instance id (unknown until apply).
+   */
+  DECLARATION: 'data-api-credentials:declaration',
+} as const;
+
+/**
+ * Tags of secrets written before 0.3 (store, instance and scopes bound one tag each). Nothing checks
+ * them any more; an adoption still refuses a secret that carries one (it held a generated credential).
+ */
+export const LEGACY_SECRET_TAGS = {
   INSTANCE: 'data-api-credentials:instance',
-  /** The declared scopes, canonical order, space-separated. */
   SCOPES: 'data-api-credentials:scopes',
 } as const;
+
+/** The first line of every declaration text: its format, so a later format never matches this one. */
+export const DECLARATION_FORMAT = 'data-api-credential-declaration:v1';
+
+/**
+ * The text the declaration digest is made of, but for the instance id: one line each for the
+ * format, the store, the auth type and every editable field in `EDITABLE_FIELDS` order (a list
+ * space-separated in canonical order, a number in decimal, an absent field empty). The values are
+ * validated ones, which hold no control characters, so the lines cannot run into each other.
+ * The Terraform module builds the same lines from its variables.
+ */
+export function declarationText(storeName: string, declared: Pick<CredentialInput, 'authType'> & Partial<EditableFields>): string {
+  const field = (name: EditableFieldName): string => {
+    const value: unknown = (declared as Record<string, unknown>)[name];
+    if (value === undefined || value === null) return '';
+    return Array.isArray(value) ? value.join(' ') : String(value);
+  };
+  return [DECLARATION_FORMAT, storeName, declared.authType, ...EDITABLE_FIELD_NAMES.map(field)].join('\n');
+}
 
 /**
  * A credential's id is derived from its instance id, `sha256(CREDENTIAL_ID_SALT + instanceId)`

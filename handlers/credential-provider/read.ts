@@ -4,20 +4,21 @@
  * credential in one invocation, a few at a time).
  */
 import { CredentialInput } from '../contract/credential';
-import { ReadBatchResult, ReadResult } from '../contract/drift';
+import { DriftFinding, ReadBatchResult, ReadResult } from '../contract/drift';
 import type { CredentialRecord } from '../store/credential-record';
-import { assessDrift, driftMessage, SecretState } from '../credential-drift';
+import { assessDrift, driftMessage, secretFinding, SecretState } from '../credential-drift';
 import { NotFoundError, SecretScheduledForDeletionError } from '../errors';
 import { credentialIdFor } from '../secret-format';
 import { ParsedRead } from './event';
 import { ActionOutcome, LifecycleDeps } from '../lifecycle/operations';
-import { assertSecretWithinPrefix, valueHoldsRecord } from '../lifecycle/secret-binding';
+import { assertDeclared, assertSecretWithinPrefix, valueHoldsRecord } from '../lifecycle/secret-binding';
 
-type ReadDeps = Pick<LifecycleDeps, 'table' | 'secrets' | 'secretPrefix' | 'hashKey'>;
+type ReadDeps = Pick<LifecycleDeps, 'table' | 'secrets' | 'secretPrefix' | 'storeName' | 'hashKey'>;
 
 /**
- * The drift check: compares the declared input with the record and the secret. Reads only; the
- * secret value is hashed and compared here and never leaves this function.
+ * The drift check: compares the declared input with the record and the secret, once the secret's
+ * tags show the input is the declared one. Reads only; the secret value is hashed and compared here
+ * and never leaves this function.
  */
 export async function readCredentialDrift(
   input: CredentialInput,
@@ -42,6 +43,19 @@ async function driftOf(
   assertSecretWithinPrefix(input.secretArn, deps.secretPrefix);
   const credentialId = credentialIdFor(input.instanceId);
   const record = prefetched === undefined ? await deps.table.read(credentialId) : (prefetched ?? undefined);
+  // It answers only for what Terraform declared: an invoker who knows an instance id but not the
+  // whole declaration learns nothing of the record (its name, scopes, status or secret). An adopted
+  // key's secret is not the stack's to tag: its read is bound to the record's own secret only.
+  const adopted = input.adopt === true && record?.adopted === true && record.secretArn === input.secretArn;
+  if (!adopted) {
+    try {
+      await assertDeclared(input, deps, 'read');
+    } catch (error) {
+      // Without its secret there is no binding to check: the answer says only that the secret is gone.
+      if (error instanceof NotFoundError) return resultOf(input, instanceAddress, credentialId, [secretFinding(input.name, 'missing')]);
+      throw error;
+    }
+  }
   let secret: SecretState = 'present';
   if (record !== undefined) {
     try {
@@ -54,7 +68,10 @@ async function driftOf(
       else throw error;
     }
   }
-  const drift = assessDrift(input, record, secret);
+  return resultOf(input, instanceAddress, credentialId, assessDrift(input, record, secret));
+}
+
+function resultOf(input: CredentialInput, instanceAddress: string | undefined, credentialId: string, drift: DriftFinding[]): ReadResult {
   return {
     credentialId,
     instanceId: input.instanceId,

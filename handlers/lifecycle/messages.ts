@@ -3,7 +3,6 @@
  * happened, why, and how to fix it (the style of cdktf's error factories). They name
  * credentials, instances and secrets by id or ARN, never a secret value.
  */
-import { SECRET_TAGS } from '../contract/credential';
 import { ConflictError, NotFoundError, SecretScheduledForDeletionError, ValidationError } from '../errors';
 
 const REPLACE = "terraform apply -replace=<the credential's terraform_data address>";
@@ -51,11 +50,13 @@ export const lifecycleErrors = {
         'then the old one revoked). Nothing was changed',
     ),
 
-  undeclaredWrite: (secretArn: string, differ: ReadonlyArray<readonly [string, string]>): ConflictError =>
+  /** Names what differs (the store tag, the declaration digest), never a tag's value. */
+  undeclared: (purpose: 'write' | 'read', secretArn: string, differ: readonly string[]): ConflictError =>
     new ConflictError(
-      `The secret ${secretArn} is not declared for this write: its ${differ.map(([k]) => `${k} tag`).join(', ')} ` +
-        `${differ.length === 1 ? 'differs' : 'differ'} from the invocation (${differ.map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')}). ` +
-        'Only the credential declared in Terraform writes its secret; nothing was written',
+      `The secret ${secretArn} is not declared for this ${purpose}: its ${differ.map((k) => `${k} tag`).join(' and ')} ` +
+        `${differ.length === 1 ? 'does' : 'do'} not match the invocation (the declaration tag binds the instance, auth type, ` +
+        `name, description, scopes and grace periods Terraform declared). Only the credential declared in Terraform ` +
+        `${purpose === 'write' ? 'writes its secret; nothing was written' : 'is read through its secret; nothing was read'}`,
     ),
 
   secretOutsidePrefix: (secretArn: string, prefix: string): ValidationError =>
@@ -66,8 +67,16 @@ export const lifecycleErrors = {
 
   adoptGenerated: (secretArn: string): ConflictError =>
     new ConflictError(
-      `The secret ${secretArn} holds a credential this library generated (it carries the ${SECRET_TAGS.INSTANCE} tag); ` +
+      `The secret ${secretArn} holds a credential this library generated (it carries this library's tags); ` +
         'only keys created elsewhere can be adopted. Nothing was written',
+    ),
+
+  /** Never echoes the value, not even its prefix. */
+  adoptOwnFormat: (secretArn: string): ValidationError =>
+    new ValidationError(
+      `value of the adopted secret ${secretArn}`,
+      'a key or client secret this library generated (not shown)',
+      'an API key created outside this library: a generated credential is never adopted, not even a rotated-out one; declare a new credential instead',
     ),
 
   /** Never echoes the value: it is (or contains) a secret. */

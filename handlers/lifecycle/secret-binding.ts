@@ -4,31 +4,50 @@
  * the one a record was written for (its hash compared in constant time). Used by the lifecycle's
  * writes and the drift read alike.
  */
-import { createHash } from 'node:crypto';
-import { CredentialInput, SECRET_TAGS } from '../contract/credential';
-import { matchesHashOf, parseAdoptedApiKey, parseSecretValue, secretMatchesHash, secretOf } from '../secret-format';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { CredentialInput, declarationText, SECRET_TAGS } from '../contract/credential';
+import { hashSecret, matchesHashOf, parseAdoptedApiKey, parseSecretValue, secretMatchesHash, secretOf } from '../secret-format';
 import { CredentialRecord, SecretStore } from '../store/credential-record';
 import { lifecycleErrors } from './messages';
 
 /**
- * Binds a write to Terraform's intent: the secret must carry the tags the stack gave it for this
- * store, this instance and exactly these scopes. A direct invocation with a made-up or another
- * credential's instance, another secret, or more scopes than declared finds different tags and
- * is refused before anything is written; only the provider, the deployer and the admins may
- * change the tags (the secret's policy).
+ * The declaration tag's value for an input: the digest of everything Terraform declares for the
+ * credential (see `SECRET_TAGS.DECLARATION`), as the constructs and the module tag the secret.
  */
-export async function assertDeclared(input: CredentialInput, deps: { readonly secrets: SecretStore; readonly storeName: string }): Promise<void> {
+export function declarationDigest(storeName: string, input: Omit<CredentialInput, 'secretArn' | 'adopt'>): string {
+  return hashSecret(`${input.instanceId}\n${hashSecret(declarationText(storeName, input))}`);
+}
+
+/** The tags Terraform gives a credential's secret for this input (tests and tools that stand in for Terraform use it too). */
+export function declarationTags(storeName: string, input: Omit<CredentialInput, 'secretArn' | 'adopt'>): Record<string, string> {
+  return { [SECRET_TAGS.STORE]: storeName, [SECRET_TAGS.DECLARATION]: declarationDigest(storeName, input) };
+}
+
+/**
+ * Binds a write or a read to Terraform's intent: the secret must carry this store's tag and the
+ * digest of exactly this input (instance, auth type, name, description, scopes, grace periods).
+ * A direct invocation with a made-up or another credential's instance, another secret, or any
+ * field that differs from the declaration finds a different digest and is refused before anything
+ * is written or read; only the provider and the deployer may change the tags (the secret's policy).
+ * The error names what is bound, never a value of the secret's tags.
+ */
+export async function assertDeclared(
+  input: CredentialInput,
+  deps: { readonly secrets: SecretStore; readonly storeName: string },
+  purpose: 'write' | 'read' = 'write',
+): Promise<void> {
   const tags = await deps.secrets.readTags(input.secretArn);
-  const declared = {
-    store: tags[SECRET_TAGS.STORE],
-    instance: tags[SECRET_TAGS.INSTANCE],
-    scopes: tags[SECRET_TAGS.SCOPES],
-  };
-  const wanted = { store: deps.storeName, instance: input.instanceId, scopes: input.scopes.join(' ') };
-  const differ = (Object.keys(wanted) as Array<keyof typeof wanted>).filter((k) => declared[k] !== wanted[k]);
-  if (differ.length > 0) {
-    throw lifecycleErrors.undeclaredWrite(input.secretArn, differ.map((k) => [k, wanted[k]] as const));
-  }
+  const differ: string[] = [];
+  if (tags[SECRET_TAGS.STORE] !== deps.storeName) differ.push('store');
+  const digest = tags[SECRET_TAGS.DECLARATION];
+  if (digest === undefined || !digestsEqual(digest, declarationDigest(deps.storeName, input))) differ.push('declaration');
+  if (differ.length > 0) throw lifecycleErrors.undeclared(purpose, input.secretArn, differ);
+}
+
+function digestsEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /**

@@ -90,7 +90,7 @@ export interface SecretStore {
    */
   writeValue(secretArn: string, value: string, idempotencyToken: string): Promise<void>;
   /**
-   * The secret's tags (`SECRET_TAGS`: the store, instance and scopes Terraform declared for it).
+   * The secret's tags (`SECRET_TAGS`: the store, and the digest of what Terraform declared for it).
    * Throws `NotFoundError` when the secret does not exist.
    */
   readTags(secretArn: string): Promise<Readonly<Record<string, string>>>;

@@ -11,7 +11,8 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { PROVIDER_ENV, SECRET_TAGS } from '../../handlers/contract/credential';
+import { PROVIDER_ENV } from '../../handlers/contract/credential';
+import { declarationTags } from '../../handlers/lifecycle/secret-binding';
 import { TABLE } from '../../handlers/contract/table';
 import { startLocalAws } from '../../local';
 import { handlerAssetPath } from '../../providers/handler-assets';
@@ -69,22 +70,17 @@ async function measure(count: number, functionConcurrency: number): Promise<numb
         Environment: { Variables: { [PROVIDER_ENV.TABLE_NAME]: store, [PROVIDER_ENV.SECRET_PREFIX]: prefix } },
       }),
     );
-    // What Terraform does before each invocation: the secret, tagged with the store, instance and scopes.
+    // What Terraform does before each invocation: the secret, tagged with the store and the declaration's digest.
     const inputs = await Promise.all(
       Array.from({ length: count }, async (_, i) => {
-        const instanceId = randomUUID();
-        const scopes = ['users'];
+        const declared = { instanceId: randomUUID(), name: `Pool credential ${i}`, authType: i % 2 ? ('api_key' as const) : ('oauth2' as const), scopes: ['users' as const] };
         const { ARN } = await secrets.send(
           new CreateSecretCommand({
             Name: `${prefix}credential-${i}`,
-            Tags: [
-              { Key: SECRET_TAGS.STORE, Value: store },
-              { Key: SECRET_TAGS.INSTANCE, Value: instanceId },
-              { Key: SECRET_TAGS.SCOPES, Value: scopes.join(' ') },
-            ],
+            Tags: Object.entries(declarationTags(store, declared)).map(([Key, Value]) => ({ Key, Value })),
           }),
         );
-        return { instanceId, name: `Pool credential ${i}`, authType: i % 2 ? 'api_key' : 'oauth2', scopes, secretArn: ARN! };
+        return { ...declared, secretArn: ARN! };
       }),
     );
     const started = performance.now();

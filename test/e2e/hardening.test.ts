@@ -14,7 +14,7 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { TerraformOutput } from 'cdktf';
-import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,6 +52,9 @@ let cwd = '';
 let destroyed = false;
 let backend: http.Server;
 let out: Record<string, string> = {};
+let previewArn = '';
+/** A key from before this library (the preview API), adopted by the stack. */
+const PREVIEW_KEY = 'preview-0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 
 const tf = (args: string[]) => terraform([...args, '-no-color'], { cwd, env });
 
@@ -102,6 +105,10 @@ afterAll(async () => {
 describe('holding against everyone who is not an admin', () => {
   test('apply deploys a store with an admin, two credentials (one read by a consumer) and a gateway with a cache', async () => {
     const port = (backend.address() as AddressInfo).port;
+    const preview = await secrets.send(
+      new CreateSecretCommand({ Name: `data-api/credentials/${STACK}/preview-key`, SecretString: JSON.stringify({ apiKey: PREVIEW_KEY }) }),
+    );
+    previewArn = preview.ARN!;
     cwd = synthStack(join(work, 'cdktf.out'), (app) =>
       credentialsStack(
         app,
@@ -116,6 +123,14 @@ describe('holding against everyone who is not an admin', () => {
             readers: [READER],
           });
           const other = new DataApiCredential(stack, 'Other', { store, name: 'Other-Client', scopes: [DataApiScope.CONVERSATIONS] });
+          // A declared adoption: the provider may read this one untagged secret, which makes it a target.
+          new DataApiCredential(stack, 'Preview', {
+            store,
+            name: 'Preview-Key',
+            authType: AuthType.API_KEY,
+            scopes: [DataApiScope.USERS],
+            adopt: { fromSecretArn: previewArn },
+          });
           new DataApiGateway(stack, 'DataApi', { store, backend: { url: `http://127.0.0.1:${port}` }, authorizerCacheTtlSeconds: 300 });
           // The instance ids the crafted invocations use: in state and in the provider's log anyway.
           for (const [id, cred] of [['Victim', victim], ['Other', other]] as const) {
@@ -129,7 +144,7 @@ describe('holding against everyone who is not an admin', () => {
     await tf(['apply', '-auto-approve']);
     out = await outputs();
     expect(out['Victim.InstanceId']).toMatch(/^[0-9a-f-]{36}$/);
-    expect((await records()).map((r) => r.status)).toEqual(['active', 'active']);
+    expect((await records()).map((r) => r.status)).toEqual(['active', 'active', 'active']);
   });
 
   test("a crafted create with a made-up instance, another credential's secret and every scope writes nothing", async () => {
@@ -138,9 +153,9 @@ describe('holding against everyone who is not an admin', () => {
       ...input('Victim', { instanceId: 'deadbeef-0000-4000-8000-00000000000a', scopes: ALL }),
       tf: { action: 'create', prev_input: null },
     });
-    expect(crafted.error).toMatch(/is not declared for this write: its instance tag, scopes tag differ .*nothing was written/);
+    expect(crafted.error).toMatch(/is not declared for this write: its declaration tag does not match .*nothing was written/);
     expect(await secretString(out['Victim.SecretArn'])).toBe(before);
-    expect(await records()).toHaveLength(2);
+    expect(await records()).toHaveLength(3);
   });
 
   test('a crafted create of an existing credential naming another secret does not move it', async () => {
@@ -153,8 +168,52 @@ describe('holding against everyone who is not an admin', () => {
 
   test('a crafted update raising the scopes beyond the declared ones is refused', async () => {
     const crafted = await invokeProvider({ ...input('Victim', { scopes: ALL }), tf: { action: 'update', prev_input: input('Victim') } });
-    expect(crafted.error).toMatch(/scopes tag differs from the invocation/);
+    expect(crafted.error).toMatch(/declaration tag does not match the invocation/);
     expect([...(await records()).find((r) => r.name === 'Victim-Key')!.scopes]).toEqual(['users']);
+  });
+
+  test.each([
+    ['name', { name: 'Renamed-By-Hand' }],
+    ['description', { description: 'not what was reviewed' }],
+    ['rotation grace period', { rotationGracePeriodHours: 168 }],
+    ['auth type change grace period', { authTypeChangeGracePeriodHours: 168 }],
+  ])('a crafted update of the %s, with the instance and scopes as declared, is refused', async (_, change) => {
+    const before = (await records()).find((r) => r.name === 'Victim-Key')!;
+    const crafted = await invokeProvider({ ...input('Victim', change), tf: { action: 'update', prev_input: input('Victim') } });
+    expect(crafted.error).toMatch(/declaration tag does not match the invocation.*nothing was written/);
+    expect((await records()).find((r) => r.credentialId === before.credentialId)).toEqual(before);
+  });
+
+  test('a crafted read with an instance id (from the state or the log) is refused and tells nothing of the record', async () => {
+    const crafted = await invokeProvider({ ...input('Victim', { name: 'guess', scopes: ALL }), action: 'read' });
+    expect(crafted.error).toMatch(/not declared for this read: its declaration tag does not match.*nothing was read/);
+    expect(crafted.error).not.toMatch(/Victim-Key|users|active|api_key/);
+    // The declared read, as the drift check sends it, still answers.
+    expect((await invokeProvider({ ...input('Victim'), action: 'read' })).result).toMatchObject({ inSync: true });
+  });
+
+  test.each([
+    ["a live API key of another credential", async () => ({ apiKey: JSON.parse(await secretString(out['Victim.SecretArn'])).apiKey as string })],
+    ["an OAuth 2.0 client's secret", async () => ({ apiKey: JSON.parse(await secretString(out['Other.SecretArn'])).clientSecret as string })],
+  ])('%s planted in a declared adoption\'s secret is never adopted into a new five-scope credential', async (_, planted) => {
+    const value = await planted();
+    await secrets.send(new PutSecretValueCommand({ SecretId: previewArn, SecretString: JSON.stringify(value) }));
+    try {
+      const crafted = await invokeProvider({
+        instanceId: 'deadbeef-0000-4000-8000-00000000000c',
+        name: 'Minted',
+        authType: 'api_key',
+        scopes: ALL,
+        secretArn: previewArn,
+        adopt: true,
+        tf: { action: 'create', prev_input: null },
+      });
+      expect(crafted.error).toMatch(/a key or client secret this library generated \(not shown\)/);
+      expect(crafted.error).not.toContain(value.apiKey);
+      expect(await records()).toHaveLength(3);
+    } finally {
+      await secrets.send(new PutSecretValueCommand({ SecretId: previewArn, SecretString: JSON.stringify({ apiKey: PREVIEW_KEY }) }));
+    }
   });
 
   test("a crafted adoption of another credential's key into a new five-scope credential is refused", async () => {
@@ -163,7 +222,7 @@ describe('holding against everyone who is not an admin', () => {
       tf: { action: 'create', prev_input: null },
     });
     expect(crafted.error).toMatch(/only keys created elsewhere can be adopted/);
-    expect(await records()).toHaveLength(2);
+    expect(await records()).toHaveLength(3);
   });
 
   test('the token endpoint refuses a 1.3 MB body and 40,000 parameters with 400, in well under a second of handler time', async () => {

@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import { synthStack } from '../../examples/synth-stack';
 import { AuthType, CredentialStore, DataApiCredential, DataApiScope } from '../../lib';
 import { terraform } from '../../local/terraform';
+import { SECRET_TAGS, validateCredentialInput } from '../../handlers/contract/credential';
+import { declarationDigest } from '../../handlers/lifecycle/secret-binding';
 import { CliRun, runCli } from '../support/cli';
 import { lambdaLog, localAwsEnv } from '../support/local-aws';
 import { credentialRecords, sha256, StoredRecord } from '../support/store';
@@ -268,6 +270,18 @@ describe('the Terraform module', () => {
       const [a, b] = [find(twin, twinId), find(module, moduleId)];
       expect([twinId, a && comparable(a)]).toEqual([twinId, b && comparable(b)]);
     }
+    // Both routes tag each secret with the digest the provider computes from its invocation's input
+    // (its store and instance differ between the routes, so the values do too).
+    for (const resources of [twin, module]) {
+      const secretsByArn = new Map(resources.filter((r) => r.type === 'aws_secretsmanager_secret').map((r) => [r.values.arn as string, r.values.tags]));
+      const invocations = resources.filter((r) => r.type === 'aws_lambda_invocation');
+      expect(invocations).toHaveLength(2);
+      for (const invocation of invocations) {
+        const input = validateCredentialInput(JSON.parse(invocation.values.input));
+        const tags = secretsByArn.get(input.secretArn)!;
+        expect(tags[SECRET_TAGS.DECLARATION]).toBe(declarationDigest(tags[SECRET_TAGS.STORE], input));
+      }
+    }
     // The function runs the same bundle: cdktf's asset hash of the package's zip is the module's source_code_hash.
     expect(find(module, 'aws_lambda_function.provider')!.values.source_code_hash).toMatch(/^[0-9A-F]{32}$/);
 
@@ -334,7 +348,7 @@ describe('the Terraform module', () => {
       'module.credentials.terraform_data.instance["analytics_export"]',
       'module.credentials.terraform_data.instance["usage_reporting"]',
     ]);
-    // Besides the declarations, only the secrets' binding tags (instance, and scopes) change, in place.
+    // Besides the declarations, only the secrets' declaration tags change, in place.
     expect(changes.filter(([, actions]) => actions.join() !== 'create,delete')).toEqual([
       ['module.credentials.aws_secretsmanager_secret.credential["analytics_export"]', ['update']],
       ['module.credentials.aws_secretsmanager_secret.credential["usage_reporting"]', ['update']],
@@ -468,6 +482,7 @@ function comparable(resource: StateResource): Record<string, unknown> {
   const text = JSON.stringify(picked, (key, value) => (['policy', 'assume_role_policy', 'input'].includes(key) && typeof value === 'string' && value !== '' ? JSON.parse(value) : value))
     .replace(/parity-cdktf/g, STORE)
     .replace(/(:secret:[A-Za-z0-9/_+=.@-]+?)-[A-Za-z0-9]{6}(?=["*])/g, '$1-RANDOM')
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'INSTANCE-ID');
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'INSTANCE-ID')
+    .replace(new RegExp(`("${SECRET_TAGS.DECLARATION}":")[0-9a-f]{64}"`, 'g'), '$1DIGEST"');
   return JSON.parse(text);
 }

@@ -25,7 +25,8 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { resetProviderConfig } from '../../handlers/config';
-import { CredentialInput, CredentialResult, SECRET_TAGS } from '../../handlers/contract/credential';
+import { CredentialInput, CredentialResult } from '../../handlers/contract/credential';
+import { declarationTags } from '../../handlers/lifecycle/secret-binding';
 import { READ_ACTION, ReadBatchResult } from '../../handlers/contract/drift';
 import { handler } from '../../handlers/credential-provider/index';
 import { runProviderEvent } from '../../handlers/credential-provider/flow';
@@ -109,18 +110,14 @@ function inputFor(w: World, overrides: Partial<CredentialInput> = {}): Credentia
   };
 }
 
-/** What Terraform does before it invokes the provider: tags the secret with the store, instance and scopes it declares. */
+/** What Terraform does before it invokes the provider: tags the secret with the store and the digest of what it declares. */
 async function declare(input: CredentialInput): Promise<void> {
   if (input.adopt === true) return;
   await secretsManager
     .send(
     new TagResourceCommand({
       SecretId: input.secretArn,
-      Tags: [
-        { Key: SECRET_TAGS.STORE, Value: process.env.CREDENTIALS_TABLE_NAME ?? '' },
-        { Key: SECRET_TAGS.INSTANCE, Value: input.instanceId },
-        { Key: SECRET_TAGS.SCOPES, Value: input.scopes.join(' ') },
-      ],
+      Tags: Object.entries(declarationTags(process.env.CREDENTIALS_TABLE_NAME ?? '', input)).map(([Key, Value]) => ({ Key, Value })),
     }),
     )
     // A secret that is gone or being deleted cannot be tagged; the provider's answer to that is the test.
@@ -367,26 +364,36 @@ describe('credential provider against the local AWS', () => {
     expect(await secretVersions(w.secretArn)).toEqual(versionsBefore);
   });
 
-  it('two concurrent updates of one credential both land, one after the other: no lost update', async () => {
+  it('an update repeated while the first is still running (a retry) lands once, and neither fails', async () => {
     const w = await world();
     const input = inputFor(w);
     const created = await create(input);
     const versionBefore = Number((await item(w, created.credentialId as string)).version.N);
 
-    // Both as declared (the secret's scopes tag is one value: only a rename and a description change can race).
-    const renamed = { ...input, name: 'Renamed' };
-    const rescoped = { ...input, description: 'described' };
-    const results = await Promise.allSettled([update(renamed, input), update(rescoped, input)]);
+    // Two different updates of one credential cannot both be declared (the secret holds one
+    // declaration digest): what can race is the same update twice, e.g. a retried invocation.
+    const renamed = { ...input, name: 'Renamed', description: 'described' };
+    await declare(renamed);
+    const results = await Promise.allSettled([0, 1].map(() => handler({ ...renamed, tf: { action: 'update', prev_input: input } })));
 
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
     const record = await item(w, created.credentialId as string);
-    // Each write was conditional on the version it read: both applied, in some order.
-    expect(Number(record.version.N)).toBe(versionBefore + 2);
-    const final = { name: record.name.S, scopes: record.scopes.SS };
-    expect([
-      { name: 'Renamed', description: undefined },
-      { name: input.name, description: 'described' },
-    ]).toContainEqual({ name: final.name, description: record.description?.S });
+    expect({ name: record.name.S, description: record.description?.S }).toEqual({ name: 'Renamed', description: 'described' });
+    // Each write was conditional on the version it read: the second found the change made, or re-read and made none.
+    expect(Number(record.version.N) - versionBefore).toBeGreaterThanOrEqual(1);
+    expect(Number(record.version.N) - versionBefore).toBeLessThanOrEqual(2);
+  });
+
+  it('an update whose declaration the secret does not hold writes nothing', async () => {
+    const w = await world();
+    const input = inputFor(w);
+    const created = await create(input);
+    const before = await item(w, created.credentialId as string);
+
+    const undeclared = { ...input, name: 'Renamed', rotationGracePeriodHours: 168 };
+    await expect(handler({ ...undeclared, tf: { action: 'update', prev_input: input } })).rejects.toThrow(/declaration tag does not match/);
+
+    expect(await item(w, created.credentialId as string)).toEqual(before);
   });
 
   it('refuses an auth type change and writes nothing', async () => {

@@ -3,7 +3,8 @@
  * idempotency semantics as the DynamoDB and Secrets Manager implementations, plus a clock and a
  * deterministic random source. The integration tests cover the real stores against the local AWS.
  */
-import { CredentialInput, SECRET_TAGS } from '../../handlers/contract/credential';
+import { CredentialInput } from '../../handlers/contract/credential';
+import { declarationTags } from '../../handlers/lifecycle/secret-binding';
 import { LifecycleDeps } from '../../handlers/lifecycle/operations';
 import { NotFoundError, StaleRecordError } from '../../handlers/errors';
 import { lifecycleErrors } from '../../handlers/lifecycle/messages';
@@ -72,13 +73,9 @@ export class InMemorySecretStore implements SecretStore {
   crashOnWrite?: 'before' | 'after';
   readonly tags = new Map<string, Record<string, string>>();
 
-  /** What Terraform does before it invokes the provider: tags the secret with the store, instance and scopes. */
-  declare(input: Pick<CredentialInput, 'secretArn' | 'instanceId' | 'scopes'>, storeName = STORE_NAME): void {
-    this.tags.set(input.secretArn, {
-      [SECRET_TAGS.STORE]: storeName,
-      [SECRET_TAGS.INSTANCE]: input.instanceId,
-      [SECRET_TAGS.SCOPES]: input.scopes.join(' '),
-    });
+  /** What Terraform does before it invokes the provider: tags the secret with the store and the declaration's digest. */
+  declare(input: Omit<CredentialInput, 'adopt'>, storeName = STORE_NAME): void {
+    this.tags.set(input.secretArn, declarationTags(storeName, input));
   }
 
   async readTags(secretArn: string): Promise<Readonly<Record<string, string>>> {

@@ -4,6 +4,8 @@ import { DataResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { AuthType, CredentialStore, DataApiCredential, DataApiCredentialProps, DataApiScope } from '../../../lib';
 import { credentialOutputs, dependenciesOf, resource, resources, synth } from '../../support/synth';
+import { declarationText } from '../../../handlers/contract/credential';
+import { hashSecret } from '../../../handlers/secret-format';
 
 type CredentialOptions = Omit<DataApiCredentialProps, 'store'>;
 
@@ -35,19 +37,29 @@ describe('DataApiCredential resources', () => {
     expect(input).toContain('"name" = "Analytics-DataAPI-Credential"');
   });
 
-  test('the secret is tagged with its store, instance and declared scopes (the binding the provider checks); its name is the 0.2 default', () => {
+  test('the secret is tagged with its store and the digest of its whole declaration (the binding the provider checks); its name is the 0.2 default', () => {
     const s = synth((scope) => {
       const store = new CredentialStore(scope, 'Credentials', { tags: { team: 'data' } });
-      new DataApiCredential(scope, 'Cred0', { store, name: 'c', scopes: [DataApiScope.USERS, DataApiScope.CONVERSATIONS] });
+      new DataApiCredential(scope, 'Cred0', {
+        store,
+        name: 'c',
+        description: 'for the export',
+        scopes: [DataApiScope.USERS, DataApiScope.CONVERSATIONS],
+        rotation: { trigger: '2026-12', gracePeriodHours: 48 },
+      });
     });
     const secret = resource(s, 'aws_secretsmanager_secret', 'Cred0_Secret');
     expect(secret.name).toBe('data-api/credentials/stack/Cred0');
+    // The provider's digest of the same declaration: only the instance id is left to Terraform.
+    const literals = hashSecret(
+      declarationText('stack-Credentials', { name: 'c', authType: 'oauth2', description: 'for the export', scopes: ['conversations', 'users'], rotationGracePeriodHours: 48 }),
+    );
     expect(secret.tags).toEqual({
       team: 'data',
       'data-api-credentials:store': 'stack-Credentials',
-      'data-api-credentials:instance': expect.stringMatching(/^\$\{terraform_data\.Cred0_Instance_\w+\.id\}$/),
-      'data-api-credentials:scopes': 'conversations users',
+      'data-api-credentials:declaration': expect.stringMatching(new RegExp(`^\\$\\{sha256\\(join\\("\\\\n", \\[terraform_data\\.Cred0_Instance_\\w+\\.id, "${literals}"\\]\\)\\)\\}$`)),
     });
+    expect(JSON.stringify(secret.tags)).not.toMatch(/data-api-credentials:(instance|scopes)/);
   });
 
   test('with a custom secretPrefix, default secret names keep the stack in them, as before', () => {

@@ -637,7 +637,7 @@ describe('writes are bound to what Terraform declared on the secret (crafted inv
     await create(f.deps);
     const before = f.secrets.current(SECRET_ARN);
     const crafted = inputOf({ instanceId: 'deadbeef-0000-4000-8000-000000000001', scopes: [...ALL], authType: 'api_key' });
-    await expect(invoke(f, 'create', crafted)).rejects.toThrow(/instance tag, scopes tag differ from the invocation.*nothing was written/);
+    await expect(invoke(f, 'create', crafted)).rejects.toThrow(/its declaration tag does not match the invocation.*nothing was written/);
     expect(f.secrets.current(SECRET_ARN)).toBe(before);
     expect(f.table.records.size).toBe(1);
   });
@@ -655,15 +655,30 @@ describe('writes are bound to what Terraform declared on the secret (crafted inv
   test('an update raising the scopes beyond the declared ones is refused; the declared ones are written', async () => {
     const f = fixture();
     await create(f.deps);
-    await expect(invoke(f, 'update', inputOf({ scopes: [...ALL] }), inputOf())).rejects.toThrow(/scopes tag differs from the invocation \(scopes "conversations interactions plugin-calls plugin-resources users"\)/);
+    await expect(invoke(f, 'update', inputOf({ scopes: [...ALL] }), inputOf())).rejects.toThrow(/its declaration tag does not match the invocation/);
     expect(record(f).scopes).toEqual(['conversations', 'users']);
   });
 
   test("a secret tagged for another store is refused, even with this instance and scopes", async () => {
     const f = fixture();
     f.secrets.declare(inputOf(), 'another-store');
-    await expect(invoke(f, 'create', inputOf())).rejects.toThrow(/its store tag differs from the invocation \(store "store"\)/);
+    await expect(invoke(f, 'create', inputOf())).rejects.toThrow(/its store tag and declaration tag do not match the invocation/);
     expect(f.table.records.size).toBe(0);
+  });
+
+  test.each([
+    ['name', { name: 'Renamed by hand' }],
+    ['description', { description: 'not what was reviewed' }],
+    ['rotation grace period', { rotationGracePeriodHours: 168 }],
+    ['auth type change grace period', { authTypeChangeGracePeriodHours: 168 }],
+  ] as const)('an update of the %s that the declaration does not hold is refused, even with the instance and scopes bound', async (_, change) => {
+    const f = fixture();
+    await create(f.deps);
+    const before = record(f);
+
+    await expect(invoke(f, 'update', inputOf(change), inputOf())).rejects.toThrow(/its declaration tag does not match the invocation.*nothing was written/);
+
+    expect(record(f)).toEqual(before);
   });
 
   test("adopting the key in another credential's (tagged) secret is refused, so a reader cannot widen a key's scopes", async () => {
@@ -672,6 +687,29 @@ describe('writes are bound to what Terraform declared on the secret (crafted inv
     const adopting = inputOf({ instanceId: 'deadbeef-0000-4000-8000-000000000002', authType: 'api_key', scopes: [...ALL], adopt: true });
     await expect(invoke(f, 'create', adopting)).rejects.toThrow(/holds a credential this library generated.*only keys created elsewhere can be adopted/);
     expect(f.table.records.size).toBe(1);
+    expect(f.table.keyHashes.size).toBe(0);
+  });
+});
+
+describe("adoption never takes a value of this library's own formats", () => {
+  const ADOPTED_ARN = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${PREFIX}team/planted-QwE456`;
+  test.each([
+    ['an API key (a rotated-out one, say)', (f: Fixture) => JSON.parse(f.secrets.current(SECRET_ARN)!).apiKey as string, 'api_key'],
+    ["an OAuth 2.0 client's secret", (f: Fixture) => JSON.parse(f.secrets.current(SECRET_ARN)!).clientSecret as string, 'oauth2'],
+  ] as const)('%s planted in an untagged secret is refused, and nothing is written', async (_, valueOf, authType) => {
+    const f = fixture();
+    await create(f.deps, inputOf({ authType }));
+    const value = valueOf(f);
+    f.secrets.createSecret(ADOPTED_ARN);
+    f.secrets.overwrite(ADOPTED_ARN, JSON.stringify({ apiKey: value }));
+    const records = f.table.records.size;
+    const planted = inputOf({ instanceId: 'deadbeef-0000-4000-8000-000000000003', authType: 'api_key', secretArn: ADOPTED_ARN, adopt: true, scopes: ['conversations', 'interactions', 'plugin-calls', 'plugin-resources', 'users'] });
+
+    const attempt = runProviderEvent({ ...planted, tf: { action: 'create', prev_input: null } }, f.deps);
+
+    await expect(attempt).rejects.toThrow(/a key or client secret this library generated \(not shown\).*never adopted/);
+    await expect(attempt).rejects.not.toThrow(value.slice(0, 8));
+    expect(f.table.records.size).toBe(records);
     expect(f.table.keyHashes.size).toBe(0);
   });
 });

@@ -23,6 +23,14 @@ async function created(): Promise<Fixture> {
   return f;
 }
 
+/** A credential Terraform declared (its secret exists and is tagged) whose record was never written. */
+function declaredWithoutRecord(f: Fixture, overrides: Partial<CredentialInput>): CredentialInput {
+  const input = inputOf({ secretArn: SECRET_ARN.replace('-AbC123', '-never-XyZ789'), ...overrides });
+  f.secrets.createSecret(input.secretArn);
+  f.secrets.declare(input);
+  return input;
+}
+
 async function read(f: Fixture, input = inputOf()): Promise<ReadResult> {
   const outcome = await runProviderEvent({ ...input, action: 'read', instanceAddress: ADDRESS }, f.deps);
   expect(outcome.action).toBe('read');
@@ -109,7 +117,7 @@ describe('the batched read (one per store and plan)', () => {
 
   test('reads every credential and lists the drifted ones under their keys; one bad entry rejects the whole batch', async () => {
     const f = await created();
-    const missing = inputOf({ instanceId: OTHER_ID, name: 'Never-Created' });
+    const missing = declaredWithoutRecord(f, { instanceId: OTHER_ID, name: 'Never-Created' });
     const event = {
       action: 'read',
       credentials: { Export_Provider_1A2B3C4D: { ...inputOf(), instanceAddress: ADDRESS }, Gone_Provider_5E6F7A8B: { ...missing, instanceAddress: ADDRESS } },
@@ -164,7 +172,7 @@ describe('the batched read with a table that reads many records at once (DynamoD
     f.deps.table.read = async () => {
       throw new Error('read one by one');
     };
-    const credentials = { Created: inputOf(), Missing: inputOf({ instanceId: '9b2e1f0a-7c3d-4e5f-8a9b-0c1d2e3f4a5b', name: 'Never-Created' }) };
+    const credentials = { Created: inputOf(), Missing: declaredWithoutRecord(f, { instanceId: '9b2e1f0a-7c3d-4e5f-8a9b-0c1d2e3f4a5b', name: 'Never-Created' }) };
 
     const result = (await runProviderEvent({ action: 'read', credentials }, f.deps)).result as ReadBatchResult;
 
@@ -173,6 +181,27 @@ describe('the batched read with a table that reads many records at once (DynamoD
     expect(result).toMatchObject({ inSync: false, checked: 2 });
     expect(Object.keys(result.drifted)).toEqual(['Missing']);
     expect(result.drifted.Missing.drift).toEqual([expect.objectContaining({ field: 'record' })]);
+  });
+});
+
+describe('the read action is bound to the declaration like a write', () => {
+  test.each<[string, Partial<CredentialInput>]>([
+    ['only the instance id is known (another name and scopes)', { name: 'guess', scopes: ['users'] }],
+    ['every field but the grace period matches', { rotationGracePeriodHours: 1 }],
+  ])('a crafted read where %s is refused and tells nothing of the record', async (_, guess) => {
+    const f = await created();
+
+    const attempt = runProviderEvent({ ...inputOf(guess), action: 'read' }, f.deps);
+
+    await expect(attempt).rejects.toThrow(/not declared for this read: its declaration tag does not match.*nothing was read/);
+    const message = await attempt.catch((e: Error) => e.message);
+    expect(message).not.toMatch(/Analytics-DataAPI-Credential|conversations|active/);
+  });
+
+  test('a batch with one crafted entry is refused as a whole', async () => {
+    const f = await created();
+    const credentials = { Declared: inputOf(), Crafted: inputOf({ scopes: ['users'] }) };
+    await expect(runProviderEvent({ action: 'read', credentials }, f.deps)).rejects.toThrow(/not declared for this read/);
   });
 });
 
