@@ -165,16 +165,24 @@ describe('last used', () => {
 });
 
 describe('verification cache (authorizerCacheTtlSeconds)', () => {
-  test('with a TTL, a revoked key keeps working until the TTL ends; the default (none) refuses at once', async () => {
-    const { world, deps, apiKey } = setup();
+  test('with a TTL, a revoked key and its credential\'s token get the same 401 at once as without a cache, and as an unknown value', async () => {
+    const { world, deps, apiKey, issue } = setup();
+    const token = await issue();
     const cached = { ...deps, cache: new VerificationCache(30, world.now) };
-    expect((await handleRecordsRequest(recordsRequest('conversations', bearer(apiKey)), cached)).response.statusCode).toBe(200);
+    for (const value of [apiKey, token]) {
+      expect((await handleRecordsRequest(recordsRequest('conversations', bearer(value)), cached)).response.statusCode).toBe(200);
+    }
     world.revoke(KEY_ID);
-    expect((await handleRecordsRequest(recordsRequest('conversations', bearer(apiKey)), deps)).response.statusCode).toBe(401);
-    world.advance(29);
-    expect((await handleRecordsRequest(recordsRequest('conversations', bearer(apiKey)), cached)).response.statusCode).toBe(200);
-    world.advance(1);
-    expect((await handleRecordsRequest(recordsRequest('conversations', bearer(apiKey)), cached)).response.statusCode).toBe(401);
+    world.revoke(OAUTH_ID);
+    const unknown = await handleRecordsRequest(recordsRequest('conversations', bearer(generateApiKey('e'.repeat(32)))), cached);
+    expect(unknown.response.statusCode).toBe(401);
+    for (const value of [apiKey, token]) {
+      for (const through of [deps, cached]) {
+        const refused = await handleRecordsRequest(recordsRequest('conversations', bearer(value)), through);
+        expect(refused.outcome).toBe('revoked');
+        expect(refused.response).toEqual(unknown.response);
+      }
+    }
   });
 });
 
@@ -183,6 +191,7 @@ describe('Lambda backend results, as API Gateway maps payload 2.0', () => {
     expect(responseOfLambdaResult({ statusCode: 204, headers: { 'X-A': 1 } })).toEqual({ statusCode: 204, headers: { 'x-a': '1' }, body: '' });
     expect(responseOfLambdaResult({ value: [1] })).toMatchObject({ statusCode: 200, body: '{"value":[1]}' });
   });
+
 });
 
 describe('a rotated-out (retiring) credential', () => {
