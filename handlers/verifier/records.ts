@@ -9,10 +9,12 @@
  * `WWW-Authenticate`. RFC 6750 needs 401 with `error="invalid_token"` for a bad token and 403 with
  * `error="insufficient_scope"` naming the scope, so the verifier answers itself (see README).
  */
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { SCOPE_NAMES, ScopeName } from '../contract/credential';
 import { BACKEND_HEADERS, DATA_API_ROUTES } from '../contract/gateway';
 import { LAST_USED_INTERVAL_SECONDS } from '../contract/table';
 import { hashSecret } from '../secret-format';
+import { BackendError } from '../store/lambda-records-backend';
 import {
   accessTokenVerdict,
   apiKeyVerdict,
@@ -106,12 +108,26 @@ export function httpBackendHeaders(principal: Principal): Record<string, string>
 
 /**
  * A Lambda result as API Gateway reads a payload 2.0 response: an object with `statusCode` is a
- * response; anything else is a 200 with the value as its JSON body.
+ * response; anything else is a 200 with the value as its JSON body. A response HTTP cannot carry
+ * (a status outside 100-599, a header name or value no server may send) is the backend's failure,
+ * a 502, rather than an answer API Gateway would turn into a 500 of its own.
  */
 export function responseOfLambdaResult(result: unknown): HttpResponse {
   if (typeof result === 'object' && result !== null && typeof (result as { statusCode?: unknown }).statusCode === 'number') {
     const r = result as { statusCode: number; headers?: Record<string, unknown>; body?: unknown; isBase64Encoded?: boolean };
+    if (!Number.isInteger(r.statusCode) || r.statusCode < 100 || r.statusCode > 599) {
+      throw new BackendError(`The records backend answered status ${r.statusCode}, which is not an HTTP status`);
+    }
     const headers = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    for (const [name, value] of Object.entries(headers)) {
+      try {
+        validateHeaderName(name);
+        validateHeaderValue(name, value);
+      } catch {
+        // The value is not echoed: it could be anything the backend put there.
+        throw new BackendError(`The records backend answered a header that HTTP cannot carry (${/^[\w-]{1,64}$/.test(name) ? name : 'its name'})`);
+      }
+    }
     return {
       statusCode: r.statusCode,
       headers,

@@ -3,6 +3,8 @@ import { generateApiKey, hashSecret } from '../../../../handlers/secret-format';
 import { generateAccessToken } from '../../../../handlers/verifier/access-token';
 import { handleRecordsRequest, LastUsedThrottle, RecordsDeps, responseOfLambdaResult, VerificationCache } from '../../../../handlers/verifier/records';
 import { handleTokenRequest } from '../../../../handlers/verifier/token-endpoint';
+import { wrapGatewayHandler } from '../../../../handlers/verifier/wrap';
+import { BackendError } from '../../../../handlers/store/lambda-records-backend';
 import { KEY_ID, OAUTH_ID, recordsRequest, tokenRequest, World } from '../../../support/verifier-world';
 
 function setup() {
@@ -192,6 +194,26 @@ describe('Lambda backend results, as API Gateway maps payload 2.0', () => {
     expect(responseOfLambdaResult({ value: [1] })).toMatchObject({ statusCode: 200, body: '{"value":[1]}' });
   });
 
+  test('a response HTTP cannot carry is the backend failing (502 bad_gateway), never an answer the gateway cannot write', async () => {
+    for (const malformed of [
+      { statusCode: 0 },
+      { statusCode: 1000 },
+      { statusCode: 200.5 },
+      { statusCode: 200, headers: { 'x-note': 'one\r\nset-cookie: injected=1' } },
+      { statusCode: 200, headers: { 'x-note': 'revoked \u2026' } },
+      { statusCode: 200, headers: { 'bad name': 'x' } },
+    ]) {
+      expect(() => responseOfLambdaResult(malformed)).toThrow(BackendError);
+    }
+    const { deps, apiKey } = setup();
+    const handler = wrapGatewayHandler(
+      'records',
+      (event) => handleRecordsRequest(event, { ...deps, backend: async () => responseOfLambdaResult({ statusCode: 200, headers: { 'x-note': '\u2026' } }) }),
+      () => undefined,
+    );
+    const response = await handler(recordsRequest('conversations', bearer(apiKey)));
+    expect([response.statusCode, JSON.parse(response.body).error]).toEqual([502, 'bad_gateway']);
+  });
 });
 
 describe('a rotated-out (retiring) credential', () => {
