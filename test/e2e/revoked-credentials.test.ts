@@ -8,7 +8,8 @@
  * as accepted), then both credentials are removed from the code and applied away. Right after that
  * apply, each value must get `401 invalid_token` through both gateways: the cache must not keep a
  * destroyed credential working, and the pre-rotation key of a destroyed rotated credential must be
- * answered, not have its connection dropped. The steps build on each other and run in order.
+ * answered, not have its connection dropped. A backend answer that HTTP cannot carry is a 502, and
+ * never takes the local API gateway down. The steps build on each other and run in order.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,8 @@ import { terraform } from '../../local/terraform';
 import { lambdaLog, localAwsEnv } from '../support/local-aws';
 import { credentialsStack } from '../support/stacks';
 import { credentialRecords, currentSecretValue } from '../support/store';
+
+const MALFORMED_BACKEND_ENTRY = join(__dirname, '..', 'support', 'malformed-records-backend.ts');
 
 jest.setTimeout(240_000);
 
@@ -50,7 +53,8 @@ function synth(trigger: string, withCredentials: boolean): void {
         });
         new DataApiCredential(stack, 'Client', { store, name: 'Client', scopes: ['users'] });
       }
-      const backend = new SampleRecordsBackend(stack, 'SampleBackend', { functionName: `${STACK}-sample-records` });
+      // The sample backend; `?malformed=1` makes it answer a header no HTTP server may send.
+      const backend = new SampleRecordsBackend(stack, 'SampleBackend', { functionName: `${STACK}-sample-records`, entry: MALFORMED_BACKEND_ENTRY });
       new DataApiGateway(stack, 'Cached', { store, backend: { functionArn: backend.functionArn }, authorizerCacheTtlSeconds: 300, logRetentionDays: 1 });
       new DataApiGateway(stack, 'Direct', { store, backend: { functionArn: backend.functionArn }, logRetentionDays: 1 });
     }),
@@ -70,9 +74,9 @@ async function secretOf(arn: string): Promise<Record<string, string>> {
 }
 
 /** A records request; a dropped connection is an answer too (`dropped: <cause code>`), so the test says what happened. */
-async function records(api: string, bearer: string): Promise<{ status: number | string; error?: string; challenge?: string | null }> {
+async function records(api: string, bearer: string, query = ''): Promise<{ status: number | string; error?: string; challenge?: string | null }> {
   try {
-    const response = await fetch(`${api}/export/v1/records/users`, {
+    const response = await fetch(`${api}/export/v1/records/users${query}`, {
       headers: { authorization: `Bearer ${bearer}` },
       signal: AbortSignal.timeout(20_000),
     });
@@ -139,6 +143,13 @@ describe('a destroyed credential is refused at once, with or without a verificat
       for (const value of [preRotationKey, currentKey, accessToken]) expect(await records(apis[gateway], value)).toMatchObject({ status: 200 });
     }
     expect((await credentialRecords(tableName)).map((r) => r.status).sort()).toEqual(['active', 'active', 'retiring']);
+  });
+
+  test('a backend answer no HTTP server may send is a 502 through both gateways, not a dropped connection; the next request is answered', async () => {
+    for (const gateway of GATEWAYS) {
+      expect(await records(apis[gateway], currentKey, '?malformed=1')).toMatchObject({ status: 502, error: 'bad_gateway' });
+      expect(await records(apis[gateway], currentKey)).toMatchObject({ status: 200 });
+    }
   });
 
   test('right after the apply that destroys both credentials, every value gets 401 invalid_token through both gateways; no new token', async () => {
