@@ -14,7 +14,16 @@ export const SAMPLE_RECORDS_BACKEND_ENTRY = join(__dirname, 'records-backend-han
 export class SampleRecordsBackend extends Construct {
   readonly functionArn: string;
 
-  constructor(scope: Construct, id: string, props: { readonly functionName: string; readonly tags?: Record<string, string> }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      readonly functionName: string;
+      readonly tags?: Record<string, string>;
+      /** The handler source to bundle, for tests of other answers. @default SAMPLE_RECORDS_BACKEND_ENTRY */
+      readonly entry?: string;
+    },
+  ) {
     super(scope, id);
     const assumeRole = new DataAwsIamPolicyDocument(this, 'AssumeRole', {
       statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }] }],
@@ -22,7 +31,7 @@ export class SampleRecordsBackend extends Construct {
     // No permissions: the sample reads nothing (a real backend gets what it needs, and no more).
     const role = new IamRole(this, 'Role', { name: props.functionName, assumeRolePolicy: assumeRole.json, tags: props.tags });
     const asset = new TerraformAsset(this, 'Code', {
-      path: bundleHandlerZip(SAMPLE_RECORDS_BACKEND_ENTRY),
+      path: bundleHandlerZip(props.entry ?? SAMPLE_RECORDS_BACKEND_ENTRY),
       type: AssetType.FILE,
     });
     const fn = new LambdaFunction(this, 'Function', {

@@ -22,6 +22,9 @@ import type { AddressInfo } from 'node:net';
  * Not emulated (answered 500 with a message saying so): routes with an authorizer, integrations
  * other than AWS_PROXY with payload format 2.0, named stages, custom domains, CORS, throttling.
  * Bodies over API Gateway's 10 MB payload limit are answered 413 without being read further.
+ * A function answer that HTTP cannot carry (a status outside 100-599, a header name or value Node
+ * refuses to write) is a 500, as API Gateway answers a malformed Lambda response: every request
+ * gets an answer, and one function's answer never takes the server down.
  */
 export interface LocalApiGatewayOptions {
   readonly motoUrl: string;
@@ -64,6 +67,8 @@ interface Reply {
 const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|[a-z.+-]*\+json|[a-z.+-]*\+xml))/i;
 /** API Gateway HTTP APIs' payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Headers of a function's answer that API Gateway sets itself rather than pass on. */
+const FRAMING_HEADERS = ['content-length', 'transfer-encoding', 'connection', 'keep-alive'];
 /** What a Host header may be to become `requestContext.domainName`. */
 const HOST = /^([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(:\d{1,5})?$/;
 
@@ -169,7 +174,7 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
         })
         .then((reply) => {
           options.log(`api ${req.method} ${(req.url ?? '').split('?')[0]} ${reply.status} ${Date.now() - started} ms`);
-          res.writeHead(reply.status, { ...reply.headers, 'content-length': reply.body.length }).end(reply.body);
+          send(res, reply, options.log);
         });
     });
   });
@@ -186,6 +191,33 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
       await closed;
     },
   };
+}
+
+/**
+ * Writes a reply; never throws. The write used to run in a `.then` with no handler after it: an
+ * answer Node refuses to write (a header value with a line break or a character above U+00FF, an
+ * invalid header name or status) rejected a promise nobody handled, which ends a Node 20 process,
+ * so the whole local AWS died and every connection in flight was dropped (`UND_ERR_SOCKET`).
+ * `replyOfResult` already turns such a function answer into API Gateway's 500; this is the last
+ * guard: a 500 if nothing was sent yet, else the connection is closed, and either way a log line.
+ */
+function send(res: http.ServerResponse, reply: Reply, log: (line: string) => void): void {
+  try {
+    res.writeHead(reply.status, { ...reply.headers, 'content-length': reply.body.length }).end(reply.body);
+  } catch (err) {
+    log(`api gateway error: the reply could not be written (${(err as Error).message})`);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    try {
+      res.removeHeader('content-length');
+      const fallback = message(500, 'Internal Server Error');
+      res.writeHead(fallback.status, { ...fallback.headers, 'content-length': fallback.body.length }).end(fallback.body);
+    } catch {
+      res.destroy();
+    }
+  }
 }
 
 interface RouteMatch {
@@ -325,10 +357,26 @@ function replyOfResult(text: string, requestId: string): Reply {
   const base = { 'apigw-requestid': requestId };
   if (typeof result === 'object' && result !== null && 'statusCode' in result) {
     const r = result as { statusCode: unknown; headers?: Record<string, unknown>; body?: unknown; isBase64Encoded?: boolean; cookies?: string[] };
-    if (typeof r.statusCode !== 'number') return message(500, 'Internal Server Error');
+    // What HTTP cannot carry is a malformed function response, which API Gateway answers with a 500.
+    if (typeof r.statusCode !== 'number' || !Number.isInteger(r.statusCode) || r.statusCode < 100 || r.statusCode > 599) {
+      return message(500, 'Internal Server Error');
+    }
     const headers: Record<string, string | string[]> = { ...base };
-    for (const [name, value] of Object.entries(r.headers ?? {})) headers[name.toLowerCase()] = String(value);
-    if (r.cookies?.length) headers['set-cookie'] = r.cookies;
+    for (const [name, value] of Object.entries(r.headers ?? {})) {
+      const lower = name.toLowerCase();
+      // API Gateway frames the response itself.
+      if (FRAMING_HEADERS.includes(lower)) continue;
+      headers[lower] = String(value);
+    }
+    if (Array.isArray(r.cookies) && r.cookies.length > 0) headers['set-cookie'] = r.cookies.map(String);
+    try {
+      for (const [name, value] of Object.entries(headers)) {
+        http.validateHeaderName(name);
+        for (const one of Array.isArray(value) ? value : [value]) http.validateHeaderValue(name, one);
+      }
+    } catch {
+      return message(500, 'Internal Server Error');
+    }
     const bodyText = typeof r.body === 'string' ? r.body : '';
     return { status: r.statusCode, headers, body: r.isBase64Encoded ? Buffer.from(bodyText, 'base64') : Buffer.from(bodyText) };
   }

@@ -83,14 +83,7 @@ export async function verifyBearerValue(value: string, deps: AuthorizerDeps): Pr
     const ownMatches = own !== undefined && own.authType === 'api_key' && matchesHashOf(value, own, key);
     const record = ownMatches ? own : await adoptedKeyRecord(value, key, deps);
     if (record === undefined || record.authType !== 'api_key') return { ok: false, reason: kind === undefined ? 'malformed' : 'unknown' };
-    if (!matchesHashOf(value, record, key)) return { ok: false, reason: 'unknown' };
-    if (!isAccepted(record, deps.now())) return { ok: false, reason: 'revoked' };
-    const retires = acceptedUntilSeconds(record);
-    return {
-      ok: true,
-      principal: { credentialId: record.credentialId, authType: 'api_key', scopes: [...record.scopes], via: 'api_key' },
-      ...(retires === undefined ? {} : { expiresAt: retires }),
-    };
+    return apiKeyVerdict(value, record, key, deps.now());
   }
   if (kind !== 'access_token') return { ok: false, reason: kind === undefined ? 'malformed' : 'unknown' };
 
@@ -99,8 +92,34 @@ export async function verifyBearerValue(value: string, deps: AuthorizerDeps): Pr
   const token = await deps.readToken(hashSecret(value));
   if (token === undefined) return { ok: false, reason: 'unknown' };
   if (token.expiresAt <= Math.floor(deps.now().getTime() / 1000)) return { ok: false, reason: 'expired' };
-  const record = await deps.readCredential(token.credentialId);
-  if (record === undefined || !isAccepted(record, deps.now()) || record.authType !== 'oauth2') return { ok: false, reason: 'revoked' };
+  return accessTokenVerdict(token, await deps.readCredential(token.credentialId), deps.now());
+}
+
+/**
+ * An API key against the record it names or was found by, as the record stands: the key must
+ * still have the record's hash (compared in constant time) and the record's state must accept it
+ * at `now`. Shared by the full verification and the cache's re-check (`records.ts`), so a cached
+ * key is judged by exactly the same rules.
+ */
+export function apiKeyVerdict(value: string, record: CredentialRecord, key: Uint8Array | undefined, now: Date): Verification {
+  if (record.authType !== 'api_key' || !matchesHashOf(value, record, key)) return { ok: false, reason: 'unknown' };
+  if (!isAccepted(record, now)) return { ok: false, reason: 'revoked' };
+  const retires = acceptedUntilSeconds(record);
+  return {
+    ok: true,
+    principal: { credentialId: record.credentialId, authType: 'api_key', scopes: [...record.scopes], via: 'api_key' },
+    ...(retires === undefined ? {} : { expiresAt: retires }),
+  };
+}
+
+/**
+ * An access token's item against its credential's record, as both stand: the token must be
+ * unexpired and the record accept it at `now`; the scopes are those of the token that the
+ * credential still has. Shared by the full verification and the cache's re-check.
+ */
+export function accessTokenVerdict(token: TokenRecord, record: CredentialRecord | undefined, now: Date): Verification {
+  if (token.expiresAt <= Math.floor(now.getTime() / 1000)) return { ok: false, reason: 'expired' };
+  if (record === undefined || !isAccepted(record, now) || record.authType !== 'oauth2') return { ok: false, reason: 'revoked' };
   const scopes = SCOPE_NAMES.filter((s) => token.scopes.includes(s) && record.scopes.includes(s));
   const issuedAt = Math.floor(Date.parse(token.issuedAt) / 1000);
   return {

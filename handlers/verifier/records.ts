@@ -9,11 +9,24 @@
  * `WWW-Authenticate`. RFC 6750 needs 401 with `error="invalid_token"` for a bad token and 403 with
  * `error="insufficient_scope"` naming the scope, so the verifier answers itself (see README).
  */
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { SCOPE_NAMES, ScopeName } from '../contract/credential';
 import { BACKEND_HEADERS, DATA_API_ROUTES } from '../contract/gateway';
 import { LAST_USED_INTERVAL_SECONDS } from '../contract/table';
 import { hashSecret } from '../secret-format';
-import { AuthorizerDeps, bearerValue, forbidden, Principal, Rejection, unauthorized, Verification, verifyBearer } from './authorizer';
+import { BackendError } from '../store/lambda-records-backend';
+import {
+  accessTokenVerdict,
+  apiKeyVerdict,
+  AuthorizerDeps,
+  bearerValue,
+  forbidden,
+  Principal,
+  Rejection,
+  unauthorized,
+  Verification,
+  verifyBearer,
+} from './authorizer';
 import { header, HttpApiEvent, HttpResponse, json } from './http';
 
 /** Calls the records backend for an allowed request. */
@@ -95,12 +108,26 @@ export function httpBackendHeaders(principal: Principal): Record<string, string>
 
 /**
  * A Lambda result as API Gateway reads a payload 2.0 response: an object with `statusCode` is a
- * response; anything else is a 200 with the value as its JSON body.
+ * response; anything else is a 200 with the value as its JSON body. A response HTTP cannot carry
+ * (a status outside 100-599, a header name or value no server may send) is the backend's failure,
+ * a 502, rather than an answer API Gateway would turn into a 500 of its own.
  */
 export function responseOfLambdaResult(result: unknown): HttpResponse {
   if (typeof result === 'object' && result !== null && typeof (result as { statusCode?: unknown }).statusCode === 'number') {
     const r = result as { statusCode: number; headers?: Record<string, unknown>; body?: unknown; isBase64Encoded?: boolean };
+    if (!Number.isInteger(r.statusCode) || r.statusCode < 100 || r.statusCode > 599) {
+      throw new BackendError(`The records backend answered status ${r.statusCode}, which is not an HTTP status`);
+    }
     const headers = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    for (const [name, value] of Object.entries(headers)) {
+      try {
+        validateHeaderName(name);
+        validateHeaderValue(name, value);
+      } catch {
+        // The value is not echoed: it could be anything the backend put there.
+        throw new BackendError(`The records backend answered a header that HTTP cannot carry (${/^[\w-]{1,64}$/.test(name) ? name : 'its name'})`);
+      }
+    }
     return {
       statusCode: r.statusCode,
       headers,
@@ -114,11 +141,17 @@ export function responseOfLambdaResult(result: unknown): HttpResponse {
 /**
  * Who is calling: the request's `Authorization` header verified, through the cache when there is
  * one. A cache entry is keyed by the SHA-256 of the whole bearer value, so only the same value
- * finds it; it holds rejections too, for the same TTL.
+ * finds it; it holds rejections too, for the same TTL (a revoked credential is never revived, and a
+ * key's hash belongs to one credential for good).
  *
- * An accepted entry is reused only until the value expires on its own, and a cached access token
- * only while its item is still in the table: revocation (RFC 7009, in the token function) deletes
- * the item, and this one consistent read of it (instead of two) makes that immediate here too.
+ * An accepted entry is never trusted as it is: it only says which record the value was accepted
+ * by, and every request re-reads that record (one consistent GetItem by key, with the gateway
+ * client's timeouts) and judges it by the very rules of a full verification (`apiKeyVerdict`,
+ * `accessTokenVerdict`). So destroying a credential, the end of a retirement or a removed scope
+ * takes effect at once on every warm instance, as without a cache. A cached access token also
+ * re-reads its item, at the same time as the record: revocation (RFC 7009) deletes it. What the
+ * cache saves is the search: the hash-key read, the `KEYHASH#` lookups of an adopted key and the
+ * hash of a wrong value, and for a token the wait for its item before its record can be read.
  */
 export async function verifyRequest(event: HttpApiEvent, deps: RecordsDeps): Promise<Verification> {
   const authorization = header(event, 'authorization');
@@ -126,16 +159,26 @@ export async function verifyRequest(event: HttpApiEvent, deps: RecordsDeps): Pro
   if (deps.cache === undefined || value === undefined) return verifyBearer(authorization, deps);
   const key = hashSecret(value);
   const cached = deps.cache.get(key);
-  if (cached !== undefined && (await reusable(cached, key, deps))) return cached;
-  const verification = await verifyBearer(authorization, deps);
-  deps.cache.set(key, verification);
+  if (cached !== undefined && !cached.ok) return cached;
+  const verification = cached === undefined ? await verifyBearer(authorization, deps) : await recheck(cached.principal, value, key, deps);
+  // An accepted re-check keeps its entry (and its TTL): it is re-checked again next time anyway.
+  if (cached === undefined || !verification.ok) deps.cache.set(key, verification);
   return verification;
 }
 
-async function reusable(cached: Verification, tokenHash: string, deps: RecordsDeps): Promise<boolean> {
-  if (!cached.ok) return true;
-  if (cached.expiresAt !== undefined && cached.expiresAt <= Math.floor(deps.now().getTime() / 1000)) return false;
-  return cached.principal.via !== 'access_token' || (await deps.readToken(tokenHash)) !== undefined;
+/** A cached acceptance judged again against the store as it is now: one read for a key, two at once for a token. */
+async function recheck(principal: Principal, value: string, tokenHash: string, deps: RecordsDeps): Promise<Verification> {
+  if (principal.via === 'api_key') {
+    const record = await deps.readCredential(principal.credentialId);
+    // Gone (DynamoDB's TTL removed a long-retired record): the value can never be valid again.
+    if (record === undefined) return { ok: false, reason: 'unknown' };
+    // The store's hash key is only needed for an HMAC record, and is then already in memory.
+    const hashKey = record.hashScheme === 'hmac-sha256' ? await deps.hashKey?.get({ create: false }) : undefined;
+    return apiKeyVerdict(value, record, hashKey, deps.now());
+  }
+  const [token, record] = await Promise.all([deps.readToken(tokenHash), deps.readCredential(principal.credentialId)]);
+  if (token === undefined || token.credentialId !== principal.credentialId) return { ok: false, reason: 'unknown' };
+  return accessTokenVerdict(token, record, deps.now());
 }
 
 /** Verifications by token hash, for `ttlSeconds`, at most `maxEntries` of them (oldest dropped first). */

@@ -3,6 +3,8 @@ import { generateApiKey, hashSecret } from '../../../../handlers/secret-format';
 import { generateAccessToken } from '../../../../handlers/verifier/access-token';
 import { handleRecordsRequest, LastUsedThrottle, RecordsDeps, responseOfLambdaResult, VerificationCache } from '../../../../handlers/verifier/records';
 import { handleTokenRequest } from '../../../../handlers/verifier/token-endpoint';
+import { wrapGatewayHandler } from '../../../../handlers/verifier/wrap';
+import { BackendError } from '../../../../handlers/store/lambda-records-backend';
 import { KEY_ID, OAUTH_ID, recordsRequest, tokenRequest, World } from '../../../support/verifier-world';
 
 function setup() {
@@ -165,16 +167,24 @@ describe('last used', () => {
 });
 
 describe('verification cache (authorizerCacheTtlSeconds)', () => {
-  test('with a TTL, a revoked key keeps working until the TTL ends; the default (none) refuses at once', async () => {
-    const { world, deps, apiKey } = setup();
+  test('with a TTL, a revoked key and its credential\'s token get the same 401 at once as without a cache, and as an unknown value', async () => {
+    const { world, deps, apiKey, issue } = setup();
+    const token = await issue();
     const cached = { ...deps, cache: new VerificationCache(30, world.now) };
-    expect((await handleRecordsRequest(recordsRequest('conversations', bearer(apiKey)), cached)).response.statusCode).toBe(200);
+    for (const value of [apiKey, token]) {
+      expect((await handleRecordsRequest(recordsRequest('conversations', bearer(value)), cached)).response.statusCode).toBe(200);
+    }
     world.revoke(KEY_ID);
-    expect((await handleRecordsRequest(recordsRequest('conversations', bearer(apiKey)), deps)).response.statusCode).toBe(401);
-    world.advance(29);
-    expect((await handleRecordsRequest(recordsRequest('conversations', bearer(apiKey)), cached)).response.statusCode).toBe(200);
-    world.advance(1);
-    expect((await handleRecordsRequest(recordsRequest('conversations', bearer(apiKey)), cached)).response.statusCode).toBe(401);
+    world.revoke(OAUTH_ID);
+    const unknown = await handleRecordsRequest(recordsRequest('conversations', bearer(generateApiKey('e'.repeat(32)))), cached);
+    expect(unknown.response.statusCode).toBe(401);
+    for (const value of [apiKey, token]) {
+      for (const through of [deps, cached]) {
+        const refused = await handleRecordsRequest(recordsRequest('conversations', bearer(value)), through);
+        expect(refused.outcome).toBe('revoked');
+        expect(refused.response).toEqual(unknown.response);
+      }
+    }
   });
 });
 
@@ -182,6 +192,27 @@ describe('Lambda backend results, as API Gateway maps payload 2.0', () => {
   test('an object with statusCode is the response; anything else is a 200 JSON body', () => {
     expect(responseOfLambdaResult({ statusCode: 204, headers: { 'X-A': 1 } })).toEqual({ statusCode: 204, headers: { 'x-a': '1' }, body: '' });
     expect(responseOfLambdaResult({ value: [1] })).toMatchObject({ statusCode: 200, body: '{"value":[1]}' });
+  });
+
+  test('a response HTTP cannot carry is the backend failing (502 bad_gateway), never an answer the gateway cannot write', async () => {
+    for (const malformed of [
+      { statusCode: 0 },
+      { statusCode: 1000 },
+      { statusCode: 200.5 },
+      { statusCode: 200, headers: { 'x-note': 'one\r\nset-cookie: injected=1' } },
+      { statusCode: 200, headers: { 'x-note': 'revoked \u2026' } },
+      { statusCode: 200, headers: { 'bad name': 'x' } },
+    ]) {
+      expect(() => responseOfLambdaResult(malformed)).toThrow(BackendError);
+    }
+    const { deps, apiKey } = setup();
+    const handler = wrapGatewayHandler(
+      'records',
+      (event) => handleRecordsRequest(event, { ...deps, backend: async () => responseOfLambdaResult({ statusCode: 200, headers: { 'x-note': '\u2026' } }) }),
+      () => undefined,
+    );
+    const response = await handler(recordsRequest('conversations', bearer(apiKey)));
+    expect([response.statusCode, JSON.parse(response.body).error]).toEqual([502, 'bad_gateway']);
   });
 });
 

@@ -162,3 +162,64 @@ describe('local API gateway: addressed APIs and their well-known documents (RFC 
     expect(response.status).toBe(413);
   });
 });
+
+describe('local API gateway: every request gets an answer, whatever the function answered', () => {
+  const FN = 'arn:aws:lambda:us-east-1:123456789012:function:answers';
+  /** What the function answers, by the path it was invoked for (its event's rawPath). */
+  const ANSWERS: Record<string, unknown> = {
+    '/fine': { statusCode: 401, headers: { 'www-authenticate': 'Bearer realm="data-api", error="invalid_token"' }, body: '{"error":"invalid_token"}' },
+    '/line-break-in-header': { statusCode: 401, headers: { 'x-detail': 'one\r\nset-cookie: injected=1' }, body: '' },
+    '/non-latin1-header': { statusCode: 401, headers: { 'x-detail': 'revoked \u2026' }, body: '' },
+    '/bad-header-name': { statusCode: 200, headers: { 'bad name': 'x' }, body: '' },
+    '/status-0': { statusCode: 0, body: '' },
+    '/status-1000': { statusCode: 1000, body: '' },
+    '/status-fraction': { statusCode: 200.5, body: '' },
+    '/chunked': { statusCode: 200, headers: { 'transfer-encoding': 'chunked' }, body: '{"value":[]}' },
+  };
+  let moto: Awaited<ReturnType<typeof fakeServer>>;
+  let lambda: Awaited<ReturnType<typeof fakeServer>>;
+  let gateway: LocalApiGateway;
+  const logged: string[] = [];
+
+  beforeAll(async () => {
+    moto = await fakeServer((_, path) => {
+      const answers: Record<string, unknown> = {
+        '/v2/apis': { items: [{ apiId: 'xyz789', name: 'api', protocolType: 'HTTP' }] },
+        '/v2/apis/xyz789/stages': { items: [{ stageName: '$default' }] },
+        '/v2/apis/xyz789/routes': { items: [{ routeKey: 'GET /{case}', target: 'integrations/i1' }] },
+        '/v2/apis/xyz789/integrations/i1': { integrationId: 'i1', integrationType: 'AWS_PROXY', integrationUri: FN, payloadFormatVersion: '2.0' },
+      };
+      return answers[path];
+    });
+    lambda = await fakeServer((_, __, body) => ANSWERS[(JSON.parse(body) as { rawPath: string }).rawPath]);
+    gateway = await startLocalApiGateway({ motoUrl: moto.url, lambdaUrl: lambda.url, region: 'us-east-1', log: (line) => logged.push(line) });
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await lambda?.close();
+    await moto?.close();
+  });
+
+  /** The status, or how the request failed (a dropped connection, a timeout): bounded by a 5 s timeout. */
+  const statusOf = async (path: string): Promise<number | string> => {
+    try {
+      const response = await fetch(`${gateway.url}${path}`, { signal: AbortSignal.timeout(5_000) });
+      const body = await response.text();
+      return response.status === 500 ? `500 ${body}` : response.status;
+    } catch (err) {
+      return `no answer: ${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name}`;
+    }
+  };
+
+  test('an answer HTTP cannot carry is a 500 as API Gateway answers a malformed Lambda response, and the server keeps serving', async () => {
+    const malformed = Object.keys(ANSWERS).filter((path) => !['/fine', '/chunked'].includes(path));
+    const answers: Record<string, number | string> = {};
+    for (const path of malformed) answers[path] = await statusOf(path);
+    expect(answers).toEqual(Object.fromEntries(malformed.map((path) => [path, '500 {"message":"Internal Server Error"}'])));
+    // The function's own framing headers are not passed on: the gateway frames the answer.
+    expect(await statusOf('/chunked')).toBe(200);
+    expect(await statusOf('/fine')).toBe(401);
+    expect(logged.filter((line) => / 500 /.test(line))).toHaveLength(malformed.length);
+  });
+});
