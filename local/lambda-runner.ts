@@ -142,7 +142,7 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
       return;
     }
     const config = JSON.parse(lookup.body.toString('utf8')) as FunctionConfiguration;
-    options.recorder?.record({ authorization: req.headers.authorization, body: '', invokedFunctionArn: config.FunctionArn }, 200, '');
+    options.recorder?.record({ authorization: req.headers.authorization, method: req.method, path: req.url, body: '', invokedFunctionArn: config.FunctionArn }, 200, '');
     const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
     if (invocationType === 'DryRun') {
       res.writeHead(204).end();
@@ -234,6 +234,11 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
       captureCode(parseJson(body)?.Code?.ZipFile);
     } else if (req.method === 'PUT' && /^\/2015-03-31\/functions\/[^/]+\/code\/?$/.test(url.pathname)) {
       captureCode(parseJson(body)?.ZipFile);
+    }
+    // A function's Lambda call other than Invoke is one the recorder cannot judge: recorded as such, so
+    // the IAM evaluation fails on it rather than never seeing it.
+    if (options.recorder !== undefined && options.callers?.identityOf(req.headers.authorization) !== undefined) {
+      options.recorder.record({ authorization: req.headers.authorization, method: req.method, path: req.url, body: '' }, 200, '');
     }
     forward(options.motoUrl, req, body, res);
   }
