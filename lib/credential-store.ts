@@ -17,14 +17,17 @@ import { TABLE } from '../handlers/contract/table';
 export { SECRET_TAGS } from '../handlers/contract/credential';
 import { ValidationError } from '../handlers/errors';
 import { CredentialProviderFunction } from '../providers';
+import { DEFAULT_RESERVED_CONCURRENCY } from '../providers/function-settings';
 import { validatePrincipalArn } from './principal-arn';
 import { HASH_KEY_POLICY, PolicyBindings, PolicyDocumentData, RenderedStatement, renderStatements, SECRET_POLICY, STORE_GUARDRAIL, TABLE_POLICY } from './policies';
 import {
   DEFAULT_LOG_RETENTION_DAYS,
   DEFAULT_SECRET_PREFIX,
   DEFAULT_SECRET_RECOVERY_WINDOW_DAYS,
+  isReservedConcurrency,
   KMS_KEY_ARN_PATTERN,
   LOG_RETENTION_DAYS,
+  RESERVED_CONCURRENCY_ALLOWED,
   SECRET_PREFIX_PATTERN,
   STORE_NAME_PATTERN,
 } from './store-rules';
@@ -114,6 +117,16 @@ export interface CredentialStoreProps {
    * @default true
    */
   readonly restrictSecretReads?: boolean;
+  /**
+   * Reserved concurrency of the provider function: this many concurrent executions are kept for it
+   * out of the account's concurrency, so no other function (a flooded Data API gateway, say) can
+   * starve `terraform apply`; it is also the most it runs at once (more invocations are throttled,
+   * 429, which Terraform's AWS provider retries). A whole number from 1 to 10000, or `false` for no
+   * reservation: AWS keeps 100 of an account's concurrency unreserved, so an account whose quota is
+   * small (new accounts can have only 10) cannot reserve any; set `false` there.
+   * @default 10 (Terraform's default parallelism)
+   */
+  readonly providerReservedConcurrency?: number | false;
 }
 
 export { SECRET_CHANGE_ACTIONS, TABLE_CONTROL_ACTIONS, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from './store-rules';
@@ -217,6 +230,10 @@ export class CredentialStore extends Construct {
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
       throw new ValidationError(`logRetentionDays (${where})`, String(logRetentionDays), LOG_RETENTION_DAYS.join(', '));
     }
+    const reserved = props.providerReservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY.provider;
+    if (!isReservedConcurrency(reserved)) {
+      throw new ValidationError(`providerReservedConcurrency (${where})`, typeof reserved === 'string' ? JSON.stringify(reserved) : String(reserved), RESERVED_CONCURRENCY_ALLOWED);
+    }
     const recovery = props.secretRecoveryWindowDays ?? DEFAULT_SECRET_RECOVERY_WINDOW_DAYS;
     if (!(recovery === 0 || (Number.isInteger(recovery) && recovery >= 7 && recovery <= 30))) {
       throw new ValidationError(`secretRecoveryWindowDays (${where})`, String(recovery), '0, or a whole number from 7 to 30');
@@ -271,6 +288,7 @@ export class CredentialStore extends Construct {
       admins,
       logRetentionDays,
       tags,
+      reservedConcurrency: reserved === false ? undefined : reserved,
       adoptedSecretArns: () => [...this.adoptedSecrets],
     });
 

@@ -10,6 +10,8 @@ import { createHash } from 'node:crypto';
 import { DATA_API_ROUTES, ISSUER_PATTERN, MAX_INTROSPECTION_CLIENTS } from '../handlers/contract/gateway';
 import { ValidationError } from '../handlers/errors';
 import { GatewayFunction } from '../providers';
+import { DEFAULT_RESERVED_CONCURRENCY } from '../providers/function-settings';
+import { isReservedConcurrency, RESERVED_CONCURRENCY_ALLOWED } from './store-rules';
 import { AuthType } from './auth-type';
 import { CredentialStore } from './credential-store';
 import { DataApiCredential } from './data-api-credential';
@@ -73,6 +75,25 @@ export interface DataApiGatewayProps {
    * @default the URL each request came in on: the `execute-api` URL (the `Url` output) or a custom domain
    */
   readonly issuer?: string;
+  /**
+   * Reserved concurrency of the token function (the token, revocation, introspection and metadata
+   * routes): the most instances it runs at once, kept for it out of the account's concurrency. More
+   * requests than that at once are throttled by Lambda (API Gateway answers them 500). The stage
+   * throttle (burst 100, 50 requests a second) applies per route, so this is what bounds the
+   * function's share of the account. A whole number from 1 to 10000, or `false` for no bound:
+   * AWS keeps 100 of an account's concurrency unreserved, so an account whose quota is small (new
+   * accounts can have only 10) cannot reserve any; set `false` there.
+   * @default 20
+   */
+  readonly tokenReservedConcurrency?: number | false;
+  /**
+   * Reserved concurrency of the records verifier (both records routes), as `tokenReservedConcurrency`.
+   * The verifier waits for the backend (up to 29 s), so without a bound a slow backend under load
+   * could take the account's whole concurrency, starving the credential provider and every other
+   * function. A whole number from 1 to 10000, or `false` for no bound (accounts with a small quota).
+   * @default 50
+   */
+  readonly recordsReservedConcurrency?: number | false;
 }
 
 /**
@@ -126,6 +147,17 @@ export class DataApiGateway extends Construct {
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
       throw new ValidationError(`logRetentionDays (${where})`, String(logRetentionDays), LOG_RETENTION_DAYS.join(', '));
     }
+    const reserved = { token: props.tokenReservedConcurrency, records: props.recordsReservedConcurrency };
+    for (const kind of ['token', 'records'] as const) {
+      const value = reserved[kind] ?? DEFAULT_RESERVED_CONCURRENCY[kind];
+      if (!isReservedConcurrency(value)) {
+        throw new ValidationError(`${kind}ReservedConcurrency (${where})`, typeof value === 'string' ? JSON.stringify(value) : String(value), RESERVED_CONCURRENCY_ALLOWED);
+      }
+    }
+    const reservation = (kind: 'token' | 'records'): number | undefined => {
+      const value = reserved[kind] ?? DEFAULT_RESERVED_CONCURRENCY[kind];
+      return value === false ? undefined : value;
+    };
     const name = props.name ?? defaultName(this);
     if (!/^[A-Za-z0-9_-]{3,56}$/.test(name)) {
       throw new ValidationError(
@@ -171,6 +203,7 @@ export class DataApiGateway extends Construct {
       functionName: `${name}-token`,
       issuer: props.issuer,
       introspectionCredentialIds: introspectors.length > 0 ? introspectors.map((c) => c.credentialId).join(',') : undefined,
+      reservedConcurrency: reservation('token'),
     });
     const recordsFn = new GatewayFunction(this, 'RecordsVerifier', {
       ...common,
@@ -179,6 +212,7 @@ export class DataApiGateway extends Construct {
       backendFunctionArn: backend.functionArn,
       backendUrl: backend.url,
       authCacheTtlSeconds: ttl,
+      reservedConcurrency: reservation('records'),
     });
     // Tokens and lastUsedAt are table writes: the store's table policy must let both functions in.
     props.store._allowTableWriter(tokenFn.roleArn);

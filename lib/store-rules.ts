@@ -5,6 +5,8 @@
  * these very values.
  */
 
+import { MAX_RESERVED_CONCURRENCY } from '../providers/function-settings';
+
 /** Table names; the provider function is `<name>-provider`, which must stay within Lambda's 64 characters. */
 export const STORE_NAME_PATTERN = /^[A-Za-z0-9_-]{3,55}$/;
 /** The default secret prefix's root: the constructs append `<stack name>/`; the module's variable defaults to it. */
@@ -111,3 +113,17 @@ export const SECRET_CHANGE_ACTIONS = [
 
 /** What a credential's readers may do with its secret. */
 export const SECRET_READER_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'] as const;
+
+/**
+ * A function's reserved concurrency as the constructs take it: a whole number from 1 to
+ * MAX_RESERVED_CONCURRENCY, or `false` for no reservation. 0 is refused: AWS would throttle every
+ * invocation of the function.
+ */
+export function isReservedConcurrency(value: unknown): value is number | false {
+  return value === false || (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_RESERVED_CONCURRENCY);
+}
+
+/** What `isReservedConcurrency` allows, for the error that names it. */
+export const RESERVED_CONCURRENCY_ALLOWED =
+  `a whole number from 1 to ${MAX_RESERVED_CONCURRENCY} (AWS keeps 100 of the account's concurrency unreserved, so the account's quota must exceed ` +
+  'the reservations by 100), or false for no reservation (accounts with a small quota; 0 would throttle every invocation)';

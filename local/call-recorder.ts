@@ -10,6 +10,11 @@
  * - `policy`, `tags`, `secret`: every change of an IAM role policy, a secret's or a table's resource
  *   policy and a secret's tags, whoever makes it (Terraform, mostly), so the evaluation can replay
  *   the policies in force at each call.
+ * - `unparsed`: a function's request the recorder cannot turn into an IAM action and resource (an
+ *   unknown service or protocol, a body that is not the JSON it expects, a missing table or secret
+ *   id, or an error of the recorder itself). IAM can never judge such a call, so the evaluation
+ *   fails the run on it. It names the request by its service (the SigV4 scope), method, path
+ *   (without the query) and `X-Amz-Target`, and why: never a value of its body.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -36,7 +41,23 @@ export type RecordedEvent =
   | { readonly kind: 'policy'; readonly seq: number; readonly on: 'role'; readonly role: string; readonly name: string; readonly document: unknown }
   | { readonly kind: 'policy'; readonly seq: number; readonly on: 'secret' | 'table'; readonly resource: string; readonly document: unknown }
   | { readonly kind: 'secret'; readonly seq: number; readonly name: string; readonly arn: string; readonly tags: Record<string, string> }
-  | { readonly kind: 'tags'; readonly seq: number; readonly secret: string; readonly set?: Record<string, string>; readonly unset?: string[] };
+  | { readonly kind: 'tags'; readonly seq: number; readonly secret: string; readonly set?: Record<string, string>; readonly unset?: string[] }
+  | {
+      readonly kind: 'unparsed';
+      readonly seq: number;
+      readonly function: string;
+      readonly role: string;
+      /** The service of the request's SigV4 credential scope ('unknown' without one). */
+      readonly service: string;
+      readonly method: string;
+      /** The request's path, without its query. */
+      readonly path: string;
+      /** `X-Amz-Target`, if any. */
+      readonly target?: string;
+      /** Why the recorder could not describe it; never a value of the request. */
+      readonly reason: string;
+      readonly status: number;
+    };
 
 /** Gives each function an access key of its own and tells whose a request's key is. */
 export class CallerRegistry {
@@ -60,6 +81,9 @@ export class CallerRegistry {
 export interface AwsRequest {
   readonly authorization?: string;
   readonly amzTarget?: string;
+  /** HTTP method and path (a query is cut off before recording): how an unparsed request is named. */
+  readonly method?: string;
+  readonly path?: string;
   readonly body: string;
   /** Only for Lambda invocations, which the Lambda runner records. */
   readonly invokedFunctionArn?: string;
@@ -83,11 +107,17 @@ export class CallRecorder {
 
   /** Records a request once its answer is known (the answer's body only for `CreateSecret`, to learn the ARN). */
   record(request: AwsRequest, status: number, answer: string): void {
+    let events: RecordedEvent[];
     try {
-      for (const event of this.describe(request, status, answer)) fs.appendFileSync(this.file, `${JSON.stringify(event)}\n`);
-    } catch {
-      // A request the recorder does not understand is still served; the evaluation sees it missing.
+      events = this.describe(request, status, answer);
+    } catch (error) {
+      // Never dropped: a function's request the recorder failed on is recorded as such (by the
+      // error's name only: a message may quote the body), and fails the evaluation.
+      const caller = this.registry.identityOf(request.authorization);
+      if (caller === undefined) return;
+      events = [unparsedEvent(++this.seq, caller, request, `the recorder failed on it (${(error as Error)?.name ?? 'error'})`, status)];
     }
+    for (const event of events) fs.appendFileSync(this.file, `${JSON.stringify(event)}\n`);
   }
 
   private describe(request: AwsRequest, status: number, answer: string): RecordedEvent[] {
@@ -95,34 +125,51 @@ export class CallRecorder {
     const region = /Credential=[^/]+\/\d+\/([a-z0-9-]+)\//.exec(request.authorization ?? '')?.[1] ?? 'us-east-1';
     const [prefix, operation] = (request.amzTarget ?? '').split('.');
     const service = JSON_SERVICES[prefix];
-    const json = service === undefined ? {} : parseObject(request.body);
+    const parsed = service === undefined ? undefined : parseStrictObject(request.body);
+    const json = parsed ?? {};
     const events: RecordedEvent[] = [];
     const seq = () => ++this.seq;
 
     if (caller !== undefined) {
       const account = caller.functionArn.split(':')[4];
+      const unparsed = (reason: string) => events.push(unparsedEvent(seq(), caller, request, reason, status));
+      const action = request.amzTarget === undefined ? new URLSearchParams(request.body).get('Action') : null;
       if (request.invokedFunctionArn !== undefined) {
         events.push(callEvent(seq(), caller, 'lambda:InvokeFunction', request.invokedFunctionArn, {}, status));
+      } else if (request.amzTarget !== undefined && service === undefined) {
+        unparsed('an X-Amz-Target of a service the recorder does not know');
+      } else if (service !== undefined && !operation) {
+        unparsed('an X-Amz-Target without an operation');
+      } else if (service !== undefined && parsed === undefined) {
+        unparsed('a body that is not a JSON object');
       } else if (service === 'dynamodb' && operation === 'BatchGetItem') {
         // One authorization per table, with every key read from it as `dynamodb:LeadingKeys`.
-        for (const [table, request] of Object.entries((json.RequestItems as Record<string, { Keys?: Json[] }> | undefined) ?? {})) {
-          const contexts = (request.Keys ?? []).map((key) => dynamoDbContext('GetItem', { Key: key }));
+        const items = json.RequestItems;
+        const tables = isObject(items) ? Object.entries(items) : [];
+        if (tables.length === 0 || tables.some(([, read]) => !isObject(read) || !Array.isArray(read.Keys) || !read.Keys.every(isObject))) {
+          unparsed('a BatchGetItem without RequestItems of tables and their Keys');
+        }
+        for (const [table, read] of tables) {
+          if (!isObject(read) || !Array.isArray(read.Keys) || !read.Keys.every(isObject)) continue;
+          const contexts = (read.Keys as Json[]).map((key) => dynamoDbContext('GetItem', { Key: key }));
           const leading = [...new Set(contexts.flatMap((c) => c['dynamodb:LeadingKeys'] ?? []))].sort();
           events.push(
             callEvent(seq(), caller, 'dynamodb:BatchGetItem', `arn:aws:dynamodb:${region}:${account}:table/${table}`, leading.length > 0 ? { 'dynamodb:LeadingKeys': leading } : {}, status),
           );
         }
       } else if (service === 'dynamodb') {
-        const table = typeof json.TableName === 'string' ? json.TableName : '';
-        events.push(
-          callEvent(seq(), caller, `dynamodb:${operation}`, `arn:aws:dynamodb:${region}:${account}:table/${table}`, dynamoDbContext(operation, json), status),
-        );
+        if (typeof json.TableName !== 'string' || json.TableName === '') unparsed('a DynamoDB request without a TableName');
+        else events.push(callEvent(seq(), caller, `dynamodb:${operation}`, `arn:aws:dynamodb:${region}:${account}:table/${json.TableName}`, dynamoDbContext(operation, json), status));
       } else if (service === 'secretsmanager') {
-        const secretId = typeof json.SecretId === 'string' ? json.SecretId : '';
-        events.push(callEvent(seq(), caller, `secretsmanager:${operation}`, secretId, { 'secretsmanager:SecretId': secretId }, status));
+        if (typeof json.SecretId !== 'string' || json.SecretId === '') unparsed('a Secrets Manager request without a SecretId');
+        else events.push(callEvent(seq(), caller, `secretsmanager:${operation}`, json.SecretId, { 'secretsmanager:SecretId': json.SecretId }, status));
+      } else if (service !== undefined) {
+        events.push(callEvent(seq(), caller, `${service}:${operation}`, '*', {}, status));
+      } else if (action) {
+        // The query protocol (IAM, STS): the service is the SigV4 scope's.
+        events.push(callEvent(seq(), caller, `${scopeService(request.authorization) ?? 'query'}:${action}`, '*', {}, status));
       } else {
-        const action = service !== undefined ? `${service}:${operation}` : `query:${new URLSearchParams(request.body).get('Action') ?? 'unknown'}`;
-        events.push(callEvent(seq(), caller, action, '*', {}, status));
+        unparsed('neither an X-Amz-Target nor a query-protocol Action (a REST API the recorder does not know)');
       }
     }
     if (status >= 300) return events;
@@ -158,6 +205,40 @@ export class CallRecorder {
       }
     }
     return events;
+  }
+}
+
+function unparsedEvent(seq: number, caller: CallerIdentity, request: AwsRequest, reason: string, status: number): RecordedEvent {
+  return {
+    kind: 'unparsed',
+    seq,
+    function: caller.functionName,
+    role: caller.roleArn,
+    service: scopeService(request.authorization) ?? 'unknown',
+    method: request.method ?? 'POST',
+    path: (request.path ?? '/').split('?')[0],
+    ...(request.amzTarget === undefined ? {} : { target: request.amzTarget }),
+    reason,
+    status,
+  };
+}
+
+/** The service of a SigV4 `Authorization` header's credential scope (`Credential=<key>/<date>/<region>/<service>/aws4_request`). */
+function scopeService(authorization: string | undefined): string | undefined {
+  return /Credential=[^/]+\/\d+\/[a-z0-9-]+\/([a-z0-9-]+)\/aws4_request/.exec(authorization ?? '')?.[1];
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The body as a JSON object, or undefined when it is not one. */
+function parseStrictObject(text: string): Json | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
   }
 }
 

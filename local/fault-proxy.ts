@@ -74,11 +74,15 @@ export async function startFaultProxy(options: {
       const fromFunction = options.callers === undefined || options.callers.identityOf(authorization) !== undefined;
       const rule = fromFunction ? match(amzTarget ?? '', body.toString('utf8')) : undefined;
       if (rule?.action === 'fail') {
-        options.recorder?.record({ authorization, amzTarget, body: body.toString('utf8') }, 400, '');
+        options.recorder?.record({ authorization, amzTarget, method: req.method, path: req.url, body: body.toString('utf8') }, 400, '');
         return injectedError(res, rule);
       }
       forward(req, body, (status, headers, answer) => {
-        options.recorder?.record({ authorization, amzTarget, body: body.toString('utf8') }, status, amzTarget === 'secretsmanager.CreateSecret' ? answer.toString('utf8') : '');
+        options.recorder?.record(
+          { authorization, amzTarget, method: req.method, path: req.url, body: body.toString('utf8') },
+          status,
+          amzTarget === 'secretsmanager.CreateSecret' ? answer.toString('utf8') : '',
+        );
         if (rule?.action === 'fail-after') return injectedError(res, rule);
         if (rule?.action === 'crash-after') {
           // The caller never hears back: its process is gone.

@@ -16,6 +16,13 @@ import { waitForExit } from './processes';
  * moto never hands the code back, so the zip is captured on its way to moto (CreateFunction,
  * UpdateFunctionCode) and unpacked under `<dataDir>/lambda-code/<CodeSha256>`: the sha256 that
  * moto reports for the function then names the folder to run.
+ *
+ * A function's reserved concurrency (PutFunctionConcurrency, which moto keeps and answers in
+ * GetFunctionConcurrency) is enforced as Lambda does: a synchronous invocation while that many of
+ * the function's invocations are in flight (running or waiting for a worker) is answered 429
+ * `TooManyRequestsException` without running; 0 throttles every one. Asynchronous (`Event`)
+ * invocations are accepted, as Lambda queues them. A function without a reservation is never
+ * throttled.
  */
 export interface LambdaRunnerOptions {
   readonly motoUrl: string;
@@ -91,6 +98,8 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
   fs.mkdirSync(options.logDir, { recursive: true });
   const codeDir = (sha256: string): string => path.join(codeRoot, Buffer.from(sha256, 'base64').toString('base64url'));
   const sandboxes = new Map<string, Sandbox>();
+  /** Invocations accepted and not finished, by unqualified function ARN: what reserved concurrency bounds. */
+  const running = new Map<string, number>();
   let runnerUrl = '';
 
   function captureCode(zipBase64: unknown): void {
@@ -119,18 +128,21 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
     const { name, qualifier } = parseFunctionName(decodeURIComponent(encodedName));
     // moto understands neither `name:qualifier` nor partial ARNs in the path, only `?Qualifier=`.
     const version = query.get('Qualifier') ?? qualifier;
-    const lookup = await motoRequest(
-      options.motoUrl,
-      `/2015-03-31/functions/${encodeURIComponent(name)}/configuration` +
-        (version ? `?Qualifier=${encodeURIComponent(version)}` : ''),
-      req.headers.authorization ?? fakeAuthorization(options.defaultRegion),
-    );
+    const authorization = req.headers.authorization ?? fakeAuthorization(options.defaultRegion);
+    const [lookup, reserved] = await Promise.all([
+      motoRequest(
+        options.motoUrl,
+        `/2015-03-31/functions/${encodeURIComponent(name)}/configuration` + (version ? `?Qualifier=${encodeURIComponent(version)}` : ''),
+        authorization,
+      ),
+      reservedConcurrency(options.motoUrl, name, authorization),
+    ]);
     if (lookup.status !== 200) {
       res.writeHead(lookup.status, lookup.headers).end(lookup.body);
       return;
     }
     const config = JSON.parse(lookup.body.toString('utf8')) as FunctionConfiguration;
-    options.recorder?.record({ authorization: req.headers.authorization, body: '', invokedFunctionArn: config.FunctionArn }, 200, '');
+    options.recorder?.record({ authorization: req.headers.authorization, method: req.method, path: req.url, body: '', invokedFunctionArn: config.FunctionArn }, 200, '');
     const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
     if (invocationType === 'DryRun') {
       res.writeHead(204).end();
@@ -154,7 +166,17 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
       );
       return;
     }
-    const key = `${config.FunctionArn.split(':').slice(0, 7).join(':')}:${config.Version}`;
+    // Reserved concurrency is the function's, whatever the version: a synchronous invocation beyond it
+    // is throttled before it runs, as Lambda does. An asynchronous one is accepted (AWS queues it).
+    const unqualified = config.FunctionArn.split(':').slice(0, 7).join(':');
+    const inFlight = running.get(unqualified) ?? 0;
+    if (invocationType !== 'Event' && reserved !== undefined && inFlight >= reserved) {
+      options.log(`lambda ${config.FunctionName} ${invocationType} throttled (${inFlight} running, reserved concurrency ${reserved})`);
+      sendThrottle(res);
+      return;
+    }
+    running.set(unqualified, inFlight + 1);
+    const key = `${unqualified}:${config.Version}`;
     let sandbox = sandboxes.get(key);
     if (!sandbox) {
       sandbox = new Sandbox(path.join(options.logDir, `${config.FunctionName}.log`), options.nodePath, options.functionConcurrency ?? DEFAULT_FUNCTION_CONCURRENCY);
@@ -171,6 +193,9 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
         errorMessage: `local runner: ${err.message}`,
       }))
       .then((outcome) => {
+        const left = (running.get(unqualified) ?? 1) - 1;
+        if (left > 0) running.set(unqualified, left);
+        else running.delete(unqualified);
         const status = outcome.ok ? 'ok' : `error ${outcome.errorType}`;
         options.log(`lambda ${config.FunctionName} ${invocationType} ${Date.now() - started} ms ${status}`);
         return outcome;
@@ -209,6 +234,11 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
       captureCode(parseJson(body)?.Code?.ZipFile);
     } else if (req.method === 'PUT' && /^\/2015-03-31\/functions\/[^/]+\/code\/?$/.test(url.pathname)) {
       captureCode(parseJson(body)?.ZipFile);
+    }
+    // A function's Lambda call other than Invoke is one the recorder cannot judge: recorded as such, so
+    // the IAM evaluation fails on it rather than never seeing it.
+    if (options.recorder !== undefined && options.callers?.identityOf(req.headers.authorization) !== undefined) {
+      options.recorder.record({ authorization: req.headers.authorization, method: req.method, path: req.url, body: '' }, 200, '');
     }
     forward(options.motoUrl, req, body, res);
   }
@@ -488,6 +518,25 @@ function endToEndHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHe
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.includes(name)));
 }
 
+/** Lambda's answer to an invocation beyond the function's reserved concurrency (the SDKs retry it). */
+function sendThrottle(res: http.ServerResponse): void {
+  res
+    .writeHead(429, { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException' })
+    .end(JSON.stringify({ Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded', Type: 'User', message: 'Rate Exceeded.' }));
+}
+
+/**
+ * The function's reserved concurrency from moto (GetFunctionConcurrency), or undefined when it has
+ * none (or moto cannot say: the invocation then runs as without one, and the configuration lookup
+ * reports a missing function).
+ */
+async function reservedConcurrency(motoUrl: string, name: string, authorization: string): Promise<number | undefined> {
+  const answer = await motoRequest(motoUrl, `/2019-09-30/functions/${encodeURIComponent(name)}/concurrency`, authorization);
+  if (answer.status !== 200) return undefined;
+  const value = (JSON.parse(answer.body.toString('utf8')) as { ReservedConcurrentExecutions?: unknown }).ReservedConcurrentExecutions;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
 function sendError(res: http.ServerResponse, status: number, type: string, message: string): void {
   res
     .writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type })
@@ -523,7 +572,7 @@ function motoRequest(
         reject,
       );
     });
-    request.on('timeout', () => request.destroy(new Error('moto did not answer GetFunctionConfiguration within 10 s')));
+    request.on('timeout', () => request.destroy(new Error(`moto did not answer GET ${pathAndQuery.split('?')[0]} within 10 s`)));
     request.on('error', reject);
   });
 }

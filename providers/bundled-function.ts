@@ -26,6 +26,11 @@ export interface BundledFunctionProps {
   readonly kmsKeyArn?: string;
   readonly logRetentionDays: number;
   readonly tags?: Record<string, string>;
+  /**
+   * The function's reserved concurrency (`reserved_concurrent_executions`): a share of the account's
+   * concurrency, and the most instances it runs at once. Unset, none (Terraform's -1).
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -76,6 +81,7 @@ export class BundledFunction extends Construct {
       role: role.arn,
       timeout: props.timeoutSeconds,
       memorySize: FUNCTION_MEMORY_MB,
+      ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
       kmsKeyArn: props.kmsKeyArn,
       environment: { variables: props.environment },
       tags: props.tags,

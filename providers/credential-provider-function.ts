@@ -28,6 +28,8 @@ export interface CredentialProviderFunctionProps {
   readonly deployerArn: string;
   readonly logRetentionDays: number;
   readonly tags?: Record<string, string>;
+  /** Reserved concurrency; unset, none. */
+  readonly reservedConcurrency?: number;
   /** The ARNs of the secrets the store's credentials declare to adopt, read at synth. */
   readonly adoptedSecretArns: () => readonly string[];
 }
@@ -101,6 +103,7 @@ export class CredentialProviderFunction extends BundledFunction {
       kmsKeyArn: props.kmsKeyArn,
       logRetentionDays: props.logRetentionDays,
       tags: props.tags,
+      reservedConcurrency: props.reservedConcurrency,
     });
 
     props.admins.forEach(

@@ -12,6 +12,21 @@ export const FUNCTION_MEMORY_MB = 256;
 /** What every function may do in its own log group. */
 export const LOG_WRITE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'] as const;
 
+/**
+ * Reserved concurrency (`reserved_concurrent_executions`) of each function by default: a share of
+ * the account's concurrency that no other function can take, and the most instances the function
+ * runs at once (AWS answers more invocations 429 `TooManyRequestsException`). The provider's
+ * reservation keeps a flood of Data API requests from starving `terraform apply` (the records
+ * verifier may wait up to 29 s on a slow backend, so unbounded it could take the whole account);
+ * 10 is Terraform's default parallelism. The gateway's bounds cap what the internet can make the
+ * account run, whatever the stage throttle lets through (it is per route). Together they reserve
+ * 80 of the account's concurrency; AWS keeps at least 100 unreserved, so they need a quota of 180
+ * or more (new accounts can have 10: opt out there).
+ */
+export const DEFAULT_RESERVED_CONCURRENCY = { provider: 10, token: 20, records: 50 } as const;
+/** The largest reservation the props and the module accept (AWS's own limit is the account's quota less 100). */
+export const MAX_RESERVED_CONCURRENCY = 10_000;
+
 /** The credential provider: what it is, and the least privilege it runs with. */
 export const CREDENTIAL_PROVIDER = {
   description: 'Generates, updates and revokes Data API credentials (aws_lambda_invocation, CRUD)',

@@ -33,6 +33,8 @@ export interface GatewayFunctionProps {
   /** Token function only: comma-separated credential ids whose clients may introspect. */
   readonly introspectionCredentialIds?: string;
   readonly tags?: Record<string, string>;
+  /** Reserved concurrency: the most instances the function runs at once; unset, none. */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -121,6 +123,7 @@ export class GatewayFunction extends BundledFunction {
       kmsKeyArn: props.kmsKeyArn,
       logRetentionDays: props.logRetentionDays,
       tags: props.tags,
+      reservedConcurrency: props.reservedConcurrency,
     });
   }
 }

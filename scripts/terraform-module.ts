@@ -34,7 +34,7 @@ import {
   TABLE_READ_ACTIONS,
   TABLE_WRITE_ACTIONS,
 } from '../lib/store-rules';
-import { CREDENTIAL_PROVIDER, CUSTOMER_KEY_ACTIONS, FUNCTION_HANDLER, FUNCTION_MEMORY_MB, LOG_WRITE_ACTIONS, PROVIDER_RUNTIME } from '../providers/function-settings';
+import { CREDENTIAL_PROVIDER, CUSTOMER_KEY_ACTIONS, FUNCTION_HANDLER, FUNCTION_MEMORY_MB, LOG_WRITE_ACTIONS, MAX_RESERVED_CONCURRENCY, PROVIDER_RUNTIME } from '../providers/function-settings';
 import { HANDLER_ASSET_DIR } from '../providers/handler-assets';
 import { buildHandlerAssets } from './build';
 import { policiesHcl } from './policy-hcl';
@@ -116,6 +116,7 @@ export function contractValues(): Record<string, HclValue> {
     environment_key_actions: CUSTOMER_KEY_ACTIONS.environment,
     secrets_key_actions: CUSTOMER_KEY_ACTIONS.secrets,
     log_write_actions: LOG_WRITE_ACTIONS,
+    max_reserved_concurrency: MAX_RESERVED_CONCURRENCY,
   };
 }
 

@@ -53,5 +53,6 @@ locals {
     environment_key_actions             = ["kms:Decrypt"]
     secrets_key_actions                 = ["kms:Decrypt", "kms:GenerateDataKey"]
     log_write_actions                   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    max_reserved_concurrency            = 10000
   }
 }

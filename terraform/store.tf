@@ -192,8 +192,10 @@ resource "aws_lambda_function" "provider" {
   role             = aws_iam_role.provider.arn
   timeout          = local.contract.provider_timeout_seconds
   memory_size      = local.contract.provider_memory_mb
-  kms_key_arn      = var.kms_key_arn
-  tags             = local.tags
+  # null: no reservation, which is the AWS provider's -1 (the account's unreserved pool).
+  reserved_concurrent_executions = coalesce(var.provider_reserved_concurrency, -1)
+  kms_key_arn                    = var.kms_key_arn
+  tags                           = local.tags
 
   environment {
     variables = {

@@ -106,6 +106,17 @@ variable "table_readers" {
   }
 }
 
+variable "provider_reserved_concurrency" {
+  description = "Reserved concurrency of the provider function: this many concurrent executions are kept for it out of the account's, so no other function (a flooded API, say) can starve `terraform apply`; also the most it runs at once (more invocations are throttled, which the AWS provider retries). A whole number from 1 to 10000, or null for no reservation: AWS keeps 100 of an account's concurrency unreserved, so an account with a small quota (new accounts can have only 10) cannot reserve any; set null there."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.provider_reserved_concurrency == null || try(floor(var.provider_reserved_concurrency) == var.provider_reserved_concurrency && var.provider_reserved_concurrency >= 1 && var.provider_reserved_concurrency <= local.contract.max_reserved_concurrency, false)
+    error_message = "Invalid provider_reserved_concurrency: got ${coalesce(var.provider_reserved_concurrency, "null")}; allowed: a whole number from 1 to ${local.contract.max_reserved_concurrency} (AWS keeps 100 of the account's concurrency unreserved, so the account's quota must exceed the reservations by 100), or null for no reservation (accounts with a small quota; 0 would throttle every invocation)."
+  }
+}
+
 variable "drift_check" {
   description = "Default of the credentials' drift_check: warn about drift on every plan. Off by default: with it, a converged configuration's `plan -detailed-exitcode` exits 2."
   type        = bool

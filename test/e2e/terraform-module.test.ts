@@ -64,8 +64,8 @@ const EXAMPLE: Record<string, Declared> = {
 };
 
 /** The module call's `credentials`, as the user's edit of main.tf would make them. */
-function declare(credentials: Record<string, Declared>): void {
-  writeFileSync(OVERRIDE, JSON.stringify({ module: { credentials: { credentials } } }, null, 2));
+function declare(credentials: Record<string, Declared>, store: Record<string, unknown> = {}): void {
+  writeFileSync(OVERRIDE, JSON.stringify({ module: { credentials: { ...store, credentials } } }, null, 2));
 }
 
 const tf = async (args: string[], okCodes?: number[]) => {
@@ -197,7 +197,7 @@ describe('the Terraform module', () => {
       basic: { name: 'Basic', auth_type: 'basic', scopes: ['users'] },
       twin_a: { name: 'Twin', scopes: ['users'] },
       twin_b: { name: ' Twin ', scopes: ['users'] },
-    });
+    }, { provider_reserved_concurrency: 0 });
 
     const result = await tf(['plan'], [1]);
 
@@ -208,6 +208,10 @@ describe('the Terraform module', () => {
     expect(text).toContain('Invalid auth_type (credentials["basic"]): got "basic"; allowed: "api_key" or "oauth2"');
     expect(existsSync(join(cwd, 'terraform.tfstate'))).toBe(false);
     expect(text).toContain(`Invalid name (credentials["twin_b"]): got "Twin"; allowed: a name not used by another credential of this store; credentials["twin_a"] already has it`);
+    expect(text).toContain(
+      'Invalid provider_reserved_concurrency: got 0; allowed: a whole number from 1 to 10000 (AWS keeps 100 of the account\'s concurrency unreserved, ' +
+        'so the account\'s quota must exceed the reservations by 100), or null for no reservation (accounts with a small quota; 0 would throttle every invocation).',
+    );
     rmSync(OVERRIDE);
   });
 

@@ -48,6 +48,28 @@ async function lambdaApi(
   return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
 }
 
+/** PutFunctionConcurrency / DeleteFunctionConcurrency, through the runner to moto as Terraform sends them. */
+async function functionConcurrency(method: 'PUT' | 'DELETE', name: string, body?: unknown): Promise<Answer> {
+  const response = await fetch(`${env.AWS_ENDPOINT_URL_LAMBDA}/2017-10-31/functions/${encodeURIComponent(name)}/concurrency`, {
+    method,
+    headers: { authorization: authorization('lambda'), 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
+}
+
+/** Waits (at most 10 s) until the function's log shows `starts` invocations started. */
+async function untilLogHas(name: string, starts: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  const count = () => lambdaLog(name).split('\n').filter((line) => line.startsWith('START RequestId')).length;
+  while (count() < starts) {
+    if (Date.now() > deadline) throw new Error(`${name}: ${count()} invocations started after 10 s, expected ${starts}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function zipBase64(handlerSource: string): string {
   const zip = new AdmZip();
   zip.addFile('index.js', Buffer.from(handlerSource));
@@ -175,6 +197,31 @@ describe('the Lambda runner', () => {
     });
     expect(configured.status).toBe(200);
     expect((await invoke(name, {})).json()).toEqual({ version: 'two', flavour: 'salted' });
+  });
+
+  test("throttles a synchronous invocation beyond the function's reserved concurrency (429 TooManyRequestsException), as Lambda does", async () => {
+    const name = `reserved-${run}`;
+    await createFunction(name, SLEEPS, { timeout: 10 });
+    expect((await functionConcurrency('PUT', name, { ReservedConcurrentExecutions: 2 })).status).toBe(200);
+    expect((await invoke(name, { sleepMs: 10 })).json()).toEqual({ slept: 10 });
+    const held = [invoke(name, { sleepMs: 3_000 }), invoke(name, { sleepMs: 3_000 })];
+    await untilLogHas(name, 3);
+
+    const throttled = await invoke(name, { sleepMs: 10 });
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('x-amzn-errortype')).toBe('TooManyRequestsException');
+    expect(throttled.json()).toEqual({ Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded', Type: 'User', message: 'Rate Exceeded.' });
+    // An asynchronous invocation is accepted: Lambda queues it.
+    expect((await invoke(name, { sleepMs: 10 }, { 'x-amz-invocation-type': 'Event' })).status).toBe(202);
+    expect((await Promise.all(held)).map((a) => a.json())).toEqual([{ slept: 3_000 }, { slept: 3_000 }]);
+    expect((await invoke(name, { sleepMs: 10 })).status).toBe(200);
+
+    // 0 throttles every invocation; without a reservation (DeleteFunctionConcurrency) nothing is throttled.
+    expect((await functionConcurrency('PUT', name, { ReservedConcurrentExecutions: 0 })).status).toBe(200);
+    expect((await invoke(name, { sleepMs: 10 })).status).toBe(429);
+    expect((await functionConcurrency('DELETE', name)).status).toBe(204);
+    const free = await Promise.all([1, 2, 3].map(() => invoke(name, { sleepMs: 500 })));
+    expect(free.map((a) => a.status)).toEqual([200, 200, 200]);
   });
 
   test('forwards every other Lambda call to moto', async () => {

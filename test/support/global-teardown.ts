@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LOCAL_AWS_STATE, type LocalAwsProcess } from './global-setup';
-import { evaluateRecordedCalls, readCallLog } from './iam-evaluation';
+import { evaluateRecordedCalls, readCallLog, runFailure } from './iam-evaluation';
 
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -38,25 +38,12 @@ export default async function globalTeardown(globalConfig?: { nonFlagArgs?: stri
 }
 
 /**
- * One line of figures on stdout; the failure's message when a call would be refused on AWS (or the
- * evaluation itself failed). With `DAC_IAM_REPORT=<file>`, the figures and every refusal go there as
- * JSON and the call log beside it (`<file>.calls.jsonl`), for a look after the run.
+ * One line of figures on stdout; the failure's message when a call would be refused on AWS, a
+ * function's request could not be parsed (or the evaluation itself failed). With
+ * `DAC_IAM_REPORT=<file>`, the figures, every refusal and every unparsed request go there as JSON
+ * and the call log beside it (`<file>.calls.jsonl`), for a look after the run.
  */
-/**
- * Kinds of call (`function action key-prefix`) every whole run makes: without one of them the
- * evaluation would pass without having judged that call at all.
- */
-export const EXPECTED_CALL_KINDS = [
-  'provider dynamodb:GetItem CRED#',
-  'provider dynamodb:PutItem CRED#',
-  'provider dynamodb:BatchGetItem CRED#',
-  'provider secretsmanager:PutSecretValue',
-  'provider secretsmanager:GetSecretValue',
-  'token dynamodb:GetItem CRED#',
-  'token dynamodb:PutItem TOKEN#',
-  'records dynamodb:GetItem TOKEN#',
-  'records dynamodb:UpdateItem CRED#',
-] as const;
+export { EXPECTED_CALL_KINDS } from './iam-evaluation';
 
 async function evaluateIam(logFile: string, wholeRun: boolean): Promise<string | undefined> {
   let evaluation: Awaited<ReturnType<typeof evaluateRecordedCalls>>;
@@ -65,26 +52,17 @@ async function evaluateIam(logFile: string, wholeRun: boolean): Promise<string |
   } catch (error) {
     return `the IAM evaluation of the recorded AWS calls failed: ${(error as Error).stack ?? String(error)}`;
   }
-  const { evaluated, refused, shapes } = evaluation;
+  const { evaluated, refused, shapes, unparsed } = evaluation;
   const report = process.env.DAC_IAM_REPORT;
   if (report) {
-    fs.writeFileSync(report, JSON.stringify({ evaluated, shapes, refused }, null, 2));
+    fs.writeFileSync(report, JSON.stringify({ evaluated, shapes, refused, unparsed }, null, 2));
     if (fs.existsSync(logFile)) fs.copyFileSync(logFile, `${report}.calls.jsonl`);
   }
-  if (evaluated === 0) {
-    return wholeRun ? `the IAM evaluation judged no AWS call: the call recorder recorded none (${logFile}), so it proves nothing` : undefined;
+  if (evaluated > 0) {
+    process.stdout.write(
+      `\nIAM evaluation (@cloud-copilot/iam-simulate): ${evaluated} AWS calls of the functions, ${shapes.length} kinds, ` +
+        `${refused.length} refused, ${unparsed.length} unparsed\n`,
+    );
   }
-  process.stdout.write(
-    `\nIAM evaluation (@cloud-copilot/iam-simulate): ${evaluated} AWS calls of the functions, ${shapes.length} kinds, ` +
-      `${refused.length} refused\n`,
-  );
-  const missing = wholeRun ? EXPECTED_CALL_KINDS.filter((kind) => !shapes.includes(kind)) : [];
-  if (missing.length > 0) {
-    return `the IAM evaluation never judged these kinds of call, which every whole run makes: ${missing.join('; ')} (judged: ${shapes.join('; ')})`;
-  }
-  if (refused.length === 0) return undefined;
-  const lines = refused
-    .slice(0, 10)
-    .map(({ call, verdict }) => `  ${call.function} ${call.action} ${call.resource} ${JSON.stringify(call.context)}: ${verdict.result} ${verdict.detail ?? ''}`);
-  return `IAM would refuse ${refused.length} of the ${evaluated} AWS calls the functions made (moto does not check IAM):\n${lines.join('\n')}`;
+  return runFailure(evaluation, wholeRun, logFile);
 }

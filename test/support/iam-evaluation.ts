@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import type { RecordedEvent } from '../../local/call-recorder';
 
 type CallEvent = Extract<RecordedEvent, { kind: 'call' }>;
+export type UnparsedEvent = Extract<RecordedEvent, { kind: 'unparsed' }>;
 type Document = Record<string, unknown>;
 
 export function readCallLog(file: string): RecordedEvent[] {
@@ -60,6 +61,7 @@ export class PolicyState {
         break;
       }
       case 'call':
+      case 'unparsed':
         break;
     }
   }
@@ -157,6 +159,8 @@ export interface CallEvaluation {
   readonly refused: CallVerdict[];
   /** Distinct `function-kind action resource-kind` shapes evaluated, for the report. */
   readonly shapes: string[];
+  /** The functions' requests the recorder could not describe: IAM never judged them. */
+  readonly unparsed: UnparsedEvent[];
 }
 
 /** Every recorded call, against the policies in force when it was made. */
@@ -164,9 +168,11 @@ export async function evaluateRecordedCalls(events: readonly RecordedEvent[]): P
   const state = new PolicyState();
   const refused: CallVerdict[] = [];
   const shapes = new Set<string>();
+  const unparsed: UnparsedEvent[] = [];
   let evaluated = 0;
   for (const event of events) {
     state.apply(event);
+    if (event.kind === 'unparsed') unparsed.push(event);
     if (event.kind !== 'call') continue;
     evaluated += 1;
     const resource = event.action.startsWith('secretsmanager:') ? state.secretArn(event.resource) : event.resource;
@@ -182,7 +188,54 @@ export async function evaluateRecordedCalls(events: readonly RecordedEvent[]): P
     });
     if (verdict.result !== 'Allowed') refused.push({ call: event, verdict });
   }
-  return { evaluated, refused, shapes: [...shapes].sort() };
+  return { evaluated, refused, shapes: [...shapes].sort(), unparsed };
+}
+
+/**
+ * Kinds of call (`function action key-prefix`) every whole run makes: without one of them the
+ * evaluation would pass without having judged that call at all.
+ */
+export const EXPECTED_CALL_KINDS = [
+  'provider dynamodb:GetItem CRED#',
+  'provider dynamodb:PutItem CRED#',
+  'provider dynamodb:BatchGetItem CRED#',
+  'provider secretsmanager:PutSecretValue',
+  'provider secretsmanager:GetSecretValue',
+  'token dynamodb:GetItem CRED#',
+  'token dynamodb:PutItem TOKEN#',
+  'records dynamodb:GetItem TOKEN#',
+  'records dynamodb:UpdateItem CRED#',
+] as const;
+
+/**
+ * Why a run must fail on its evaluation, or undefined: a request the recorder could not parse (in
+ * any run: IAM never judged it), no call judged or an expected kind missing (in a whole run), or a
+ * call IAM would refuse. `logFile` is the call log, named in the message.
+ */
+export function runFailure(evaluation: CallEvaluation, wholeRun: boolean, logFile: string): string | undefined {
+  const { evaluated, refused, shapes, unparsed } = evaluation;
+  if (unparsed.length > 0) {
+    const lines = unparsed
+      .slice(0, 10)
+      .map((u) => `  ${u.function}: ${u.service} ${u.method} ${u.path}${u.target === undefined ? '' : ` (X-Amz-Target ${u.target})`}: ${u.reason}`);
+    return (
+      `the call recorder could not parse ${unparsed.length} AWS request${unparsed.length === 1 ? '' : 's'} of the functions, so IAM never judged ` +
+      `${unparsed.length === 1 ? 'it' : 'them'} (teach local/call-recorder.ts the request; the log: ${logFile}):\n${lines.join('\n')}` +
+      (unparsed.length > 10 ? `\n  ... and ${unparsed.length - 10} more` : '')
+    );
+  }
+  if (evaluated === 0) {
+    return wholeRun ? `the IAM evaluation judged no AWS call: the call recorder recorded none (${logFile}), so it proves nothing` : undefined;
+  }
+  const missing = wholeRun ? EXPECTED_CALL_KINDS.filter((kind) => !shapes.includes(kind)) : [];
+  if (missing.length > 0) {
+    return `the IAM evaluation never judged these kinds of call, which every whole run makes: ${missing.join('; ')} (judged: ${shapes.join('; ')})`;
+  }
+  if (refused.length === 0) return undefined;
+  const lines = refused
+    .slice(0, 10)
+    .map(({ call, verdict }) => `  ${call.function} ${call.action} ${call.resource} ${JSON.stringify(call.context)}: ${verdict.result} ${verdict.detail ?? ''}`);
+  return `IAM would refuse ${refused.length} of the ${evaluated} AWS calls the functions made (moto does not check IAM):\n${lines.join('\n')}`;
 }
 
 /** The state after every event recorded so far: the policies a stack has now, for attack simulations. */

@@ -128,6 +128,15 @@ describe('CredentialStore', () => {
     expect(s.json).toHaveResourceWithProperties(LambdaPermission, { action: 'lambda:InvokeFunction' });
   });
 
+  test('the provider keeps a reserved concurrency of 10 by default; another number, or none with false', () => {
+    const reserved = (props?: CredentialStoreProps) =>
+      resource(storeWith(props), 'aws_lambda_function', 'Credentials_Provider_Function').reserved_concurrent_executions;
+    expect(reserved()).toBe(10);
+    expect(reserved({ providerReservedConcurrency: 3 })).toBe(3);
+    // No reservation: the attribute is left out, which is Terraform's -1 (the account's unreserved pool).
+    expect(reserved({ providerReservedConcurrency: false })).toBeUndefined();
+  });
+
   test('tags reach the table, the function and the role', () => {
     const s = storeWith({ tags: { team: 'data' } });
     expect(s.json).toHaveResourceWithProperties(DynamodbTable, { tags: { team: 'data' } });
@@ -142,6 +151,10 @@ describe('CredentialStore', () => {
     ['a bad admin', { admins: ['alice'] }, /Invalid admins .*got "alice"; allowed: IAM principal ARNs/],
     ['an unsupported retention', { logRetentionDays: 2 }, /Invalid logRetentionDays .*got 2; allowed: 1, 3, 5, 7/],
     ['a bad recovery window', { secretRecoveryWindowDays: 3 }, /Invalid secretRecoveryWindowDays .*got 3; allowed: 0, or a whole number from 7 to 30/],
+    ['a reservation of 0', { providerReservedConcurrency: 0 }, /Invalid providerReservedConcurrency \(CredentialStore .*Credentials\): got 0; allowed: a whole number from 1 to 10000 .*or false for no reservation \(accounts with a small quota; 0 would throttle every invocation\)/],
+    ['a fractional reservation', { providerReservedConcurrency: 2.5 }, /Invalid providerReservedConcurrency .*got 2\.5; allowed: a whole number from 1 to 10000/],
+    ['a reservation beyond the limit', { providerReservedConcurrency: 10_001 }, /Invalid providerReservedConcurrency .*got 10001; allowed/],
+    ['true as a reservation', { providerReservedConcurrency: true as never }, /Invalid providerReservedConcurrency .*got true; allowed/],
   ])('%s fails at synth with a message naming it', (_what, props, message) => {
     expect(() => storeWith(props)).toThrow(message);
   });

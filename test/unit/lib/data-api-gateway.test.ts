@@ -177,7 +177,21 @@ describe('DataApiGateway', () => {
     expect(records.environment.variables.DATA_API_BACKEND_FUNCTION_ARN).toBeUndefined();
   });
 
+  test('both functions are bounded by a reserved concurrency: token 20, records 50 by default; another number, or none with false', () => {
+    const reserved = (props: Partial<GatewayProps> = {}) => {
+      const fns = Object.values(resources(synth(build(props)), 'aws_lambda_function'));
+      const of = (suffix: string) => fns.find((f) => f.function_name.endsWith(suffix))!.reserved_concurrent_executions;
+      return { token: of('-token'), records: of('-records') };
+    };
+    expect(reserved()).toEqual({ token: 20, records: 50 });
+    expect(reserved({ tokenReservedConcurrency: 5, recordsReservedConcurrency: 2 })).toEqual({ token: 5, records: 2 });
+    expect(reserved({ tokenReservedConcurrency: false, recordsReservedConcurrency: false })).toEqual({ token: undefined, records: undefined });
+  });
+
   test.each([
+    [{ recordsReservedConcurrency: 0 }, /Invalid recordsReservedConcurrency \(DataApiGateway .*DataApi\): got 0; allowed: a whole number from 1 to 10000 .*or false for no reservation/],
+    [{ tokenReservedConcurrency: -1 }, /Invalid tokenReservedConcurrency .*got -1; allowed: a whole number from 1 to 10000/],
+    [{ tokenReservedConcurrency: Number.NaN }, /Invalid tokenReservedConcurrency .*got NaN; allowed/],
     [{ backend: {} as never }, /Invalid backend .*neither functionArn nor url.*allowed: \{ functionArn/],
     [{ backend: { functionArn: BACKEND_ARN, url: 'https://x.example' } as never }, /Invalid backend .*both functionArn and url/],
     [{ backend: { functionArn: 'records-backend' } }, /Invalid backend.functionArn .*"records-backend".*a Lambda function ARN/],

@@ -69,3 +69,55 @@ test('a secret value written by a function is never recorded; calls of others ar
   expect(events[1]).toMatchObject({ on: 'secret', resource: secretId, document: { Statement: [] } });
   expect(events[2]).toMatchObject({ on: 'role', role: 'r', name: 'p', document: {} });
 });
+
+describe("a function's request the recorder cannot parse", () => {
+  const SECRET = 'dak_do_not_record_me';
+
+  test.each<[string, { amzTarget?: string; method: string; path: string; body: string }, Record<string, unknown>]>([
+    [
+      'an unknown service',
+      { amzTarget: 'AmazonSQS.SendMessage', method: 'POST', path: '/', body: JSON.stringify({ MessageBody: SECRET }) },
+      { service: 'dynamodb', method: 'POST', path: '/', target: 'AmazonSQS.SendMessage', reason: 'an X-Amz-Target of a service the recorder does not know' },
+    ],
+    [
+      'a body that is not JSON',
+      { amzTarget: 'DynamoDB_20120810.PutItem', method: 'POST', path: '/', body: `{"TableName":"store","Item":${SECRET}` },
+      { target: 'DynamoDB_20120810.PutItem', reason: 'a body that is not a JSON object' },
+    ],
+    [
+      'a DynamoDB request without a table',
+      { amzTarget: 'DynamoDB_20120810.TransactWriteItems', method: 'POST', path: '/', body: JSON.stringify({ TransactItems: [{ Put: { Item: { v: { S: SECRET } } } }] }) },
+      { target: 'DynamoDB_20120810.TransactWriteItems', reason: 'a DynamoDB request without a TableName' },
+    ],
+    [
+      'a REST call (no target, no Action), its query cut off',
+      { method: 'GET', path: `/2015-03-31/functions/store-provider/configuration?Qualifier=${SECRET}`, body: '' },
+      { method: 'GET', path: '/2015-03-31/functions/store-provider/configuration', reason: expect.stringMatching(/^neither an X-Amz-Target nor a query-protocol Action/) },
+    ],
+  ])('%s is recorded as unparsed, named by service, method, path and target, never a value', (_what, request, expected) => {
+    const { recorder, authorization, read } = setUp();
+    recorder.record({ authorization, ...request }, 200, '');
+    const events = read();
+    expect(events).toEqual([
+      { kind: 'unparsed', seq: 1, function: 'store-provider', role: 'arn:aws:iam::123456789012:role/store-provider', service: 'dynamodb', method: 'POST', path: '/', status: 200, ...expected },
+    ]);
+    expect(JSON.stringify(events)).not.toContain(SECRET);
+  });
+
+  test('a request the recorder fails on is recorded as unparsed by the error\'s name, not dropped', () => {
+    const { recorder, authorization, read } = setUp();
+    // Tags that are not objects make the tag bookkeeping throw.
+    recorder.record({ authorization, amzTarget: 'secretsmanager.TagResource', method: 'POST', path: '/', body: JSON.stringify({ SecretId: 's', Tags: [null, SECRET] }) }, 200, '');
+    const events = read();
+    expect(events).toEqual([expect.objectContaining({ kind: 'unparsed', target: 'secretsmanager.TagResource', reason: 'the recorder failed on it (TypeError)' })]);
+    expect(JSON.stringify(events)).not.toContain(SECRET);
+  });
+
+  test("what others (Terraform, the tests) send is still never recorded as a function's call, parsed or not", () => {
+    const { recorder, read } = setUp();
+    const terraform = 'AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-1/sqs/aws4_request, SignedHeaders=host, Signature=0';
+    recorder.record({ authorization: terraform, amzTarget: 'AmazonSQS.SendMessage', method: 'POST', path: '/', body: '{' }, 200, '');
+    recorder.record({ authorization: terraform, method: 'GET', path: '/2015-03-31/functions/x', body: '' }, 200, '');
+    expect(read()).toEqual([]);
+  });
+});

@@ -5,11 +5,14 @@
  * and commit what it wrote.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_RESERVED_CONCURRENCY, MAX_RESERVED_CONCURRENCY } from '../../../providers/function-settings';
 import {
   BUILT_PROVIDER_ZIP,
   contractHcl,
   contractValues,
   MODULE_CONTRACT_FILE,
+  MODULE_DIR,
   MODULE_POLICIES_FILE,
   MODULE_PROVIDER_ZIP,
   re2Pattern,
@@ -46,6 +49,13 @@ describe('the Terraform module files', () => {
     // The module has no gateway: its roles are left out of the lists, not rendered as an empty placeholder.
     expect(current).not.toMatch(/gateway|\{\w+\}|\.\.\./i);
     expect(current).toContain('values   = concat(var.admins, [local.deployer_arn, aws_iam_role.provider.arn], var.table_readers)');
+  });
+
+  test('the module\'s provider_reserved_concurrency defaults to the constructs\' providerReservedConcurrency', () => {
+    const variables = readFileSync(join(MODULE_DIR, 'variables.tf'), 'utf8');
+    const block = /variable "provider_reserved_concurrency" \{[\s\S]*?\n\}/.exec(variables)?.[0] ?? '';
+    expect(block).toMatch(new RegExp(`\\n  default += ${DEFAULT_RESERVED_CONCURRENCY.provider}\\n`));
+    expect(contractValues().max_reserved_concurrency).toBe(MAX_RESERVED_CONCURRENCY);
   });
 
   test('patterns are written for RE2: code point escapes in its syntax, no flags', () => {

@@ -2,8 +2,11 @@
  * The IAM evaluation of recorded calls (test/support/iam-evaluation.ts) on small hand-made records:
  * it replays policy changes in order, sees the request's context keys, and refuses what AWS would.
  */
-import type { RecordedEvent } from '../../../local/call-recorder';
-import { evaluateRecordedCalls } from '../../support/iam-evaluation';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CallerRegistry, CallRecorder, type RecordedEvent } from '../../../local/call-recorder';
+import { evaluateRecordedCalls, EXPECTED_CALL_KINDS, readCallLog, runFailure } from '../../support/iam-evaluation';
 
 const TABLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/store';
 const ROLE = 'arn:aws:iam::123456789012:role/store-records';
@@ -79,5 +82,56 @@ describe('the IAM evaluation of the recorded AWS calls', () => {
       [4, 'ExplicitlyDenied'],
       [8, 'ImplicitlyDenied'],
     ]);
+  });
+});
+
+describe('a run with a request the recorder could not parse', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dac-unparsed-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** A provider that made one allowed GetItem and one request of a service the recorder does not know, through the real recorder. */
+  function recordedRun(): { file: string; events: RecordedEvent[] } {
+    const callers = new CallerRegistry();
+    const file = path.join(dir, `${Math.random()}.jsonl`);
+    const recorder = new CallRecorder(file, callers);
+    const key = callers.register({ functionName: 'store-records', functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:store-records', roleArn: ROLE });
+    const authorization = (service: string) => `AWS4-HMAC-SHA256 Credential=${key}/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`;
+    const terraform = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0';
+    const policy = encodeURIComponent(JSON.stringify(readPolicy(['CRED#'])));
+    recorder.record({ authorization: terraform, body: `Action=PutRolePolicy&RoleName=store-records&PolicyName=data-api-records&PolicyDocument=${policy}` }, 200, '');
+    recorder.record(
+      { authorization: authorization('dynamodb'), amzTarget: 'DynamoDB_20120810.GetItem', method: 'POST', path: '/', body: JSON.stringify({ TableName: 'store', Key: { pk: { S: 'CRED#1' } } }) },
+      200,
+      '',
+    );
+    recorder.record(
+      { authorization: authorization('sqs'), amzTarget: 'AmazonSQS.SendMessage', method: 'POST', path: '/?x=1', body: JSON.stringify({ MessageBody: 'dak_value' }) },
+      200,
+      '',
+    );
+    return { file, events: readCallLog(file) };
+  }
+
+  test('fails the run, even one of a few test files, naming the request by function, service, method, path and target, never a body value', async () => {
+    const { file, events } = recordedRun();
+    const evaluation = await evaluateRecordedCalls(events);
+    expect(evaluation).toMatchObject({ evaluated: 1, refused: [] });
+    expect(evaluation.unparsed).toHaveLength(1);
+
+    const failure = runFailure(evaluation, false, file);
+    expect(failure).toBe(
+      `the call recorder could not parse 1 AWS request of the functions, so IAM never judged it (teach local/call-recorder.ts the request; the log: ${file}):\n` +
+        '  store-records: sqs POST / (X-Amz-Target AmazonSQS.SendMessage): an X-Amz-Target of a service the recorder does not know',
+    );
+    expect(failure).not.toContain('dak_value');
+  });
+
+  test('without it, the same run passes (and a whole run still needs every expected kind)', async () => {
+    const { events } = recordedRun();
+    const parsed = events.filter((e) => e.kind !== 'unparsed');
+    const evaluation = await evaluateRecordedCalls(parsed);
+    expect(runFailure(evaluation, false, 'log')).toBeUndefined();
+    expect(runFailure(evaluation, true, 'log')).toMatch(/^the IAM evaluation never judged these kinds of call/);
+    expect(EXPECTED_CALL_KINDS.length).toBeGreaterThan(0);
   });
 });
