@@ -10,12 +10,15 @@ const STOP_TIMEOUT_MS = 15_000;
  * then stops the local AWS of global-setup.ts (SIGTERM: the CLI stops moto and the Lambda workers)
  * and removes its folder. A call IAM would refuse fails the run, after the local AWS is stopped.
  */
-export default async function globalTeardown(globalConfig?: { nonFlagArgs?: string[]; testPathPattern?: string; testNamePattern?: string }): Promise<void> {
+export default async function globalTeardown(globalConfig?: { nonFlagArgs?: string[]; testPathPattern?: string; testPathPatterns?: unknown; testNamePattern?: string }): Promise<void> {
   const state = (globalThis as Record<symbol, unknown>)[LOCAL_AWS_STATE] as LocalAwsProcess | undefined;
   if (!state) return;
   const { child, dir } = state;
   // A run of every suite (what `npm test` and CI run) must have exercised every expected kind of call.
-  const wholeRun = (globalConfig?.nonFlagArgs ?? []).length === 0 && !globalConfig?.testPathPattern && !globalConfig?.testNamePattern;
+  // Jest 30 calls the path filter testPathPatterns (an object listing the patterns); 29 called it testPathPattern.
+  const pathPatterns = globalConfig?.testPathPatterns as { patterns?: unknown[] } | undefined;
+  const filtered = Boolean(globalConfig?.testPathPattern) || (Array.isArray(pathPatterns?.patterns) && pathPatterns.patterns.length > 0);
+  const wholeRun = (globalConfig?.nonFlagArgs ?? []).length === 0 && !filtered && !globalConfig?.testNamePattern;
   const refusal = await evaluateIam(path.join(dir, 'aws', 'aws-calls.jsonl'), wholeRun);
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise<boolean>((resolve) => {
