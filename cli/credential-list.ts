@@ -4,7 +4,7 @@
  */
 import Table from 'cli-table3';
 import { SCOPE_NAMES } from '../handlers/contract/credential';
-import type { CredentialRecord } from '../handlers/store/credential-record';
+import type { CredentialRecord } from '../handlers/lifecycle/credential-record';
 import { authTypeLabel } from './plan-review';
 
 /** One row as `--json` prints it. */

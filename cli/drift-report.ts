@@ -5,7 +5,7 @@
 import Table from 'cli-table3';
 import { DriftFinding } from '../handlers/contract/drift';
 import { assessDrift, isRestorable, replaceCommand, scopeDifference, SecretState } from '../handlers/credential-drift';
-import type { CredentialRecord } from '../handlers/store/credential-record';
+import type { CredentialRecord } from '../handlers/lifecycle/credential-record';
 import type { StateCredential } from './stack-state';
 
 export type DriftStatus = 'in-sync' | 'drifted' | 'repaired';

@@ -5,7 +5,7 @@
  */
 import { CredentialInput, SCOPE_NAMES } from './contract/credential';
 import { DriftFinding } from './contract/drift';
-import type { CredentialRecord } from './store/credential-record';
+import type { CredentialRecord } from './lifecycle/credential-record';
 
 /**
  * What is known about a credential's secret, never its value:
