@@ -2,9 +2,9 @@
  * Which folder may import which (`npm run lint:imports`, part of `npm test`). The layers:
  * - handlers/contract/ is what the constructs and the Lambdas agree on: pure, it imports only
  *   itself and handlers/errors.ts, and no package;
- * - handlers/runtime/ (the Lambdas' kit) and handlers/lifecycle/ (the one writer of records) and
- *   handlers/store/ (the AWS stores) never import the Lambda entry points
- *   (handlers/credential-provider/, handlers/verifier/);
+ * - handlers/runtime/ (the Lambdas' kit) and handlers/lifecycle/ (the record, its states, the one
+ *   writer of records, the drift assessment) and handlers/store/ (the AWS stores) never import the
+ *   Lambda entry points (handlers/credential-provider/, handlers/verifier/);
  * - handlers/lifecycle/ declares the credential record and the ports (a table of records, a store
  *   of secret values, the hash key) that handlers/store/ implements: the store imports the
  *   lifecycle, the lifecycle never imports the store;

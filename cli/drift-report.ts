@@ -4,7 +4,7 @@
  */
 import Table from 'cli-table3';
 import { DriftFinding } from '../handlers/contract/drift';
-import { assessDrift, isRestorable, replaceCommand, scopeDifference, SecretState } from '../handlers/credential-drift';
+import { assessDrift, isRestorable, replaceCommand, scopeDifference, SecretState } from '../handlers/lifecycle/credential-drift';
 import type { CredentialRecord } from '../handlers/lifecycle/credential-record';
 import type { StateCredential } from './stack-state';
 

@@ -11,7 +11,7 @@
  */
 import { SCOPE_NAMES } from '../handlers/contract/credential';
 import { CredentialDeclaration, DECLARATION_KIND, DECLARATIONS_KIND } from '../handlers/contract/declaration';
-import { canonicalScopes, scopeDifference } from '../handlers/credential-drift';
+import { canonicalScopes, scopeDifference } from '../handlers/lifecycle/credential-drift';
 import { ValidationError } from '../handlers/errors';
 
 export const CHANGE_KINDS = ['create', 'update', 'replace', 'delete'] as const;
