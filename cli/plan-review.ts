@@ -10,6 +10,7 @@
  * of them, through the invocation's input.
  */
 import { SCOPE_NAMES } from '../handlers/contract/credential';
+import { isProviderFunctionAddress, isProviderFunctionNameOutput } from '../handlers/contract/construct-ids';
 import { CredentialDeclaration, DECLARATION_KIND, DECLARATIONS_KIND } from '../handlers/contract/declaration';
 import { canonicalScopes, scopeDifference } from '../handlers/lifecycle/credential-drift';
 import { ValidationError } from '../handlers/errors';
@@ -231,11 +232,11 @@ export function reviewPlan(planJson: unknown): PlanReview {
 function providerFunctionNames(plan: ReturnType<typeof asPlan>): Set<string> {
   const names = new Set<string>();
   for (const [key, change] of Object.entries(plan.output_changes)) {
-    if (!/(^|_)ProviderFunctionName(_|$)/.test(key)) continue;
+    if (!isProviderFunctionNameOutput(key)) continue;
     for (const value of [change.before, change.after]) if (typeof value === 'string') names.add(value);
   }
   for (const rc of plan.resource_changes) {
-    if (rc.type !== 'aws_lambda_function' || !/_Provider_Function_/.test(rc.address)) continue;
+    if (rc.type !== 'aws_lambda_function' || !isProviderFunctionAddress(rc.address)) continue;
     for (const value of [rc.change.before?.function_name, rc.change.after?.function_name]) if (typeof value === 'string') names.add(value);
   }
   return names;
