@@ -3,7 +3,7 @@
  * addresses, check messages) is written as plain text: nothing in it can become a link, an
  * image, HTML, a new block or a line that reads differently from what is applied.
  */
-import { SCOPE_NAMES } from '../../handlers/contract/credential';
+import { SCOPE_NAMES, UNSAFE_TEXT_CHARACTERS } from '../../handlers/contract/credential';
 import { authTypeLabel } from '../auth-type-label';
 import { CHANGE_KINDS, ChangeKind } from './change-kind';
 import { CredentialChange, PlanReview } from './classify';
@@ -16,9 +16,13 @@ const HEADINGS: Record<ChangeKind, string> = {
   delete: 'Deleted (revoked)',
 };
 
-/** One line of text, whatever it held: controls and bidirectional formatting characters out, line breaks to spaces. */
-// eslint-disable-next-line no-control-regex
-const oneLine = (text: string) => String(text).replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g, '\ufffd');
+/**
+ * Every character the contract refuses in a name or description (`UNSAFE_TEXT_CHARACTERS`): a copy
+ * with the global flag added, made from its source and flags so the two sets cannot diverge.
+ */
+const UNSAFE_TEXT = new RegExp(UNSAFE_TEXT_CHARACTERS.source, `${UNSAFE_TEXT_CHARACTERS.flags}g`);
+/** One line of text, whatever it held: line breaks to spaces, then every unsafe character to U+FFFD. */
+const oneLine = (text: string) => String(text).replace(/[\r\n\u2028\u2029]+/g, ' ').replace(UNSAFE_TEXT, '\ufffd');
 const code = (text: string) => `\`${oneLine(text).replace(/`/g, "'")}\``;
 /** Plain text in Markdown: nothing in it can become a link, an image, HTML, emphasis, a table cell or a new block. */
 const md = (text: string) => oneLine(text).replace(/([\\`*_[\]<>|!~&#])/g, '\\$1');
