@@ -309,7 +309,6 @@ export class CredentialStore extends Construct {
       this.providerDependables.push(tablePolicy);
     }
 
-    // The CLI finds the store by these ids (review: the provider's name; list, drift: the table).
     new TerraformOutput(this, CONSTRUCT_IDS.TABLE_NAME, { value: table.name, description: 'DynamoDB table of the credential records' });
     new TerraformOutput(this, CONSTRUCT_IDS.PROVIDER_FUNCTION_NAME, { value: provider.functionName });
     // With the table name, what the CLI (list, drift) needs to find the store.
