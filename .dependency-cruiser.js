@@ -2,9 +2,12 @@
  * Which folder may import which (`npm run lint:imports`, part of `npm test`). The layers:
  * - handlers/contract/ is what the constructs and the Lambdas agree on: pure, it imports only
  *   itself and handlers/errors.ts, and no package;
- * - handlers/runtime/ (the Lambdas' kit) and handlers/lifecycle/ (the one writer of records) and
- *   handlers/store/ (the AWS stores) never import the Lambda entry points
- *   (handlers/credential-provider/, handlers/verifier/);
+ * - handlers/runtime/ (the Lambdas' kit) and handlers/lifecycle/ (the record, its states, the one
+ *   writer of records, the drift assessment) and handlers/store/ (the AWS stores) never import the
+ *   Lambda entry points (handlers/credential-provider/, handlers/verifier/);
+ * - handlers/lifecycle/ declares the credential record and the ports (a table of records, a store
+ *   of secret values, the hash key) that handlers/store/ implements: the store imports the
+ *   lifecycle, the lifecycle never imports the store;
  * - handlers/ as a whole imports only itself (and its npm packages): it is bundled on its own;
  * - lib/ and providers/ (the constructs) import each other and, of handlers/, only the contract,
  *   the errors and the secret formats; never the CLI, the local AWS, scripts or tests;
@@ -36,6 +39,15 @@ module.exports = {
       severity: 'error',
       from: { path: '^handlers/(contract|runtime|lifecycle|store)/' },
       to: { path: '^handlers/(credential-provider|verifier)/' },
+    },
+    {
+      name: 'lifecycle-below-the-stores',
+      comment:
+        'The lifecycle declares the record and the ports (handlers/lifecycle/ports.ts) the stores implement: ' +
+        'the stores import the lifecycle, never the other way round, so the two folders cannot form a cycle.',
+      severity: 'error',
+      from: { path: '^handlers/lifecycle/' },
+      to: { path: '^handlers/store/' },
     },
     {
       name: 'constructs-use-only-the-contract',

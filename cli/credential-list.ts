@@ -4,8 +4,8 @@
  */
 import Table from 'cli-table3';
 import { SCOPE_NAMES } from '../handlers/contract/credential';
-import type { CredentialRecord } from '../handlers/store/credential-record';
-import { authTypeLabel } from './plan-review';
+import type { CredentialRecord } from '../handlers/lifecycle/credential-record';
+import { authTypeLabel } from './auth-type-label';
 
 /** One row as `--json` prints it. */
 export interface CredentialListing {

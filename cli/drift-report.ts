@@ -4,8 +4,8 @@
  */
 import Table from 'cli-table3';
 import { DriftFinding } from '../handlers/contract/drift';
-import { assessDrift, isRestorable, replaceCommand, scopeDifference, SecretState } from '../handlers/credential-drift';
-import type { CredentialRecord } from '../handlers/store/credential-record';
+import { assessDrift, isRestorable, replaceCommand, scopeDifference, SecretState } from '../handlers/lifecycle/credential-drift';
+import type { CredentialRecord } from '../handlers/lifecycle/credential-record';
 import type { StateCredential } from './stack-state';
 
 export type DriftStatus = 'in-sync' | 'drifted' | 'repaired';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { canonicalScopes } from '../handlers/credential-drift';
+import { canonicalScopes } from '../handlers/lifecycle/credential-drift';
 import { ScopeName } from '../handlers/contract/credential';
 import { restoreDeclaredFields } from '../handlers/lifecycle/operations';
 import { describeSecretState, DynamoDbCredentialTable, readCredentialRecord } from '../handlers/store';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { NotFoundError } from '../handlers/errors';
-import { CredentialRecord, listCredentialRecords } from '../handlers/store';
+import type { CredentialRecord } from '../handlers/lifecycle/credential-record';
+import { listCredentialRecords } from '../handlers/store';
 import { awsErrorName } from '../handlers/runtime/aws';
 import { listCredentials, renderCredentialTable } from './credential-list';
 import { EXIT } from './exit-codes';

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CONSTRUCT_IDS } from '../handlers/contract/construct-ids';
 import { CredentialInput, PROVIDER_ENV, validateCredentialInput } from '../handlers/contract/credential';
 import { CredentialError, ValidationError } from '../handlers/errors';
 import { credentialIdFor } from '../handlers/secret-format';
@@ -81,14 +82,17 @@ export interface FoundStore {
   readonly region?: string;
 }
 
+/** A store's table name output, `<store path>_TableName_<hash>`: the store's path is the first group. */
+const TABLE_NAME_OUTPUT = new RegExp(`^(.+)_${CONSTRUCT_IDS.TABLE_NAME}_[0-9A-F]{8}$`);
+
 export function storesInOutputs(outputs: Outputs): FoundStore[] {
   const stores: FoundStore[] = [];
   const find = (prefix: string, name: string) =>
     Object.entries(outputs).find(([key]) => new RegExp(`^${prefix}_${name}_[0-9A-F]{8}$`).test(key))?.[1].value;
   for (const [key, { value }] of Object.entries(outputs)) {
-    const match = /^(.+)_TableName_[0-9A-F]{8}$/.exec(key);
-    if (!match || typeof value !== 'string' || find(match[1], 'ProviderFunctionName') === undefined) continue;
-    const region = find(match[1], 'TableRegion');
+    const match = TABLE_NAME_OUTPUT.exec(key);
+    if (!match || typeof value !== 'string' || find(match[1], CONSTRUCT_IDS.PROVIDER_FUNCTION_NAME) === undefined) continue;
+    const region = find(match[1], CONSTRUCT_IDS.TABLE_REGION);
     stores.push({ tableName: value, ...(typeof region === 'string' ? { region } : {}) });
   }
   return stores;

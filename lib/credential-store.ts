@@ -10,6 +10,7 @@ import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanag
 import { Fn, ITerraformDependable, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
+import { CONSTRUCT_IDS } from '../handlers/contract/construct-ids';
 import { SECRET_TAGS } from '../handlers/contract/credential';
 import { CredentialDeclaration, DECLARATIONS_KIND } from '../handlers/contract/declaration';
 import { READ_ACTION, ReadBatchEvent, ReadEvent } from '../handlers/contract/drift';
@@ -274,7 +275,7 @@ export class CredentialStore extends Construct {
       tags: { ...this.tags, [SECRET_TAGS.STORE]: name, 'data-api-credentials:purpose': 'hash-key' },
     });
     this._providerFunctionName = `${name}-provider`;
-    const provider = new CredentialProviderFunction(this, 'Provider', {
+    const provider = new CredentialProviderFunction(this, CONSTRUCT_IDS.PROVIDER, {
       hashKeySecretArn: hashKey.arn,
       functionName: this._providerFunctionName,
       tableName: table.name,
@@ -326,10 +327,10 @@ export class CredentialStore extends Construct {
       this.providerDependables.push(tablePolicy);
     }
 
-    new TerraformOutput(this, 'TableName', { value: table.name, description: 'DynamoDB table of the credential records' });
-    new TerraformOutput(this, 'ProviderFunctionName', { value: provider.functionName });
+    new TerraformOutput(this, CONSTRUCT_IDS.TABLE_NAME, { value: table.name, description: 'DynamoDB table of the credential records' });
+    new TerraformOutput(this, CONSTRUCT_IDS.PROVIDER_FUNCTION_NAME, { value: provider.functionName });
     // With the table name, what the CLI (list, drift) needs to find the store.
-    new TerraformOutput(this, 'TableRegion', { value: region.name, description: 'Region of the credential table' });
+    new TerraformOutput(this, CONSTRUCT_IDS.TABLE_REGION, { value: region.name, description: 'Region of the credential table' });
 
     // A Lambda or IAM resource cannot deny: whoever's own IAM allows lambda:InvokeFunction on the
     // provider can call it with a crafted event. This is what an organisation adds outside the stack.

@@ -5,6 +5,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
+import { CONSTRUCT_IDS } from '../handlers/contract/construct-ids';
 import { FUNCTION_HANDLER, FUNCTION_MEMORY_MB, LOG_WRITE_ACTIONS, PROVIDER_RUNTIME } from './function-settings';
 import { HandlerName, handlerAssetPath } from './handler-assets';
 
@@ -71,7 +72,8 @@ export class BundledFunction extends Construct {
     const policy = new IamRolePolicy(this, 'Policy', { name: props.policyName, role: role.id, policy: permissions.json });
 
     const asset = new TerraformAsset(this, 'Code', { path: handlerAssetPath(props.handler), type: AssetType.FILE });
-    const fn = new LambdaFunction(this, 'Function', {
+    // Its id is part of the provider function's address, which `review` recognises.
+    const fn = new LambdaFunction(this, CONSTRUCT_IDS.FUNCTION, {
       functionName: props.functionName,
       description: props.description,
       runtime: PROVIDER_RUNTIME,

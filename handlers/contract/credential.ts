@@ -25,7 +25,7 @@ export const NAME_MAX_LENGTH = 128;
 export const CONTROL_CHARACTER_PATTERN = /[\u0000-\u001f\u007f]/;
 export const DESCRIPTION_MAX_LENGTH = 512;
 
-/** Environment variables of the provider Lambda, set by the construct, read by `handlers/config`. */
+/** Environment variables of the provider Lambda, set by the construct, read by `handlers/credential-provider/config.ts`. */
 export const PROVIDER_ENV = {
   TABLE_NAME: 'CREDENTIALS_TABLE_NAME',
   SECRET_PREFIX: 'CREDENTIALS_SECRET_PREFIX',

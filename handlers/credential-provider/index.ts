@@ -11,7 +11,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { randomBytes } from 'node:crypto';
-import { ProviderConfig, providerConfig } from '../config';
+import { ProviderConfig, providerConfig } from './config';
 import { INSTANCE_ID_PATTERN, ProviderAction } from '../contract/credential';
 import { READ_ACTION } from '../contract/drift';
 import { CredentialError } from '../errors';

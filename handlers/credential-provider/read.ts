@@ -5,8 +5,8 @@
  */
 import { CredentialInput } from '../contract/credential';
 import { DriftFinding, ReadBatchResult, ReadResult } from '../contract/drift';
-import type { CredentialRecord } from '../store/credential-record';
-import { assessDrift, driftMessage, secretFinding, SecretState } from '../credential-drift';
+import type { CredentialRecord } from '../lifecycle/credential-record';
+import { assessDrift, driftMessage, secretFinding, SecretState } from '../lifecycle/credential-drift';
 import { NotFoundError, SecretScheduledForDeletionError } from '../errors';
 import { credentialIdFor } from '../secret-format';
 import { ParsedRead } from './event';

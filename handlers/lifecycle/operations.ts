@@ -34,7 +34,8 @@ import {
   RandomSource,
   secretOf,
 } from '../secret-format';
-import { CredentialRecord, CredentialTable, HashKeySource, SecretStore } from '../store/credential-record';
+import { CredentialRecord } from './credential-record';
+import { CredentialTable, HashKeySource, SecretStore } from './ports';
 import { lifecycleErrors } from './messages';
 import { assertDeclared, assertSecretWithinPrefix, secretVersionToken, valueHoldsRecord } from './secret-binding';
 import { RecordContent, transition, TransitionName } from './states';

@@ -7,7 +7,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CredentialInput, declarationText, SECRET_TAGS } from '../contract/credential';
 import { hashSecret, matchesHashOf, parseAdoptedApiKey, parseSecretValue, secretMatchesHash, secretOf } from '../secret-format';
-import { CredentialRecord, SecretStore } from '../store/credential-record';
+import { CredentialRecord } from './credential-record';
+import { SecretStore } from './ports';
 import { lifecycleErrors } from './messages';
 
 /**

@@ -14,7 +14,7 @@
 import { CredentialStatus } from '../contract/credential';
 import { RETIRED_RECORD_TTL_SECONDS } from '../contract/table';
 import { ConflictError } from '../errors';
-import { CredentialRecord } from '../store/credential-record';
+import { CredentialRecord } from './credential-record';
 
 /** Whether the gateway accepts a credential in each state. */
 export const STATES: Readonly<Record<CredentialStatus, { readonly accepted: 'never' | 'always' | 'until retiresAt'; readonly meaning: string }>> = {

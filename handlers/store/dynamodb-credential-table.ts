@@ -24,7 +24,8 @@ import {
 import { RECORD_ATTRIBUTES, TABLE } from '../contract/table';
 import { CorruptRecordError, StaleRecordError } from '../errors';
 import { awsErrorName } from '../runtime/aws';
-import { CredentialRecord, CredentialTable, WriteCondition } from './credential-record';
+import { CredentialRecord } from '../lifecycle/credential-record';
+import { CredentialTable, WriteCondition } from '../lifecycle/ports';
 import { lifecycleErrors } from '../lifecycle/messages';
 
 type Item = Record<string, AttributeValue>;

@@ -14,7 +14,7 @@ import {
 import { lifecycleErrors } from '../lifecycle/messages';
 import { awsErrorName } from '../runtime/aws';
 import { createHash } from 'node:crypto';
-import { HashKeySource, SecretStore } from './credential-record';
+import { HashKeySource, SecretStore } from '../lifecycle/ports';
 import { awsClientConfig } from '../runtime/aws';
 
 export class SecretsManagerSecretStore implements SecretStore {

@@ -19,7 +19,8 @@ import { ADOPTED_API_KEY_PATTERN, SCOPE_NAMES, ScopeName, AuthTypeName } from '.
 import { DATA_API_REALM } from '../contract/gateway';
 import { hashSecret, keyedHashSecret, matchesHashOf, parseApiKey } from '../secret-format';
 import { acceptedUntilSeconds, isAccepted } from '../lifecycle/states';
-import { CredentialRecord, HashKeySource } from '../store/credential-record';
+import { CredentialRecord } from '../lifecycle/credential-record';
+import { HashKeySource } from '../lifecycle/ports';
 import type { TokenRecord } from '../store/dynamodb-token-table';
 import { bearerKind } from './access-token';
 import { HttpResponse, json } from './http';

@@ -11,7 +11,7 @@
 import { DATA_API_REALM } from '../contract/gateway';
 import { CLIENT_SECRET_PATTERN, hashSecret, parseClientId, secretMatchesHash } from '../secret-format';
 import { isAccepted } from '../lifecycle/states';
-import { CredentialRecord } from '../store/credential-record';
+import { CredentialRecord } from '../lifecycle/credential-record';
 import { bodyText, header, HttpApiEvent, HttpResponse, json } from './http';
 
 /**

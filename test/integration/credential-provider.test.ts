@@ -24,7 +24,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { resetProviderConfig } from '../../handlers/config';
+import { resetProviderConfig } from '../../handlers/credential-provider/config';
 import { CredentialInput, CredentialResult } from '../../handlers/contract/credential';
 import { declarationTags } from '../../handlers/lifecycle/secret-binding';
 import { READ_ACTION, ReadBatchResult } from '../../handlers/contract/drift';

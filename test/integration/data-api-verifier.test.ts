@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScopeName } from '../../handlers/contract/credential';
 import { clientIdFor, generateApiKey, generateClientSecret, hashSecret } from '../../handlers/secret-format';
-import { CredentialRecord } from '../../handlers/store/credential-record';
+import { CredentialRecord } from '../../handlers/lifecycle/credential-record';
 import { DynamoDbCredentialTable } from '../../handlers/store/dynamodb-credential-table';
 import { DynamoDbTokenTable } from '../../handlers/store/dynamodb-token-table';
 import { resetVerifierConfig } from '../../handlers/verifier/config';

@@ -12,8 +12,8 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { randomUUID } from 'node:crypto';
+import { CredentialRecord } from '../../handlers/lifecycle/credential-record';
 import {
-  CredentialRecord,
   describeSecretState,
   DynamoDbCredentialTable,
   readCredentialRecord,

@@ -8,7 +8,8 @@ import { declarationTags } from '../../handlers/lifecycle/secret-binding';
 import { LifecycleDeps } from '../../handlers/lifecycle/operations';
 import { NotFoundError, StaleRecordError } from '../../handlers/errors';
 import { lifecycleErrors } from '../../handlers/lifecycle/messages';
-import { CredentialRecord, CredentialTable, SecretStore, WriteCondition } from '../../handlers/store/credential-record';
+import { CredentialRecord } from '../../handlers/lifecycle/credential-record';
+import { CredentialTable, SecretStore, WriteCondition } from '../../handlers/lifecycle/ports';
 
 export class InMemoryCredentialTable implements CredentialTable {
   readonly records = new Map<string, CredentialRecord>();

@@ -1,7 +1,7 @@
 /** In-memory credentials and tokens, a settable clock and a counting random source for the gateway's unit tests. */
 import { ScopeName } from '../../handlers/contract/credential';
 import { clientIdFor, generateApiKey, generateClientSecret, hashSecret, keyedHashSecret } from '../../handlers/secret-format';
-import { CredentialRecord } from '../../handlers/store/credential-record';
+import { CredentialRecord } from '../../handlers/lifecycle/credential-record';
 import { TokenRecord } from '../../handlers/store/dynamodb-token-table';
 import { HttpApiEvent } from '../../handlers/verifier/http';
 

@@ -1,5 +1,5 @@
 import { listCredentials, renderCredentialTable, shortTime } from '../../../cli/credential-list';
-import { CredentialRecord } from '../../../handlers/store/credential-record';
+import { CredentialRecord } from '../../../handlers/lifecycle/credential-record';
 
 const base: CredentialRecord = {
   credentialId: '0'.repeat(32),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { assessCredential, driftReport, renderDriftTable } from '../../../cli/drift-report';
 import { credentialsInState, outputsOfState, resolveStoreLocation, storesInState } from '../../../cli/stack-state';
 import { ValidationError } from '../../../handlers/errors';
-import { CredentialRecord } from '../../../handlers/store/credential-record';
+import { CredentialRecord } from '../../../handlers/lifecycle/credential-record';
 
 const state = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'terraform', 'state.json'), 'utf8'));
 const declared = credentialsInState(state);

@@ -13,7 +13,7 @@ import {
   secretOf,
 } from '../../../../handlers/secret-format';
 import { StaleRecordError } from '../../../../handlers/errors';
-import { CredentialRecord } from '../../../../handlers/store/credential-record';
+import { CredentialRecord } from '../../../../handlers/lifecycle/credential-record';
 import { fixture, Fixture, InMemorySecretStore, inputFor, PREFIX, SECRET_ARN } from '../../../support/fakes';
 
 const INSTANCE_ID = '8f14e45f-ceea-467f-a0e7-1d0d9f3b8a11';

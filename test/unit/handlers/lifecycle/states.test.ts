@@ -1,7 +1,7 @@
 import { CREDENTIAL_STATUSES } from '../../../../handlers/contract/credential';
 import { RETIRED_RECORD_TTL_SECONDS } from '../../../../handlers/contract/table';
 import { canTransition, isAccepted, transition, TransitionError, TRANSITIONS, TransitionName } from '../../../../handlers/lifecycle/states';
-import { CredentialRecord } from '../../../../handlers/store/credential-record';
+import { CredentialRecord } from '../../../../handlers/lifecycle/credential-record';
 
 const NOW = new Date('2026-12-02T10:00:00.000Z');
 const record = (status: CredentialRecord['status'], extra: Partial<CredentialRecord> = {}): CredentialRecord => ({

@@ -4,7 +4,7 @@ import {
   recordKey,
   unmarshalRecord,
 } from '../../../../handlers/store/dynamodb-credential-table';
-import { CredentialRecord } from '../../../../handlers/store/credential-record';
+import { CredentialRecord } from '../../../../handlers/lifecycle/credential-record';
 
 const base: CredentialRecord = {
   credentialId: '5d9dfcaab1b63635e18b0b564bbcdb89',

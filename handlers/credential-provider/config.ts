@@ -5,9 +5,9 @@
  * The AWS SDK itself also reads `AWS_ENDPOINT_URL*` and the credential variables; those are
  * deliberately not repeated here.
  */
-import { SECRET_ARN_PATTERN, TABLE_NAME_PATTERN } from './contract/aws-names';
-import { PROVIDER_ENV } from './contract/credential';
-import { configOnce, Environment, environmentReader } from './runtime/environment';
+import { SECRET_ARN_PATTERN, TABLE_NAME_PATTERN } from '../contract/aws-names';
+import { PROVIDER_ENV } from '../contract/credential';
+import { configOnce, Environment, environmentReader } from '../runtime/environment';
 
 export interface ProviderConfig {
   /** DynamoDB table of the credential records (`CREDENTIALS_TABLE_NAME`). */

@@ -1,11 +1,13 @@
 /**
  * Drift of one credential: what Terraform declares (the invocation's input) against the record
  * in the store and the state of its secret. Pure, shared by the provider's read action (the
- * plan-time check) and the CLI's `drift` command, so both name drift the same way.
+ * plan-time check) and the CLI's `drift` command, so both name drift the same way. It lives in
+ * the lifecycle because it judges a record against the lifecycle's own rules (an active record,
+ * the declared fields a restore may write back), and the CLI may import the lifecycle.
  */
-import { CredentialInput, SCOPE_NAMES } from './contract/credential';
-import { DriftFinding } from './contract/drift';
-import type { CredentialRecord } from './store/credential-record';
+import { CredentialInput, SCOPE_NAMES } from '../contract/credential';
+import { DriftFinding } from '../contract/drift';
+import type { CredentialRecord } from './credential-record';
 
 /**
  * What is known about a credential's secret, never its value:

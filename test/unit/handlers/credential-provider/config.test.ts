@@ -1,4 +1,4 @@
-import { providerConfig, readProviderConfig, resetProviderConfig } from '../../../handlers/config';
+import { providerConfig, readProviderConfig, resetProviderConfig } from '../../../../handlers/credential-provider/config';
 
 const complete = {
   CREDENTIALS_TABLE_NAME: 'data-api-credentials',
