@@ -128,7 +128,10 @@ async function startStub(): Promise<Stub> {
 let stub: Stub | undefined;
 
 afterAll(async () => {
-  if (stub) await new Promise<void>((resolve) => stub!.server.close(() => resolve()));
+  if (stub) {
+    stub.server.closeAllConnections();
+    await new Promise<void>((resolve) => stub!.server.close(() => resolve()));
+  }
   rmSync(work, { recursive: true, force: true });
 });
 
