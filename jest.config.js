@@ -1,5 +1,6 @@
 /**
- * Two projects, one run: `unit` needs no process of its own (no moto, no terraform), and
+ * Two projects, one run: `unit` needs no local AWS (no moto; one test plans with the real
+ * `terraform` offline, test/unit/terraform-module-parity.test.ts), and
  * `local-aws` (integration and e2e) starts the local AWS once in its global setup. `npm test` runs
  * both; `npx jest --selectProjects unit` runs the unit tests alone, in seconds.
  */

@@ -10,27 +10,25 @@
  */
 import { DescribeTableCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformStack } from 'cdktf';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { synthStack } from '../../examples/synth-stack';
-import { AuthType, CredentialStore, DataApiCredential, DataApiScope } from '../../lib';
+import { DataApiScope } from '../../lib';
 import { terraform } from '../../local/terraform';
 import { SECRET_TAGS, validateCredentialInput } from '../../handlers/contract/credential';
 import { declarationDigest } from '../../handlers/lifecycle/secret-binding';
 import { CliRun, runCli } from '../support/cli';
 import { lambdaLog, localAwsEnv } from '../support/local-aws';
+import { comparable, idOf, MODULE_ONLY, PARITY_PAIRS, PARITY_READER, PARITY_STORE, writeConstructsTwin } from '../support/module-parity';
 import { credentialRecords, sha256, StoredRecord } from '../support/store';
 
 jest.setTimeout(300_000);
 
 const REPO = join(__dirname, '..', '..');
 const MODULE = join(REPO, 'terraform');
-const STORE = 'analytics-credentials';
+const STORE = PARITY_STORE;
 const PROVIDER = `${STORE}-provider`;
-const READER = 'arn:aws:iam::123456789012:root';
+const READER = PARITY_READER;
 const env = localAwsEnv();
 const dynamodb = new DynamoDBClient({});
 const secrets = new SecretsManagerClient({});
@@ -119,46 +117,6 @@ async function secretOf(arn: string): Promise<{ json: Record<string, string>; ve
 const recordOf = async (credentialId: string, table = STORE) =>
   (await credentialRecords(table)).find((r) => r.credentialId === credentialId) as (StoredRecord & { retiresAt?: string }) | undefined;
 
-/** The same store and credentials through the constructs, as JSON beside the HCL (no provider or backend of its own). */
-function writeConstructsTwin(): void {
-  const stackDir = synthStack(join(work, 'cdktf.out'), (app) => {
-    const stack = new TerraformStack(app, 'parity');
-    new AwsProvider(stack, 'aws', { region: env.AWS_REGION });
-    const store = new CredentialStore(stack, 'Credentials', {
-      name: 'parity-cdktf',
-      // The module's default prefix is per store (data-api/credentials/<name>/), the constructs' per stack.
-      secretPrefix: 'data-api/credentials/parity-cdktf/',
-      admins: [READER],
-      deletionProtection: false,
-      secretRecoveryWindowDays: 0,
-      logRetentionDays: 7,
-      tags: { app: 'analytics', 'managed-by': 'data-api-credentials' },
-    });
-    new DataApiCredential(stack, 'AnalyticsExport', {
-      store,
-      name: 'Analytics-DataAPI-Credential',
-      authType: AuthType.OAUTH2,
-      scopes: DataApiScope.ALL,
-      description: 'Nightly export of every Data API entity to the warehouse',
-      secretName: 'data-api/credentials/parity-cdktf/analytics_export',
-    });
-    new DataApiCredential(stack, 'UsageReporting', {
-      store,
-      name: 'Usage-Reporting',
-      authType: AuthType.API_KEY,
-      scopes: [DataApiScope.CONVERSATIONS, DataApiScope.USERS],
-      secretName: 'data-api/credentials/parity-cdktf/usage_reporting',
-      readers: [READER],
-    });
-    return stack;
-  });
-  const synthesized = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
-  delete synthesized.terraform;
-  delete synthesized.provider;
-  writeFileSync(join(cwd, 'constructs-twin.tf.json'), JSON.stringify(synthesized, null, 2));
-  cpSync(join(stackDir, 'assets'), join(cwd, 'assets'), { recursive: true });
-}
-
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -216,7 +174,8 @@ describe('the Terraform module', () => {
   });
 
   test('apply creates an OAuth 2.0 credential and an API key, each active, with its secret in Secrets Manager and only its hash in the store', async () => {
-    writeConstructsTwin();
+    // The same store and credentials through the constructs, as JSON beside the HCL.
+    writeConstructsTwin(join(work, 'cdktf.out'), cwd, env.AWS_REGION);
     const { json } = await plan();
     const review = await cli(['review', '-'], json);
     expect(review.code).toBe(0);
@@ -248,28 +207,11 @@ describe('the Terraform module', () => {
     const module = (state.values.root_module.child_modules as { address: string; resources: StateResource[] }[])
       .find((m) => m.address === 'module.credentials')!
       .resources.filter((r) => r.mode === 'managed');
-    const pairs: Array<[string, string]> = [
-      ['aws_dynamodb_table.Credentials_Table', 'aws_dynamodb_table.credentials'],
-      ['aws_dynamodb_resource_policy.Credentials_TablePolicy', 'aws_dynamodb_resource_policy.table'],
-      ['aws_cloudwatch_log_group.Credentials_Provider_LogGroup', 'aws_cloudwatch_log_group.provider'],
-      ['aws_iam_role.Credentials_Provider_Role', 'aws_iam_role.provider'],
-      ['aws_iam_role_policy.Credentials_Provider_Policy', 'aws_iam_role_policy.provider'],
-      ['aws_lambda_function.Credentials_Provider_Function', 'aws_lambda_function.provider'],
-      ['aws_lambda_permission.Credentials_Provider_AdminInvoke0', 'aws_lambda_permission.admin_invoke'],
-      ['terraform_data.AnalyticsExport_Instance', 'terraform_data.instance.analytics_export'],
-      ['terraform_data.UsageReporting_Instance', 'terraform_data.instance.usage_reporting'],
-      ['aws_secretsmanager_secret.AnalyticsExport_Secret', 'aws_secretsmanager_secret.credential.analytics_export'],
-      ['aws_secretsmanager_secret.UsageReporting_Secret', 'aws_secretsmanager_secret.credential.usage_reporting'],
-      ['aws_secretsmanager_secret.Credentials_HashKey', 'aws_secretsmanager_secret.hash_key'],
-      ['aws_secretsmanager_secret_policy.Credentials_HashKeySecretPolicy', 'aws_secretsmanager_secret_policy.hash_key'],
-      ['aws_secretsmanager_secret_policy.UsageReporting_ReadersSecretPolicy', 'aws_secretsmanager_secret_policy.readers.usage_reporting'],
-      ['aws_lambda_invocation.AnalyticsExport_Provider', 'aws_lambda_invocation.credential.analytics_export'],
-      ['aws_lambda_invocation.UsageReporting_Provider', 'aws_lambda_invocation.credential.usage_reporting'],
-    ];
+    const pairs = PARITY_PAIRS;
     const find = (resources: StateResource[], id: string) => resources.find((r) => idOf(r) === id);
     expect(twin.map(idOf).sort()).toEqual(pairs.map(([id]) => id).sort());
     // The module's one addition: the declarations a review reads from plans.
-    expect(module.map(idOf).sort()).toEqual([...pairs.map(([, id]) => id), 'terraform_data.declarations'].sort());
+    expect(module.map(idOf).sort()).toEqual([...pairs.map(([, id]) => id), ...MODULE_ONLY].sort());
     for (const [twinId, moduleId] of pairs) {
       const [a, b] = [find(twin, twinId), find(module, moduleId)];
       expect([twinId, a && comparable(a)]).toEqual([twinId, b && comparable(b)]);
@@ -458,35 +400,4 @@ interface StateResource {
   name: string;
   index?: string | number;
   values: Record<string, any>;
-}
-
-/** `type.name` without cdktf's hash suffix, with a for_each key (count indexes are left out). */
-function idOf(resource: StateResource): string {
-  const key = typeof resource.index === 'string' ? `.${resource.index}` : '';
-  return `${resource.type}.${resource.name.replace(/_[0-9A-F]{8}$/, '')}${key}`;
-}
-
-/** What must agree between the two routes, with names, random suffixes and ids made comparable. */
-const COMPARED: Record<string, string[]> = {
-  aws_dynamodb_table: ['name', 'billing_mode', 'hash_key', 'attribute', 'ttl', 'point_in_time_recovery', 'server_side_encryption', 'deletion_protection_enabled', 'tags'],
-  aws_dynamodb_resource_policy: ['policy', 'resource_arn'],
-  aws_cloudwatch_log_group: ['name', 'retention_in_days', 'kms_key_id', 'tags'],
-  aws_iam_role: ['name', 'assume_role_policy', 'tags'],
-  aws_iam_role_policy: ['name', 'policy', 'role'],
-  aws_lambda_function: ['function_name', 'description', 'runtime', 'handler', 'memory_size', 'timeout', 'environment', 'source_code_hash', 'code_sha256', 'role', 'kms_key_arn', 'tags'],
-  aws_lambda_permission: ['statement_id', 'action', 'function_name', 'principal'],
-  terraform_data: ['triggers_replace'],
-  aws_secretsmanager_secret: ['name', 'description', 'kms_key_id', 'recovery_window_in_days', 'policy', 'tags'],
-  aws_secretsmanager_secret_policy: ['policy', 'secret_arn'],
-  aws_lambda_invocation: ['function_name', 'lifecycle_scope', 'terraform_key', 'input', 'qualifier'],
-};
-
-function comparable(resource: StateResource): Record<string, unknown> {
-  const picked = Object.fromEntries(COMPARED[resource.type].map((key) => [key, resource.values[key]]));
-  const text = JSON.stringify(picked, (key, value) => (['policy', 'assume_role_policy', 'input'].includes(key) && typeof value === 'string' && value !== '' ? JSON.parse(value) : value))
-    .replace(/parity-cdktf/g, STORE)
-    .replace(/(:secret:[A-Za-z0-9/_+=.@-]+?)-[A-Za-z0-9]{6}(?=["*])/g, '$1-RANDOM')
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'INSTANCE-ID')
-    .replace(new RegExp(`("${SECRET_TAGS.DECLARATION}":")[0-9a-f]{64}"`, 'g'), '$1DIGEST"');
-  return JSON.parse(text);
 }
