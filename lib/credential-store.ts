@@ -1,13 +1,4 @@
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
-import { DynamodbResourcePolicy } from '@cdktf/provider-aws/lib/dynamodb-resource-policy';
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
-import { Fn, ITerraformDependable, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
+import { DataAwsCallerIdentity, DataAwsIamPolicyDocument, DataAwsIamSessionContext, DataAwsPartition, DataAwsRegion, DynamodbResourcePolicy, DynamodbTable, Fn, ITerraformDependable, Lazy, SecretsmanagerSecret, SecretsmanagerSecretPolicy, TerraformOutput, TerraformStack } from './framework';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { SECRET_TAGS } from '../handlers/contract/credential';
