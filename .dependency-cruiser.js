@@ -11,6 +11,8 @@
  * - handlers/ as a whole imports only itself (and its npm packages): it is bundled on its own;
  * - lib/ and providers/ (the constructs) import each other and, of handlers/, only the contract,
  *   the errors and the secret formats; never the CLI, the local AWS, scripts or tests;
+ * - of what ships, only lib/framework.ts (and its CDK Terrain twin, lib/framework.cdktn.ts) imports
+ *   the framework (cdktf, cdktn, @cdktf/*, @cdktn/*): the CDK Terrain build swaps that one file;
  * - cli/ imports the contract, the lifecycle and the store of handlers/, never a Lambda entry point
  *   or the constructs (it runs without cdktf or cdktn); only its `local` command imports the local
  *   AWS (local/'s terraform and process runners are shared tools);
@@ -22,6 +24,8 @@
  */
 const SHIPPED = '^(lib|providers|handlers|cli|local)/';
 /** Handler modules that use the bundled-only SDK packages (Lambda client, environment credentials). */
+/** The one module of the constructs that imports the framework, and its CDK Terrain twin. */
+const FRAMEWORK_MODULES = '^lib/framework(\\.cdktn)?\\.ts$';
 const BUNDLE_ONLY = '^handlers/(lambda-credentials|store/lambda-records-backend|verifier/records-handler)\\.ts$';
 
 module.exports = {
@@ -55,6 +59,15 @@ module.exports = {
       severity: 'error',
       from: { path: '^(lib|providers)/' },
       to: { path: '^handlers/', pathNot: '^handlers/(contract/|errors\\.ts$|secret-format\\.ts$)' },
+    },
+    {
+      name: 'framework-behind-one-module',
+      comment:
+        'The CDK Terrain build compiles lib/framework.cdktn.ts in place of lib/framework.ts and changes nothing else: ' +
+        'a framework import anywhere else would ship cdktf inside the CDK Terrain variant. Import it from lib/framework.',
+      severity: 'error',
+      from: { path: SHIPPED, pathNot: FRAMEWORK_MODULES },
+      to: { path: '^node_modules/(cdktf|cdktn|@cdktf/|@cdktn/)' },
     },
     {
       name: 'cli-uses-no-lambda-entry-point',

@@ -1,4 +1,4 @@
-import { anyToHclTerraform, anyToTerraform, hashMapper, hashMapperHcl, TerraformResource } from 'cdktf';
+import { anyToHclTerraform, anyToTerraform, hashMapper, hashMapperHcl, TerraformResource } from './framework';
 import { Construct } from 'constructs';
 
 /**

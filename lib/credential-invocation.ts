@@ -1,4 +1,4 @@
-import { LambdaInvocation, LambdaInvocationConfig } from '@cdktf/provider-aws/lib/lambda-invocation';
+import { LambdaInvocation, LambdaInvocationConfig } from './framework';
 import { Construct } from 'constructs';
 
 /**

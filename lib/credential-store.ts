@@ -1,26 +1,19 @@
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
-import { DynamodbResourcePolicy } from '@cdktf/provider-aws/lib/dynamodb-resource-policy';
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
-import { Fn, ITerraformDependable, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
+import { DataAwsCallerIdentity, DataAwsIamPolicyDocument, DataAwsIamSessionContext, DataAwsPartition, DataAwsRegion, DynamodbResourcePolicy, DynamodbTable, ITerraformDependable, Lazy, SecretsmanagerSecret, SecretsmanagerSecretPolicy, TerraformOutput, TerraformStack } from './framework';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { CONSTRUCT_IDS } from '../handlers/contract/construct-ids';
 import { SECRET_TAGS } from '../handlers/contract/credential';
-import { CredentialDeclaration, DECLARATIONS_KIND } from '../handlers/contract/declaration';
-import { READ_ACTION, ReadBatchEvent, ReadEvent } from '../handlers/contract/drift';
+import { DECLARATIONS_KIND } from '../handlers/contract/declaration';
 import { TABLE } from '../handlers/contract/table';
 export { SECRET_TAGS } from '../handlers/contract/credential';
 import { ValidationError } from '../handlers/errors';
 import { CredentialProviderFunction } from '../providers';
 import { DEFAULT_RESERVED_CONCURRENCY } from '../providers/function-settings';
 import { validatePrincipalArn } from './principal-arn';
-import { HASH_KEY_POLICY, PolicyBindings, PolicyDocumentData, RenderedStatement, renderStatements, SECRET_POLICY, STORE_GUARDRAIL, TABLE_POLICY } from './policies';
+import { CredentialRegistration, CredentialRegistry, RegisteredCredential } from './credential-registry';
+import { CredentialStoreProps } from './credential-store-props';
+import { HASH_KEY_POLICY, PolicyBindings, STORE_GUARDRAIL, TABLE_POLICY } from './policies';
+import { StorePolicies } from './store-policies';
 import {
   DEFAULT_LOG_RETENTION_DAYS,
   DEFAULT_SECRET_PREFIX,
@@ -33,103 +26,9 @@ import {
   STORE_NAME_PATTERN,
 } from './store-rules';
 
-export interface CredentialStoreProps {
-  /**
-   * Name of the DynamoDB table holding the credential records (ids, names, auth types, scopes,
-   * status and secret hashes; never a secret). Also the base of the provider function's name.
-   * @default `<stack name>-<construct id>`, sanitised
-   */
-  readonly name?: string;
-  /**
-   * Prefix of the Secrets Manager secret names of this store's credentials. The provider may
-   * write only secrets under it (and tagged as this store's), so it is the boundary of what the
-   * provider can touch.
-   * @default 'data-api/credentials/<stack name>/' (before 0.3.0: 'data-api/credentials/' for every store)
-   */
-  readonly secretPrefix?: string;
-  /**
-   * A customer-managed KMS key for the table, the secrets and the logs. Without it, AWS-owned
-   * keys encrypt them at rest.
-   * @default - AWS-managed encryption
-   */
-  readonly kmsKeyArn?: string;
-  /**
-   * IAM principal ARNs (the Super Admins of the product page) allowed to invoke the provider,
-   * besides the identity that deploys the stack.
-   * @default []
-   */
-  readonly admins?: readonly string[];
-  /**
-   * Tags for every resource of the store and of its credentials.
-   * @default {}
-   */
-  readonly tags?: Readonly<Record<string, string>>;
-  /**
-   * Protect the table from deletion. Turn off only for stacks meant to be destroyed, such as demos.
-   * @default true
-   */
-  readonly deletionProtection?: boolean;
-  /**
-   * Days the provider's logs are kept (a value CloudWatch Logs accepts).
-   * @default 365
-   */
-  readonly logRetentionDays?: number;
-  /**
-   * Days a deleted credential's secret stays recoverable. 0 deletes it at once, which lets a
-   * credential of the same secret name be created again right away; otherwise 7 to 30.
-   * @default 30
-   */
-  readonly secretRecoveryWindowDays?: number;
-  /**
-   * Whether the store's credentials check for drift on every plan (see `DataApiCredential`
-   * `driftCheck`, which overrides this per credential). Off by default: it makes a converged
-   * stack's `plan -detailed-exitcode` exit 2.
-   * @default false
-   */
-  readonly driftCheck?: boolean;
-  /**
-   * Give the table a resource policy that denies item writes to every principal except the
-   * admins, the deploying identity (for `drift --repair`), the provider and the gateway functions
-   * of this store, whatever their IAM policies allow. Turn off only if another tool must write
-   * the table.
-   * @default true
-   */
-  readonly restrictTableWrites?: boolean;
-  /**
-   * In the same table resource policy, deny item reads (GetItem, Query, Scan, the PartiQL select,
-   * exports) to every principal except the admins, the deployer, the store's functions and
-   * `tableReaders`, whatever their IAM policies allow (`ReadOnlyAccess`, say): the records hold no
-   * secret, but their hashes and ids are nobody else's business. The `list` and `drift` commands
-   * read the table: run them as one of these.
-   * @default true (with `restrictTableWrites`)
-   */
-  readonly restrictTableReads?: boolean;
-  /**
-   * More principal ARNs allowed to read the table despite `restrictTableReads`, such as the role
-   * a scheduled `drift` job runs as.
-   * @default []
-   */
-  readonly tableReaders?: readonly string[];
-  /**
-   * Give every credential secret a policy that denies `GetSecretValue` to every principal except the
-   * provider and the credential's `readers`, whatever their IAM policies allow. Turn off only if your
-   * consumers get their reads through IAM policies (then, on a secret without readers, any principal
-   * whose IAM allows `secretsmanager:GetSecretValue` on it reads its value). Before 0.3.0, off.
-   * @default true
-   */
-  readonly restrictSecretReads?: boolean;
-  /**
-   * Reserved concurrency of the provider function: this many concurrent executions are kept for it
-   * out of the account's concurrency, so no other function (a flooded Data API gateway, say) can
-   * starve `terraform apply`; it is also the most it runs at once (more invocations are throttled,
-   * 429, which Terraform's AWS provider retries). A whole number from 1 to 10000, or `false` for no
-   * reservation: AWS keeps 100 of an account's concurrency unreserved, so an account whose quota is
-   * small (new accounts can have only 10) cannot reserve any; set `false` there.
-   * @default 10 (Terraform's default parallelism)
-   */
-  readonly providerReservedConcurrency?: number | false;
-}
 
+export type { CredentialStoreProps } from './credential-store-props';
+export type { CredentialOutput } from './credential-registry';
 export { SECRET_CHANGE_ACTIONS, TABLE_CONTROL_ACTIONS, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from './store-rules';
 
 /**
@@ -171,34 +70,10 @@ export class CredentialStore extends Construct {
    */
   readonly providerDependables: ITerraformDependable[];
 
-  private readonly credentialNames = new Map<string, string>();
-  /** Whether `secretPrefix` is the default, which already names the stack. */
-  private readonly prefixIsDefault: boolean;
-  /** The drift check's reads by key (the credential's invocation name); created with the first. */
-  private driftReads?: Map<string, { readonly event: Omit<ReadEvent, 'action'>; readonly invocation: string }>;
-  /** Logical id of the table, the base of the drift check's name. */
-  private readonly tableId: string;
-  /** The secrets this store's credentials declare to adopt: the only untagged ones the provider may read. */
-  private readonly adoptedSecrets = new Set<string>();
-  /** The gateway functions' roles: they write the table and read the hash key, as the provider does. */
-  private readonly gatewayRoles: string[] = [];
-  /** What the store's policy documents are rendered with, but the gateway's roles (added later). */
-  private readonly policyBase: {
-    readonly values: PolicyBindings['values'];
-    readonly tableReaders: readonly string[];
-    readonly flags: PolicyBindings['flags'];
-  };
-  /** The entries of the `DeclaredCredentials` output, by credential (its construct path below the stack). */
-  private readonly credentialOutputs = new Map<string, CredentialOutput>();
-  /** The secret policy of every credential without readers; made with the first such credential. */
-  private sharedSecretPolicy?: DataAwsIamPolicyDocument;
-  /**
-   * The provider function's name as a literal, known at synth: what a credential's instance names,
-   * so that instances and secrets do not wait for the function (the function resource's
-   * `function_name` is the same string, but a reference to it is an edge in the graph).
-   * @internal
-   */
-  readonly _providerFunctionName: string;
+  /** Its credentials: names, adopted secrets, the `DeclaredCredentials` output, the drift check. */
+  private readonly credentials: CredentialRegistry;
+  /** Its policy documents, bound to its resources and principals. */
+  private readonly policies: StorePolicies;
 
   constructor(scope: Construct, id: string, props: CredentialStoreProps = {}) {
     super(scope, id);
@@ -241,7 +116,6 @@ export class CredentialStore extends Construct {
     }
 
     this.secretPrefix = secretPrefix;
-    this.prefixIsDefault = props.secretPrefix === undefined;
     this.kmsKeyArn = props.kmsKeyArn;
     this.tags = { ...(props.tags ?? {}) };
     this.secretRecoveryWindowDays = recovery;
@@ -274,10 +148,10 @@ export class CredentialStore extends Construct {
       recoveryWindowInDays: recovery,
       tags: { ...this.tags, [SECRET_TAGS.STORE]: name, 'data-api-credentials:purpose': 'hash-key' },
     });
-    this._providerFunctionName = `${name}-provider`;
+    const providerFunctionName = `${name}-provider`;
     const provider = new CredentialProviderFunction(this, CONSTRUCT_IDS.PROVIDER, {
       hashKeySecretArn: hashKey.arn,
-      functionName: this._providerFunctionName,
+      functionName: providerFunctionName,
       tableName: table.name,
       tableArn: table.arn,
       region: region.name,
@@ -290,17 +164,16 @@ export class CredentialStore extends Construct {
       logRetentionDays,
       tags,
       reservedConcurrency: reserved === false ? undefined : reserved,
-      adoptedSecretArns: () => [...this.adoptedSecrets],
+      adoptedSecretArns: () => this.credentials.adoptedSecretArns(),
     });
 
-    this.tableId = table.friendlyUniqueId;
     this.tableName = table.name;
     this.tableArn = table.arn;
     this.functionName = provider.functionName;
     this.functionArn = provider.functionArn;
     this.providerRoleArn = provider.roleArn;
     this.providerDependables = [];
-    this.policyBase = {
+    this.policies = new StorePolicies(this, {
       values: {
         tableArn: table.arn,
         secretArnPattern: this.secretArnPattern,
@@ -309,20 +182,31 @@ export class CredentialStore extends Construct {
         providerLogGroupArn: provider.logGroupArn,
         deployerArn: deployer.issuerArn,
       },
+      admins: [...admins],
       tableReaders,
       flags: { restrictTableReads: props.restrictTableReads ?? true, denyUngrantedSecretReads: props.restrictSecretReads ?? true },
-    };
+    });
     this.name = name;
     this.region = region.name;
     this.admins = [...admins];
     this.deployerArn = deployer.issuerArn;
     this.hashKeySecretArn = hashKey.arn;
+    this.credentials = new CredentialRegistry({
+      store: this,
+      secretPrefix,
+      prefixIsDefault: props.secretPrefix === undefined,
+      driftCheck: this.driftCheck,
+      providerFunctionName,
+      functionName: provider.functionName,
+      tableId: table.friendlyUniqueId,
+      policies: this.policies,
+    });
     // Only the store's functions read the key; only the provider and the deployer change it.
-    const keyPolicy = new DataAwsIamPolicyDocument(this, 'HashKeyPolicy', { statement: this.lazyStatements(HASH_KEY_POLICY) });
+    const keyPolicy = new DataAwsIamPolicyDocument(this, 'HashKeyPolicy', { statement: this.policies.statements(HASH_KEY_POLICY) });
     new SecretsmanagerSecretPolicy(this, 'HashKeySecretPolicy', { secretArn: hashKey.arn, policy: keyPolicy.json });
 
     if (props.restrictTableWrites ?? true) {
-      const document = new DataAwsIamPolicyDocument(this, 'TablePolicyDocument', { statement: this.lazyStatements(TABLE_POLICY) });
+      const document = new DataAwsIamPolicyDocument(this, 'TablePolicyDocument', { statement: this.policies.statements(TABLE_POLICY) });
       const tablePolicy = new DynamodbResourcePolicy(this, 'TablePolicy', { resourceArn: table.arn, policy: document.json });
       this.providerDependables.push(tablePolicy);
     }
@@ -334,13 +218,13 @@ export class CredentialStore extends Construct {
 
     // A Lambda or IAM resource cannot deny: whoever's own IAM allows lambda:InvokeFunction on the
     // provider can call it with a crafted event. This is what an organisation adds outside the stack.
-    const guardrail = new DataAwsIamPolicyDocument(this, 'ProviderGuardrail', { statement: this.lazyStatements(STORE_GUARDRAIL) });
+    const guardrail = new DataAwsIamPolicyDocument(this, 'ProviderGuardrail', { statement: this.policies.statements(STORE_GUARDRAIL) });
     // Every credential of the store in one output (a few per credential made Terraform evaluate and
     // save thousands of outputs at a thousand credentials): what each declares (for `review`, known
     // at plan time) and its credentialId, secretArn and clientId (OAuth 2.0 only).
     new TerraformOutput(this, 'DeclaredCredentials', {
       value: Lazy.anyValue({
-        produce: () => ({ kind: DECLARATIONS_KIND, credentials: Object.fromEntries(this.credentialOutputs) }),
+        produce: () => ({ kind: DECLARATIONS_KIND, credentials: this.credentials.credentialOutputs() }),
       }),
       description:
         'Per credential (its construct path below the stack): what it declares (name, authType, scopes, addresses), ' +
@@ -357,49 +241,13 @@ export class CredentialStore extends Construct {
   }
 
   /**
-   * A credential's default secret name: `<secretPrefix><stack>/<construct path below the stack>`, the
-   * same name as before 0.3.0 (the default prefix now ends with the stack, which is not repeated).
+   * Adds a credential to the store, once, its props checked: claims its name, declares the secret it
+   * adopts, resolves its secret name, and adds it to the `DeclaredCredentials` output and (with
+   * `driftCheck`) to the drift check. Returns what the credential builds its resources with.
    * @internal
    */
-  _defaultSecretName(credential: Construct): string {
-    const stack = TerraformStack.of(credential);
-    const below = credential.node.scopes.slice(stack.node.scopes.length).map((c) => c.node.id);
-    const path = (this.prefixIsDefault ? below : [stack.node.id, ...below]).join('/');
-    return `${this.secretPrefix}${path}`.replace(/[^A-Za-z0-9/_+=.@-]+/g, '-');
-  }
-
-  /**
-   * A credential's key in the `DeclaredCredentials` output: its construct path below the stack.
-   * @internal
-   */
-  _outputKey(credential: Construct): string {
-    const stack = TerraformStack.of(credential);
-    return credential.node.scopes.slice(stack.node.scopes.length).map((c) => c.node.id).join('/');
-  }
-
-  /** @internal */
-  _addCredentialOutput(key: string, entry: CredentialOutput): void {
-    this.credentialOutputs.set(key, entry);
-  }
-
-  /**
-   * A credential secret's policy statements (`SECRET_POLICY`): its readers read it, nobody else but
-   * the provider reads the value (unless `restrictSecretReads` is off and it has no readers), only
-   * the provider and the deployer change it. `readers` is read at synth.
-   * @internal
-   */
-  _secretPolicyStatements(readers: () => readonly string[]): RenderedStatement[] {
-    return this.lazyStatements(SECRET_POLICY, () => ({ lists: { readers: readers() }, flags: { hasReaders: readers().length > 0 } }));
-  }
-
-  /**
-   * The policy document of every credential secret without readers (`Resource` "*" means the
-   * secret the policy is attached to, so one document serves them all).
-   * @internal
-   */
-  _secretChangePolicy(): DataAwsIamPolicyDocument {
-    this.sharedSecretPolicy ??= new DataAwsIamPolicyDocument(this, 'SecretPolicy', { statement: this._secretPolicyStatements(() => []) });
-    return this.sharedSecretPolicy;
+  _register(credential: Construct, registration: CredentialRegistration): RegisteredCredential {
+    return this.credentials.register(credential, registration);
   }
 
   /**
@@ -408,50 +256,7 @@ export class CredentialStore extends Construct {
    * @internal
    */
   _policyBindings(): PolicyBindings {
-    return this.bindings();
-  }
-
-  private bindings(): PolicyBindings {
-    return {
-      values: this.policyBase.values,
-      lists: { admins: this.admins, gatewayRoleArns: [...this.gatewayRoles], tableReaders: this.policyBase.tableReaders, readers: [] },
-      flags: this.policyBase.flags,
-    };
-  }
-
-  /**
-   * A document's statements with the store's bindings (and `extra`). Which statements there are is
-   * known now (the flags are); the lists in them are read at synth, when every credential and gateway
-   * has joined. Plain statement blocks, so `synth --hcl` writes them as blocks too.
-   */
-  private lazyStatements(document: PolicyDocumentData, extra: () => Partial<PolicyBindings> = () => ({})): RenderedStatement[] {
-    const render = (): RenderedStatement[] => {
-      const more = extra();
-      const base = this.bindings();
-      return renderStatements(document, {
-        values: { ...base.values, ...more.values },
-        lists: { ...base.lists, ...more.lists },
-        flags: { ...base.flags, ...more.flags },
-      });
-    };
-    return render().map((statement, i) => {
-      const later = (pick: (s: RenderedStatement) => string[]) => Lazy.listValue({ produce: () => pick(render()[i]) });
-      return {
-        ...statement,
-        resources: later((s) => s.resources),
-        ...(statement.principals === undefined ? {} : { principals: [{ type: 'AWS' as const, identifiers: later((s) => s.principals![0].identifiers) }] }),
-        ...(statement.condition === undefined ? {} : { condition: [{ ...statement.condition[0], values: later((s) => s.condition![0].values) }] }),
-      };
-    });
-  }
-
-
-  /**
-   * Declares a secret a credential adopts: the provider may read it, though it has no store tag.
-   * @internal
-   */
-  _declareAdoption(secretArn: string): void {
-    this.adoptedSecrets.add(secretArn);
+    return this.policies.bindings();
   }
 
   /**
@@ -459,71 +264,8 @@ export class CredentialStore extends Construct {
    * @internal
    */
   _allowTableWriter(roleArn: string): void {
-    this.gatewayRoles.push(roleArn);
+    this.policies.allowTableWriter(roleArn);
   }
-
-  /**
-   * Adds a credential to the store's drift check: one `check` block per store, whose
-   * `aws_lambda_invocation` data source runs the provider's read action on all its checked
-   * credentials at once (one Lambda call per plan, however many credentials), with one assertion
-   * whose message lists every drifted credential. The read depends on the
-   * credentials' invocations: while any of them has a change pending, it waits for the apply.
-   * @internal
-   */
-  _addDriftCheck(key: string, event: Omit<ReadEvent, 'action'>, invocationAddress: string): void {
-    if (this.driftReads === undefined) {
-      const reads = new Map<string, { readonly event: Omit<ReadEvent, 'action'>; readonly invocation: string }>();
-      this.driftReads = reads;
-      const id = `${this.tableId}_drift`;
-      const drifted = `jsondecode(data.aws_lambda_invocation.${id}.result).drifted`;
-      const batch = (): ReadBatchEvent => ({ action: READ_ACTION, credentials: Object.fromEntries([...reads].map(([k, r]) => [k, r.event])) });
-      // cdktf has no class for check blocks: an override, with lazy parts for the credentials declared later.
-      TerraformStack.of(this).addOverride(`check.${id}`, {
-        data: {
-          aws_lambda_invocation: {
-            [id]: {
-              function_name: this.functionName,
-              input: Lazy.stringValue({ produce: () => Fn.jsonencode(batch()) }),
-              depends_on: Lazy.listValue({ produce: () => [...reads.values()].map((r) => r.invocation) }),
-            },
-          },
-        },
-        // One assertion for the store: one warning lists every drifted credential, and a deferred
-        // check (a credential has a change pending) is one warning, not one per credential.
-        assert: [
-          {
-            condition: `\${length(${drifted}) == 0}`,
-            error_message: `\${join("\\n", [for key, read in ${drifted} : read.message])}`,
-          },
-        ],
-      });
-    }
-    this.driftReads.set(key, { event, invocation: invocationAddress });
-  }
-
-  /**
-   * Claims a display name for a credential of this store; names are unique within a store.
-   * @internal
-   */
-  _claimName(name: string, path: string): void {
-    const holder = this.credentialNames.get(name);
-    if (holder !== undefined) {
-      throw new ValidationError(
-        `name (DataApiCredential ${path})`,
-        JSON.stringify(name),
-        `a name not used by another credential of store ${this.node.path}; ${holder} already has it`,
-      );
-    }
-    this.credentialNames.set(name, path);
-  }
-}
-
-/** A credential's entry in its store's `DeclaredCredentials` output. */
-export interface CredentialOutput extends CredentialDeclaration {
-  readonly credentialId: string;
-  readonly secretArn: string;
-  /** OAuth 2.0 only. */
-  readonly clientId?: string;
 }
 
 /**

@@ -1,10 +1,4 @@
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { DataAwsKmsAlias } from '@cdktf/provider-aws/lib/data-aws-kms-alias';
-import { KmsGrant } from '@cdktf/provider-aws/lib/kms-grant';
-import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
-import { Fn, Lazy, Token } from 'cdktf';
+import { DataAwsIamPolicyDocument, DataAwsKmsAlias, Fn, KmsGrant, LambdaInvocation, Lazy, SecretsmanagerSecret, SecretsmanagerSecretPolicy, Token } from './framework';
 import { Construct } from 'constructs';
 import { CLIENT_ID_PREFIX, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, CONTROL_CHARACTER_PATTERN, CredentialInput, DEFAULT_ROTATION_GRACE_PERIOD_HOURS, ScopeName, SECRET_TAGS, declarationText, validateAuthType, validateDescription, validateGracePeriodHours, validateName, validateScopes } from '../handlers/contract/credential';
 import { CredentialDeclaration, DECLARATION_KIND } from '../handlers/contract/declaration';
@@ -13,10 +7,11 @@ import { hashSecret } from '../handlers/secret-format';
 import { AuthType } from './auth-type';
 import { CredentialInstance } from './credential-instance';
 import { CredentialInvocation } from './credential-invocation';
+import { DeclaredCredential, RegisteredCredential } from './credential-registry';
 import { CredentialStore } from './credential-store';
 import { validatePrincipalArn } from './principal-arn';
 import { DataApiScope } from './scopes';
-import { ROTATION_TRIGGER_MAX_LENGTH, SECRET_NAME_PATTERN } from './store-rules';
+import { ROTATION_TRIGGER_MAX_LENGTH } from './store-rules';
 
 export interface DataApiCredentialProps {
   /** The store that holds the credential's record and runs its provider. */
@@ -129,6 +124,8 @@ export class DataApiCredential extends Construct {
   /** Undefined for an adopted credential: its secret is not this stack's. */
   private readonly secret?: SecretsmanagerSecret;
   private readonly where: string;
+  /** The store's secret policy statements, for the readers' own policy. */
+  private readonly secretPolicyStatements: RegisteredCredential['secretPolicyStatements'];
   private readonly readerArns: string[] = [];
   private keyAlias?: DataAwsKmsAlias;
   /** The secret's own resource policy document, made by the first reader; until then the store's, on the secret. */
@@ -146,24 +143,22 @@ export class DataApiCredential extends Construct {
     const scopes = validateScopes(props.scopes, `scopes (${where})`);
     const description = validateDescription(props.description, `description (${where})`);
     const adoptFrom = validateAdopt(props, authType, props.store.secretPrefix, where);
-    const secretName =
-      adoptFrom !== undefined ? adoptedSecretName(adoptFrom) : (props.secretName ?? props.store._defaultSecretName(this));
-    // An adopted secret's name was checked with its ARN (and may be known only at apply).
-    if (adoptFrom === undefined && (!secretName.startsWith(props.store.secretPrefix) || !SECRET_NAME_PATTERN.test(secretName))) {
-      throw new ValidationError(
-        `secretName (${where})`,
-        JSON.stringify(secretName),
-        `a name starting with the store's secretPrefix "${props.store.secretPrefix}", from letters, digits and /_+=.@-`,
-      );
-    }
     const rotation = validateRotation(props.rotation, where);
     const authTypeChangeGracePeriodHours = validateGracePeriodHours(
       props.authTypeChangeGracePeriodHours,
       `authTypeChangeGracePeriodHours (${where})`,
     );
     const readers = (props.readers ?? []).map((arn) => validatePrincipalArn(arn, `readers (${where})`));
-    props.store._claimName(name, this.node.path);
-    if (adoptFrom !== undefined) props.store._declareAdoption(adoptFrom);
+    // What the store needs of the credential once its resources exist (read at synth).
+    let declaredToStore: DeclaredCredential | undefined;
+    const registration = props.store._register(this, {
+      name,
+      adoptFrom,
+      secretName: adoptFrom !== undefined ? adoptedSecretName(adoptFrom) : props.secretName,
+      driftCheck: props.driftCheck,
+      declared: () => declaredToStore,
+    });
+    const secretName = registration.secretName;
     const tags = Object.keys(props.store.tags).length > 0 ? { ...props.store.tags } : undefined;
 
     // The credential instance: its id is new exactly when the credential must be replaced.
@@ -175,7 +170,7 @@ export class DataApiCredential extends Construct {
       ...(adoptFrom === undefined ? { secretName } : { adoptedFrom: adoptFrom }),
       // The literal name (the store's name is known at synth): the instance, and the secret that
       // carries its id, need not wait for the function; only the invocation does.
-      functionName: props.store._providerFunctionName,
+      functionName: registration.providerFunctionName,
       ...(rotation === undefined ? {} : { rotation: rotation.trigger }),
     });
 
@@ -192,7 +187,7 @@ export class DataApiCredential extends Construct {
     // Terraform's declaration, bound to the secret: the provider refuses a write or read whose input
     // differs (see SECRET_TAGS). The secret is updated in place, before the invocation, when they change.
     // Without readers, the store's one policy document, on the secret itself (see addReadersPolicy).
-    const sharedPolicy = adoptFrom === undefined ? props.store._secretChangePolicy() : undefined;
+    const sharedPolicy = registration.sharedSecretPolicy;
     const secret =
       adoptFrom !== undefined
         ? undefined
@@ -246,11 +241,8 @@ export class DataApiCredential extends Construct {
       ...(secret === undefined ? {} : { secret: `${SecretsmanagerSecret.tfResourceType}.${secret.friendlyUniqueId}` }),
     };
 
-    if (props.driftCheck ?? props.store.driftCheck) {
-      props.store._addDriftCheck(invocation.friendlyUniqueId, { ...input, instanceAddress }, declaration.invocation);
-    }
-
     this.store = props.store;
+    this.secretPolicyStatements = registration.secretPolicyStatements;
     this.secret = secret;
     this.where = where;
 
@@ -265,13 +257,16 @@ export class DataApiCredential extends Construct {
     this.clientId = authType === AuthType.OAUTH2 ? `${CLIENT_ID_PREFIX}${this.credentialId}` : undefined;
 
     // One entry of the store's `DeclaredCredentials` output (no outputs of its own: at a thousand
-    // credentials, outputs are a good part of what Terraform evaluates and saves).
-    props.store._addCredentialOutput(props.store._outputKey(this), {
-      ...declaration,
-      credentialId: this.credentialId,
-      secretArn: this.secretArn,
-      ...(this.clientId === undefined ? {} : { clientId: this.clientId }),
-    });
+    // credentials, outputs are a good part of what Terraform evaluates and saves), and its drift read.
+    declaredToStore = {
+      output: {
+        ...declaration,
+        credentialId: this.credentialId,
+        secretArn: this.secretArn,
+        ...(this.clientId === undefined ? {} : { clientId: this.clientId }),
+      },
+      driftRead: { key: invocation.friendlyUniqueId, event: { ...input, instanceAddress }, invocation: declaration.invocation },
+    };
   }
 
   /**
@@ -327,7 +322,7 @@ export class DataApiCredential extends Construct {
   /** The credential's own policy document and policy, with the readers known so far and those granted later. */
   private addReadersPolicy(): void {
     this.secretPolicy = new DataAwsIamPolicyDocument(this, 'ReadersPolicy', {
-      statement: this.store._secretPolicyStatements(() => this.readerArns),
+      statement: this.secretPolicyStatements(() => this.readerArns),
     });
     new SecretsmanagerSecretPolicy(this, 'ReadersSecretPolicy', { secretArn: this.secretArn, policy: this.secretPolicy.json });
   }

@@ -1,10 +1,4 @@
-import { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration';
-import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
-import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
-import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { Apigatewayv2Api, Apigatewayv2Integration, Apigatewayv2Route, Apigatewayv2Stage, DataAwsIamPolicyDocument, LambdaPermission, TerraformOutput, TerraformStack, Token } from './framework';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { DATA_API_ROUTES, ISSUER_PATTERN, MAX_INTROSPECTION_CLIENTS } from '../handlers/contract/gateway';

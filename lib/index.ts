@@ -1,5 +1,5 @@
-// First: a clear error when the framework this entry point is built for is missing.
-import './framework-check';
+// First: a clear error when the framework this entry point is built for is missing (see framework.ts).
+import './framework';
 export { AuthType } from './auth-type';
 export { CredentialStore } from './credential-store';
 export type { CredentialStoreProps } from './credential-store';

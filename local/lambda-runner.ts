@@ -1,12 +1,13 @@
 import AdmZip from 'adm-zip';
-import { type ChildProcess, fork } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { CallerRegistry, CallRecorder } from './call-recorder';
-import { waitForExit } from './processes';
+import { Sandbox } from './sandbox';
+import { FunctionConfiguration, sandboxSpec } from './sandbox-spec';
+import type { Outcome } from './sandbox-worker';
 
 /**
  * The Lambda endpoint of the local AWS. moto serves the Lambda control plane but cannot run a
@@ -23,6 +24,10 @@ import { waitForExit } from './processes';
  * `TooManyRequestsException` without running; 0 throttles every one. Asynchronous (`Event`)
  * invocations are accepted, as Lambda queues them. A function without a reservation is never
  * throttled.
+ *
+ * This file is the HTTP side (routing, the code capture, throttling, forwarding to moto); the
+ * workers are a `Sandbox` per function (local/sandbox.ts, the pool) of `SandboxWorker`s
+ * (local/sandbox-worker.ts, one Node process each), given a `SandboxSpec` (local/sandbox-spec.ts).
  */
 export interface LambdaRunnerOptions {
   readonly motoUrl: string;
@@ -65,32 +70,7 @@ export interface LambdaRunner {
   stop(): Promise<void>;
 }
 
-const WORKER_FILE = path.join(__dirname, 'lambda-worker.js');
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'expect', 'upgrade', 'proxy-connection'];
-
-/** The parts of GetFunctionConfiguration the runner needs. */
-interface FunctionConfiguration {
-  FunctionName: string;
-  FunctionArn: string;
-  Version: string;
-  Handler: string;
-  CodeSha256: string;
-  Timeout?: number;
-  MemorySize?: number;
-  Environment?: { Variables?: Record<string, string> };
-  /** The execution role's ARN. */
-  Role?: string;
-}
-
-type Outcome = { ok: true; body: string } | { ok: false; errorType: string; errorMessage: string };
-
-interface WorkerReply {
-  id: string;
-  ok: boolean;
-  body?: string;
-  errorType?: string;
-  errorMessage?: string;
-}
 
 export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<LambdaRunner> {
   const codeRoot = path.join(options.dataDir, 'lambda-code');
@@ -271,214 +251,6 @@ export async function startLambdaRunner(options: LambdaRunnerOptions): Promise<L
       await Promise.all([closed, ...[...sandboxes.values()].map((s) => s.stop())]);
     },
   };
-}
-
-interface SandboxSpec {
-  readonly codeDir: string;
-  readonly handler: string;
-  readonly env: Record<string, string>;
-  readonly timeoutSeconds: number;
-  /** Changes whenever the worker must be replaced: code, handler or environment. */
-  readonly fingerprint: string;
-  readonly context: {
-    functionName: string;
-    functionVersion: string;
-    invokedFunctionArn: string;
-    memoryLimitInMB: number;
-  };
-}
-
-function sandboxSpec(
-  config: FunctionConfiguration,
-  codeDir: string,
-  sandboxEnv: Readonly<Record<string, string>>,
-): SandboxSpec {
-  const region = config.FunctionArn.split(':')[3];
-  // The worker gets no variable from the runner's own environment: a function must never reach
-  // real AWS through a developer's profile or credentials.
-  const env = {
-    ...(config.Environment?.Variables ?? {}),
-    ...sandboxEnv,
-    AWS_REGION: region,
-    AWS_DEFAULT_REGION: region,
-    AWS_LAMBDA_FUNCTION_NAME: config.FunctionName,
-    AWS_LAMBDA_FUNCTION_VERSION: config.Version,
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.MemorySize ?? 128),
-    LAMBDA_TASK_ROOT: codeDir,
-    _HANDLER: config.Handler,
-    TZ: 'UTC',
-  };
-  return {
-    codeDir,
-    handler: config.Handler,
-    env,
-    timeoutSeconds: config.Timeout ?? 3,
-    fingerprint: JSON.stringify([config.CodeSha256, config.Handler, env]),
-    context: {
-      functionName: config.FunctionName,
-      functionVersion: config.Version,
-      invokedFunctionArn: config.FunctionArn,
-      memoryLimitInMB: config.MemorySize ?? 128,
-    },
-  };
-}
-
-/**
- * One function's warm workers: up to `size` invocations at once, one per worker; a worker is
- * started only when every existing one is busy, and further invocations wait in arrival order.
- */
-class Sandbox {
-  private readonly workers: SandboxWorker[] = [];
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(
-    private readonly logFile: string,
-    private readonly nodePath: string,
-    private readonly size: number,
-  ) {
-    if (!Number.isInteger(size) || size < 1) throw new Error(`functionConcurrency must be a whole number from 1, got ${size}`);
-  }
-
-  pids(): number[] {
-    return this.workers.flatMap((w) => w.pid() ?? []);
-  }
-
-  async run(spec: SandboxSpec, payload: string, requestId: string): Promise<Outcome> {
-    const worker = await this.acquire();
-    try {
-      return await worker.run(spec, payload, requestId);
-    } finally {
-      worker.busy = false;
-      this.waiting.shift()?.();
-    }
-  }
-
-  /** Kills every worker of the function: the invocations in flight fail. */
-  async stop(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.stop()));
-  }
-
-  /** Kills the workers running an event that holds `eventContains` (all of them when none does, or without it). */
-  async crash(eventContains?: string): Promise<void> {
-    const running = eventContains === undefined ? [] : this.workers.filter((w) => w.payload?.includes(eventContains));
-    await Promise.all((running.length > 0 ? running : this.workers).map((w) => w.stop()));
-  }
-
-  private async acquire(): Promise<SandboxWorker> {
-    for (;;) {
-      let worker = this.workers.find((w) => !w.busy);
-      if (worker === undefined && this.workers.length < this.size) {
-        worker = new SandboxWorker(this.logFile, this.nodePath);
-        this.workers.push(worker);
-      }
-      if (worker !== undefined) {
-        worker.busy = true;
-        return worker;
-      }
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
-  }
-}
-
-/** One warm worker process of a function, running one invocation at a time. */
-class SandboxWorker {
-  private worker?: { child: ChildProcess; fingerprint: string };
-  busy = false;
-  /** The event of the invocation in flight, if any. */
-  payload?: string;
-
-  constructor(
-    private readonly logFile: string,
-    private readonly nodePath: string,
-  ) {}
-
-  pid(): number | undefined {
-    return this.worker?.child.pid;
-  }
-
-  async run(spec: SandboxSpec, payload: string, requestId: string): Promise<Outcome> {
-    this.payload = payload;
-    try {
-      return await this.runNow(spec, payload, requestId);
-    } finally {
-      this.payload = undefined;
-    }
-  }
-
-  async stop(): Promise<void> {
-    const child = this.worker?.child;
-    this.worker = undefined;
-    if (child) {
-      child.kill('SIGKILL');
-      await waitForExit(child, 2_000);
-    }
-  }
-
-  private async runNow(spec: SandboxSpec, payload: string, requestId: string): Promise<Outcome> {
-    if (this.worker && this.worker.fingerprint !== spec.fingerprint) await this.stop();
-    const child = this.worker?.child ?? this.spawn(spec);
-    const started = Date.now();
-    fs.appendFileSync(this.logFile, `START RequestId: ${requestId} Version: ${spec.context.functionVersion}\n`);
-    const outcome = await new Promise<Outcome>((resolve) => {
-      const finish = (result: Outcome): void => {
-        clearTimeout(timer);
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        resolve(result);
-      };
-      const onMessage = (reply: WorkerReply): void => {
-        if (reply.id !== requestId) return;
-        finish(
-          reply.ok
-            ? { ok: true, body: reply.body ?? 'null' }
-            : { ok: false, errorType: reply.errorType ?? 'Error', errorMessage: reply.errorMessage ?? '' },
-        );
-      };
-      const onExit = (code: number | null, signal: string | null): void =>
-        finish({
-          ok: false,
-          errorType: 'Runtime.ExitError',
-          errorMessage: `Runtime exited with error: ${code !== null ? `exit status ${code}` : `signal: ${signal}`}`,
-        });
-      const timer = setTimeout(() => {
-        finish({
-          ok: false,
-          errorType: 'Sandbox.Timedout',
-          errorMessage: `Task timed out after ${spec.timeoutSeconds} seconds`,
-        });
-        void this.stop();
-      }, spec.timeoutSeconds * 1000);
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-      const context = { ...spec.context, awsRequestId: requestId, deadline: started + spec.timeoutSeconds * 1000 };
-      child.send({ id: requestId, payload, context }, (err) => {
-        if (err) onExit(child.exitCode, child.signalCode);
-      });
-    });
-    const status = outcome.ok ? 'ok' : outcome.errorType;
-    fs.appendFileSync(this.logFile, `END RequestId: ${requestId} Duration: ${Date.now() - started} ms Status: ${status}\n`);
-    return outcome;
-  }
-
-  private spawn(spec: SandboxSpec): ChildProcess {
-    const log = fs.openSync(this.logFile, 'a');
-    const child = fork(WORKER_FILE, [spec.codeDir, spec.handler], {
-      cwd: spec.codeDir,
-      env: spec.env,
-      execPath: this.nodePath,
-      // No loader or debugger flags of the runner's own process: the bundle runs in bare Node.
-      execArgv: [],
-      stdio: ['ignore', log, log, 'ipc'],
-    });
-    fs.closeSync(log);
-    const worker = { child, fingerprint: spec.fingerprint };
-    child.on('error', (err) => fs.appendFileSync(this.logFile, `local runner: worker error: ${err.message}\n`));
-    child.once('exit', () => {
-      if (this.worker === worker) this.worker = undefined;
-    });
-    this.worker = worker;
-    return child;
-  }
 }
 
 /** Accepts a name, `name:qualifier`, a partial ARN (`123456789012:function:name`) or a full ARN. */

@@ -1,9 +1,4 @@
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { AssetType, TerraformAsset } from 'cdktf';
+import { AssetType, CloudwatchLogGroup, DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement, IamRole, IamRolePolicy, LambdaFunction, TerraformAsset } from '../lib/framework';
 import { Construct } from 'constructs';
 import { CONSTRUCT_IDS } from '../handlers/contract/construct-ids';
 import { FUNCTION_HANDLER, FUNCTION_MEMORY_MB, LOG_WRITE_ACTIONS, PROVIDER_RUNTIME } from './function-settings';

@@ -1,6 +1,4 @@
-import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { Lazy } from 'cdktf';
+import { DataAwsIamPolicyDocumentStatement, LambdaPermission, Lazy } from '../lib/framework';
 import { Construct } from 'constructs';
 import { PROVIDER_ENV, SECRET_TAGS } from '../handlers/contract/credential';
 import { TABLE } from '../handlers/contract/table';

@@ -1,4 +1,4 @@
-import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocumentStatement } from '../lib/framework';
 import { Construct } from 'constructs';
 import { VERIFIER_ENV } from '../handlers/contract/gateway';
 import { TABLE } from '../handlers/contract/table';

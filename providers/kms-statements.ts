@@ -1,4 +1,4 @@
-import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocumentStatement } from '../lib/framework';
 import { CUSTOMER_KEY_ACTIONS } from './function-settings';
 
 /**

@@ -3,22 +3,28 @@
  *
  * 1. The TypeScript of lib, providers, handlers, cli and local compiled to JavaScript with `.d.ts`.
  * 2. The Lambda handlers bundled into deterministic deployment zips in `dist/assets/`.
- * 3. The CDK Terrain variant, `dist/cdktn/{lib,providers}`: the same compiled constructs with
- *    `cdktf` and `@cdktf/provider-aws` imports pointed at `cdktn` and `@cdktn/provider-aws`
- *    (the fork keeps cdktf's API), type-checked against cdktn's own declarations first.
+ * 3. The CDK Terrain variant, `dist/cdktn/`: the constructs compiled a second time by `tsc` with
+ *    `tsconfig.cdktn.json`, where `moduleSuffixes` resolves `./framework` to `lib/framework.cdktn.ts`
+ *    (the one module that imports the framework: `cdktn` and `@cdktn/provider-aws` instead of
+ *    cdktf's). So what ships is what tsc type-checked against cdktn's own declarations; the build
+ *    then only renames the emitted twin to `framework.js`/`.d.ts`, the name its importers require.
+ *    The framework-free code the constructs import (the contract, the errors, the secret formats)
+ *    is compiled into `dist/cdktn/handlers/` with them: the twin is one folder deeper, so
+ *    `../handlers` must be there (test/unit/scripts/build.test.ts checks the result).
  *
  * `npm run build -- --handlers` does step 2 alone (what the demo needs).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { HANDLER_ASSET_DIR, HANDLER_SOURCES } from '../providers/handler-assets';
 import { bundleHandler, deploymentZip, REPO_ROOT } from './bundle';
 
 const DIST = join(REPO_ROOT, 'dist');
-/** The folders whose compiled code imports the framework: each gets a CDK Terrain twin. */
-const FRAMEWORK_FOLDERS = ['lib', 'providers'];
 const CDKTN_DIR = join(DIST, 'cdktn');
+/** The framework module and its CDK Terrain twin, as compiled (without the extension). */
+const FRAMEWORK_MODULE = join('lib', 'framework');
+const FRAMEWORK_TWIN = join('lib', 'framework.cdktn');
 
 function step(text: string, run: () => void): void {
   const started = Date.now();
@@ -42,28 +48,14 @@ export function buildHandlerAssets(): void {
   }
 }
 
-/** Module specifiers of cdktf and its AWS bindings, as they appear in compiled `.js` and `.d.ts`. */
-const CDKTN_REWRITES: readonly [RegExp, string][] = [
-  [/(require\(|from |import\()(["'])cdktf(["'/])/g, '$1$2cdktn$3'],
-  [/(require\(|from |import\()(["'])@cdktf\/provider-aws\//g, '$1$2@cdktn/provider-aws/'],
-  // The twin sits one level deeper; the framework-free code it imports stays where it is.
-  [/(require\(|from |import\()(["'])\.\.\/(?!lib\/|lib["']|providers\/|providers["'])/g, '$1$2../../'],
-];
-
-export function cdktnVariant(code: string): string {
-  return CDKTN_REWRITES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), code);
-}
-
-function writeCdktnVariant(): void {
-  for (const folder of FRAMEWORK_FOLDERS) {
-    const from = join(DIST, folder);
-    for (const file of readdirSync(from, { recursive: true, encoding: 'utf8' })) {
-      const source = join(from, file);
-      if (statSync(source).isDirectory() || !/\.(js|d\.ts)$/.test(file)) continue;
-      const target = join(CDKTN_DIR, folder, file);
-      mkdirSync(join(target, '..'), { recursive: true });
-      writeFileSync(target, cdktnVariant(readFileSync(source, 'utf8')));
-    }
+/**
+ * The CDK Terrain variant: tsc emits the twin under its own name (`framework.cdktn.js`) while its
+ * importers require `./framework`, so it takes that name; `framework.ts` itself is not compiled here.
+ */
+function buildCdktnVariant(): void {
+  tsc('tsconfig.cdktn.json');
+  for (const extension of ['.js', '.d.ts']) {
+    renameSync(join(CDKTN_DIR, FRAMEWORK_TWIN + extension), join(CDKTN_DIR, FRAMEWORK_MODULE + extension));
   }
 }
 
@@ -76,8 +68,7 @@ function main(argv: readonly string[]): void {
   step('compiled lib, providers, handlers, cli, local', () => tsc('tsconfig.build.json'));
   copyFileSync(join(REPO_ROOT, 'local', 'lambda-worker.js'), join(DIST, 'local', 'lambda-worker.js'));
   step(`handler bundles in ${HANDLER_ASSET_DIR}`, buildHandlerAssets);
-  step('type-checked the constructs against cdktn', () => tsc('tsconfig.cdktn.json'));
-  step(`CDK Terrain variant in ${relative(REPO_ROOT, CDKTN_DIR)}`, writeCdktnVariant);
+  step(`CDK Terrain variant, compiled against cdktn, in ${relative(REPO_ROOT, CDKTN_DIR)}`, buildCdktnVariant);
 }
 
 if (require.main === module) main(process.argv.slice(2));
