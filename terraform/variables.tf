@@ -264,38 +264,38 @@ variable "gateway" {
   }
 
   validation {
-    condition     = try(var.gateway.backend.function_arn, null) == null || can(regex(local.contract.lambda_function_arn_pattern, coalesce(try(var.gateway.backend.function_arn, null), "-")))
+    condition     = try(var.gateway.backend.function_arn == null, true) || can(regex(local.contract.lambda_function_arn_pattern, var.gateway.backend.function_arn))
     error_message = "Invalid gateway.backend.function_arn: got ${jsonencode(try(var.gateway.backend.function_arn, null))}; allowed: a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>, optionally :<version or alias>)."
   }
 
   validation {
-    condition     = try(var.gateway.backend.url, null) == null || can(regex(local.contract.gateway_backend_url_pattern, coalesce(try(var.gateway.backend.url, null), "-")))
+    condition     = try(var.gateway.backend.url == null, true) || can(regex(local.contract.gateway_backend_url_pattern, var.gateway.backend.url))
     error_message = "Invalid gateway.backend.url: got ${jsonencode(try(var.gateway.backend.url, null))}; allowed: an http(s) base URL without query or fragment."
   }
 
   validation {
-    condition     = try(var.gateway.name, null) == null || can(regex(local.contract.gateway_name_pattern, coalesce(try(var.gateway.name, null), "-")))
+    condition     = try(var.gateway.name == null, true) || can(regex(local.contract.gateway_name_pattern, var.gateway.name))
     error_message = "Invalid gateway.name: got ${jsonencode(try(var.gateway.name, null))}; allowed: 3 to 56 letters, digits, \"-\" or \"_\" (the functions are named \"<name>-token\" and \"<name>-records\")."
   }
 
   validation {
-    condition     = try(var.gateway.authorizer_cache_ttl_seconds, null) == null || try(floor(var.gateway.authorizer_cache_ttl_seconds) == var.gateway.authorizer_cache_ttl_seconds && var.gateway.authorizer_cache_ttl_seconds >= 0 && var.gateway.authorizer_cache_ttl_seconds <= local.contract.gateway_max_auth_cache_ttl_seconds, false)
-    error_message = "Invalid gateway.authorizer_cache_ttl_seconds: got ${try(var.gateway.authorizer_cache_ttl_seconds, "null")}; allowed: a whole number of seconds from 0 (no cache) to ${local.contract.gateway_max_auth_cache_ttl_seconds}."
+    condition     = try(var.gateway.authorizer_cache_ttl_seconds == null, true) || try(floor(var.gateway.authorizer_cache_ttl_seconds) == var.gateway.authorizer_cache_ttl_seconds && var.gateway.authorizer_cache_ttl_seconds >= 0 && var.gateway.authorizer_cache_ttl_seconds <= local.contract.gateway_max_auth_cache_ttl_seconds, false)
+    error_message = "Invalid gateway.authorizer_cache_ttl_seconds: got ${coalesce(try(tostring(var.gateway.authorizer_cache_ttl_seconds), null), "null")}; allowed: a whole number of seconds from 0 (no cache) to ${local.contract.gateway_max_auth_cache_ttl_seconds}."
   }
 
   validation {
-    condition     = try(var.gateway.log_retention_days, null) == null || contains(local.contract.log_retention_days, try(var.gateway.log_retention_days, 0))
-    error_message = "Invalid gateway.log_retention_days: got ${try(var.gateway.log_retention_days, "null")}; allowed: ${join(", ", local.contract.log_retention_days)}."
+    condition     = try(var.gateway.log_retention_days == null, true) || try(contains(local.contract.log_retention_days, var.gateway.log_retention_days), false)
+    error_message = "Invalid gateway.log_retention_days: got ${coalesce(try(tostring(var.gateway.log_retention_days), null), "null")}; allowed: ${join(", ", local.contract.log_retention_days)}."
   }
 
   validation {
-    condition = alltrue([for field in ["token_reserved_concurrency", "records_reserved_concurrency"] : try(var.gateway[field], null) == null || try(var.gateway[field] == -1 || (floor(var.gateway[field]) == var.gateway[field] && var.gateway[field] >= 1 && var.gateway[field] <= local.contract.max_reserved_concurrency), false)])
-    error_message = join("\n", [for field in ["token_reserved_concurrency", "records_reserved_concurrency"] : "Invalid gateway.${field}: got ${try(var.gateway[field], "null")}; allowed: a whole number from 1 to ${local.contract.max_reserved_concurrency}, or -1 for no reservation (accounts with a small quota: AWS keeps 100 of the account's concurrency unreserved); null or absent: the default"
-    if !(try(var.gateway[field], null) == null || try(var.gateway[field] == -1 || (floor(var.gateway[field]) == var.gateway[field] && var.gateway[field] >= 1 && var.gateway[field] <= local.contract.max_reserved_concurrency), false))])
+    condition = alltrue([for field in ["token_reserved_concurrency", "records_reserved_concurrency"] : try(var.gateway[field] == null, true) || try(var.gateway[field] == -1 || (floor(var.gateway[field]) == var.gateway[field] && var.gateway[field] >= 1 && var.gateway[field] <= local.contract.max_reserved_concurrency), false)])
+    error_message = join("\n", [for field in ["token_reserved_concurrency", "records_reserved_concurrency"] : "Invalid gateway.${field}: got ${coalesce(try(tostring(var.gateway[field]), null), "null")}; allowed: a whole number from 1 to ${local.contract.max_reserved_concurrency}, or -1 for no reservation (accounts with a small quota: AWS keeps 100 of the account's concurrency unreserved); null or absent: the default"
+    if !(try(var.gateway[field] == null, true) || try(var.gateway[field] == -1 || (floor(var.gateway[field]) == var.gateway[field] && var.gateway[field] >= 1 && var.gateway[field] <= local.contract.max_reserved_concurrency), false))])
   }
 
   validation {
-    condition     = try(var.gateway.issuer, null) == null || can(regex(local.contract.gateway_issuer_pattern, coalesce(try(var.gateway.issuer, null), "-")))
+    condition     = try(var.gateway.issuer == null, true) || can(regex(local.contract.gateway_issuer_pattern, var.gateway.issuer))
     error_message = "Invalid gateway.issuer: got ${jsonencode(try(var.gateway.issuer, null))}; allowed: an https URL without a trailing slash, query or fragment."
   }
 
