@@ -11,7 +11,7 @@ import { DeclaredCredential, RegisteredCredential } from './credential-registry'
 import { CredentialStore } from './credential-store';
 import { validatePrincipalArn } from './principal-arn';
 import { DataApiScope } from './scopes';
-import { ROTATION_TRIGGER_MAX_LENGTH } from './store-rules';
+import { ADOPTED_SECRET_ARN_PATTERN, ROTATION_TRIGGER_MAX_LENGTH, SECRET_ARN_SUFFIX_PATTERN } from './store-rules';
 
 export interface DataApiCredentialProps {
   /** The store that holds the credential's record and runs its provider. */
@@ -328,13 +328,11 @@ export class DataApiCredential extends Construct {
   }
 }
 
-const SECRET_ARN = /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:(.+)$/;
-
 /** The adopted secret's ARN, checked with everything adoption excludes; undefined without `adopt`. */
 function validateAdopt(props: DataApiCredentialProps, authType: string, secretPrefix: string, where: string): string | undefined {
   if (props.adopt === undefined) return undefined;
   const arn: unknown = props.adopt?.fromSecretArn;
-  const name = typeof arn === 'string' ? SECRET_ARN.exec(arn)?.[1] : undefined;
+  const name = typeof arn === 'string' ? ADOPTED_SECRET_ARN_PATTERN.exec(arn)?.[1] : undefined;
   if (typeof arn !== 'string' || (!Token.isUnresolved(arn) && (name === undefined || !name.startsWith(secretPrefix)))) {
     throw new ValidationError(
       `adopt.fromSecretArn (${where})`,
@@ -355,7 +353,7 @@ function validateAdopt(props: DataApiCredentialProps, authType: string, secretPr
 
 /** The secret's name: the ARN's resource part without the 6-character suffix AWS appends. */
 function adoptedSecretName(arn: string): string {
-  return Token.isUnresolved(arn) ? arn : SECRET_ARN.exec(arn)![1].replace(/-[A-Za-z0-9]{6}$/, '');
+  return Token.isUnresolved(arn) ? arn : ADOPTED_SECRET_ARN_PATTERN.exec(arn)![1].replace(SECRET_ARN_SUFFIX_PATTERN, '');
 }
 
 function validateRotation(value: RotationProps | undefined, where: string): Required<RotationProps> | undefined {

@@ -1,20 +1,17 @@
 import { Apigatewayv2Api, Apigatewayv2Integration, Apigatewayv2Route, Apigatewayv2Stage, DataAwsIamPolicyDocument, LambdaPermission, TerraformOutput, TerraformStack, Token } from './framework';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
-import { DATA_API_ROUTES, ISSUER_PATTERN, MAX_INTROSPECTION_CLIENTS } from '../handlers/contract/gateway';
+import { BACKEND_URL_PATTERN, DATA_API_ROUTES, GATEWAY_NAME_PATTERN, ISSUER_PATTERN, MAX_AUTH_CACHE_TTL_SECONDS, MAX_INTROSPECTION_CLIENTS } from '../handlers/contract/gateway';
 import { ValidationError } from '../handlers/errors';
 import { GatewayFunction } from '../providers';
 import { DEFAULT_RESERVED_CONCURRENCY } from '../providers/function-settings';
-import { isReservedConcurrency, RESERVED_CONCURRENCY_ALLOWED } from './store-rules';
+import { DEFAULT_AUTH_CACHE_TTL_SECONDS, DEFAULT_GATEWAY_LOG_RETENTION_DAYS, GATEWAY_API } from './gateway-rules';
+import { isReservedConcurrency, LOG_RETENTION_DAYS, RESERVED_CONCURRENCY_ALLOWED } from './store-rules';
 import { AuthType } from './auth-type';
 import { CredentialStore } from './credential-store';
 import { DataApiCredential } from './data-api-credential';
 import { GATEWAY_GUARDRAIL, renderStatements } from './policies';
 import { LAMBDA_FUNCTION_ARN_PATTERN } from '../handlers/contract/aws-names';
-
-const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
 
 /** Where the records come from once a request is verified: a Lambda function, or an HTTP(S) service. */
 export type DataApiBackend =
@@ -130,14 +127,14 @@ export class DataApiGateway extends Construct {
     if (hasArn && !Token.isUnresolved(backend.functionArn) && !LAMBDA_FUNCTION_ARN_PATTERN.test(backend.functionArn!)) {
       throw new ValidationError(`backend.functionArn (${where})`, JSON.stringify(backend.functionArn), 'a Lambda function ARN');
     }
-    if (hasUrl && !Token.isUnresolved(backend.url) && !/^https?:\/\/[^\s/]+(\/[^\s?#]*)?$/.test(backend.url!)) {
+    if (hasUrl && !Token.isUnresolved(backend.url) && !BACKEND_URL_PATTERN.test(backend.url!)) {
       throw new ValidationError(`backend.url (${where})`, JSON.stringify(backend.url), 'an http(s) base URL without query or fragment');
     }
-    const ttl = props.authorizerCacheTtlSeconds ?? 0;
-    if (!Number.isInteger(ttl) || ttl < 0 || ttl > 3600) {
-      throw new ValidationError(`authorizerCacheTtlSeconds (${where})`, String(ttl), 'a whole number of seconds from 0 (no cache) to 3600');
+    const ttl = props.authorizerCacheTtlSeconds ?? DEFAULT_AUTH_CACHE_TTL_SECONDS;
+    if (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_AUTH_CACHE_TTL_SECONDS) {
+      throw new ValidationError(`authorizerCacheTtlSeconds (${where})`, String(ttl), `a whole number of seconds from 0 (no cache) to ${MAX_AUTH_CACHE_TTL_SECONDS}`);
     }
-    const logRetentionDays = props.logRetentionDays ?? 365;
+    const logRetentionDays = props.logRetentionDays ?? DEFAULT_GATEWAY_LOG_RETENTION_DAYS;
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
       throw new ValidationError(`logRetentionDays (${where})`, String(logRetentionDays), LOG_RETENTION_DAYS.join(', '));
     }
@@ -153,7 +150,7 @@ export class DataApiGateway extends Construct {
       return value === false ? undefined : value;
     };
     const name = props.name ?? defaultName(this);
-    if (!/^[A-Za-z0-9_-]{3,56}$/.test(name)) {
+    if (!GATEWAY_NAME_PATTERN.test(name)) {
       throw new ValidationError(
         `name (${where})`,
         JSON.stringify(name),
@@ -214,25 +211,25 @@ export class DataApiGateway extends Construct {
 
     const api = new Apigatewayv2Api(this, 'Api', {
       name,
-      protocolType: 'HTTP',
-      description: 'Data API: OAuth 2.0 token endpoint and verified records export',
+      protocolType: GATEWAY_API.protocolType,
+      description: GATEWAY_API.description,
       tags,
     });
     const integrate = (logicalId: string, fn: GatewayFunction) => {
       new LambdaPermission(this, `${logicalId}Invoke`, {
-        statementId: 'AllowDataApiGateway',
+        statementId: GATEWAY_API.invokeStatementId,
         action: 'lambda:InvokeFunction',
         functionName: fn.functionName,
-        principal: 'apigateway.amazonaws.com',
+        principal: GATEWAY_API.invokePrincipal,
         sourceArn: `${api.executionArn}/*/*`,
       });
       return new Apigatewayv2Integration(this, `${logicalId}Integration`, {
         apiId: api.id,
-        integrationType: 'AWS_PROXY',
+        integrationType: GATEWAY_API.integrationType,
         integrationUri: fn.invokeArn,
-        integrationMethod: 'POST',
-        payloadFormatVersion: '2.0',
-        timeoutMilliseconds: 29_000,
+        integrationMethod: GATEWAY_API.integrationMethod,
+        payloadFormatVersion: GATEWAY_API.payloadFormatVersion,
+        timeoutMilliseconds: GATEWAY_API.integrationTimeoutMilliseconds,
       });
     };
     const tokenIntegration = integrate('Token', tokenFn);
@@ -256,9 +253,9 @@ export class DataApiGateway extends Construct {
     }
     new Apigatewayv2Stage(this, 'DefaultStage', {
       apiId: api.id,
-      name: '$default',
+      name: GATEWAY_API.stageName,
       autoDeploy: true,
-      defaultRouteSettings: { throttlingBurstLimit: 100, throttlingRateLimit: 50 },
+      defaultRouteSettings: { throttlingBurstLimit: GATEWAY_API.throttlingBurstLimit, throttlingRateLimit: GATEWAY_API.throttlingRateLimit },
       tags,
     });
 

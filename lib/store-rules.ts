@@ -13,6 +13,10 @@ export const STORE_NAME_PATTERN = /^[A-Za-z0-9_-]{3,55}$/;
 export const DEFAULT_SECRET_PREFIX = 'data-api/credentials/';
 export const SECRET_PREFIX_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,256}$/;
 export const SECRET_NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+/** A secret to adopt (`adopt.fromSecretArn`): a Secrets Manager secret ARN; the group is its name, with AWS's suffix if given. */
+export const ADOPTED_SECRET_ARN_PATTERN = /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:(.+)$/;
+/** The 6 random characters AWS appends to a secret's name in its ARN. */
+export const SECRET_ARN_SUFFIX_PATTERN = /-[A-Za-z0-9]{6}$/;
 export const KMS_KEY_ARN_PATTERN = /^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/;
 
 /** Retention values CloudWatch Logs accepts. */

@@ -52,3 +52,41 @@ export const CUSTOMER_KEY_ACTIONS = {
   environment: ['kms:Decrypt'],
   secrets: ['kms:Decrypt', 'kms:GenerateDataKey'],
 } as const;
+
+/**
+ * The Data API gateway's two functions (`providers/gateway-function.ts`, and the Terraform module's
+ * `gateway.tf` through `contract.generated.tf`): the handler bundle each runs, what it is, its
+ * role policy's name, its timeout, and the actions of its role's statements.
+ */
+export const GATEWAY_FUNCTIONS = {
+  /** The token function: the token, revocation, introspection and metadata routes. */
+  token: {
+    handler: 'gateway-token',
+    description: 'Data API OAuth 2.0 authorization server: token (client credentials), revocation, introspection, metadata',
+    policyName: 'data-api-token',
+    timeoutSeconds: 10,
+  },
+  /** The records verifier in front of the backend: both records routes. */
+  records: {
+    handler: 'gateway-records',
+    description: 'Data API records verifier: checks the bearer credential, then calls the records backend',
+    policyName: 'data-api-records',
+    timeoutSeconds: 29,
+  },
+} as const;
+
+/** What the gateway functions' roles may do, by statement (see `GatewayFunction`). */
+export const GATEWAY_FUNCTION_ACTIONS = {
+  /** Both: credential records, token items and adopted keys' lookup items. */
+  read: ['dynamodb:GetItem'],
+  /** The token function: issue tokens ... */
+  putTokens: ['dynamodb:PutItem'],
+  /** ... and revoke them. */
+  revokeTokens: ['dynamodb:DeleteItem'],
+  /** The records verifier: `lastUsedAt` of credential records, no other attribute. */
+  stampLastUsed: ['dynamodb:UpdateItem'],
+  /** The records verifier, with a Lambda backend. */
+  invokeBackend: ['lambda:InvokeFunction'],
+  /** Both: the store's hash-key secret (adopted keys are found by their HMAC). */
+  readHashKey: ['secretsmanager:GetSecretValue'],
+} as const;

@@ -3,11 +3,15 @@ import { Construct } from 'constructs';
 import { VERIFIER_ENV } from '../handlers/contract/gateway';
 import { TABLE } from '../handlers/contract/table';
 import { BundledFunction } from './bundled-function';
+import { GATEWAY_FUNCTION_ACTIONS, GATEWAY_FUNCTIONS } from './function-settings';
 import { customerKeyStatements } from './kms-statements';
 import type { HandlerName } from './handler-assets';
 
 /** The gateway functions' prebuilt handlers, by kind. */
-export const GATEWAY_HANDLERS = { token: 'gateway-token', records: 'gateway-records' } as const satisfies Record<string, HandlerName>;
+export const GATEWAY_HANDLERS = {
+  token: GATEWAY_FUNCTIONS.token.handler,
+  records: GATEWAY_FUNCTIONS.records.handler,
+} as const satisfies Record<string, HandlerName>;
 
 /** Which gateway Lambda: the token function (all OAuth routes), or the records verifier in front of the backend. */
 export type GatewayFunctionKind = keyof typeof GATEWAY_HANDLERS;
@@ -57,7 +61,7 @@ export class GatewayFunction extends BundledFunction {
     });
     const read: DataAwsIamPolicyDocumentStatement = {
       sid: 'ReadCredentialsTokensAndKeyHashes',
-      actions: ['dynamodb:GetItem'],
+      actions: [...GATEWAY_FUNCTION_ACTIONS.read],
       resources: [props.tableArn],
       condition: [leadingKeys(TABLE.CREDENTIAL_PREFIX, TABLE.TOKEN_PREFIX, TABLE.KEY_HASH_PREFIX)],
     };
@@ -65,14 +69,14 @@ export class GatewayFunction extends BundledFunction {
       props.kind === 'token'
         ? [
             read,
-            { sid: 'PutTokens', actions: ['dynamodb:PutItem'], resources: [props.tableArn], condition: [leadingKeys(TABLE.TOKEN_PREFIX)] },
-            { sid: 'RevokeTokens', actions: ['dynamodb:DeleteItem'], resources: [props.tableArn], condition: [leadingKeys(TABLE.TOKEN_PREFIX)] },
+            { sid: 'PutTokens', actions: [...GATEWAY_FUNCTION_ACTIONS.putTokens], resources: [props.tableArn], condition: [leadingKeys(TABLE.TOKEN_PREFIX)] },
+            { sid: 'RevokeTokens', actions: [...GATEWAY_FUNCTION_ACTIONS.revokeTokens], resources: [props.tableArn], condition: [leadingKeys(TABLE.TOKEN_PREFIX)] },
           ]
         : [
             read,
             {
               sid: 'StampLastUsed',
-              actions: ['dynamodb:UpdateItem'],
+              actions: [...GATEWAY_FUNCTION_ACTIONS.stampLastUsed],
               resources: [props.tableArn],
               condition: [
                 leadingKeys(TABLE.CREDENTIAL_PREFIX),
@@ -80,10 +84,10 @@ export class GatewayFunction extends BundledFunction {
               ],
             },
             ...(props.backendFunctionArn
-              ? [{ sid: 'InvokeBackend', actions: ['lambda:InvokeFunction'], resources: [props.backendFunctionArn] }]
+              ? [{ sid: 'InvokeBackend', actions: [...GATEWAY_FUNCTION_ACTIONS.invokeBackend], resources: [props.backendFunctionArn] }]
               : []),
           ];
-    statements.push({ sid: 'ReadHashKey', actions: ['secretsmanager:GetSecretValue'], resources: [props.hashKeySecretArn] });
+    statements.push({ sid: 'ReadHashKey', actions: [...GATEWAY_FUNCTION_ACTIONS.readHashKey], resources: [props.hashKeySecretArn] });
     if (props.kmsKeyArn) {
       statements.push(
         ...customerKeyStatements({
@@ -112,14 +116,11 @@ export class GatewayFunction extends BundledFunction {
     super(scope, id, {
       handler: GATEWAY_HANDLERS[props.kind],
       functionName: props.functionName,
-      description:
-        props.kind === 'token'
-          ? 'Data API OAuth 2.0 authorization server: token (client credentials), revocation, introspection, metadata'
-          : 'Data API records verifier: checks the bearer credential, then calls the records backend',
-      policyName: `data-api-${props.kind}`,
+      description: GATEWAY_FUNCTIONS[props.kind].description,
+      policyName: GATEWAY_FUNCTIONS[props.kind].policyName,
       statements,
       environment,
-      timeoutSeconds: props.kind === 'token' ? 10 : 29,
+      timeoutSeconds: GATEWAY_FUNCTIONS[props.kind].timeoutSeconds,
       kmsKeyArn: props.kmsKeyArn,
       logRetentionDays: props.logRetentionDays,
       tags: props.tags,

@@ -4,6 +4,7 @@
  * placeholders mapped to the module's expressions. Laid out as `terraform fmt` leaves it.
  */
 import {
+  GATEWAY_GUARDRAIL,
   HASH_KEY_POLICY,
   PolicyDocumentData,
   PolicyFlag,
@@ -16,7 +17,7 @@ import {
   TABLE_POLICY,
 } from '../lib/policies';
 
-/** The module's expression for each placeholder; null: the module has none (the gateway's roles). */
+/** The module's expression for each placeholder; null: the module has none. */
 export interface HclBindings {
   readonly values: Partial<Record<PolicyValueName, string>>;
   readonly lists: Partial<Record<PolicyListName, string | null>>;
@@ -31,8 +32,17 @@ const MODULE_BINDINGS: HclBindings = {
     providerRoleArn: 'aws_iam_role.provider.arn',
     providerLogGroupArn: 'aws_cloudwatch_log_group.provider.arn',
     deployerArn: 'local.deployer_arn',
+    // The gateway's (gateway.tf): only in its guardrail, which exists only with var.gateway.
+    tokenFunctionArn: 'aws_lambda_function.gateway["token"].arn',
+    recordsFunctionArn: 'aws_lambda_function.gateway["records"].arn',
+    tokenRoleArn: 'aws_iam_role.gateway["token"].arn',
+    recordsRoleArn: 'aws_iam_role.gateway["records"].arn',
+    tokenLogGroupArn: 'aws_cloudwatch_log_group.gateway["token"].arn',
+    recordsLogGroupArn: 'aws_cloudwatch_log_group.gateway["records"].arn',
+    apiArn: 'aws_apigatewayv2_api.gateway[0].arn',
   },
-  lists: { admins: 'var.admins', gatewayRoleArns: null, tableReaders: 'var.table_readers', readers: 'each.value' },
+  // local.gateway_role_arns: the token and records roles with var.gateway, else none.
+  lists: { admins: 'var.admins', gatewayRoleArns: 'local.gateway_role_arns', tableReaders: 'var.table_readers', readers: 'each.value' },
   flags: {
     restrictTableReads: 'var.restrict_table_reads',
     denyUngrantedSecretReads: 'var.restrict_secret_reads',
@@ -51,6 +61,7 @@ const MODULE_DOCUMENTS: ReadonlyArray<{ name: string; meta?: string; document: P
     document: SECRET_POLICY,
   },
   { name: 'provider_guardrail', document: STORE_GUARDRAIL },
+  { name: 'gateway_guardrail', meta: 'count = var.gateway == null ? 0 : 1', document: GATEWAY_GUARDRAIL },
 ];
 
 function quoted(text: string): string {

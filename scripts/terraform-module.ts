@@ -2,8 +2,9 @@
  * `npm run build:terraform`: the Terraform module's generated files, from the same sources as the
  * constructs and the provider, so the two routes cannot drift apart.
  *
- * 1. `terraform/credential-provider.zip`: a byte-for-byte copy of the bundle `npm run build`
- *    writes to `dist/assets/` (the one the npm package ships and the constructs deploy).
+ * 1. `terraform/credential-provider.zip`, `terraform/gateway-token.zip` and
+ *    `terraform/gateway-records.zip`: byte-for-byte copies of the bundles `npm run build` writes to
+ *    `dist/assets/` (the ones the npm package ships and the constructs deploy).
  * 2. `terraform/contract.generated.tf`: `local.contract`, the scope and auth type names, limits,
  *    validation patterns, table layout, environment names and the provider's settings and IAM
  *    actions, from `handlers/contract/`, `lib/store-rules.ts`, `lib/principal-arn.ts` and
@@ -20,12 +21,17 @@ import { join } from 'node:path';
 import { AUTH_TYPE_NAMES, CLIENT_ID_PREFIX, CONTROL_CHARACTER_PATTERN, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, DECLARATION_FORMAT, DEFAULT_ROTATION_GRACE_PERIOD_HOURS, DESCRIPTION_MAX_LENGTH, GRACE_PERIOD_MAX_HOURS, NAME_MAX_LENGTH, PROVIDER_ENV, SCOPE_NAMES, SECRET_TAGS, UNSAFE_TEXT_CHARACTERS } from '../handlers/contract/credential';
 import { DECLARATION_KIND, DECLARATIONS_KIND } from '../handlers/contract/declaration';
 import { READ_ACTION, READ_BATCH_KEY_PATTERN } from '../handlers/contract/drift';
+import { BACKEND_URL_PATTERN, DATA_API_ROUTES, GATEWAY_NAME_PATTERN, ISSUER_PATTERN, MAX_AUTH_CACHE_TTL_SECONDS, MAX_INTROSPECTION_CLIENTS, VERIFIER_ENV } from '../handlers/contract/gateway';
+import { LAMBDA_FUNCTION_ARN_PATTERN } from '../handlers/contract/aws-names';
 import { TABLE } from '../handlers/contract/table';
+import { DEFAULT_AUTH_CACHE_TTL_SECONDS, DEFAULT_GATEWAY_LOG_RETENTION_DAYS, GATEWAY_API } from '../lib/gateway-rules';
 import { PRINCIPAL_ARN_PATTERN } from '../lib/principal-arn';
 import {
+  ADOPTED_SECRET_ARN_PATTERN,
   KMS_KEY_ARN_PATTERN,
   LOG_RETENTION_DAYS,
   ROTATION_TRIGGER_MAX_LENGTH,
+  SECRET_ARN_SUFFIX_PATTERN,
   SECRET_CHANGE_ACTIONS,
   SECRET_NAME_PATTERN,
   SECRET_PREFIX_PATTERN,
@@ -34,7 +40,18 @@ import {
   TABLE_READ_ACTIONS,
   TABLE_WRITE_ACTIONS,
 } from '../lib/store-rules';
-import { CREDENTIAL_PROVIDER, CUSTOMER_KEY_ACTIONS, FUNCTION_HANDLER, FUNCTION_MEMORY_MB, LOG_WRITE_ACTIONS, MAX_RESERVED_CONCURRENCY, PROVIDER_RUNTIME } from '../providers/function-settings';
+import {
+  CREDENTIAL_PROVIDER,
+  CUSTOMER_KEY_ACTIONS,
+  DEFAULT_RESERVED_CONCURRENCY,
+  FUNCTION_HANDLER,
+  FUNCTION_MEMORY_MB,
+  GATEWAY_FUNCTION_ACTIONS,
+  GATEWAY_FUNCTIONS,
+  LOG_WRITE_ACTIONS,
+  MAX_RESERVED_CONCURRENCY,
+  PROVIDER_RUNTIME,
+} from '../providers/function-settings';
 import { HANDLER_ASSET_DIR } from '../providers/handler-assets';
 import { buildHandlerAssets } from './build';
 import { policiesHcl } from './policy-hcl';
@@ -45,6 +62,12 @@ export const MODULE_CONTRACT_FILE = join(MODULE_DIR, 'contract.generated.tf');
 export const MODULE_POLICIES_FILE = join(MODULE_DIR, 'policies.generated.tf');
 export const MODULE_PROVIDER_ZIP = join(MODULE_DIR, 'credential-provider.zip');
 export const BUILT_PROVIDER_ZIP = join(REPO_ROOT, HANDLER_ASSET_DIR, 'credential-provider.zip');
+/** The gateway functions' bundles: the module's copies and the package build's, by kind. */
+export const GATEWAY_ZIPS = (['token', 'records'] as const).map((kind) => ({
+  kind,
+  module: join(MODULE_DIR, `${GATEWAY_FUNCTIONS[kind].handler}.zip`),
+  built: join(REPO_ROOT, HANDLER_ASSET_DIR, `${GATEWAY_FUNCTIONS[kind].handler}.zip`),
+}));
 
 /** A JavaScript regular expression as an RE2 pattern for Terraform's `regex()`; only the syntax both share. */
 export function re2Pattern(pattern: RegExp): string {
@@ -117,6 +140,67 @@ export function contractValues(): Record<string, HclValue> {
     secrets_key_actions: CUSTOMER_KEY_ACTIONS.secrets,
     log_write_actions: LOG_WRITE_ACTIONS,
     max_reserved_concurrency: MAX_RESERVED_CONCURRENCY,
+    // Adoption (`adopt.from_secret_arn`).
+    adopted_secret_arn_pattern: re2Pattern(ADOPTED_SECRET_ARN_PATTERN),
+    secret_arn_suffix_pattern: re2Pattern(SECRET_ARN_SUFFIX_PATTERN),
+    // The Data API gateway (`var.gateway`, gateway.tf).
+    table_token_prefix: TABLE.TOKEN_PREFIX,
+    table_last_used_attribute: TABLE.LAST_USED_ATTRIBUTE,
+    gateway_name_pattern: re2Pattern(GATEWAY_NAME_PATTERN),
+    gateway_backend_url_pattern: re2Pattern(BACKEND_URL_PATTERN),
+    gateway_issuer_pattern: re2Pattern(ISSUER_PATTERN),
+    lambda_function_arn_pattern: re2Pattern(LAMBDA_FUNCTION_ARN_PATTERN),
+    gateway_max_auth_cache_ttl_seconds: MAX_AUTH_CACHE_TTL_SECONDS,
+    gateway_max_introspection_clients: MAX_INTROSPECTION_CLIENTS,
+    gateway_default_auth_cache_ttl_seconds: DEFAULT_AUTH_CACHE_TTL_SECONDS,
+    gateway_default_log_retention_days: DEFAULT_GATEWAY_LOG_RETENTION_DAYS,
+    gateway_env_table_name: VERIFIER_ENV.TABLE_NAME,
+    gateway_env_hash_key_secret_arn: VERIFIER_ENV.HASH_KEY_SECRET_ARN,
+    gateway_env_backend_function_arn: VERIFIER_ENV.BACKEND_FUNCTION_ARN,
+    gateway_env_backend_url: VERIFIER_ENV.BACKEND_URL,
+    gateway_env_auth_cache_ttl_seconds: VERIFIER_ENV.AUTH_CACHE_TTL_SECONDS,
+    gateway_env_issuer: VERIFIER_ENV.ISSUER,
+    gateway_env_introspection_credential_ids: VERIFIER_ENV.INTROSPECTION_CREDENTIAL_IDS,
+    gateway_functions: Object.fromEntries(
+      (['token', 'records'] as const).map((kind) => [
+        kind,
+        {
+          asset: `${GATEWAY_FUNCTIONS[kind].handler}.zip`,
+          description: GATEWAY_FUNCTIONS[kind].description,
+          policy_name: GATEWAY_FUNCTIONS[kind].policyName,
+          timeout_seconds: GATEWAY_FUNCTIONS[kind].timeoutSeconds,
+          default_reserved_concurrency: DEFAULT_RESERVED_CONCURRENCY[kind],
+        },
+      ]),
+    ),
+    gateway_read_actions: GATEWAY_FUNCTION_ACTIONS.read,
+    gateway_put_token_actions: GATEWAY_FUNCTION_ACTIONS.putTokens,
+    gateway_revoke_token_actions: GATEWAY_FUNCTION_ACTIONS.revokeTokens,
+    gateway_stamp_last_used_actions: GATEWAY_FUNCTION_ACTIONS.stampLastUsed,
+    gateway_invoke_backend_actions: GATEWAY_FUNCTION_ACTIONS.invokeBackend,
+    gateway_read_hash_key_actions: GATEWAY_FUNCTION_ACTIONS.readHashKey,
+    gateway_api: {
+      description: GATEWAY_API.description,
+      protocol_type: GATEWAY_API.protocolType,
+      stage_name: GATEWAY_API.stageName,
+      throttling_burst_limit: GATEWAY_API.throttlingBurstLimit,
+      throttling_rate_limit: GATEWAY_API.throttlingRateLimit,
+      integration_type: GATEWAY_API.integrationType,
+      integration_method: GATEWAY_API.integrationMethod,
+      payload_format_version: GATEWAY_API.payloadFormatVersion,
+      integration_timeout_milliseconds: GATEWAY_API.integrationTimeoutMilliseconds,
+      invoke_statement_id: GATEWAY_API.invokeStatementId,
+      invoke_principal: GATEWAY_API.invokePrincipal,
+    },
+    // The routes by the module's keys: those of the token function, and the records routes by API version.
+    gateway_oauth_routes: {
+      token: DATA_API_ROUTES.TOKEN,
+      revoke: DATA_API_ROUTES.REVOKE,
+      introspect: DATA_API_ROUTES.INTROSPECT,
+      server_metadata: DATA_API_ROUTES.SERVER_METADATA,
+      resource_metadata: DATA_API_ROUTES.RESOURCE_METADATA,
+    },
+    gateway_records_routes: Object.fromEntries(DATA_API_ROUTES.VERSIONS.map((version) => [version, DATA_API_ROUTES.recordsRoute(version)])),
   };
 }
 
@@ -126,8 +210,9 @@ export function contractHcl(): string {
   const width = Math.max(...entries.map(([key]) => key.length));
   return [
     '# Generated by `npm run build:terraform` from handlers/contract/, lib/store-rules.ts,',
-    '# lib/principal-arn.ts and providers/function-settings.ts: the values the constructs and the',
-    '# provider use. Do not edit; change those files and run `npm run build:terraform`.',
+    '# lib/gateway-rules.ts, lib/principal-arn.ts and providers/function-settings.ts: the values the',
+    '# constructs, the provider and the gateway use. Do not edit; change those files and run',
+    '# `npm run build:terraform`.',
     '',
     'locals {',
     '  contract = {',
@@ -140,6 +225,7 @@ export function contractHcl(): string {
 
 export function writeModuleFiles(): void {
   copyFileSync(BUILT_PROVIDER_ZIP, MODULE_PROVIDER_ZIP);
+  for (const zip of GATEWAY_ZIPS) copyFileSync(zip.built, zip.module);
   writeFileSync(MODULE_CONTRACT_FILE, contractHcl());
   writeFileSync(MODULE_POLICIES_FILE, policiesHcl());
 }
@@ -148,5 +234,5 @@ if (require.main === module) {
   // The zip is the package build's own output, copied: one build, one set of bytes.
   buildHandlerAssets();
   writeModuleFiles();
-  console.log(`build:terraform: ${MODULE_PROVIDER_ZIP}, ${MODULE_CONTRACT_FILE} and ${MODULE_POLICIES_FILE}`);
+  console.log(`build:terraform: ${[MODULE_PROVIDER_ZIP, ...GATEWAY_ZIPS.map((z) => z.module)].join(', ')}, ${MODULE_CONTRACT_FILE} and ${MODULE_POLICIES_FILE}`);
 }

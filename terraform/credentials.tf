@@ -1,6 +1,7 @@
 # The credentials: per key, what `DataApiCredential` declares (see lib/data-api-credential.ts): the
 # instance, the secret (metadata only), the CRUD invocation of the provider with the same input, and
 # the readers' secret policy. The provider generates the value and writes it to the secret itself.
+# An adopted API key (`adopt`) has no secret here: its secret is the user's, read once by the provider.
 
 locals {
   credentials = {
@@ -10,8 +11,13 @@ locals {
       # Canonical order, as the constructs send them: reordering changes nothing. ["all"] is every scope.
       scopes      = [for s in local.contract.scope_names : s if contains(c.scopes, s) || c.scopes == tolist(["all"])]
       description = c.description == "" ? null : c.description
-      # The same default names whatever the prefix: data-api/credentials/<name>/<key> with the default one.
-      secret_name = coalesce(c.secret_name, local.prefix_is_default ? "${local.secret_prefix}${key}" : "${local.secret_prefix}${var.name}/${key}")
+      # The secret an adopted key is read from (the user's; its ARN as declared), else null.
+      adopt_from = try(c.adopt.from_secret_arn, null)
+      # The same default names whatever the prefix: data-api/credentials/<name>/<key> with the default one;
+      # an adopted key's: the name in its ARN, without the suffix AWS appends.
+      secret_name = (c.adopt != null
+        ? try(replace(regex(local.contract.adopted_secret_arn_pattern, c.adopt.from_secret_arn)[0], "/${local.contract.secret_arn_suffix_pattern}/", ""), c.adopt.from_secret_arn)
+      : coalesce(c.secret_name, local.prefix_is_default ? "${local.secret_prefix}${key}" : "${local.secret_prefix}${var.name}/${key}"))
       rotation = c.rotation == null ? null : {
         trigger          = c.rotation.trigger
         gracePeriodHours = coalesce(c.rotation.grace_period_hours, local.contract.default_rotation_grace_period_hours)
@@ -36,16 +42,28 @@ locals {
   inputs = {
     for key, input in local.declared_inputs : key => merge(input, {
       instanceId = terraform_data.instance[key].id
-      secretArn  = aws_secretsmanager_secret.credential[key].arn
-    })
+      secretArn  = local.secret_arns[key]
+    }, local.credentials[key].adopt_from == null ? {} : { adopt = true })
   }
+
+  # The credentials whose secret this module creates, and the adopted ones (their secrets are the user's).
+  generated = { for key, c in local.credentials : key => c if c.adopt_from == null }
+  adopted   = { for key, c in local.credentials : key => c if c.adopt_from != null }
+
+  secret_arns = merge(
+    { for key, secret in aws_secretsmanager_secret.credential : key => secret.arn },
+    { for key, c in local.adopted : key => c.adopt_from },
+  )
+
+  # The only secrets without this store's tag the provider may read (ReadDeclaredAdoptedSecrets).
+  adopted_secret_arns = distinct([for c in values(local.adopted) : c.adopt_from])
 
   # The declaration tag (SECRET_TAGS.DECLARATION in handlers/contract/credential.ts): the digest of
   # the instance id and of the lines of declarationText, one per field in EDITABLE_FIELDS order
   # (name, description, scopes, rotationGracePeriodHours, authTypeChangeGracePeriodHours), absent
   # ones empty. The provider refuses a write or read whose input gives another digest.
   declaration_digests = {
-    for key, c in local.credentials : key => sha256(join("\n", [
+    for key, c in local.generated : key => sha256(join("\n", [
       local.contract.declaration_format,
       var.name,
       c.auth_type,
@@ -70,7 +88,8 @@ resource "terraform_data" "instance" {
   for_each = local.credentials
 
   triggers_replace = merge(
-    { authType = each.value.auth_type, secretName = each.value.secret_name, functionName = local.function_name },
+    { authType = each.value.auth_type, functionName = local.function_name },
+    each.value.adopt_from == null ? { secretName = each.value.secret_name } : { adoptedFrom = each.value.adopt_from },
     each.value.rotation == null ? {} : { rotation = each.value.rotation.trigger },
   )
 
@@ -80,7 +99,7 @@ resource "terraform_data" "instance" {
 }
 
 resource "aws_secretsmanager_secret" "credential" {
-  for_each = local.credentials
+  for_each = local.generated
 
   name                    = each.value.secret_name
   description             = "Data API credential \"${each.value.name}\"; its value is written only by the credential provider"
@@ -172,8 +191,9 @@ locals {
         scopes     = c.scopes
         instance   = "terraform_data.instance[\"${key}\"]"
         invocation = "aws_lambda_invocation.credential[\"${key}\"]"
-        secret     = "aws_secretsmanager_secret.credential[\"${key}\"]"
       },
+      # An adopted key's secret is not the configuration's: no address.
+      c.adopt_from != null ? {} : { secret = "aws_secretsmanager_secret.credential[\"${key}\"]" },
       c.description == null ? {} : { description = c.description },
       c.rotation == null ? {} : { rotation = c.rotation },
       c.auth_type_change_grace_period_hours == null ? {} : { authTypeChangeGracePeriodHours = c.auth_type_change_grace_period_hours },

@@ -1,14 +1,15 @@
 output "credentials" {
-  description = "Per credential key: credential_id, secret_arn, secret_name, client_id (OAuth 2.0 only, else null), name, auth_type and scopes (expanded, canonical order). Plain, non-secret values."
+  description = "Per credential key: credential_id, secret_arn (an adopted key's: the secret it was adopted from), secret_name, client_id (OAuth 2.0 only, else null), name, auth_type, scopes (expanded, canonical order) and adopted. Plain, non-secret values."
   value = {
     for key, c in local.credentials : key => {
       credential_id = local.credential_ids[key]
-      secret_arn    = aws_secretsmanager_secret.credential[key].arn
+      secret_arn    = local.secret_arns[key]
       secret_name   = c.secret_name
       client_id     = c.auth_type == "oauth2" ? "${local.contract.client_id_prefix}${local.credential_ids[key]}" : null
       name          = c.name
       auth_type     = c.auth_type
       scopes        = c.scopes
+      adopted       = c.adopt_from != null
     }
   }
 }
@@ -58,4 +59,31 @@ output "provider_guardrail_policy" {
 output "hash_key_secret_arn" {
   description = "ARN of the store's hash-key secret (the key adopted API keys are hashed with)."
   value       = aws_secretsmanager_secret.hash_key.arn
+}
+
+# The Data API gateway (var.gateway): null without one.
+
+output "gateway_url" {
+  description = "Base URL of the Data API (https://<api id>.execute-api.<region>.amazonaws.com): the base URL clients are given, and the issuer of its metadata unless gateway.issuer is set. null without a gateway."
+  value       = one(aws_apigatewayv2_api.gateway[*].api_endpoint)
+}
+
+output "gateway_api_id" {
+  description = "Id of the gateway's HTTP API; null without a gateway."
+  value       = one(aws_apigatewayv2_api.gateway[*].id)
+}
+
+output "gateway_token_function_name" {
+  description = "The token function (the token, revocation, introspection and metadata routes); null without a gateway."
+  value       = try(aws_lambda_function.gateway["token"].function_name, null)
+}
+
+output "gateway_records_function_name" {
+  description = "The records verifier (both records routes); null without a gateway."
+  value       = try(aws_lambda_function.gateway["records"].function_name, null)
+}
+
+output "gateway_guardrail_policy" {
+  description = "A service control policy for the organisation to attach outside this configuration, beside provider_guardrail_policy: only the applying identity may invoke or change the gateway's functions, their roles, their logs and the API. null without a gateway."
+  value       = one(data.aws_iam_policy_document.gateway_guardrail[*].json)
 }

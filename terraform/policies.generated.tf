@@ -20,7 +20,7 @@ data "aws_iam_policy_document" "table" {
     condition {
       test     = "StringNotEquals"
       variable = "aws:PrincipalArn"
-      values   = concat(var.admins, [local.deployer_arn, aws_iam_role.provider.arn])
+      values   = concat(var.admins, [local.deployer_arn, aws_iam_role.provider.arn], local.gateway_role_arns)
     }
   }
 
@@ -40,7 +40,7 @@ data "aws_iam_policy_document" "table" {
       condition {
         test     = "StringNotEquals"
         variable = "aws:PrincipalArn"
-        values   = concat(var.admins, [local.deployer_arn, aws_iam_role.provider.arn], var.table_readers)
+        values   = concat(var.admins, [local.deployer_arn, aws_iam_role.provider.arn], local.gateway_role_arns, var.table_readers)
       }
     }
   }
@@ -80,7 +80,7 @@ data "aws_iam_policy_document" "hash_key" {
     condition {
       test     = "StringNotEquals"
       variable = "aws:PrincipalArn"
-      values   = [aws_iam_role.provider.arn]
+      values   = concat([aws_iam_role.provider.arn], local.gateway_role_arns)
     }
   }
 
@@ -221,6 +221,63 @@ data "aws_iam_policy_document" "provider_guardrail" {
     effect    = "Deny"
     actions   = ["secretsmanager:CreateSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource"]
     resources = [local.secret_arn_pattern]
+
+    condition {
+      test     = "ArnNotLike"
+      variable = "aws:PrincipalArn"
+      values   = [local.deployer_arn]
+    }
+  }
+}
+
+# The gateway's guardrail (a service control policy): who invokes and changes its functions, roles, logs and API.
+data "aws_iam_policy_document" "gateway_guardrail" {
+  count = var.gateway == null ? 0 : 1
+
+  statement {
+    sid         = "OnlyTheDeployerInvokesOrChangesTheGatewayFunctions"
+    effect      = "Deny"
+    not_actions = ["lambda:Get*", "lambda:List*"]
+    resources   = [aws_lambda_function.gateway["token"].arn, "${aws_lambda_function.gateway["token"].arn}:*", aws_lambda_function.gateway["records"].arn, "${aws_lambda_function.gateway["records"].arn}:*"]
+
+    condition {
+      test     = "ArnNotLike"
+      variable = "aws:PrincipalArn"
+      values   = [local.deployer_arn]
+    }
+  }
+
+  statement {
+    sid         = "OnlyTheDeployerChangesTheGatewayRoles"
+    effect      = "Deny"
+    not_actions = ["iam:Get*", "iam:List*"]
+    resources   = [aws_iam_role.gateway["token"].arn, aws_iam_role.gateway["records"].arn]
+
+    condition {
+      test     = "ArnNotLike"
+      variable = "aws:PrincipalArn"
+      values   = [local.deployer_arn]
+    }
+  }
+
+  statement {
+    sid         = "OnlyTheDeployerChangesTheGatewayLogs"
+    effect      = "Deny"
+    not_actions = ["logs:Describe*", "logs:Get*", "logs:List*", "logs:FilterLogEvents", "logs:StartQuery", "logs:StopQuery", "logs:StartLiveTail", "logs:StopLiveTail"]
+    resources   = [aws_cloudwatch_log_group.gateway["token"].arn, "${aws_cloudwatch_log_group.gateway["token"].arn}:*", aws_cloudwatch_log_group.gateway["records"].arn, "${aws_cloudwatch_log_group.gateway["records"].arn}:*"]
+
+    condition {
+      test     = "ArnNotLike"
+      variable = "aws:PrincipalArn"
+      values   = [local.deployer_arn, aws_iam_role.gateway["token"].arn, aws_iam_role.gateway["records"].arn]
+    }
+  }
+
+  statement {
+    sid         = "OnlyTheDeployerChangesTheApi"
+    effect      = "Deny"
+    not_actions = ["apigateway:GET"]
+    resources   = [aws_apigatewayv2_api.gateway[0].arn, "${aws_apigatewayv2_api.gateway[0].arn}/*"]
 
     condition {
       test     = "ArnNotLike"

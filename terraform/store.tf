@@ -96,8 +96,7 @@ data "aws_iam_policy_document" "provider_permissions" {
     }
   }
 
-  # Reads from those only: the module has no adoption, so no untagged secret is ever read
-  # (before 0.3.0, any untagged secret under the prefix).
+  # Reads from those, and from the secrets the credentials declare to adopt (below).
   statement {
     sid       = "ReadThisStoresSecrets"
     actions   = local.contract.provider_secret_read_actions
@@ -107,6 +106,18 @@ data "aws_iam_policy_document" "provider_permissions" {
       test     = "StringEquals"
       variable = "aws:ResourceTag/${local.contract.secret_tag_store}"
       values   = [var.name]
+    }
+  }
+
+  # Untagged secrets only where a credential declares their adoption (before 0.3.0: any untagged
+  # secret under the prefix, so a planted one could be adopted). An ARN without its random suffix
+  # matches the full one through `-??????`. No adopted credential, no statement.
+  dynamic "statement" {
+    for_each = length(local.adopted_secret_arns) > 0 ? [1] : []
+    content {
+      sid       = "ReadDeclaredAdoptedSecrets"
+      actions   = local.contract.provider_secret_read_actions
+      resources = flatten([for arn in local.adopted_secret_arns : [arn, "${arn}-??????"]])
     }
   }
 

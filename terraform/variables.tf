@@ -141,6 +141,9 @@ variable "credentials" {
     auth_type_change_grace_period_hours = optional(number)
     readers                             = optional(list(string), [])
     drift_check                         = optional(bool)
+    adopt = optional(object({
+      from_secret_arn = string
+    }))
   }))
   default  = {}
   nullable = false
@@ -220,5 +223,89 @@ variable "credentials" {
     condition = alltrue([for key, c in var.credentials : c.secret_name == null || (startswith(coalesce(c.secret_name, "-"), coalesce(var.secret_prefix, "data-api/credentials/${var.name}/")) && can(regex(local.contract.secret_name_pattern, coalesce(c.secret_name, "-"))))])
     error_message = join("\n", [for key, c in var.credentials : "Invalid secret_name (credentials[\"${key}\"]): got ${jsonencode(c.secret_name)}; allowed: a name starting with the store's secret_prefix ${jsonencode(coalesce(var.secret_prefix, "data-api/credentials/${var.name}/"))}, from letters, digits and /_+=.@-"
     if !(c.secret_name == null || (startswith(coalesce(c.secret_name, "-"), coalesce(var.secret_prefix, "data-api/credentials/${var.name}/")) && can(regex(local.contract.secret_name_pattern, coalesce(c.secret_name, "-")))))])
+  }
+
+  # adopt: an existing API key's secret, under the store's prefix (the provider reads only those).
+  validation {
+    condition = alltrue([for key, c in var.credentials : c.adopt == null || try(startswith(regex(local.contract.adopted_secret_arn_pattern, c.adopt.from_secret_arn)[0], coalesce(var.secret_prefix, "data-api/credentials/${var.name}/")), false)])
+    error_message = join("\n", [for key, c in var.credentials : "Invalid adopt.from_secret_arn (credentials[\"${key}\"]): got ${jsonencode(try(c.adopt.from_secret_arn, null))}; allowed: a Secrets Manager secret ARN whose name starts with the store's secret_prefix ${jsonencode(coalesce(var.secret_prefix, "data-api/credentials/${var.name}/"))} (the provider reads only those)"
+    if !(c.adopt == null || try(startswith(regex(local.contract.adopted_secret_arn_pattern, c.adopt.from_secret_arn)[0], coalesce(var.secret_prefix, "data-api/credentials/${var.name}/")), false))])
+  }
+
+  validation {
+    condition = alltrue([for key, c in var.credentials : c.adopt == null || (c.auth_type == "api_key" && c.rotation == null && length(c.readers) == 0 && c.secret_name == null)])
+    error_message = join("\n", [for key, c in var.credentials : "Invalid adopt (credentials[\"${key}\"]): got ${c.auth_type != "api_key" ? "auth_type ${jsonencode(c.auth_type)}" : "with ${join(", ", compact([c.rotation == null ? "" : "rotation", length(c.readers) == 0 ? "" : "readers", c.secret_name == null ? "" : "secret_name"]))}"}; allowed: auth_type = \"api_key\", and no rotation, readers or secret_name (the secret is not the configuration's)"
+    if !(c.adopt == null || (c.auth_type == "api_key" && c.rotation == null && length(c.readers) == 0 && c.secret_name == null))])
+  }
+}
+
+# The Data API gateway (gateway.tf): what `DataApiGateway` declares. null: none.
+
+variable "gateway" {
+  description = "The Data API gateway in front of a records backend: an HTTP API with the OAuth 2.0 token, revocation, introspection and metadata routes (the token function) and the records routes (the records verifier), accepting this store's credentials. null (the default): no gateway. See README.md for each attribute."
+  type = object({
+    backend = object({
+      function_arn = optional(string)
+      url          = optional(string)
+    })
+    name                         = optional(string)
+    authorizer_cache_ttl_seconds = optional(number)
+    introspection_clients        = optional(list(string), [])
+    issuer                       = optional(string)
+    log_retention_days           = optional(number)
+    token_reserved_concurrency   = optional(number)
+    records_reserved_concurrency = optional(number)
+  })
+  default = null
+
+  validation {
+    condition     = var.gateway == null || try((var.gateway.backend.function_arn == null) != (var.gateway.backend.url == null), false)
+    error_message = "Invalid gateway.backend: got ${try(var.gateway.backend.function_arn != null && var.gateway.backend.url != null, false) ? "both function_arn and url" : "neither function_arn nor url"}; allowed: { function_arn = \"<Lambda function ARN>\" } or { url = \"https://...\" }."
+  }
+
+  validation {
+    condition     = try(var.gateway.backend.function_arn == null, true) || can(regex(local.contract.lambda_function_arn_pattern, var.gateway.backend.function_arn))
+    error_message = "Invalid gateway.backend.function_arn: got ${jsonencode(try(var.gateway.backend.function_arn, null))}; allowed: a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>, optionally :<version or alias>)."
+  }
+
+  validation {
+    condition     = try(var.gateway.backend.url == null, true) || can(regex(local.contract.gateway_backend_url_pattern, var.gateway.backend.url))
+    error_message = "Invalid gateway.backend.url: got ${jsonencode(try(var.gateway.backend.url, null))}; allowed: an http(s) base URL without query or fragment."
+  }
+
+  validation {
+    condition     = try(var.gateway.name == null, true) || can(regex(local.contract.gateway_name_pattern, var.gateway.name))
+    error_message = "Invalid gateway.name: got ${jsonencode(try(var.gateway.name, null))}; allowed: 3 to 56 letters, digits, \"-\" or \"_\" (the functions are named \"<name>-token\" and \"<name>-records\")."
+  }
+
+  validation {
+    condition     = try(var.gateway.authorizer_cache_ttl_seconds == null, true) || try(floor(var.gateway.authorizer_cache_ttl_seconds) == var.gateway.authorizer_cache_ttl_seconds && var.gateway.authorizer_cache_ttl_seconds >= 0 && var.gateway.authorizer_cache_ttl_seconds <= local.contract.gateway_max_auth_cache_ttl_seconds, false)
+    error_message = "Invalid gateway.authorizer_cache_ttl_seconds: got ${coalesce(try(tostring(var.gateway.authorizer_cache_ttl_seconds), null), "null")}; allowed: a whole number of seconds from 0 (no cache) to ${local.contract.gateway_max_auth_cache_ttl_seconds}."
+  }
+
+  validation {
+    condition     = try(var.gateway.log_retention_days == null, true) || try(contains(local.contract.log_retention_days, var.gateway.log_retention_days), false)
+    error_message = "Invalid gateway.log_retention_days: got ${coalesce(try(tostring(var.gateway.log_retention_days), null), "null")}; allowed: ${join(", ", local.contract.log_retention_days)}."
+  }
+
+  validation {
+    condition = alltrue([for field in ["token_reserved_concurrency", "records_reserved_concurrency"] : try(var.gateway[field] == null, true) || try(var.gateway[field] == -1 || (floor(var.gateway[field]) == var.gateway[field] && var.gateway[field] >= 1 && var.gateway[field] <= local.contract.max_reserved_concurrency), false)])
+    error_message = join("\n", [for field in ["token_reserved_concurrency", "records_reserved_concurrency"] : "Invalid gateway.${field}: got ${coalesce(try(tostring(var.gateway[field]), null), "null")}; allowed: a whole number from 1 to ${local.contract.max_reserved_concurrency}, or -1 for no reservation (accounts with a small quota: AWS keeps 100 of the account's concurrency unreserved); null or absent: the default"
+    if !(try(var.gateway[field] == null, true) || try(var.gateway[field] == -1 || (floor(var.gateway[field]) == var.gateway[field] && var.gateway[field] >= 1 && var.gateway[field] <= local.contract.max_reserved_concurrency), false))])
+  }
+
+  validation {
+    condition     = try(var.gateway.issuer == null, true) || can(regex(local.contract.gateway_issuer_pattern, var.gateway.issuer))
+    error_message = "Invalid gateway.issuer: got ${jsonencode(try(var.gateway.issuer, null))}; allowed: an https URL without a trailing slash, query or fragment."
+  }
+
+  validation {
+    condition     = length(try(var.gateway.introspection_clients, [])) <= local.contract.gateway_max_introspection_clients
+    error_message = "Invalid gateway.introspection_clients: got ${length(try(var.gateway.introspection_clients, []))} credentials; allowed: at most ${local.contract.gateway_max_introspection_clients}."
+  }
+
+  validation {
+    condition     = alltrue([for key in try(var.gateway.introspection_clients, []) : try(var.credentials[key].auth_type == "oauth2", false)]) && length(distinct(try(var.gateway.introspection_clients, []))) == length(try(var.gateway.introspection_clients, []))
+    error_message = "Invalid gateway.introspection_clients: got ${jsonencode(concat([for key in try(var.gateway.introspection_clients, []) : !contains(keys(var.credentials), key) ? "${key} (not a key of credentials)" : "${key} (an API-key credential)" if !try(var.credentials[key].auth_type == "oauth2", false)], [for key in distinct(try(var.gateway.introspection_clients, [])) : "${key} (listed twice)" if length([for k in try(var.gateway.introspection_clients, []) : k if k == key]) > 1]))}; allowed: keys of OAuth 2.0 credentials of this store (credentials), each once."
   }
 }

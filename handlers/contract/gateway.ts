@@ -68,6 +68,15 @@ export const ISSUER_PATTERN = /^https:\/\/[A-Za-z0-9.-]{1,253}(:\d{1,5})?(\/[A-Z
 /** At most this many credentials may call the introspection endpoint (their ids share the 4 KB of Lambda environment). */
 export const MAX_INTROSPECTION_CLIENTS = 50;
 
+/** The gateway's name, which is the HTTP API's and the base of its functions' (`<name>-token`, `<name>-records`). */
+export const GATEWAY_NAME_PATTERN = /^[A-Za-z0-9_-]{3,56}$/;
+
+/** A records backend's base URL: http(s), a host, an optional path; no query or fragment. */
+export const BACKEND_URL_PATTERN = /^https?:\/\/[^\s/]+(\/[^\s?#]*)?$/;
+
+/** The longest a warm records verifier may reuse a verification (`authorizerCacheTtlSeconds`). */
+export const MAX_AUTH_CACHE_TTL_SECONDS = 3600;
+
 /** Headers the records verifier adds for an HTTP backend (a Lambda backend gets `requestContext.authorizer.lambda`). */
 export const BACKEND_HEADERS = {
   CREDENTIAL_ID: 'x-data-api-credential-id',

@@ -3,7 +3,7 @@
  * stack real `terraform` applied to the local AWS, through both routes:
  * 1. the constructs: a store with an admin and a table reader, an API key with a reader, an OAuth 2.0
  *    client without, and the Data API gateway;
- * 2. the Terraform module with the same store and credentials.
+ * 2. the Terraform module with the same store, credentials and gateway.
  * Each state's policies (as Terraform resolved and applied them) are evaluated cell by cell and the
  * allowed cells compared with the declared table (test/support/access-table.ts); then the two routes'
  * allowed cells are compared with each other, so they are proven equal in effect.
@@ -107,7 +107,7 @@ describe('the IAM matrix: every principal × every action × every resource, aga
     results.constructs = await judge('constructs', inventory);
   });
 
-  test('the Terraform module: the same store and credentials', async () => {
+  test('the Terraform module: the same store, credentials and gateway', async () => {
     const cwd = join(work, 'module');
     mkdirSync(cwd);
     writeFileSync(
@@ -129,9 +129,13 @@ describe('the IAM matrix: every principal × every action × every resource, aga
                 victim: { name: 'Victim-Key', auth_type: 'api_key', scopes: ['users'], readers: [PRINCIPALS.reader] },
                 other: { name: 'Other-Client', scopes: ['conversations'] },
               },
+              gateway: { backend: { url: 'http://127.0.0.1:9' } },
             },
           },
-          output: { provider_guardrail_policy: { value: '${module.store.provider_guardrail_policy}' } },
+          output: {
+            provider_guardrail_policy: { value: '${module.store.provider_guardrail_policy}' },
+            gateway_guardrail_policy: { value: '${module.store.gateway_guardrail_policy}' },
+          },
         },
         null,
         2,
@@ -150,18 +154,16 @@ describe('the IAM matrix: every principal × every action × every resource, aga
       },
       plantedSecretArn: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:data-api/credentials/e2e-matrix-module/planted-AbCdEf`,
     });
+    expect(inventory.guardrails.map((g) => g.name).sort()).toEqual(['gateway_guardrail_policy', 'provider_guardrail_policy']);
+    expect(inventory.principals.map((p) => p.class)).toEqual(expect.arrayContaining(['token function', 'records function']));
     results.module = await judge('module', inventory);
   });
 
-  test('both routes allow exactly the same cells on what both have (the module has no gateway)', () => {
-    const gateway = /^(token|records) (function|role|logs)$|^api/;
-    const cells = (r: MatrixResult) =>
-      r.allowed
-        .filter((c) => !gateway.test(c.resource) && !/^(token|records) function$/.test(c.principal))
-        .map((c) => `${c.principal} | ${c.resource} | ${c.action}`)
-        .sort();
+  test('both routes allow exactly the same cells, the gateway\'s functions, roles and logs included', () => {
+    const cells = (r: MatrixResult) => r.allowed.map((c) => `${c.principal} | ${c.resource} | ${c.action}`).sort();
     expect(cells(results.module)).toEqual(cells(results.constructs));
-    expect(cells(results.module).length).toBeGreaterThan(100);
+    expect(cells(results.module).filter((c) => /(token|records) (function|role|logs)/.test(c)).length).toBeGreaterThan(50);
+    expect([results.module.principals, results.module.resources]).toEqual([results.constructs.principals, results.constructs.resources]);
   });
 });
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DEFAULT_RESERVED_CONCURRENCY, MAX_RESERVED_CONCURRENCY } from '../../../providers/function-settings';
 import {
   BUILT_PROVIDER_ZIP,
+  GATEWAY_ZIPS,
   contractHcl,
   contractValues,
   MODULE_CONTRACT_FILE,
@@ -19,7 +20,7 @@ import {
 } from '../../../scripts/terraform-module';
 import { SCOPE_NAMES } from '../../../handlers/contract/credential';
 import { policiesHcl } from '../../../scripts/policy-hcl';
-import { STORE_GUARDRAIL, TABLE_POLICY } from '../../../lib/policies';
+import { GATEWAY_GUARDRAIL, STORE_GUARDRAIL, TABLE_POLICY } from '../../../lib/policies';
 
 const REBUILD = 'stale: run `npm run build:terraform` and commit terraform/';
 
@@ -30,6 +31,16 @@ describe('the Terraform module files', () => {
     const built = readFileSync(BUILT_PROVIDER_ZIP);
 
     expect({ bytes: module.length, equal: module.equals(built) }).toEqual({ bytes: built.length, equal: true });
+  });
+
+  test('the module deploys the gateway bundles of the current build, byte for byte', () => {
+    expect(GATEWAY_ZIPS.map((zip) => zip.kind)).toEqual(['token', 'records']);
+    for (const zip of GATEWAY_ZIPS) {
+      if (!existsSync(zip.built)) throw new Error(`${zip.built} is missing: run \`npm run build\` first`);
+      const module = readFileSync(zip.module);
+      const built = readFileSync(zip.built);
+      expect([zip.kind, module.length, module.equals(built)]).toEqual([zip.kind, built.length, true]);
+    }
   });
 
   test('contract.generated.tf holds the current contract', () => {
@@ -43,12 +54,14 @@ describe('the Terraform module files', () => {
     const current = readFileSync(MODULE_POLICIES_FILE, 'utf8');
 
     expect(current === policiesHcl() ? 'current' : REBUILD).toBe('current');
-    for (const statement of [...TABLE_POLICY.statements, ...STORE_GUARDRAIL.statements]) {
+    for (const statement of [...TABLE_POLICY.statements, ...STORE_GUARDRAIL.statements, ...GATEWAY_GUARDRAIL.statements]) {
       expect(current.match(new RegExp(`sid +\\= "${statement.sid}"`, 'g'))).toHaveLength(1);
     }
-    // The module has no gateway: its roles are left out of the lists, not rendered as an empty placeholder.
-    expect(current).not.toMatch(/gateway|\{\w+\}|\.\.\./i);
-    expect(current).toContain('values   = concat(var.admins, [local.deployer_arn, aws_iam_role.provider.arn], var.table_readers)');
+    // No placeholder is left unrendered; the gateway's roles (none without var.gateway) join the table's and the hash key's lists.
+    expect(current).not.toMatch(/\{\w+\}|\.\.\./);
+    expect(current).toContain('values   = concat(var.admins, [local.deployer_arn, aws_iam_role.provider.arn], local.gateway_role_arns, var.table_readers)');
+    expect(current).toContain('values   = concat([aws_iam_role.provider.arn], local.gateway_role_arns)');
+    expect(current).toMatch(/data "aws_iam_policy_document" "gateway_guardrail" \{\n  count = var.gateway == null \? 0 : 1\n/);
   });
 
   test('the module\'s provider_reserved_concurrency defaults to the constructs\' providerReservedConcurrency', () => {
