@@ -79,7 +79,7 @@ export function renderDriftTable(report: DriftReport): string {
   for (const c of report.credentials) {
     const what = c.status === 'in-sync' ? '-' : c.findings.map(findingText).join('\n');
     const fix =
-      c.status === 'repaired' ? 'restored name and scopes' : c.fix === undefined ? '' : c.fix.kind === 'restore' ? 'drift --repair' : 'replace (see below)';
+      c.status === 'repaired' ? 'restored the declared fields' : c.fix === undefined ? '' : c.fix.kind === 'restore' ? 'drift --repair' : 'replace (see below)';
     table.push([c.name, c.status, what, fix]);
   }
   const drifted = report.credentials.filter((c) => c.status === 'drifted');
@@ -88,14 +88,14 @@ export function renderDriftTable(report: DriftReport): string {
     table.toString(),
   ];
   const repaired = report.credentials.filter((c) => c.status === 'repaired').length;
-  if (repaired > 0) lines.push(`Repaired ${repaired}: name and scopes written back; secrets untouched.`);
+  if (repaired > 0) lines.push(`Repaired ${repaired}: the declared fields written back; secrets untouched.`);
   if (drifted.length === 0) {
     lines.push('In sync.');
   } else {
     lines.push(`${drifted.length} drifted.`);
     for (const c of drifted) {
       if (c.fix?.kind === 'replace') lines.push(`  ${c.name} needs a new credential: ${c.fix.command}`);
-      else if (c.fix?.kind === 'restore') lines.push(`  ${c.name}: run ${c.fix.command} to restore the declared name and scopes`);
+      else if (c.fix?.kind === 'restore') lines.push(`  ${c.name}: run ${c.fix.command} to restore the declared fields`);
     }
   }
   return `${lines.join('\n')}\n`;

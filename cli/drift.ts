@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { canonicalScopes } from '../handlers/lifecycle/credential-drift';
-import { ScopeName } from '../handlers/contract/credential';
 import { restoreDeclaredFields } from '../handlers/lifecycle/operations';
 import { describeSecretState, DynamoDbCredentialTable, readCredentialRecord } from '../handlers/store';
 import { assessCredential, CredentialDrift, driftReport, Observed, renderDriftTable } from './drift-report';
@@ -51,11 +49,8 @@ export async function runDrift(options: DriftOptions, out: (text: string) => voi
     let drift = assessCredential(credential, observed);
     if (options.repair && drift.fix?.kind === 'restore' && observed.record !== undefined) {
       // The provider's lifecycle, with the store's table: one writer, one set of rules.
-      await restoreDeclaredFields({ table: new DynamoDbCredentialTable(clients.dynamodb, location.tableName), now }, observed.record, {
-        instanceId: credential.input.instanceId,
-        name: credential.input.name,
-        scopes: canonicalScopes(credential.input.scopes) as ScopeName[],
-      });
+      // The state's input was validated when read: its declared fields are canonical already.
+      await restoreDeclaredFields({ table: new DynamoDbCredentialTable(clients.dynamodb, location.tableName), now }, observed.record, credential.input);
       // Verified by reading back, so the report shows what the store holds now.
       const after = assessCredential(credential, await observe(credential));
       drift = after.status === 'in-sync' ? { ...drift, status: 'repaired' } : after;

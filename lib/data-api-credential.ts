@@ -1,6 +1,6 @@
 import { DataAwsIamPolicyDocument, DataAwsKmsAlias, Fn, KmsGrant, LambdaInvocation, Lazy, SecretsmanagerSecret, SecretsmanagerSecretPolicy, Token } from './framework';
 import { Construct } from 'constructs';
-import { CLIENT_ID_PREFIX, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, CONTROL_CHARACTER_PATTERN, CredentialInput, DEFAULT_ROTATION_GRACE_PERIOD_HOURS, ScopeName, SECRET_TAGS, declarationText, validateAuthType, validateDescription, validateGracePeriodHours, validateName, validateScopes } from '../handlers/contract/credential';
+import { CLIENT_ID_PREFIX, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, CONTROL_CHARACTER_PATTERN, CredentialInput, declarationText, EDITABLE_FIELDS, editableFieldValuesOfProps, ScopeName, SECRET_TAGS, validateAuthType, validateEditableFields } from '../handlers/contract/credential';
 import { CredentialDeclaration, DECLARATION_KIND } from '../handlers/contract/declaration';
 import { ValidationError } from '../handlers/errors';
 import { hashSecret } from '../handlers/secret-format';
@@ -138,16 +138,13 @@ export class DataApiCredential extends Construct {
     if (!(props.store instanceof CredentialStore)) {
       throw new ValidationError(`store (${where})`, String(props.store), 'a CredentialStore construct');
     }
-    const name = validateName(props.name, `name (${where})`);
     const authType = validateAuthType(props.authType ?? AuthType.OAUTH2, `authType (${where})`);
-    const scopes = validateScopes(props.scopes, `scopes (${where})`);
-    const description = validateDescription(props.description, `description (${where})`);
-    const adoptFrom = validateAdopt(props, authType, props.store.secretPrefix, where);
     const rotation = validateRotation(props.rotation, where);
-    const authTypeChangeGracePeriodHours = validateGracePeriodHours(
-      props.authTypeChangeGracePeriodHours,
-      `authTypeChangeGracePeriodHours (${where})`,
-    );
+    // Every declared field of the contract's table, read from its prop: name, description, scopes
+    // (DataApiScope.ALL expanded, canonical order), the grace periods.
+    const fields = validateEditableFields(editableFieldValuesOfProps(props), (field) => `${EDITABLE_FIELDS[field].prop} (${where})`);
+    const { name, scopes } = fields;
+    const adoptFrom = validateAdopt(props, authType, props.store.secretPrefix, where);
     const readers = (props.readers ?? []).map((arn) => validatePrincipalArn(arn, `readers (${where})`));
     // What the store needs of the credential once its resources exist (read at synth).
     let declaredToStore: DeclaredCredential | undefined;
@@ -175,15 +172,8 @@ export class DataApiCredential extends Construct {
     });
 
     const instanceId = instance.id;
-    // What the invocation declares besides the instance and the secret, in the input's key order.
-    const declared = {
-      name,
-      authType,
-      scopes,
-      ...(description === undefined ? {} : { description }),
-      ...(rotation === undefined ? {} : { rotationGracePeriodHours: rotation.gracePeriodHours }),
-      ...(authTypeChangeGracePeriodHours === undefined ? {} : { authTypeChangeGracePeriodHours }),
-    };
+    // What the invocation declares besides the instance and the secret.
+    const declared = { ...fields, authType };
     // Terraform's declaration, bound to the secret: the provider refuses a write or read whose input
     // differs (see SECRET_TAGS). The secret is updated in place, before the invocation, when they change.
     // Without readers, the store's one policy document, on the secret itself (see addReadersPolicy).
@@ -230,12 +220,8 @@ export class DataApiCredential extends Construct {
     // in the store's one `DeclaredCredentials` output.
     const declaration: CredentialDeclaration = {
       kind: DECLARATION_KIND,
-      name,
-      authType,
-      scopes,
-      ...(description === undefined ? {} : { description }),
-      ...(rotation === undefined ? {} : { rotation }),
-      ...(authTypeChangeGracePeriodHours === undefined ? {} : { authTypeChangeGracePeriodHours }),
+      ...declared,
+      ...(rotation === undefined ? {} : { rotation: { trigger: rotation.trigger } }),
       instance: instanceAddress,
       invocation: `${LambdaInvocation.tfResourceType}.${invocation.friendlyUniqueId}`,
       ...(secret === undefined ? {} : { secret: `${SecretsmanagerSecret.tfResourceType}.${secret.friendlyUniqueId}` }),
@@ -356,7 +342,8 @@ function adoptedSecretName(arn: string): string {
   return Token.isUnresolved(arn) ? arn : ADOPTED_SECRET_ARN_PATTERN.exec(arn)![1].replace(SECRET_ARN_SUFFIX_PATTERN, '');
 }
 
-function validateRotation(value: RotationProps | undefined, where: string): Required<RotationProps> | undefined {
+/** The rotation's trigger (its grace period is a declared field of the contract's table). */
+function validateRotation(value: RotationProps | undefined, where: string): Pick<RotationProps, 'trigger'> | undefined {
   if (value === undefined) return undefined;
   const trigger: unknown = value?.trigger;
   if (typeof trigger !== 'string' || trigger.length === 0 || trigger.length > ROTATION_TRIGGER_MAX_LENGTH || CONTROL_CHARACTER_PATTERN.test(trigger)) {
@@ -366,7 +353,5 @@ function validateRotation(value: RotationProps | undefined, where: string): Requ
       `1 to ${ROTATION_TRIGGER_MAX_LENGTH} printable characters`,
     );
   }
-  const gracePeriodHours =
-    validateGracePeriodHours(value.gracePeriodHours, `rotation.gracePeriodHours (${where})`) ?? DEFAULT_ROTATION_GRACE_PERIOD_HOURS;
-  return { trigger, gracePeriodHours };
+  return { trigger };
 }

@@ -6,13 +6,16 @@ import { SCOPE_NAMES, ScopeName } from '../handlers/contract/credential';
  */
 export type DataApiScope = ScopeName;
 
-/** The five Data API scopes; `DataApiScope.ALL` selects every one, like the product page's "All". */
-export const DataApiScope = {
-  CONVERSATIONS: 'conversations',
-  INTERACTIONS: 'interactions',
-  PLUGIN_CALLS: 'plugin-calls',
-  PLUGIN_RESOURCES: 'plugin-resources',
-  USERS: 'users',
-  /** Every scope. Expanded to the five names at synth, so a review shows exactly what is granted. */
-  ALL: SCOPE_NAMES,
-} as const satisfies Record<string, ScopeName | readonly ScopeName[]>;
+/** `plugin-calls` → `PLUGIN_CALLS`. */
+type ConstantName<S extends string> = Uppercase<S extends `${infer Head}-${infer Tail}` ? `${Head}_${ConstantName<Tail>}` : S>;
+
+/** One constant per scope of the contract's `SCOPE_NAMES`: adding a scope there adds its constant here. */
+type ScopeConstants = { readonly [S in ScopeName as ConstantName<S>]: S };
+
+const constants = Object.fromEntries(SCOPE_NAMES.map((scope) => [scope.toUpperCase().replace(/-/g, '_'), scope])) as ScopeConstants;
+
+/** The Data API scopes (`DataApiScope.USERS`, ...); `DataApiScope.ALL` selects every one, like the product page's "All". */
+export const DataApiScope: ScopeConstants & {
+  /** Every scope. Expanded to the names at synth, so a review shows exactly what is granted. */
+  readonly ALL: typeof SCOPE_NAMES;
+} = { ...constants, ALL: SCOPE_NAMES };

@@ -11,7 +11,7 @@ import { MAX_RESERVED_CONCURRENCY } from '../providers/function-settings';
 export const STORE_NAME_PATTERN = /^[A-Za-z0-9_-]{3,55}$/;
 /** The default secret prefix's root: the constructs append `<stack name>/`; the module's variable defaults to it. */
 export const DEFAULT_SECRET_PREFIX = 'data-api/credentials/';
-export const SECRET_PREFIX_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,256}$/;
+export { SECRET_PREFIX_PATTERN } from '../handlers/contract/aws-names';
 export const SECRET_NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 /** A secret to adopt (`adopt.fromSecretArn`): a Secrets Manager secret ARN; the group is its name, with AWS's suffix if given. */
 export const ADOPTED_SECRET_ARN_PATTERN = /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:(.+)$/;

@@ -182,21 +182,18 @@ resource "terraform_data" "declarations" {
 }
 
 locals {
+  # Every declared field at the top level, as the invocation's input has them, and the rotation's trigger.
   declarations = {
     for key, c in local.credentials : key => merge(
+      local.declared_inputs[key],
       {
         kind       = local.contract.declaration_kind
-        name       = c.name
-        authType   = c.auth_type
-        scopes     = c.scopes
         instance   = "terraform_data.instance[\"${key}\"]"
         invocation = "aws_lambda_invocation.credential[\"${key}\"]"
       },
       # An adopted key's secret is not the configuration's: no address.
       c.adopt_from != null ? {} : { secret = "aws_secretsmanager_secret.credential[\"${key}\"]" },
-      c.description == null ? {} : { description = c.description },
-      c.rotation == null ? {} : { rotation = c.rotation },
-      c.auth_type_change_grace_period_hours == null ? {} : { authTypeChangeGracePeriodHours = c.auth_type_change_grace_period_hours },
+      c.rotation == null ? {} : { rotation = { trigger = c.rotation.trigger } },
     )
   }
 }

@@ -2,6 +2,7 @@
  * Classifying a read plan: which credentials are created, updated, replaced or deleted, why, and
  * what their consumers must do; with store and other infrastructure kept apart. Pure: no I/O.
  */
+import { EDITABLE_FIELD_NAMES, EDITABLE_FIELDS, EditableFieldName } from '../../handlers/contract/credential';
 import { canonicalScopes, scopeDifference } from '../../handlers/lifecycle/credential-drift';
 import { authTypeLabel } from '../auth-type-label';
 import { CHANGE_KINDS, ChangeKind, kindOf } from './change-kind';
@@ -19,13 +20,37 @@ export interface CredentialChange {
   readonly scopesAdded: string[];
   readonly scopesRemoved: string[];
   readonly authTypeFrom?: string;
+  /** Whether the description changed (one of `fieldsChanged`, kept for the JSON's readers). */
   readonly descriptionChanged: boolean;
+  /** Every other declared field that changed (`EDITABLE_FIELDS` but name and scopes, which have their own). */
+  readonly fieldsChanged: FieldChange[];
   /** Replacements: why, in words. */
   readonly reasons: string[];
   /** What the credential's consumers must do, in words. */
   readonly consumerImpact: string;
   /** Replacements: hours the old value keeps working after the apply (0: refused at once). */
   readonly gracePeriodHours?: number;
+}
+
+/** One declared field's change: its label, and the values (text fields: only that it changed). */
+export interface FieldChange {
+  readonly field: EditableFieldName;
+  readonly label: string;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/** The fields a review shows apart (renamed from, scopes added and removed). */
+const OWN_RENDERING: readonly EditableFieldName[] = ['name', 'scopes'];
+
+/** The other declared fields that differ between two declarations; a number shows both values. */
+function fieldChanges(before: DeclaredCredential, after: DeclaredCredential): FieldChange[] {
+  const text = (value: unknown): string | undefined => (value === undefined || value === null || value === '' ? undefined : String(value));
+  return EDITABLE_FIELD_NAMES.filter((field) => !OWN_RENDERING.includes(field) && text(before[field]) !== text(after[field])).map((field) => {
+    const spec = EDITABLE_FIELDS[field];
+    const shown = spec.attribute === 'N' ? { from: text(before[field]) ?? 'none', to: text(after[field]) ?? 'none' } : {};
+    return { field, label: spec.label, ...shown };
+  });
 }
 
 export interface OtherChange {
@@ -101,6 +126,7 @@ function undeclaredInvocation(rc: ResourceChange, kind: ChangeKind): CredentialC
     scopesAdded: [],
     scopesRemoved: [],
     descriptionChanged: false,
+    fieldsChanged: [],
     reasons: ['an aws_lambda_invocation of the credential provider that no DataApiCredential declared'],
     consumerImpact: 'unknown: this invocation calls the credential provider directly; read its input before approving',
   };
@@ -130,9 +156,9 @@ function reviewCredential(address: string, declared: DeclaredSides, plan: Plan, 
   const { added, removed } = before && after ? scopeDifference(scopesBefore, scopesAfter) : { added: [], removed: [] };
   const renamedFrom = before && after && before.name !== after.name ? before.name : undefined;
   const authTypeFrom = before && after && before.authType !== after.authType ? before.authType : undefined;
-  const descriptionChanged = Boolean(before && after && (before.description ?? '') !== (after.description ?? ''));
+  const fieldsChanged = before && after ? fieldChanges(before, after) : [];
 
-  if (kind === 'update' && !renamedFrom && added.length === 0 && removed.length === 0 && !descriptionChanged && !authTypeFrom) {
+  if (kind === 'update' && !renamedFrom && added.length === 0 && removed.length === 0 && fieldsChanged.length === 0 && !authTypeFrom) {
     // Scopes are a set: a reordering, or a change Terraform makes for no declared reason, is no change to review.
     if (!secret || kindOf(secret.change.actions) !== 'update') return undefined;
   }
@@ -142,7 +168,7 @@ function reviewCredential(address: string, declared: DeclaredSides, plan: Plan, 
   const gracePeriodHours =
     kind !== 'replace'
       ? undefined
-      : ((authTypeFrom !== undefined ? declared.after?.authTypeChangeGracePeriodHours : declared.after?.rotation?.gracePeriodHours) ?? 0);
+      : ((authTypeFrom !== undefined ? declared.after?.authTypeChangeGracePeriodHours : declared.after?.rotationGracePeriodHours) ?? 0);
   return {
     kind,
     name: current.name,
@@ -153,7 +179,8 @@ function reviewCredential(address: string, declared: DeclaredSides, plan: Plan, 
     scopesAdded: added,
     scopesRemoved: removed,
     ...(authTypeFrom === undefined ? {} : { authTypeFrom }),
-    descriptionChanged,
+    descriptionChanged: fieldsChanged.some((change) => change.field === 'description'),
+    fieldsChanged,
     reasons,
     consumerImpact: consumerImpact(kind, authTypeFrom, current.authType, gracePeriodHours ?? 0),
     ...(gracePeriodHours === undefined ? {} : { gracePeriodHours }),

@@ -51,7 +51,9 @@ function describeChange(change: CredentialChange): string[] {
       if (change.renamedFrom !== undefined) details.push(`renamed from **${md(change.renamedFrom)}**`);
       if (change.scopesAdded.length > 0) details.push(`scopes added: ${change.scopesAdded.map(md).join(', ')}`);
       if (change.scopesRemoved.length > 0) details.push(`scopes removed: ${change.scopesRemoved.map(md).join(', ')}`);
-      if (change.descriptionChanged) details.push('description changed');
+      for (const field of change.fieldsChanged) {
+        details.push(field.from === undefined ? `${md(field.label)} changed` : `${md(field.label)}: ${md(field.from)} → ${md(field.to ?? 'none')}`);
+      }
       if (change.kind === 'update' && details.length === 0) details.push('secret settings changed');
       lines.push(`${head}: ${details.join('; ')}; scopes now ${scopeList(change.scopes)}`);
       break;

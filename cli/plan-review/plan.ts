@@ -12,12 +12,12 @@ import { isProviderFunctionAddress, isProviderFunctionNameOutput } from '../../h
 import { CredentialDeclaration, DECLARATION_KIND, DECLARATIONS_KIND } from '../../handlers/contract/declaration';
 import { ValidationError } from '../../handlers/errors';
 
-/** What a credential declares, as far as the plan knows it. */
+/** What a credential declares, as far as the plan knows it: its auth type and `EDITABLE_FIELDS`. */
 export interface DeclaredCredential {
   readonly name: string;
   readonly authType: string;
   readonly scopes: string[];
-  readonly description?: string;
+  readonly [field: string]: unknown;
 }
 
 /** A credential invocation's input: its declaration, and the instance and secret it was bound to. */
@@ -64,9 +64,13 @@ export const isObject = (value: unknown): value is Record<string, any> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function asDeclaration(value: unknown): CredentialDeclaration | undefined {
-  return isObject(value) && value.kind === DECLARATION_KIND && typeof value.invocation === 'string'
-    ? (value as CredentialDeclaration)
-    : undefined;
+  if (!isObject(value) || value.kind !== DECLARATION_KIND || typeof value.invocation !== 'string') return undefined;
+  const declaration = value as CredentialDeclaration;
+  // Before 0.3 the rotation's grace period was inside `rotation`; every declared field is at the top level since.
+  const legacyGrace = declaration.rotation?.gracePeriodHours;
+  return legacyGrace !== undefined && declaration.rotationGracePeriodHours === undefined
+    ? { ...declaration, rotationGracePeriodHours: legacyGrace }
+    : declaration;
 }
 
 /**

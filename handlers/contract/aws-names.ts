@@ -14,3 +14,6 @@ export const SECRET_ARN_PATTERN = /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}
 
 /** A Lambda function ARN, optionally with a version or alias qualifier. */
 export const LAMBDA_FUNCTION_ARN_PATTERN = /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/;
+
+/** A store's secret name prefix: the constructs, the module and the provider's environment check it alike. */
+export const SECRET_PREFIX_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,256}$/;

@@ -2,7 +2,7 @@
  * The declaration the review reads: what each credential declares in a plan, written by the
  * constructs and the Terraform module, read by the CLI. Pure.
  */
-import { AuthTypeName, ScopeName } from './credential';
+import { AuthTypeName, EditableFields } from './credential';
 
 /** The `kind` of a `CredentialDeclaration`. */
 export const DECLARATION_KIND = 'data-api-credential';
@@ -21,20 +21,18 @@ export const DECLARATIONS_KIND = 'data-api-credential-declarations';
  * its resources. Plain and known at plan time, so a review of a plan can name every credential it
  * creates, changes, replaces or deletes.
  */
-export interface CredentialDeclaration {
+export type CredentialDeclaration = EditableFields & {
   readonly kind: typeof DECLARATION_KIND;
-  readonly name: string;
   readonly authType: AuthTypeName;
-  readonly scopes: ScopeName[];
-  readonly description?: string;
-  /** The rotation trigger and the hours a rotated-out value keeps working. */
-  readonly rotation?: { readonly trigger: string; readonly gracePeriodHours: number };
-  /** Hours the old credential keeps working after an auth type change. */
-  readonly authTypeChangeGracePeriodHours?: number;
+  /**
+   * The rotation trigger. Declarations written before 0.3 also hold the grace period here
+   * (`rotationGracePeriodHours` since: every declared field of `EDITABLE_FIELDS` is at the top level).
+   */
+  readonly rotation?: { readonly trigger: string; readonly gracePeriodHours?: number };
   /** Address of the `terraform_data` credential instance. */
   readonly instance: string;
   /** Address of the CRUD `aws_lambda_invocation`. */
   readonly invocation: string;
   /** Address of the `aws_secretsmanager_secret`; absent for an adopted credential, whose secret is not the stack's. */
   readonly secret?: string;
-}
+};

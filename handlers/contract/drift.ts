@@ -2,7 +2,7 @@
  * The drift check's wire format: the read event (one credential, or the store's batch) and its
  * result, shared by the store's check block (synth time) and the provider's read action. Pure.
  */
-import { CredentialInput } from './credential';
+import { CredentialInput, EDITABLE_FIELD_NAMES, EditableFieldName } from './credential';
 
 /**
  * The drift check's event: a plain invocation (Terraform's `aws_lambda_invocation` data source,
@@ -48,8 +48,9 @@ export interface ReadBatchResult {
 }
 
 /** What a drift finding is about. */
-export const DRIFT_FIELDS = ['record', 'status', 'authType', 'secretArn', 'name', 'scopes', 'secret'] as const;
-export type DriftField = (typeof DRIFT_FIELDS)[number];
+export const DRIFT_FIELDS = ['record', 'status', 'authType', 'secretArn', ...EDITABLE_FIELD_NAMES, 'secret'] as const;
+/** What a drift finding is about: the record, its state, or one of its declared fields (`EDITABLE_FIELDS`). */
+export type DriftField = 'record' | 'status' | 'authType' | 'secretArn' | EditableFieldName | 'secret';
 
 /**
  * One difference between what Terraform declares and what the store holds. `restore` findings

@@ -5,7 +5,7 @@
  * The AWS SDK itself also reads `AWS_ENDPOINT_URL*` and the credential variables; those are
  * deliberately not repeated here.
  */
-import { SECRET_ARN_PATTERN, TABLE_NAME_PATTERN } from '../contract/aws-names';
+import { SECRET_ARN_PATTERN, SECRET_PREFIX_PATTERN, TABLE_NAME_PATTERN } from '../contract/aws-names';
 import { PROVIDER_ENV } from '../contract/credential';
 import { configOnce, Environment, environmentReader } from '../runtime/environment';
 
@@ -26,7 +26,7 @@ export function readProviderConfig(env: Environment = process.env): ProviderConf
   const hashKeySecretArn = read.optional(PROVIDER_ENV.HASH_KEY_SECRET_ARN, SECRET_ARN_PATTERN, 'a Secrets Manager secret ARN');
   return {
     tableName: read.required(PROVIDER_ENV.TABLE_NAME, TABLE_NAME_PATTERN, 'a DynamoDB table name'),
-    secretPrefix: read.required(PROVIDER_ENV.SECRET_PREFIX, /^[A-Za-z0-9/_+=.@-]{1,256}$/, 'a Secrets Manager name prefix (letters, digits and /_+=.@-)'),
+    secretPrefix: read.required(PROVIDER_ENV.SECRET_PREFIX, SECRET_PREFIX_PATTERN, 'a Secrets Manager name prefix (letters, digits and /_+=.@-)'),
     region: read.region(),
     ...(hashKeySecretArn === undefined ? {} : { hashKeySecretArn }),
   };

@@ -5,7 +5,7 @@
  * the lifecycle because it judges a record against the lifecycle's own rules (an active record,
  * the declared fields a restore may write back), and the CLI may import the lifecycle.
  */
-import { CredentialInput, SCOPE_NAMES } from '../contract/credential';
+import { CredentialInput, EDITABLE_FIELD_NAMES, EDITABLE_FIELDS, EditableFields, SCOPE_NAMES } from '../contract/credential';
 import { DriftFinding } from '../contract/drift';
 import type { CredentialRecord } from './credential-record';
 
@@ -24,6 +24,9 @@ const SECRET_PROBLEMS: Record<Exclude<SecretState, 'present'>, string> = {
   'scheduled-for-deletion': 'the secret is scheduled for deletion',
   missing: 'the secret does not exist',
 };
+
+/** A declared field's value as a finding shows it: absent is `(none)`. */
+const shown = (value: unknown): string => (value === undefined || value === null || value === '' ? '(none)' : String(value));
 
 const list = (scopes: readonly string[]): string => (scopes.length === 0 ? '(none)' : scopes.join(', '));
 
@@ -46,7 +49,7 @@ export function scopeDifference(from: readonly string[], to: readonly string[]):
  * about the rest, so it is the only finding then.
  */
 export function assessDrift(
-  declared: Pick<CredentialInput, 'name' | 'authType' | 'scopes' | 'secretArn'>,
+  declared: Pick<CredentialInput, 'authType' | 'secretArn'> & EditableFields,
   record: CredentialRecord | undefined,
   secret: SecretState,
 ): DriftFinding[] {
@@ -111,6 +114,23 @@ export function assessDrift(
       actual: list(canonicalScopes(record.scopes)),
       fix: 'restore',
       message: `${label}: scopes ${parts.join('; ')} (declared ${list(canonicalScopes(declared.scopes))})`,
+    });
+  }
+  // Every other declared field the contract's table compares (description, grace periods).
+  for (const field of EDITABLE_FIELD_NAMES) {
+    if (field === 'name' || field === 'scopes') continue;
+    const [want, have] = [shown(declared[field]), shown(record[field])];
+    if (want === have) continue;
+    const spec = EDITABLE_FIELDS[field];
+    findings.push({
+      field,
+      declared: want,
+      actual: have,
+      fix: spec.drift === 'repaired' ? 'restore' : 'replace',
+      message:
+        spec.attribute === 'N'
+          ? `${label}: ${spec.label} is ${have} outside Terraform (declared ${want})`
+          : `${label}: ${spec.label} changed outside Terraform`,
     });
   }
   if (secret !== 'present') findings.push(secretFinding(declared.name, secret));

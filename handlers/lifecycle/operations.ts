@@ -18,8 +18,10 @@
  * change) whose record is active and whose value is now the current value of the same secret. Then
  * the old credential is `retiring` for the grace period the successor declares, and the verifier
  * refuses it after `retiresAt`; a real destroy has no successor and revokes at once.
+ * One concept in one file on purpose (over 400 lines): every write of a record goes through here, so
+ * the invariant below is checked in one place.
  */
-import { CredentialInput, CredentialResult, EDITABLE_FIELD_NAMES, EditableFields, LEGACY_SECRET_TAGS, SECRET_TAGS } from '../contract/credential';
+import { CredentialInput, CredentialResult, EDITABLE_FIELD_NAMES, EDITABLE_FIELDS, EditableFields, LEGACY_SECRET_TAGS, SECRET_TAGS } from '../contract/credential';
 import { NotFoundError, SecretScheduledForDeletionError, StaleRecordError } from '../errors';
 import {
   credentialIdFor,
@@ -322,7 +324,7 @@ async function successorGraceHours(record: CredentialRecord, deps: LifecycleDeps
 }
 
 /**
- * The drift repair: writes the declared name and scopes back. `seen` is the record as the check
+ * The drift repair: writes the declared fields marked `repaired` in `EDITABLE_FIELDS` back. `seen` is the record as the check
  * read it; the record is read again and must still be that version (else `StaleRecordError`, and
  * nothing is written), so what other writers own since (`lastUsedAt`) is carried over. Never
  * touches the secret, the hash, the state or the auth type; only an active record of the same
@@ -331,12 +333,20 @@ async function successorGraceHours(record: CredentialRecord, deps: LifecycleDeps
 export async function restoreDeclaredFields(
   deps: Pick<LifecycleDeps, 'table' | 'now'>,
   seen: Pick<CredentialRecord, 'credentialId' | 'version'>,
-  declared: Pick<CredentialRecord, 'instanceId' | 'name' | 'scopes'>,
+  declared: Pick<CredentialRecord, 'instanceId'> & EditableFields,
 ): Promise<CredentialRecord> {
   const record = await deps.table.read(seen.credentialId);
   if (record === undefined || record.version !== seen.version) throw new StaleRecordError(seen.credentialId);
   assertOwnedBy(record, declared.instanceId);
-  return commitIfChanged(deps, record, 'restore', { ...record, name: declared.name, scopes: [...declared.scopes] });
+  // Every field the contract's table marks `repaired`, from the declaration; the rest as they are.
+  const restored: Record<string, unknown> = { ...record };
+  for (const field of EDITABLE_FIELD_NAMES) {
+    if (EDITABLE_FIELDS[field].drift !== 'repaired') continue;
+    const value = declared[field];
+    if (value === undefined) delete restored[field];
+    else restored[field] = Array.isArray(value) ? [...value] : value;
+  }
+  return commitIfChanged(deps, record, 'restore', restored as CredentialRecord);
 }
 
 /** The non-secret metadata Terraform keeps in state. */

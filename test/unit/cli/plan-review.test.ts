@@ -2,6 +2,7 @@
  * The review of recorded plans (test/fixtures/terraform, recorded with the real terraform on the
  * local AWS by record.ts): each kind of credential change reads the way a reviewer needs it.
  */
+import { EDITABLE_FIELD_NAMES, EDITABLE_FIELDS } from '../../../handlers/contract/credential';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -70,6 +71,23 @@ describe('review of a plan', () => {
     expect(r.credentials[0]).toMatchObject({ kind: 'update', name: 'Usage-Reporting-v2', renamedFrom: 'Usage-Reporting' });
     expect(renderReviewMarkdown(r)).toContain('**Usage-Reporting-v2** (API key): renamed from **Usage-Reporting**');
   });
+
+  test.each(EDITABLE_FIELD_NAMES.filter((field) => field !== 'name' && field !== 'scopes'))(
+    'a change of %s alone is an update the review names (every declared field of the contract table is reviewed)',
+    (field) => {
+      const plan = load('rename');
+      const invocation = plan.resource_changes.find((rc: any) => rc.type === 'aws_lambda_invocation' && rc.change.actions.includes('update'));
+      const before = JSON.parse(invocation.change.before.input);
+      const value = EDITABLE_FIELDS[field].attribute === 'N' ? 168 : 'reviewed text';
+      invocation.change.after.input = JSON.stringify({ ...before, [field]: value });
+
+      const change = reviewPlan(plan).credentials[0];
+
+      expect(change).toMatchObject({ kind: 'update', fieldsChanged: [expect.objectContaining({ field, label: EDITABLE_FIELDS[field].label })] });
+      const markdown = renderReviewMarkdown(reviewPlan(plan));
+      expect(markdown).toContain(EDITABLE_FIELDS[field].attribute === 'N' ? `${EDITABLE_FIELDS[field].label}: none → 168` : `${EDITABLE_FIELDS[field].label} changed`);
+    },
+  );
 
   test('an auth type change is a replacement that says why and what consumers must do', () => {
     const r = review('auth-type-replacement');

@@ -2,7 +2,8 @@
  * The provider's read action (the opt-in plan-time drift check): it compares the declared input
  * with the record and the secret, writes nothing, and returns no secret.
  */
-import { CredentialInput } from '../../../../handlers/contract/credential';
+import { CredentialInput, EDITABLE_FIELD_NAMES, EDITABLE_FIELDS } from '../../../../handlers/contract/credential';
+import { restoreDeclaredFields } from '../../../../handlers/lifecycle/operations';
 import { ReadBatchResult, ReadResult } from '../../../../handlers/contract/drift';
 import { runProviderEvent } from '../../../../handlers/credential-provider/flow';
 import { READ_BATCH_CONCURRENCY } from '../../../../handlers/credential-provider/read';
@@ -75,6 +76,24 @@ describe('the read action', () => {
     expect(result.message).toMatch(/"Analytics-DataAPI-Credential": scopes missing conversations/);
     expect(result.message).toMatch(/drift --repair/);
   });
+
+  test.each(EDITABLE_FIELD_NAMES.filter((field) => field !== 'name' && field !== 'scopes'))(
+    '%s changed outside Terraform is drift that the repair writes back (every declared field of the contract table)',
+    async (field) => {
+      const f = await created();
+      const id = credentialIdFor(INSTANCE_ID);
+      const tampered = EDITABLE_FIELDS[field].attribute === 'N' ? 168 : 'written by hand';
+      f.table.records.set(id, { ...f.table.records.get(id)!, [field]: tampered });
+
+      const result = await read(f);
+
+      expect(result.drift).toEqual([expect.objectContaining({ field, fix: 'restore', declared: '(none)', actual: String(tampered) })]);
+      expect(result.message).toMatch(/drift --repair/);
+      const repaired = await restoreDeclaredFields(f.deps, f.table.records.get(id)!, inputOf());
+      expect(repaired[field]).toBeUndefined();
+      expect((await read(f)).inSync).toBe(true);
+    },
+  );
 
   test('a missing record needs a replacement, and the message names the exact command', async () => {
     const f = await created();
