@@ -12,6 +12,8 @@
  *
  * 3. `terraform/policies.generated.tf`: the resource policies and the guardrail, from
  *    `lib/policies.ts` (scripts/policy-hcl.ts), statement for statement what the constructs render.
+ * 4. `terraform/fields.generated.tf`: `var.credentials` and its validations, and the declared
+ *    fields' normalised values and declaration lines, from `EDITABLE_FIELDS` (scripts/fields-hcl.ts).
  *
  * All are committed: a module is used from a path or a git ref, with no build step of its own.
  * `test/unit/scripts/terraform-module.test.ts` fails while either is stale.
@@ -54,12 +56,14 @@ import {
 } from '../providers/function-settings';
 import { HANDLER_ASSET_DIR } from '../providers/handler-assets';
 import { buildHandlerAssets } from './build';
+import { fieldsHcl } from './fields-hcl';
 import { policiesHcl } from './policy-hcl';
 import { REPO_ROOT } from './bundle';
 
 export const MODULE_DIR = join(REPO_ROOT, 'terraform');
 export const MODULE_CONTRACT_FILE = join(MODULE_DIR, 'contract.generated.tf');
 export const MODULE_POLICIES_FILE = join(MODULE_DIR, 'policies.generated.tf');
+export const MODULE_FIELDS_FILE = join(MODULE_DIR, 'fields.generated.tf');
 export const MODULE_PROVIDER_ZIP = join(MODULE_DIR, 'credential-provider.zip');
 export const BUILT_PROVIDER_ZIP = join(REPO_ROOT, HANDLER_ASSET_DIR, 'credential-provider.zip');
 /** The gateway functions' bundles: the module's copies and the package build's, by kind. */
@@ -228,11 +232,12 @@ export function writeModuleFiles(): void {
   for (const zip of GATEWAY_ZIPS) copyFileSync(zip.built, zip.module);
   writeFileSync(MODULE_CONTRACT_FILE, contractHcl());
   writeFileSync(MODULE_POLICIES_FILE, policiesHcl());
+  writeFileSync(MODULE_FIELDS_FILE, fieldsHcl());
 }
 
 if (require.main === module) {
   // The zip is the package build's own output, copied: one build, one set of bytes.
   buildHandlerAssets();
   writeModuleFiles();
-  console.log(`build:terraform: ${[MODULE_PROVIDER_ZIP, ...GATEWAY_ZIPS.map((z) => z.module)].join(', ')}, ${MODULE_CONTRACT_FILE} and ${MODULE_POLICIES_FILE}`);
+  console.log(`build:terraform: ${[MODULE_PROVIDER_ZIP, ...GATEWAY_ZIPS.map((z) => z.module)].join(', ')}, ${MODULE_CONTRACT_FILE}, ${MODULE_POLICIES_FILE} and ${MODULE_FIELDS_FILE}`);
 }

@@ -6,11 +6,12 @@
 locals {
   credentials = {
     for key, c in var.credentials : key => {
-      name      = trimspace(c.name)
-      auth_type = c.auth_type
-      # Canonical order, as the constructs send them: reordering changes nothing. ["all"] is every scope.
-      scopes      = [for s in local.contract.scope_names : s if contains(c.scopes, s) || c.scopes == tolist(["all"])]
-      description = c.description == "" ? null : c.description
+      # The declared fields (fields.generated.tf), normalised: scopes in canonical order, so reordering
+      # changes nothing, and ["all"] is every scope.
+      name        = local.declared_fields[key].name
+      auth_type   = c.auth_type
+      scopes      = local.declared_fields[key].scopes
+      description = local.declared_fields[key].description
       # The secret an adopted key is read from (the user's; its ARN as declared), else null.
       adopt_from = try(c.adopt.from_secret_arn, null)
       # The same default names whatever the prefix: data-api/credentials/<name>/<key> with the default one;
@@ -20,9 +21,9 @@ locals {
       : coalesce(c.secret_name, local.prefix_is_default ? "${local.secret_prefix}${key}" : "${local.secret_prefix}${var.name}/${key}"))
       rotation = c.rotation == null ? null : {
         trigger          = c.rotation.trigger
-        gracePeriodHours = coalesce(c.rotation.grace_period_hours, local.contract.default_rotation_grace_period_hours)
+        gracePeriodHours = local.declared_fields[key].rotationGracePeriodHours
       }
-      auth_type_change_grace_period_hours = c.auth_type_change_grace_period_hours
+      auth_type_change_grace_period_hours = local.declared_fields[key].authTypeChangeGracePeriodHours
       readers                             = distinct(c.readers)
       drift_check                         = coalesce(c.drift_check, var.drift_check)
     }
@@ -32,10 +33,8 @@ locals {
   # optional fields are absent, never null, exactly as the constructs write them.
   declared_inputs = {
     for key, c in local.credentials : key => merge(
-      { name = c.name, authType = c.auth_type, scopes = c.scopes },
-      c.description == null ? {} : { description = c.description },
-      c.rotation == null ? {} : { rotationGracePeriodHours = c.rotation.gracePeriodHours },
-      c.auth_type_change_grace_period_hours == null ? {} : { authTypeChangeGracePeriodHours = c.auth_type_change_grace_period_hours },
+      { authType = c.auth_type },
+      { for field, value in local.declared_fields[key] : field => value if value != null },
     )
   }
 
@@ -59,20 +58,14 @@ locals {
   adopted_secret_arns = distinct([for c in values(local.adopted) : c.adopt_from])
 
   # The declaration tag (SECRET_TAGS.DECLARATION in handlers/contract/credential.ts): the digest of
-  # the instance id and of the lines of declarationText, one per field in EDITABLE_FIELDS order
-  # (name, description, scopes, rotationGracePeriodHours, authTypeChangeGracePeriodHours), absent
-  # ones empty. The provider refuses a write or read whose input gives another digest.
+  # the instance id and of declarationText: the format, the store, the auth type and one line per
+  # declared field (fields.generated.tf). The provider refuses a write or read whose input gives
+  # another digest.
   declaration_digests = {
-    for key, c in local.generated : key => sha256(join("\n", [
-      local.contract.declaration_format,
-      var.name,
-      c.auth_type,
-      c.name,
-      c.description == null ? "" : c.description,
-      join(" ", c.scopes),
-      c.rotation == null ? "" : tostring(c.rotation.gracePeriodHours),
-      c.auth_type_change_grace_period_hours == null ? "" : tostring(c.auth_type_change_grace_period_hours),
-    ]))
+    for key, c in local.credentials : key => sha256(join("\n", concat(
+      [local.contract.declaration_format, var.name, c.auth_type],
+      local.declaration_field_lines[key],
+    )))
   }
 
   credential_ids = {

@@ -19,7 +19,7 @@
  * the old credential is `retiring` for the grace period the successor declares, and the verifier
  * refuses it after `retiresAt`; a real destroy has no successor and revokes at once.
  * One concept in one file on purpose (over 400 lines): every write of a record goes through here, so
- * the invariant below is checked in one place.
+ * the invariant above is checked in one place.
  */
 import { CredentialInput, CredentialResult, EDITABLE_FIELD_NAMES, EDITABLE_FIELDS, EditableFields, LEGACY_SECRET_TAGS, SECRET_TAGS } from '../contract/credential';
 import { NotFoundError, SecretScheduledForDeletionError, StaleRecordError } from '../errors';

@@ -14,11 +14,13 @@ import {
   contractValues,
   MODULE_CONTRACT_FILE,
   MODULE_DIR,
+  MODULE_FIELDS_FILE,
   MODULE_POLICIES_FILE,
   MODULE_PROVIDER_ZIP,
   re2Pattern,
 } from '../../../scripts/terraform-module';
-import { SCOPE_NAMES } from '../../../handlers/contract/credential';
+import { EDITABLE_FIELD_NAMES, EDITABLE_FIELDS, SCOPE_NAMES } from '../../../handlers/contract/credential';
+import { fieldsHcl } from '../../../scripts/fields-hcl';
 import { policiesHcl } from '../../../scripts/policy-hcl';
 import { GATEWAY_GUARDRAIL, STORE_GUARDRAIL, TABLE_POLICY } from '../../../lib/policies';
 
@@ -40,6 +42,18 @@ describe('the Terraform module files', () => {
       const module = readFileSync(zip.module);
       const built = readFileSync(zip.built);
       expect([zip.kind, module.length, module.equals(built)]).toEqual([zip.kind, built.length, true]);
+    }
+  });
+
+  test('fields.generated.tf holds var.credentials and the declared fields of the current field table', () => {
+    const current = readFileSync(MODULE_FIELDS_FILE, 'utf8');
+
+    expect(current === fieldsHcl() ? 'current' : REBUILD).toBe('current');
+    // Every field of the table is typed, normalised and in the declaration lines.
+    for (const name of EDITABLE_FIELD_NAMES) {
+      const attribute = EDITABLE_FIELDS[name].hcl.split('.').pop()!;
+      expect([name, new RegExp(`\\n +${attribute} += `).test(current)]).toEqual([name, true]);
+      expect([name, current.includes(`f.${name}`)]).toEqual([name, true]);
     }
   });
 
