@@ -54,6 +54,23 @@ export function registerRevokeUndeclaredCommand(program: Command): void {
     });
 }
 
+/**
+ * The confirmation: `--yes`, or `yes` typed on the terminal; without a terminal and without
+ * `--yes`, or with another answer, `NotConfirmedError` (nothing revoked). Prints the summary first.
+ */
+export async function confirmRevoke(n: number, summary: string, options: { readonly yes?: boolean; readonly json?: boolean }, io: RevokeIo): Promise<void> {
+  if (options.yes) {
+    if (!options.json) io.out(`${summary}\n`);
+    return;
+  }
+  if (io.ask === undefined) {
+    throw new NotConfirmedError(`refusing to revoke ${n} undeclared credential${n === 1 ? '' : 's'} without a confirmation: no terminal to ask on; pass --yes. Nothing was revoked`);
+  }
+  io.out(`${summary}\n`);
+  const answer = await io.ask(`Revoke ${n === 1 ? 'it' : `these ${n}`}? Requests with ${n === 1 ? 'it' : 'them'} get 401 from then on. Type yes to revoke: `);
+  if (answer.trim() !== 'yes') throw new NotConfirmedError('not confirmed (the answer was not yes). Nothing was revoked');
+}
+
 export async function runRevokeUndeclared(options: RevokeUndeclaredOptions, io: RevokeIo): Promise<number> {
   const { declaredIds, location, alsoDeclaredIn } = await readDeclarations(options);
   const { dynamodb } = storeClients(location.region);
@@ -70,16 +87,7 @@ export async function runRevokeUndeclared(options: RevokeUndeclaredOptions, io: 
     ...undeclared.map((c) => `  ${undeclaredLine(c)}`),
     `  ${OTHER_STACKS_NOTE}`,
   ].join('\n');
-  if (!options.yes) {
-    if (io.ask === undefined) {
-      throw new NotConfirmedError(`refusing to revoke ${n} undeclared credential${n === 1 ? '' : 's'} without a confirmation: no terminal to ask on; pass --yes. Nothing was revoked`);
-    }
-    io.out(`${summary}\n`);
-    const answer = await io.ask(`Revoke ${n === 1 ? 'it' : `these ${n}`}? Requests with ${n === 1 ? 'it' : 'them'} get 401 from then on. Type yes to revoke: `);
-    if (answer.trim() !== 'yes') throw new NotConfirmedError('not confirmed (the answer was not yes). Nothing was revoked');
-  } else if (!options.json) {
-    io.out(`${summary}\n`);
-  }
+  await confirmRevoke(n, summary, options, io);
 
   const table = new DynamoDbCredentialTable(dynamodb, location.tableName);
   const now = io.now ?? (() => new Date());
