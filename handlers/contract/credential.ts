@@ -320,6 +320,8 @@ interface EditableFieldSpec {
    * credentials existed, so that their declaration digest (and their secret's tag) stays the same.
    */
   readonly lineWhenDeclared?: true;
+  /** A text field whose review shows both values (numbers always do; free text only that it changed). */
+  readonly reviewValues?: true;
 }
 
 /**
@@ -371,6 +373,7 @@ export const EDITABLE_FIELDS = {
     drift: 'repaired',
     exclusiveWith: 'expiresAfterDays',
     lineWhenDeclared: true,
+    reviewValues: true,
   },
   /** Or: whole days after the credential's creation (a rotation, a new credential, starts a new window). */
   expiresAfterDays: {
