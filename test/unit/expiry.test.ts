@@ -24,6 +24,7 @@ import { CredentialRecord } from '../../handlers/lifecycle/credential-record';
 import { LifecycleDeps } from '../../handlers/lifecycle/operations';
 import { acceptedUntilSeconds, isAccepted, refusalOf, transition } from '../../handlers/lifecycle/states';
 import { credentialIdFor } from '../../handlers/secret-format';
+import { marshalRecord, unmarshalRecord } from '../../handlers/store/dynamodb-credential-table';
 import { verifyBearerValue, unauthorized } from '../../handlers/verifier/authorizer';
 import { handleRecordsRequest, RecordsDeps } from '../../handlers/verifier/records';
 import { handleTokenRequest } from '../../handlers/verifier/token-endpoint';
@@ -273,6 +274,12 @@ describe('list and the plan-time check', () => {
     validUntil: '2026-12-07T00:00:00.000Z',
     version: 1,
   };
+  test('the table keeps the declared fields and the resolved expiry (a round trip)', () => {
+    const stored = { ...record, expiryDate: '2026-12-07', expiresAfterDays: undefined };
+    const { expiresAfterDays: _none, ...expected } = stored;
+    expect(unmarshalRecord(marshalRecord(stored))).toEqual(expected);
+    expect(unmarshalRecord(marshalRecord({ ...record, expiresAfterDays: 10 }))).toMatchObject({ expiresAfterDays: 10, validUntil: record.validUntil });
+  });
   test('list shows the expiry, and marks an expired one', () => {
     const rows = listCredentials([record], false, new Date('2026-12-01T00:00:00Z'));
     expect(rows[0]).toMatchObject({ expiresAt: '2026-12-07T00:00:00.000Z', expired: false });
