@@ -387,6 +387,7 @@ export function toResult(record: CredentialRecord): CredentialResult {
     ...(record.revokedAt === undefined ? {} : { revokedAt: record.revokedAt }),
     ...(record.retiresAt === undefined ? {} : { retiresAt: record.retiresAt }),
     ...(record.adopted === true ? { adopted: true } : {}),
+    ...(record.validUntil === undefined ? {} : { validUntil: record.validUntil }),
   };
 }
 

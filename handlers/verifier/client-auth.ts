@@ -10,7 +10,7 @@
  */
 import { DATA_API_REALM } from '../contract/gateway';
 import { CLIENT_SECRET_PATTERN, hashSecret, parseClientId, secretMatchesHash } from '../secret-format';
-import { isAccepted } from '../lifecycle/states';
+import { refusalOf } from '../lifecycle/states';
 import { CredentialRecord } from '../lifecycle/credential-record';
 import { bodyText, header, HttpApiEvent, HttpResponse, json } from './http';
 
@@ -139,12 +139,16 @@ export async function authenticateClient(
 
   const parsed = parseClientId(presented.clientId);
   const record = parsed === undefined ? undefined : await deps.readCredential(parsed.credentialId);
-  const usable =
-    record !== undefined && isAccepted(record, deps.now()) && record.authType === 'oauth2' && record.clientId === presented.clientId;
+  const refusal = record === undefined ? 'revoked' : refusalOf(record, deps.now());
+  // An expired client's secret is still compared: only its holder learns that it expired.
+  const usable = record !== undefined && refusal !== 'revoked' && record.authType === 'oauth2' && record.clientId === presented.clientId;
   const secretOk = secretMatchesHash(
     CLIENT_SECRET_PATTERN.test(presented.clientSecret) ? presented.clientSecret : '',
     usable ? record.secretHash : UNKNOWN_CLIENT_HASH,
   );
+  if (usable && secretOk && refusal === 'expired') {
+    return { failure: { ...oauthError(401, 'invalid_client', 'The client\'s credential has expired'), credentialId: record.credentialId } };
+  }
   if (!usable || !secretOk) {
     const failure = oauthError(401, 'invalid_client', 'Client authentication failed: unknown client, wrong secret, or a revoked credential');
     return { failure: record ? { ...failure, credentialId: record.credentialId } : failure };
