@@ -1,10 +1,11 @@
 /**
  * The product page's Credentials tab from the store's records: name, auth type, scopes (n/5),
- * status and dates. Pure; never a secret (the records hold only a hash, and not even that is shown).
+ * status and dates (the expiry among them). Pure; never a secret (the records hold only a hash, and not even that is shown).
  */
 import Table from 'cli-table3';
 import { SCOPE_NAMES } from '../handlers/contract/credential';
 import type { CredentialRecord } from '../handlers/lifecycle/credential-record';
+import { isExpired } from '../handlers/lifecycle/states';
 import { authTypeLabel } from './auth-type-label';
 
 /** One row as `--json` prints it. */
@@ -25,12 +26,16 @@ export interface CredentialListing {
   /** A retiring (rotated-out) credential: refused from then on. */
   readonly retiresAt?: string;
   readonly lastUsedAt?: string;
+  /** A credential that declares an expiry: refused from then on (ISO 8601). */
+  readonly expiresAt?: string;
+  /** Whether that time has passed (at the listing's time). */
+  readonly expired?: boolean;
 }
 
 const STATUS_ORDER = ['active', 'retiring', 'pending', 'revoked'];
 
 /** Active first, then by name; revoked ones only with `includeRevoked` (deleted credentials leave the tab). */
-export function listCredentials(records: readonly CredentialRecord[], includeRevoked = false): CredentialListing[] {
+export function listCredentials(records: readonly CredentialRecord[], includeRevoked = false, now: Date = new Date()): CredentialListing[] {
   return records
     .filter((r) => includeRevoked || r.status !== 'revoked')
     .map(
@@ -49,6 +54,7 @@ export function listCredentials(records: readonly CredentialRecord[], includeRev
         ...(r.revokedAt === undefined ? {} : { revokedAt: r.revokedAt }),
         ...(r.retiresAt === undefined ? {} : { retiresAt: r.retiresAt }),
         ...(r.lastUsedAt === undefined ? {} : { lastUsedAt: r.lastUsedAt }),
+        ...(r.validUntil === undefined ? {} : { expiresAt: r.validUntil, expired: isExpired(r, now) }),
       }),
     )
     .sort(
@@ -68,7 +74,7 @@ export function shortTime(iso: string | undefined): string {
 
 export function renderCredentialTable(rows: readonly CredentialListing[]): string {
   const table = new Table({
-    head: ['Name', 'Auth type', 'Scopes', 'Status', 'Created (UTC)', 'Updated (UTC)', 'Last used (UTC)'],
+    head: ['Name', 'Auth type', 'Scopes', 'Status', 'Created (UTC)', 'Updated (UTC)', 'Last used (UTC)', 'Expires (UTC)'],
     style: { head: [], border: [] },
   });
   for (const row of rows) {
@@ -80,6 +86,7 @@ export function renderCredentialTable(rows: readonly CredentialListing[]): strin
       shortTime(row.createdAt),
       shortTime(row.updatedAt),
       shortTime(row.lastUsedAt),
+      row.expiresAt === undefined ? 'never' : `${shortTime(row.expiresAt)}${row.expired === true ? ' (expired)' : ''}`,
     ]);
   }
   return table.toString();

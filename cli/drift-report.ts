@@ -7,6 +7,7 @@ import { DriftFinding } from '../handlers/contract/drift';
 import { assessDrift, isRestorable, replaceCommand, scopeDifference, SecretState } from '../handlers/lifecycle/credential-drift';
 import type { CredentialRecord } from '../handlers/lifecycle/credential-record';
 import type { StateCredential } from './stack-state';
+import { OTHER_STACKS_NOTE, UndeclaredCredential, undeclaredLine } from './undeclared';
 
 export type DriftStatus = 'in-sync' | 'drifted' | 'repaired';
 
@@ -26,6 +27,12 @@ export interface DriftReport {
   readonly region: string;
   readonly inSync: boolean;
   readonly credentials: CredentialDrift[];
+  /** Active or retiring records no declaration names: drift too (`revoke-undeclared` revokes them, `--repair` never). */
+  readonly undeclared: UndeclaredCredential[];
+  /** The further states whose declarations counted (`--also-declared-in`). */
+  readonly alsoDeclaredIn: string[];
+  /** Set when there are undeclared records: another stack of the store may declare them. */
+  readonly note?: string;
 }
 
 export interface Observed {
@@ -48,12 +55,20 @@ export function assessCredential(declared: StateCredential, observed: Observed):
   return { ...base, status: 'drifted', findings, fix };
 }
 
-export function driftReport(location: { tableName: string; region: string }, credentials: CredentialDrift[]): DriftReport {
+export function driftReport(
+  location: { tableName: string; region: string },
+  credentials: CredentialDrift[],
+  undeclared: UndeclaredCredential[] = [],
+  alsoDeclaredIn: string[] = [],
+): DriftReport {
   return {
     table: location.tableName,
     region: location.region,
-    inSync: credentials.every((c) => c.status !== 'drifted'),
+    inSync: credentials.every((c) => c.status !== 'drifted') && undeclared.length === 0,
     credentials,
+    undeclared,
+    alsoDeclaredIn,
+    ...(undeclared.length === 0 ? {} : { note: OTHER_STACKS_NOTE }),
   };
 }
 
@@ -89,14 +104,24 @@ export function renderDriftTable(report: DriftReport): string {
   ];
   const repaired = report.credentials.filter((c) => c.status === 'repaired').length;
   if (repaired > 0) lines.push(`Repaired ${repaired}: the declared fields written back; secrets untouched.`);
-  if (drifted.length === 0) {
+  if (drifted.length === 0 && report.undeclared.length === 0) {
     lines.push('In sync.');
-  } else {
+  } else if (drifted.length > 0) {
     lines.push(`${drifted.length} drifted.`);
     for (const c of drifted) {
       if (c.fix?.kind === 'replace') lines.push(`  ${c.name} needs a new credential: ${c.fix.command}`);
       else if (c.fix?.kind === 'restore') lines.push(`  ${c.name}: run ${c.fix.command} to restore the declared fields`);
     }
+  }
+  const declaredIn = report.alsoDeclaredIn.length === 0 ? 'this state' : `this state or ${report.alsoDeclaredIn.join(', ')}`;
+  if (report.undeclared.length > 0) {
+    const n = report.undeclared.length;
+    lines.push(`${n} undeclared credential${n === 1 ? '' : 's'} in the store (active, and no declaration in ${declaredIn} names ${n === 1 ? 'it' : 'them'}):`);
+    for (const c of report.undeclared) lines.push(`  ${undeclaredLine(c)}`);
+    lines.push(`  ${report.note ?? OTHER_STACKS_NOTE}`);
+    lines.push('  drift --repair leaves them alone; to revoke them: npx data-api-credentials revoke-undeclared');
+  } else {
+    lines.push(`No undeclared credentials in the store (declarations read from ${declaredIn}).`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -10,12 +10,14 @@ import { registerDriftCommand } from './drift';
 import { registerListCommand } from './list';
 import { registerLocalCommand } from './local';
 import { registerReviewCommand } from './review';
+import { registerRevokeUndeclaredCommand } from './revoke-undeclared';
 
 const COMMANDS: ((program: Command) => void)[] = [
   registerLocalCommand,
   registerReviewCommand,
   registerDriftCommand,
   registerListCommand,
+  registerRevokeUndeclaredCommand,
 ];
 
 export function buildProgram(): Command {

@@ -167,6 +167,43 @@ export function credentialsInState(state: unknown): StateCredential[] {
   return credentials.sort((a, b) => a.input.name.localeCompare(b.input.name));
 }
 
+/**
+ * The credential ids a state declares, from `terraform show -json` (as `credentialsInState`) or
+ * from a raw state file (`terraform.tfstate`, `terraform state pull`): its invocations' inputs.
+ */
+export function declaredCredentialIds(state: unknown): string[] {
+  if (isObject(state) && state.format_version !== undefined) return credentialsInState(state).map((c) => c.credentialId);
+  if (!isObject(state) || !Array.isArray(state.resources)) {
+    throw new ValidationError('--also-declared-in', typeof state, 'a stack directory, a state file or the output of `terraform show -json`');
+  }
+  const ids: string[] = [];
+  for (const resource of state.resources.filter(isObject)) {
+    if (resource.mode === 'data' || resource.type !== 'aws_lambda_invocation' || !Array.isArray(resource.instances)) continue;
+    for (const instance of resource.instances.filter(isObject)) {
+      try {
+        ids.push(credentialIdFor(validateCredentialInput(JSON.parse(String(instance.attributes?.input))).instanceId));
+      } catch {
+        // another invocation
+      }
+    }
+  }
+  return ids;
+}
+
+/** A further state whose declarations count (`--also-declared-in`): a stack directory (read with terraform) or a JSON file. */
+export async function readDeclaredIds(location: string): Promise<string[]> {
+  if (fs.existsSync(location) && fs.statSync(location).isFile()) {
+    let json: unknown;
+    try {
+      json = JSON.parse(fs.readFileSync(location, 'utf8'));
+    } catch {
+      throw new ValidationError('--also-declared-in', JSON.stringify(location), 'a stack directory, a state file or the output of `terraform show -json`');
+    }
+    return declaredCredentialIds(json);
+  }
+  return declaredCredentialIds(await readState(location));
+}
+
 function checkStackDir(dir: string): void {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new ValidationError('--dir', JSON.stringify(dir), 'an existing stack directory (cdktf.out/stacks/<stack>, or the configuration calling the Terraform module)');

@@ -1,6 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { awsClientConfig } from '../handlers/runtime/aws';
+import { NotFoundError } from '../handlers/errors';
+import type { CredentialRecord } from '../handlers/lifecycle/credential-record';
+import { awsClientConfig, awsErrorName } from '../handlers/runtime/aws';
+import { listCredentialRecords } from '../handlers/store';
 import { readCliEnvironment } from './cli-environment';
 import { outputsOfState, readOutputs, readState, resolveStoreLocation, StoreFlags, StoreLocation, storesInOutputs } from './stack-state';
 
@@ -26,4 +29,16 @@ export async function locateStore(options: LocationOptions, state?: unknown): Pr
   const outputs = await readOutputs(options.dir);
   const stackState = storesInOutputs(outputs).length === 0 ? await readState(options.dir) : undefined;
   return resolveStoreLocation(options, outputs, region, stackState);
+}
+
+/** Every credential record of the store (a Scan); a missing table is the user's to fix. */
+export async function readAllRecords(dynamodb: DynamoDBClient, location: StoreLocation): Promise<CredentialRecord[]> {
+  const records: CredentialRecord[] = [];
+  try {
+    for await (const record of listCredentialRecords(dynamodb, location.tableName)) records.push(record);
+  } catch (error) {
+    if (awsErrorName(error) !== 'ResourceNotFoundException') throw error;
+    throw new NotFoundError(`The credential table ${location.tableName} does not exist in ${location.region}`, { cause: error });
+  }
+  return records;
 }

@@ -68,6 +68,19 @@ export interface DataApiCredentialProps {
    */
   readonly authTypeChangeGracePeriodHours?: number;
   /**
+   * When the credential stops working: an ISO 8601 date (`2027-01-31`, midnight UTC) or date-time
+   * with seconds and a zone (`2027-01-31T12:00:00Z`), in the future when the credential is created.
+   * Editable in place. At most one of `expiresAt` and `expiresAfterDays`.
+   * @default - never expires
+   */
+  readonly expiresAt?: string;
+  /**
+   * The credential stops working this many whole days (1 to 3650) after it was created; a
+   * rotation (a new credential) starts a new window. Editable in place.
+   * @default - never expires
+   */
+  readonly expiresAfterDays?: number;
+  /**
    * IAM principal ARNs (the consumers) allowed to read the secret. With at least one reader the
    * secret gets a resource policy: these principals may `GetSecretValue`, and every other
    * principal except the store's provider is denied it, whatever its IAM policies say. With a

@@ -28,6 +28,8 @@ export class DriftCheck {
    */
   constructor(stack: TerraformStack, id: string, functionName: string) {
     const drifted = `jsondecode(data.aws_lambda_invocation.${id}.result).drifted`;
+    // Expired and soon-expiring credentials (the provider's read lists them apart from drift).
+    const expiring = `try(jsondecode(data.aws_lambda_invocation.${id}.result).expiring, {})`;
     const reads = (): DriftRead[] => this.reads.flatMap((read) => read() ?? []);
     const batch = (): ReadBatchEvent => ({ action: READ_ACTION, credentials: Object.fromEntries(reads().map((r) => [r.key, r.event])) });
     // Lazy parts for the credentials declared later.
@@ -45,8 +47,8 @@ export class DriftCheck {
       // check (a credential has a change pending) is one warning, not one per credential.
       assert: [
         {
-          condition: `\${length(${drifted}) == 0}`,
-          error_message: `\${join("\\n", [for key, read in ${drifted} : read.message])}`,
+          condition: `\${length(${drifted}) == 0 && length(${expiring}) == 0}`,
+          error_message: `\${join("\\n", concat([for key, read in ${drifted} : read.message], values(${expiring})))}`,
         },
       ],
     });

@@ -20,7 +20,7 @@
  */
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AUTH_TYPE_NAMES, CLIENT_ID_PREFIX, CONTROL_CHARACTER_PATTERN, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, DECLARATION_FORMAT, DEFAULT_ROTATION_GRACE_PERIOD_HOURS, DESCRIPTION_MAX_LENGTH, GRACE_PERIOD_MAX_HOURS, NAME_MAX_LENGTH, PROVIDER_ENV, SCOPE_NAMES, SECRET_TAGS, UNSAFE_TEXT_CHARACTERS } from '../handlers/contract/credential';
+import { AUTH_TYPE_NAMES, CLIENT_ID_PREFIX, CONTROL_CHARACTER_PATTERN, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, DECLARATION_FORMAT, DEFAULT_ROTATION_GRACE_PERIOD_HOURS, DESCRIPTION_MAX_LENGTH, EXPIRES_AFTER_DAYS_MAX, GRACE_PERIOD_MAX_HOURS, NAME_MAX_LENGTH, PROVIDER_ENV, SCOPE_NAMES, SECRET_TAGS, UNSAFE_TEXT_CHARACTERS } from '../handlers/contract/credential';
 import { DECLARATION_KIND, DECLARATIONS_KIND } from '../handlers/contract/declaration';
 import { READ_ACTION, READ_BATCH_KEY_PATTERN } from '../handlers/contract/drift';
 import { BACKEND_URL_PATTERN, DATA_API_ROUTES, GATEWAY_NAME_PATTERN, ISSUER_PATTERN, MAX_AUTH_CACHE_TTL_SECONDS, MAX_INTROSPECTION_CLIENTS, VERIFIER_ENV } from '../handlers/contract/gateway';
@@ -101,6 +101,7 @@ export function contractValues(): Record<string, HclValue> {
     control_character_pattern: re2Pattern(CONTROL_CHARACTER_PATTERN),
     unsafe_text_pattern: re2Pattern(UNSAFE_TEXT_CHARACTERS),
     grace_period_max_hours: GRACE_PERIOD_MAX_HOURS,
+    expires_after_days_max: EXPIRES_AFTER_DAYS_MAX,
     default_rotation_grace_period_hours: DEFAULT_ROTATION_GRACE_PERIOD_HOURS,
     rotation_trigger_max_length: ROTATION_TRIGGER_MAX_LENGTH,
     credential_key_pattern: re2Pattern(READ_BATCH_KEY_PATTERN),

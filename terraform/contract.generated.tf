@@ -12,6 +12,7 @@ locals {
     control_character_pattern                = "[\\x{0000}-\\x{001f}\\x{007f}]"
     unsafe_text_pattern                      = "[\\x{0000}-\\x{001f}\\x{007f}-\\x{009f}\\x{00ad}\\x{061c}\\x{180e}\\x{200b}-\\x{200f}\\x{202a}-\\x{202e}\\x{2060}-\\x{206f}\\x{feff}\\x{fff9}-\\x{fffb}]"
     grace_period_max_hours                   = 168
+    expires_after_days_max                   = 3650
     default_rotation_grace_period_hours      = 24
     rotation_trigger_max_length              = 128
     credential_key_pattern                   = "^[A-Za-z_][A-Za-z0-9_-]{0,255}$"

@@ -7,11 +7,10 @@ locals {
   credentials = {
     for key, c in var.credentials : key => {
       # The declared fields (fields.generated.tf), normalised: scopes in canonical order, so reordering
-      # changes nothing, and ["all"] is every scope.
-      name        = local.declared_fields[key].name
-      auth_type   = c.auth_type
-      scopes      = local.declared_fields[key].scopes
-      description = local.declared_fields[key].description
+      # changes nothing, and ["all"] is every scope. The rest of them are only in declared_inputs.
+      name      = local.declared_fields[key].name
+      auth_type = c.auth_type
+      scopes    = local.declared_fields[key].scopes
       # The secret an adopted key is read from (the user's; its ARN as declared), else null.
       adopt_from = try(c.adopt.from_secret_arn, null)
       # The same default names whatever the prefix: data-api/credentials/<name>/<key> with the default one;
@@ -19,13 +18,9 @@ locals {
       secret_name = (c.adopt != null
         ? try(replace(regex(local.contract.adopted_secret_arn_pattern, c.adopt.from_secret_arn)[0], "/${local.contract.secret_arn_suffix_pattern}/", ""), c.adopt.from_secret_arn)
       : coalesce(c.secret_name, local.prefix_is_default ? "${local.secret_prefix}${key}" : "${local.secret_prefix}${var.name}/${key}"))
-      rotation = c.rotation == null ? null : {
-        trigger          = c.rotation.trigger
-        gracePeriodHours = local.declared_fields[key].rotationGracePeriodHours
-      }
-      auth_type_change_grace_period_hours = local.declared_fields[key].authTypeChangeGracePeriodHours
-      readers                             = distinct(c.readers)
-      drift_check                         = coalesce(c.drift_check, var.drift_check)
+      rotation    = c.rotation == null ? null : { trigger = c.rotation.trigger }
+      readers     = distinct(c.readers)
+      drift_check = coalesce(c.drift_check, var.drift_check)
     }
   }
 

@@ -8,6 +8,8 @@ variable "credentials" {
     description                         = optional(string)
     scopes                              = list(string)
     auth_type_change_grace_period_hours = optional(number)
+    expires_at                          = optional(string)
+    expires_after_days                  = optional(number)
     auth_type                           = optional(string, "oauth2")
     secret_name                         = optional(string)
     rotation = optional(object({
@@ -117,6 +119,24 @@ variable "credentials" {
     error_message = join("\n", [for key, c in var.credentials : "Invalid auth_type_change_grace_period_hours (credentials[\"${key}\"]): got ${c.auth_type_change_grace_period_hours == null ? "null" : c.auth_type_change_grace_period_hours}; allowed: a whole number of hours from 0 to ${local.contract.grace_period_max_hours} (7 days)"
     if !(c.auth_type_change_grace_period_hours == null || try(floor(c.auth_type_change_grace_period_hours) == c.auth_type_change_grace_period_hours && c.auth_type_change_grace_period_hours >= 0 && c.auth_type_change_grace_period_hours <= local.contract.grace_period_max_hours, false))])
   }
+
+  validation {
+    condition = alltrue([for key, c in var.credentials : c.expires_at == null || c.expires_at == "" || (can(regex("^\\d{4}-\\d{2}-\\d{2}$", coalesce(c.expires_at, "-"))) && can(formatdate("YYYY", "${coalesce(c.expires_at, "-")}T00:00:00Z"))) || (can(regex("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$", coalesce(c.expires_at, "-"))) && can(formatdate("YYYY", coalesce(c.expires_at, "-"))))])
+    error_message = join("\n", [for key, c in var.credentials : "Invalid expires_at (credentials[\"${key}\"]): got ${jsonencode(c.expires_at)}; allowed: an ISO 8601 date (2027-01-31, midnight UTC) or date-time with seconds and a zone (2027-01-31T12:00:00Z)"
+    if !(c.expires_at == null || c.expires_at == "" || (can(regex("^\\d{4}-\\d{2}-\\d{2}$", coalesce(c.expires_at, "-"))) && can(formatdate("YYYY", "${coalesce(c.expires_at, "-")}T00:00:00Z"))) || (can(regex("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$", coalesce(c.expires_at, "-"))) && can(formatdate("YYYY", coalesce(c.expires_at, "-")))))])
+  }
+
+  validation {
+    condition = alltrue([for key, c in var.credentials : c.expires_after_days == null || try(floor(c.expires_after_days) == c.expires_after_days && c.expires_after_days >= 1 && c.expires_after_days <= local.contract.expires_after_days_max, false)])
+    error_message = join("\n", [for key, c in var.credentials : "Invalid expires_after_days (credentials[\"${key}\"]): got ${c.expires_after_days == null ? "null" : c.expires_after_days}; allowed: a whole number of days from 1 to ${local.contract.expires_after_days_max}"
+    if !(c.expires_after_days == null || try(floor(c.expires_after_days) == c.expires_after_days && c.expires_after_days >= 1 && c.expires_after_days <= local.contract.expires_after_days_max, false))])
+  }
+
+  validation {
+    condition = alltrue([for key, c in var.credentials : c.expires_after_days == null || c.expires_at == null])
+    error_message = join("\n", [for key, c in var.credentials : "Invalid expires_after_days (credentials[\"${key}\"]): got both expires_after_days and expires_at; allowed: at most one of expires_after_days and expires_at"
+    if !(c.expires_after_days == null || c.expires_at == null)])
+  }
 }
 
 locals {
@@ -128,17 +148,22 @@ locals {
       scopes                         = [for s in local.contract.scope_names : s if contains(c.scopes, s) || c.scopes == tolist(["all"])]
       rotationGracePeriodHours       = c.rotation == null ? null : coalesce(c.rotation.grace_period_hours, 24)
       authTypeChangeGracePeriodHours = c.auth_type_change_grace_period_hours
+      expiryDate                     = c.expires_at == "" ? null : c.expires_at
+      expiresAfterDays               = c.expires_after_days
     }
   }
 
   # The declaration text's field lines (declarationText), in the table's order.
   declaration_field_lines = {
-    for key, f in local.declared_fields : key => [
+    for key, f in local.declared_fields : key => concat([
       f.name == null ? "" : f.name,
       f.description == null ? "" : f.description,
       join(" ", f.scopes),
       f.rotationGracePeriodHours == null ? "" : tostring(f.rotationGracePeriodHours),
       f.authTypeChangeGracePeriodHours == null ? "" : tostring(f.authTypeChangeGracePeriodHours),
-    ]
+      ],
+      f.expiryDate == null ? [] : ["expiryDate=${f.expiryDate}"],
+      f.expiresAfterDays == null ? [] : ["expiresAfterDays=${f.expiresAfterDays}"],
+    )
   }
 }

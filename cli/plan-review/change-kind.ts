@@ -23,14 +23,18 @@ export function kindOf(actions: readonly string[]): ChangeKind | undefined {
   }
 }
 
-/** The kinds of `--fail-on`: a comma-separated list of `CHANGE_KINDS`. */
-export function parseChangeKinds(text: string): ChangeKind[] {
+/** What `--fail-on` may name: the change kinds, and `expiring` (a credential that expires within the review's window). */
+export const FAIL_ON_KINDS = [...CHANGE_KINDS, 'expiring'] as const;
+export type FailOnKind = (typeof FAIL_ON_KINDS)[number];
+
+/** The kinds of `--fail-on`: a comma-separated list of `FAIL_ON_KINDS`. */
+export function parseChangeKinds(text: string): FailOnKind[] {
   const kinds = text.split(',').map((k) => k.trim()).filter((k) => k !== '');
   for (const kind of kinds) {
-    if (!(CHANGE_KINDS as readonly string[]).includes(kind)) {
-      throw new ValidationError('--fail-on', JSON.stringify(kind), `a comma-separated list of ${CHANGE_KINDS.join(', ')}`);
+    if (!(FAIL_ON_KINDS as readonly string[]).includes(kind)) {
+      throw new ValidationError('--fail-on', JSON.stringify(kind), `a comma-separated list of ${FAIL_ON_KINDS.join(', ')}`);
     }
   }
-  if (kinds.length === 0) throw new ValidationError('--fail-on', '""', `a comma-separated list of ${CHANGE_KINDS.join(', ')}`);
-  return kinds as ChangeKind[];
+  if (kinds.length === 0) throw new ValidationError('--fail-on', '""', `a comma-separated list of ${FAIL_ON_KINDS.join(', ')}`);
+  return kinds as FailOnKind[];
 }

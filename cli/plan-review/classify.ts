@@ -2,10 +2,10 @@
  * Classifying a read plan: which credentials are created, updated, replaced or deleted, why, and
  * what their consumers must do; with store and other infrastructure kept apart. Pure: no I/O.
  */
-import { EDITABLE_FIELD_NAMES, EDITABLE_FIELDS, EditableFieldName } from '../../handlers/contract/credential';
+import { EDITABLE_FIELD_NAMES, EDITABLE_FIELDS, EditableFieldName, resolveExpiry } from '../../handlers/contract/credential';
 import { canonicalScopes, scopeDifference } from '../../handlers/lifecycle/credential-drift';
 import { authTypeLabel } from '../auth-type-label';
-import { CHANGE_KINDS, ChangeKind, kindOf } from './change-kind';
+import { CHANGE_KINDS, ChangeKind, FailOnKind, kindOf } from './change-kind';
 import { DeclaredCredential, DeclaredSides, invocationInput, isObject, Plan, readPlan, ResourceChange } from './plan';
 
 export interface CredentialChange {
@@ -48,7 +48,8 @@ function fieldChanges(before: DeclaredCredential, after: DeclaredCredential): Fi
   const text = (value: unknown): string | undefined => (value === undefined || value === null || value === '' ? undefined : String(value));
   return EDITABLE_FIELD_NAMES.filter((field) => !OWN_RENDERING.includes(field) && text(before[field]) !== text(after[field])).map((field) => {
     const spec = EDITABLE_FIELDS[field];
-    const shown = spec.attribute === 'N' ? { from: text(before[field]) ?? 'none', to: text(after[field]) ?? 'none' } : {};
+    // Numbers and fields marked `reviewValues` show both values; free text only that it changed.
+    const shown = spec.attribute === 'N' || 'reviewValues' in spec ? { from: text(before[field]) ?? 'none', to: text(after[field]) ?? 'none' } : {};
     return { field, label: spec.label, ...shown };
   });
 }
@@ -64,10 +65,33 @@ export interface PlanReview {
   readonly other: OtherChange[];
   /** Failed `check` assertions (the opt-in drift check), one message each. */
   readonly warnings: string[];
+  /** Credentials the plan keeps that expire within the review's window (or already have), soonest first. */
+  readonly expiring: ExpiringCredential[];
+}
+
+/** A credential that expires soon, as the plan leaves it. */
+export interface ExpiringCredential {
+  readonly name: string;
+  /** Address of the credential's invocation. */
+  readonly address: string;
+  /** ISO 8601, UTC. */
+  readonly expiresAt: string;
+  /** Whole days left (0: less than a day), negative once expired. */
+  readonly daysLeft: number;
+  readonly expired: boolean;
+}
+
+export const DEFAULT_EXPIRING_WITHIN_DAYS = 30;
+
+export interface ReviewOptions {
+  /** The window of the expiry warning, in days (default 30). */
+  readonly expiringWithinDays?: number;
+  /** The review's clock (tests). */
+  readonly now?: Date;
 }
 
 /** The review of a plan (`terraform show -json PLANFILE`, parsed); throws `ValidationError` on what is not a plan. */
-export function reviewPlan(planJson: unknown): PlanReview {
+export function reviewPlan(planJson: unknown, options: ReviewOptions = {}): PlanReview {
   const plan = readPlan(planJson);
   // Resources that belong to a credential's change, so never "other infrastructure".
   const claimed = new Set<string>(plan.carriers);
@@ -99,12 +123,63 @@ export function reviewPlan(planJson: unknown): PlanReview {
   changes.sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
   const summary = { create: 0, update: 0, replace: 0, delete: 0, other: other.length };
   for (const change of changes) summary[change.kind] += 1;
-  return { summary, credentials: changes, other, warnings: plan.failedChecks };
+  const expiring = expiringCredentials(plan, options.now ?? new Date(), options.expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS);
+  return { summary, credentials: changes, other, warnings: plan.failedChecks, expiring };
 }
 
-/** Which of `kinds` the review contains, for the `--fail-on` policy gate. */
-export function policyViolations(review: PlanReview, kinds: readonly ChangeKind[]): CredentialChange[] {
-  return review.credentials.filter((c) => kinds.includes(c.kind));
+/** What the `--fail-on` policy gate finds: the changes of its kinds, and with `expiring`, the expiring credentials. */
+export function policyViolations(
+  review: PlanReview,
+  kinds: readonly FailOnKind[],
+): Array<CredentialChange | { readonly kind: 'expiring'; readonly name: string; readonly address: string }> {
+  return [
+    ...review.credentials.filter((c) => kinds.includes(c.kind)),
+    ...(kinds.includes('expiring') ? review.expiring.map((e) => ({ kind: 'expiring' as const, name: e.name, address: e.address })) : []),
+  ];
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * The declared credentials that the plan keeps (creates, updates, replaces or leaves) and that
+ * expire before `now` + `withinDays`. A declared date is known at plan time; days after creation
+ * count from now for a credential the plan creates or replaces, else from the creation the
+ * provider's last result records.
+ */
+function expiringCredentials(plan: Plan, now: Date, withinDays: number): ExpiringCredential[] {
+  const found: ExpiringCredential[] = [];
+  for (const [address, declared] of plan.credentials) {
+    const invocation = plan.byAddress.get(address);
+    const actions = invocation?.change.actions ?? [];
+    if (kindOf(actions) === 'delete') continue;
+    const inputAfter = invocation?.change.after_unknown?.input === true ? undefined : invocationInput(invocation?.change.after?.input);
+    const after: DeclaredCredential | undefined = inputAfter ?? declared.after ?? (invocation === undefined ? undefined : invocationInput(invocation.change.before?.input));
+    if (after === undefined) continue;
+    const fields = {
+      ...(typeof after.expiryDate === 'string' ? { expiryDate: after.expiryDate } : {}),
+      ...(typeof after.expiresAfterDays === 'number' ? { expiresAfterDays: after.expiresAfterDays } : {}),
+    };
+    if (fields.expiryDate === undefined && fields.expiresAfterDays === undefined) continue;
+    const fresh = actions.includes('create');
+    const createdAt = fresh ? now.toISOString() : resultCreatedAt(invocation?.change.before?.result);
+    if (createdAt === undefined) continue;
+    const expiry = resolveExpiry(fields, createdAt);
+    if (expiry === undefined || !Number.isFinite(expiry.getTime()) || expiry.getTime() > now.getTime() + withinDays * DAY_MS) continue;
+    const left = expiry.getTime() - now.getTime();
+    found.push({ name: after.name, address, expiresAt: expiry.toISOString(), daysLeft: Math.trunc(left / DAY_MS), expired: left <= 0 });
+  }
+  return found.sort((a, b) => a.expiresAt.localeCompare(b.expiresAt) || a.name.localeCompare(b.name));
+}
+
+/** `createdAt` of the provider's result in state (the invocation's `result`, a JSON string). */
+function resultCreatedAt(result: unknown): string | undefined {
+  if (typeof result !== 'string') return undefined;
+  try {
+    const value: unknown = JSON.parse(result);
+    return isObject(value) && typeof value.createdAt === 'string' && Number.isFinite(Date.parse(value.createdAt)) ? value.createdAt : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An invocation of a provider that no DataApiCredential declared: shown as a credential change, to be read by hand. */

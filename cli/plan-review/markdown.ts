@@ -78,6 +78,14 @@ export function renderReviewMarkdown(review: PlanReview): string {
     for (const warning of review.warnings) lines.push(`- ${md(warning)}`);
     lines.push('');
   }
+  if (review.expiring.length > 0) {
+    lines.push('#### ⏳ Expiring credentials', '');
+    for (const e of review.expiring) {
+      const when = e.expired ? 'expired' : e.daysLeft === 0 ? 'expires in less than a day' : `expires in ${e.daysLeft} day${e.daysLeft === 1 ? '' : 's'}`;
+      lines.push(`- **${md(e.name)}** ${when} (${md(e.expiresAt)}): requests with it get 401 from then on; extend its expiry or rotate it`);
+    }
+    lines.push('');
+  }
   if (review.other.length > 0) {
     const counts = CHANGE_KINDS.map((k) => [k, review.other.filter((o) => o.kind === k).length] as const).filter(([, n]) => n > 0);
     lines.push(
@@ -91,7 +99,7 @@ export function renderReviewMarkdown(review: PlanReview): string {
       '',
     );
   }
-  if (review.credentials.length === 0 && review.other.length === 0 && review.warnings.length === 0) {
+  if (review.credentials.length === 0 && review.other.length === 0 && review.warnings.length === 0 && review.expiring.length === 0) {
     lines.push('Nothing to review: the plan changes nothing.', '');
   }
   return `${lines.join('\n').trimEnd()}\n`;

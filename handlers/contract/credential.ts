@@ -67,17 +67,21 @@ export const DECLARATION_FORMAT = 'data-api-credential-declaration:v1';
 /**
  * The text the declaration digest is made of, but for the instance id: one line each for the
  * format, the store, the auth type and every editable field in `EDITABLE_FIELDS` order (a list
- * space-separated in canonical order, a number in decimal, an absent field empty). The values are
+ * space-separated in canonical order, a number in decimal, an absent field empty; a field marked
+ * `lineWhenDeclared` is `<field>=<value>` and only when declared). The values are
  * validated ones, which hold no control characters, so the lines cannot run into each other.
  * The Terraform module builds the same lines from its variables.
  */
 export function declarationText(storeName: string, declared: Pick<CredentialInput, 'authType'> & Partial<EditableFields>): string {
-  const field = (name: EditableFieldName): string => {
+  const lines: string[] = [];
+  for (const name of EDITABLE_FIELD_NAMES) {
     const value: unknown = (declared as Record<string, unknown>)[name];
-    if (value === undefined || value === null) return '';
-    return Array.isArray(value) ? value.join(' ') : String(value);
-  };
-  return [DECLARATION_FORMAT, storeName, declared.authType, ...EDITABLE_FIELD_NAMES.map(field)].join('\n');
+    const absent = value === undefined || value === null;
+    const text = absent ? '' : Array.isArray(value) ? value.join(' ') : String(value);
+    if (!('lineWhenDeclared' in EDITABLE_FIELDS[name])) lines.push(text);
+    else if (!absent) lines.push(`${name}=${text}`);
+  }
+  return [DECLARATION_FORMAT, storeName, declared.authType, ...lines].join('\n');
 }
 
 /**
@@ -128,6 +132,8 @@ export interface CredentialResult {
   readonly retiresAt?: string;
   /** Only on an adopted API key. */
   readonly adopted?: true;
+  /** Only on a credential that declares an expiry: when it stops working (ISO 8601, UTC). */
+  readonly validUntil?: string;
 }
 
 /** The JSON a consumer reads from the credential's secret: the contract consumers code against. */
@@ -226,6 +232,54 @@ export function validateGracePeriodHours(value: unknown, field: string): number 
   return value;
 }
 
+/** A credential declares its expiry as a date or date-time, or as whole days from its creation (at most 10 years). */
+export const EXPIRES_AFTER_DAYS_MAX = 3650;
+/** `YYYY-MM-DD` (midnight UTC), or an RFC 3339 date-time with seconds and a zone (`Z` or `+hh:mm`). */
+export const EXPIRY_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** The instant of a valid expiry date, in epoch milliseconds (a date alone: its midnight UTC); NaN if it is no real date. */
+export function expiryDateMillis(value: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|[+-](\d{2}):(\d{2})))?$/.exec(value);
+  if (match === null) return NaN;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return NaN;
+  if (match[4] !== undefined) {
+    if (Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6]) > 59) return NaN;
+    if (match[8] !== undefined && (Number(match[8]) > 23 || Number(match[9]) > 59)) return NaN;
+    return Date.parse(value);
+  }
+  return Date.UTC(year, month - 1, day);
+}
+
+/** Validates a declared expiry date (`expiresAt`); kept as written. Whether it is in the future is checked when the credential is created. */
+export function validateExpiryDate(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || !EXPIRY_DATE_PATTERN.test(value) || !Number.isFinite(expiryDateMillis(value))) {
+    throw new ValidationError(field, describe(value), 'an ISO 8601 date (2027-01-31, midnight UTC) or date-time with seconds and a zone (2027-01-31T12:00:00Z)');
+  }
+  return value;
+}
+
+/** Validates a declared lifetime in whole days from creation (`expiresAfterDays`). */
+export function validateExpiresAfterDays(value: unknown, field: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > EXPIRES_AFTER_DAYS_MAX) {
+    throw new ValidationError(field, describe(value), `a whole number of days from 1 to ${EXPIRES_AFTER_DAYS_MAX}`);
+  }
+  return value;
+}
+
+/**
+ * When a credential with these declared fields, created at `createdAt`, stops working: the
+ * declared date, or `expiresAfterDays` whole days after its creation; undefined without either.
+ */
+export function resolveExpiry(fields: { readonly expiryDate?: string; readonly expiresAfterDays?: number }, createdAt: string): Date | undefined {
+  if (fields.expiryDate !== undefined) return new Date(expiryDateMillis(fields.expiryDate));
+  if (fields.expiresAfterDays !== undefined) return new Date(Date.parse(createdAt) + fields.expiresAfterDays * 24 * 3600 * 1000);
+  return undefined;
+}
+
 /** Instance ids are `terraform_data` ids (UUIDs today); kept loose but safe to log and embed in messages. */
 export const INSTANCE_ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
 
@@ -259,6 +313,15 @@ interface EditableFieldSpec {
    * back from the declaration by `drift --repair`; `compared` ones are reported only.
    */
   readonly drift: 'repaired' | 'compared';
+  /** A field that may not be declared together with this one (checked where both are validated). */
+  readonly exclusiveWith?: string;
+  /**
+   * Its declaration text line is `<field>=<value>`, and only when declared: a field added after
+   * credentials existed, so that their declaration digest (and their secret's tag) stays the same.
+   */
+  readonly lineWhenDeclared?: true;
+  /** A text field whose review shows both values (numbers always do; free text only that it changed). */
+  readonly reviewValues?: true;
 }
 
 /**
@@ -297,6 +360,32 @@ export const EDITABLE_FIELDS = {
     label: 'auth type change grace period (hours)',
     drift: 'repaired',
   },
+  /**
+   * When the credential stops working: an ISO 8601 date or date-time, in the future when the
+   * credential is created. The record also keeps the resolved instant (`validUntil`).
+   */
+  expiryDate: {
+    validate: validateExpiryDate,
+    attribute: 'S',
+    prop: 'expiresAt',
+    hcl: 'expires_at',
+    label: 'expires at',
+    drift: 'repaired',
+    exclusiveWith: 'expiresAfterDays',
+    lineWhenDeclared: true,
+    reviewValues: true,
+  },
+  /** Or: whole days after the credential's creation (a rotation, a new credential, starts a new window). */
+  expiresAfterDays: {
+    validate: validateExpiresAfterDays,
+    attribute: 'N',
+    prop: 'expiresAfterDays',
+    hcl: 'expires_after_days',
+    label: 'expires after (days)',
+    drift: 'repaired',
+    exclusiveWith: 'expiryDate',
+    lineWhenDeclared: true,
+  },
 } as const satisfies Record<string, EditableFieldSpec>;
 
 export type EditableFieldName = keyof typeof EDITABLE_FIELDS;
@@ -334,6 +423,16 @@ export function validateEditableFields(
   for (const name of EDITABLE_FIELD_NAMES) {
     const value = EDITABLE_FIELDS[name].validate(input[name], typeof field === 'string' ? `${field}.${name}` : field(name));
     if (value !== undefined) fields[name] = value;
+  }
+  for (const name of EDITABLE_FIELD_NAMES) {
+    const other = (EDITABLE_FIELDS[name] as EditableFieldSpec).exclusiveWith as EditableFieldName | undefined;
+    if (other !== undefined && name < other && fields[name] !== undefined && fields[other] !== undefined) {
+      throw new ValidationError(
+        typeof field === 'string' ? `${field}.${name}` : field(name),
+        `${describe(fields[name])} and ${EDITABLE_FIELDS[other].prop} ${describe(fields[other])}`,
+        `at most one of ${EDITABLE_FIELDS[name].prop} and ${EDITABLE_FIELDS[other].prop}`,
+      );
+    }
   }
   return fields as EditableFields;
 }

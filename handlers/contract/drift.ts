@@ -45,7 +45,15 @@ export interface ReadBatchResult {
   readonly drifted: Record<string, ReadResult>;
   /** "in sync", or how many credentials drifted. */
   readonly message: string;
+  /**
+   * The checked credentials that expired or expire within `EXPIRY_WARNING_DAYS`, by key: one
+   * warning line each (not drift: the declaration says so). Absent from results before 0.3.
+   */
+  readonly expiring?: Record<string, string>;
 }
+
+/** The plan-time check warns about credentials that expire within this many days (or have expired). */
+export const EXPIRY_WARNING_DAYS = 30;
 
 /** What a drift finding is about. */
 export const DRIFT_FIELDS = ['record', 'status', 'authType', 'secretArn', ...EDITABLE_FIELD_NAMES, 'secret'] as const;
@@ -74,4 +82,6 @@ export interface ReadResult {
   readonly drift: DriftFinding[];
   /** "in sync", or every finding's message joined: the check block's warning text. */
   readonly message: string;
+  /** When the credential expired or expires within `EXPIRY_WARNING_DAYS`: one warning line. */
+  readonly expiring?: string;
 }

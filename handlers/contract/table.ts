@@ -52,6 +52,7 @@ export const RECORD_ATTRIBUTES: Readonly<Record<string, AttributeType>> = {
   updatedAt: 'S',
   revokedAt: 'S',
   retiresAt: 'S',
+  validUntil: 'S',
   [TABLE.TTL_ATTRIBUTE]: 'N',
   adopted: 'BOOL',
   predecessorId: 'S',

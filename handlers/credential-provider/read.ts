@@ -4,7 +4,8 @@
  * credential in one invocation, a few at a time).
  */
 import { CredentialInput } from '../contract/credential';
-import { DriftFinding, ReadBatchResult, ReadResult } from '../contract/drift';
+import { DriftFinding, EXPIRY_WARNING_DAYS, ReadBatchResult, ReadResult } from '../contract/drift';
+import { isExpired } from '../lifecycle/states';
 import type { CredentialRecord } from '../lifecycle/credential-record';
 import { assessDrift, driftMessage, secretFinding, SecretState } from '../lifecycle/credential-drift';
 import { NotFoundError, SecretScheduledForDeletionError } from '../errors';
@@ -13,7 +14,7 @@ import { ParsedRead } from './event';
 import { ActionOutcome, LifecycleDeps } from '../lifecycle/operations';
 import { assertDeclared, assertSecretWithinPrefix, valueHoldsRecord } from '../lifecycle/secret-binding';
 
-type ReadDeps = Pick<LifecycleDeps, 'table' | 'secrets' | 'secretPrefix' | 'storeName' | 'hashKey'>;
+type ReadDeps = Pick<LifecycleDeps, 'table' | 'secrets' | 'secretPrefix' | 'storeName' | 'hashKey'> & Partial<Pick<LifecycleDeps, 'now'>>;
 
 /**
  * The drift check: compares the declared input with the record and the secret, once the secret's
@@ -68,10 +69,31 @@ async function driftOf(
       else throw error;
     }
   }
-  return resultOf(input, instanceAddress, credentialId, assessDrift(input, record, secret));
+  const expiring = record === undefined ? undefined : expiryWarning(record, (deps.now ?? (() => new Date()))());
+  return resultOf(input, instanceAddress, credentialId, assessDrift(input, record, secret), expiring);
 }
 
-function resultOf(input: CredentialInput, instanceAddress: string | undefined, credentialId: string, drift: DriftFinding[]): ReadResult {
+const DAY_MS = 24 * 3600 * 1000;
+
+/** A warning when `record` expired or expires within `EXPIRY_WARNING_DAYS` of `now`; undefined otherwise. */
+export function expiryWarning(record: CredentialRecord, now: Date): string | undefined {
+  if (record.validUntil === undefined || (record.status !== 'active' && record.status !== 'pending')) return undefined;
+  const left = Date.parse(record.validUntil) - now.getTime();
+  if (left > EXPIRY_WARNING_DAYS * DAY_MS) return undefined;
+  const days = Math.trunc(left / DAY_MS);
+  const when = isExpired(record, now)
+    ? `expired at ${record.validUntil}: requests with it get 401`
+    : `expires at ${record.validUntil} (in ${days === 0 ? 'less than a day' : `${days} day${days === 1 ? '' : 's'}`}): requests with it get 401 from then on`;
+  return `Credential "${record.name}" ${when}; extend its expiry (expiresAt, expiresAfterDays) or rotate it.`;
+}
+
+function resultOf(
+  input: CredentialInput,
+  instanceAddress: string | undefined,
+  credentialId: string,
+  drift: DriftFinding[],
+  expiring?: string,
+): ReadResult {
   return {
     credentialId,
     instanceId: input.instanceId,
@@ -79,6 +101,7 @@ function resultOf(input: CredentialInput, instanceAddress: string | undefined, c
     inSync: drift.length === 0,
     drift,
     message: driftMessage(drift, instanceAddress),
+    ...(expiring === undefined ? {} : { expiring }),
   };
 }
 
@@ -112,11 +135,13 @@ export async function readDriftBatch(
   await Promise.all(Array.from({ length: Math.min(READ_BATCH_CONCURRENCY, batch.length) }, worker));
   // In the order of the batch, so the same drift gives the same result.
   const found = batch.map(({ key }, index): [string, ReadResult] => [key, reads[index]]).filter(([, read]) => !read.inSync);
+  const expiring = batch.flatMap(({ key }, index): Array<[string, string]> => (reads[index].expiring === undefined ? [] : [[key, reads[index].expiring!]]));
   const result: ReadBatchResult = {
     inSync: found.length === 0,
     checked: batch.length,
     drifted: Object.fromEntries(found),
     message: found.length === 0 ? 'in sync' : `${found.length} of ${batch.length} credentials drifted`,
+    ...(expiring.length === 0 ? {} : { expiring: Object.fromEntries(expiring) }),
   };
   return { outcome: found.length === 0 ? 'in-sync' : 'drifted', result };
 }

@@ -27,6 +27,11 @@ export type CredentialRecord = EditableFields & {
   readonly revokedAt?: string;
   /** Only when `retiring`: ISO 8601, the end of the grace period; from then on it is refused. */
   readonly retiresAt?: string;
+  /**
+   * Only when the credential declares an expiry (`expiryDate` or `expiresAfterDays`): ISO 8601, the
+   * instant it stops working, resolved from its declaration and `createdAt` on every write.
+   */
+  readonly validUntil?: string;
   /** Epoch seconds, the table's TTL attribute: set on a retiring record so DynamoDB removes it after it retired. */
   readonly expiresAt?: number;
   /** An adopted API key (read from its secret, not generated): found by its hash, not by its format. */

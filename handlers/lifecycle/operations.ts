@@ -42,7 +42,7 @@ import { CredentialRecord } from './credential-record';
 import { CredentialTable, HashKeySource, SecretStore } from './ports';
 import { lifecycleErrors } from './messages';
 import { assertDeclared, assertSecretWithinPrefix, secretVersionToken, valueHoldsRecord } from './secret-binding';
-import { RecordContent, transition, TransitionName } from './states';
+import { RecordContent, transition, TransitionError, TransitionName } from './states';
 
 export interface LifecycleDeps {
   readonly table: CredentialTable;
@@ -383,6 +383,28 @@ export async function restoreDeclaredFields(
   return commitIfChanged(deps, record, 'restore', restored as CredentialRecord);
 }
 
+/**
+ * The CLI's `revoke-undeclared`: revokes a record no declaration names (made by hand, left by a
+ * removed stack). `seen` is the record as the caller read it; the record is read again and must
+ * still be that version (else `StaleRecordError`, and nothing is written), and the write is
+ * conditional on it. Only `active` and `retiring` records are revoked (the `revoke` transition);
+ * the secret is not touched. Its retiring predecessors are not followed: the caller lists them too.
+ */
+export async function revokeUndeclaredRecord(
+  deps: Pick<LifecycleDeps, 'table' | 'now'>,
+  seen: Pick<CredentialRecord, 'credentialId' | 'version'>,
+): Promise<CredentialRecord> {
+  const record = await deps.table.read(seen.credentialId);
+  if (record === undefined || record.version !== seen.version) throw new StaleRecordError(seen.credentialId);
+  if (record.status !== 'active' && record.status !== 'retiring') {
+    // A pending record is a create in progress; a revoked one stays as it is.
+    throw new TransitionError('revoke', record.status, record.credentialId);
+  }
+  const revoked = transition(record, 'revoke', record, deps.now());
+  await commit(deps.table, revoked, record);
+  return revoked;
+}
+
 /** The non-secret metadata Terraform keeps in state. */
 export function toResult(record: CredentialRecord): CredentialResult {
   return {
@@ -399,6 +421,7 @@ export function toResult(record: CredentialRecord): CredentialResult {
     ...(record.revokedAt === undefined ? {} : { revokedAt: record.revokedAt }),
     ...(record.retiresAt === undefined ? {} : { retiresAt: record.retiresAt }),
     ...(record.adopted === true ? { adopted: true } : {}),
+    ...(record.validUntil === undefined ? {} : { validUntil: record.validUntil }),
   };
 }
 

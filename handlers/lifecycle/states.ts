@@ -11,9 +11,9 @@
  * One attribute is written outside it: the verifier's `lastUsedAt` stamp, an UpdateItem of that
  * attribute alone that leaves `version` (and so every transition's condition) untouched.
  */
-import { CredentialStatus } from '../contract/credential';
+import { CredentialStatus, EDITABLE_FIELDS, resolveExpiry } from '../contract/credential';
 import { RETIRED_RECORD_TTL_SECONDS } from '../contract/table';
-import { ConflictError } from '../errors';
+import { ConflictError, ValidationError } from '../errors';
 import { CredentialRecord } from './credential-record';
 
 /** Whether the gateway accepts a credential in each state. */
@@ -94,7 +94,21 @@ export function transition(
   const rule: { readonly to: CredentialStatus | 'same' } = TRANSITIONS[name];
   const status = rule.to === 'same' ? (current as CredentialRecord).status : rule.to;
   const at = now.toISOString();
-  const next: CredentialRecord = { ...base, status, updatedAt: at, version: (current?.version ?? 0) + 1 };
+  // The absolute expiry, from the declaration and the creation: a new instance (a rotation) starts a new window.
+  const { validUntil: _validUntil, ...withoutExpiry } = base;
+  const expiry = resolveExpiry(base, base.createdAt);
+  if (expiry !== undefined && (name === 'create' || name === 'adopt') && current === undefined && expiry.getTime() <= now.getTime()) {
+    const [field, value] =
+      base.expiryDate !== undefined ? [EDITABLE_FIELDS.expiryDate.prop, base.expiryDate] : [EDITABLE_FIELDS.expiresAfterDays.prop, String(base.expiresAfterDays)];
+    throw new ValidationError(field, `${value} (${expiry.toISOString()}, not after now, ${now.toISOString()})`, 'an expiry in the future when the credential is created');
+  }
+  const next: CredentialRecord = {
+    ...withoutExpiry,
+    ...(expiry === undefined ? {} : { validUntil: expiry.toISOString() }),
+    status,
+    updatedAt: at,
+    version: (current?.version ?? 0) + 1,
+  };
   if (status === 'revoked') {
     const { retiresAt: _retiresAt, ...rest } = next;
     return { ...rest, revokedAt: at };
@@ -107,18 +121,40 @@ export function transition(
 }
 
 /**
- * Whether the gateway accepts a credential at `now`: active, or retiring and still within its
- * grace period. Pending and revoked credentials never are.
+ * Why the gateway refuses a credential at `now`, or undefined when it accepts it: `revoked` when
+ * its state does not accept it (pending, revoked, retiring past its grace period), `expired` when
+ * the state would but its declared expiry (`validUntil`) has come.
  */
-export function isAccepted(record: CredentialRecord, now: Date): boolean {
+export function refusalOf(record: CredentialRecord, now: Date): 'revoked' | 'expired' | undefined {
   const { accepted } = STATES[record.status];
-  if (accepted !== 'until retiresAt') return accepted === 'always';
-  return record.retiresAt !== undefined && now.getTime() < Date.parse(record.retiresAt);
+  const stateAccepts =
+    accepted === 'always' || (accepted === 'until retiresAt' && record.retiresAt !== undefined && now.getTime() < Date.parse(record.retiresAt));
+  if (!stateAccepts) return 'revoked';
+  if (isExpired(record, now)) return 'expired';
+  return undefined;
 }
 
-/** When the gateway stops accepting `record`, in epoch seconds: the end of a retiring credential's grace period; undefined otherwise. */
+/** Whether the credential's declared expiry has come at `now`. */
+export function isExpired(record: Pick<CredentialRecord, 'validUntil'>, now: Date): boolean {
+  return record.validUntil !== undefined && now.getTime() >= Date.parse(record.validUntil);
+}
+
+/**
+ * Whether the gateway accepts a credential at `now`: active, or retiring and still within its
+ * grace period, and before its declared expiry. Pending and revoked credentials never are.
+ */
+export function isAccepted(record: CredentialRecord, now: Date): boolean {
+  return refusalOf(record, now) === undefined;
+}
+
+/**
+ * When the gateway stops accepting `record`, in epoch seconds: the end of a retiring credential's
+ * grace period or its declared expiry, whichever is first; undefined when there is neither.
+ */
 export function acceptedUntilSeconds(record: CredentialRecord): number | undefined {
-  return STATES[record.status].accepted === 'until retiresAt' && record.retiresAt !== undefined
-    ? Math.floor(Date.parse(record.retiresAt) / 1000)
-    : undefined;
+  const retires =
+    STATES[record.status].accepted === 'until retiresAt' && record.retiresAt !== undefined ? Math.floor(Date.parse(record.retiresAt) / 1000) : undefined;
+  const expires = record.validUntil === undefined ? undefined : Math.floor(Date.parse(record.validUntil) / 1000);
+  if (retires === undefined) return expires;
+  return expires === undefined ? retires : Math.min(retires, expires);
 }

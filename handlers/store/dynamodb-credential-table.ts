@@ -97,6 +97,7 @@ export function unmarshalRecord(item: Item): CredentialRecord {
     revokedAt: optionalText('revokedAt'),
     lastUsedAt: optionalText(TABLE.LAST_USED_ATTRIBUTE),
     retiresAt: optionalText('retiresAt'),
+    validUntil: optionalText('validUntil'),
     expiresAt: optionalNumber(TABLE.TTL_ATTRIBUTE),
     predecessorId: optionalText('predecessorId'),
     adopted: item.adopted?.BOOL === true ? true : undefined,

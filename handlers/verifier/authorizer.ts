@@ -6,6 +6,7 @@
  * |-------------------------------------------------------|----------------------------------------------------------|
  * | no Authorization header, or another scheme            | 401, `WWW-Authenticate: Bearer realm="data-api"`, empty body (no error information, RFC 6750 section 3.1) |
  * | malformed, unknown, expired, revoked or deleted        | 401, `... error="invalid_token"`                         |
+ * | of a credential past its declared expiry              | 401, `... error="invalid_token"`, "... has expired"      |
  * | valid, but without the entity's scope                 | 403, `... error="insufficient_scope", scope="<entity>"`  |
  * | valid, with the scope                                 | allowed: credential id and scopes go to the backend      |
  *
@@ -18,7 +19,7 @@
 import { ADOPTED_API_KEY_PATTERN, SCOPE_NAMES, ScopeName, AuthTypeName } from '../contract/credential';
 import { DATA_API_REALM } from '../contract/gateway';
 import { hashSecret, keyedHashSecret, matchesHashOf, parseApiKey } from '../secret-format';
-import { acceptedUntilSeconds, isAccepted } from '../lifecycle/states';
+import { acceptedUntilSeconds, refusalOf } from '../lifecycle/states';
 import { CredentialRecord } from '../lifecycle/credential-record';
 import { HashKeySource } from '../lifecycle/ports';
 import type { TokenRecord } from '../store/dynamodb-token-table';
@@ -46,7 +47,8 @@ export interface Principal {
   readonly clientId?: string;
 }
 
-export type Rejection = 'missing' | 'malformed' | 'unknown' | 'expired' | 'revoked';
+/** `credential_expired`: a key or token that checked out, of a credential past its declared expiry. */
+export type Rejection = 'missing' | 'malformed' | 'unknown' | 'expired' | 'revoked' | 'credential_expired';
 
 /**
  * A verdict. An accepted value also says when it stops working on its own (epoch seconds: an access
@@ -106,7 +108,8 @@ export async function verifyBearerValue(value: string, deps: AuthorizerDeps): Pr
  */
 export function apiKeyVerdict(value: string, record: CredentialRecord, key: Uint8Array | undefined, now: Date): Verification {
   if (record.authType !== 'api_key' || !matchesHashOf(value, record, key)) return { ok: false, reason: 'unknown' };
-  if (!isAccepted(record, now)) return { ok: false, reason: 'revoked' };
+  const refusal = refusalOf(record, now);
+  if (refusal !== undefined) return { ok: false, reason: refusal === 'expired' ? 'credential_expired' : 'revoked' };
   const retires = acceptedUntilSeconds(record);
   return {
     ok: true,
@@ -122,7 +125,9 @@ export function apiKeyVerdict(value: string, record: CredentialRecord, key: Uint
  */
 export function accessTokenVerdict(token: TokenRecord, record: CredentialRecord | undefined, now: Date): Verification {
   if (token.expiresAt <= Math.floor(now.getTime() / 1000)) return { ok: false, reason: 'expired' };
-  if (record === undefined || !isAccepted(record, now) || record.authType !== 'oauth2') return { ok: false, reason: 'revoked' };
+  if (record === undefined || record.authType !== 'oauth2') return { ok: false, reason: 'revoked' };
+  const refusal = refusalOf(record, now);
+  if (refusal !== undefined) return { ok: false, reason: refusal === 'expired' ? 'credential_expired' : 'revoked' };
   const scopes = SCOPE_NAMES.filter((s) => token.scopes.includes(s) && record.scopes.includes(s));
   const issuedAt = Math.floor(Date.parse(token.issuedAt) / 1000);
   return {
@@ -160,7 +165,11 @@ export function unauthorized(reason: Rejection): HttpResponse {
     // information, in the challenge or the body; the challenge alone says what to send.
     return { statusCode: 401, headers: { 'www-authenticate': challenge({}) }, body: '' };
   }
-  const description = 'The API key or access token is malformed, unknown, expired or revoked';
+  // Only to a caller who presented a value that checked out: its credential passed its declared expiry.
+  const description =
+    reason === 'credential_expired'
+      ? 'The credential of this API key or access token has expired'
+      : 'The API key or access token is malformed, unknown, expired or revoked';
   return json(401, { error: 'invalid_token', error_description: description }, {
     'www-authenticate': challenge({ error: 'invalid_token', error_description: description }),
   });

@@ -10,7 +10,7 @@
  */
 import { DATA_API_REALM } from '../contract/gateway';
 import { CLIENT_SECRET_PATTERN, clientLookupHash, hashSecret, parseClientId, secretMatchesHash } from '../secret-format';
-import { isAccepted } from '../lifecycle/states';
+import { refusalOf } from '../lifecycle/states';
 import { CredentialRecord } from '../lifecycle/credential-record';
 import { bodyText, header, HttpApiEvent, HttpResponse, json } from './http';
 
@@ -135,7 +135,8 @@ async function clientCredentials(clientId: string, deps: ClientAuthDeps): Promis
     if (record === undefined || record.authType !== 'oauth2' || record.clientId !== clientId) break;
     if (secretArn !== undefined && record.secretArn !== secretArn) break;
     secretArn = record.secretArn;
-    if (isAccepted(record, now)) found.push(record);
+    // Accepted, or expired (its holder is told so); never a revoked or retired one.
+    if (refusalOf(record, now) !== 'revoked') found.push(record);
     next = record.predecessorId;
   }
   return found;
@@ -179,6 +180,10 @@ export async function authenticateClient(
     if (secretMatchesHash(presentedSecret, candidate.secretHash) && record === undefined) record = candidate;
   }
   if (candidates.length === 0) secretMatchesHash(presentedSecret, UNKNOWN_CLIENT_HASH);
+  // An expired client's secret is still compared: only its holder learns that it expired.
+  if (record !== undefined && refusalOf(record, deps.now()) === 'expired') {
+    return { failure: { ...oauthError(401, 'invalid_client', 'The client\'s credential has expired'), credentialId: record.credentialId } };
+  }
   if (record === undefined) {
     const failure = oauthError(401, 'invalid_client', 'Client authentication failed: unknown client, wrong secret, or a revoked credential');
     return { failure: candidates.length > 0 ? { ...failure, credentialId: candidates[0].credentialId } : failure };

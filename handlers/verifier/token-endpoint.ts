@@ -10,6 +10,7 @@
 import { SCOPE_NAMES, ScopeName } from '../contract/credential';
 import { ACCESS_TOKEN } from '../contract/gateway';
 import { hashSecret, RandomSource } from '../secret-format';
+import { acceptedUntilSeconds } from '../lifecycle/states';
 import type { TokenRecord } from '../store/dynamodb-token-table';
 import { generateAccessToken } from './access-token';
 import { authenticateClient, ClientAuthDeps, NO_STORE, OAuthErrorCode, oauthError, readForm } from './client-auth';
@@ -63,19 +64,21 @@ export async function handleTokenRequest(event: HttpApiEvent, deps: TokenEndpoin
   const token = generateAccessToken(deps.randomBytes);
   const now = deps.now();
   const nowSeconds = Math.floor(now.getTime() / 1000);
+  // Never beyond the credential's own end (its declared expiry, or a retiring one's grace period).
+  const expiresAt = Math.min(nowSeconds + ACCESS_TOKEN.LIFETIME_SECONDS, acceptedUntilSeconds(record) ?? Infinity);
   await deps.putToken({
     tokenHash: hashSecret(token),
     credentialId: record.credentialId,
     scopes,
     issuedAt: now.toISOString(),
-    expiresAt: nowSeconds + ACCESS_TOKEN.LIFETIME_SECONDS,
+    expiresAt,
   });
   return {
     outcome: 'issued',
     credentialId: record.credentialId,
     response: json(
       200,
-      { access_token: token, token_type: ACCESS_TOKEN.TYPE, expires_in: ACCESS_TOKEN.LIFETIME_SECONDS, scope: scopes.join(' ') },
+      { access_token: token, token_type: ACCESS_TOKEN.TYPE, expires_in: Math.max(1, expiresAt - nowSeconds), scope: scopes.join(' ') },
       NO_STORE,
     ),
   };

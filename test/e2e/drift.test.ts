@@ -5,7 +5,7 @@
  * repairs what it can and names the replacement for the rest; after that, exit 0. No secret value
  * appears in anything printed. The steps build on each other and run in order.
  */
-import { DeleteItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
@@ -13,11 +13,14 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { App, TerraformStack } from 'cdktf';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDrift } from '../../cli/drift';
 import { runList } from '../../cli/list';
+import { CredentialRecord } from '../../handlers/lifecycle/credential-record';
+import { marshalRecord, readCredentialRecord } from '../../handlers/store';
 import { AuthType, DataApiCredential, DataApiScope } from '../../lib';
 import { synthStack } from '../../examples/synth-stack';
 import { terraform } from '../../local/terraform';
@@ -86,6 +89,8 @@ async function rememberSecret(secretArn: string): Promise<void> {
 
 let table = '';
 let out: Record<string, string> = {};
+/** A record written into the store by hand: no declaration names it. */
+let handMade: CredentialRecord;
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -203,6 +208,75 @@ describe('drift of credentials changed outside Terraform', () => {
     const listed = JSON.parse(chunks.join('')) as { credentials: { name: string; status: string }[] };
     expect(listed.credentials.filter((c) => c.status === 'revoked').map((c) => c.name).sort()).toEqual(['Drift-Audit']);
     printed.push(...chunks);
+  });
+
+  test('a record written by hand into the store is undeclared: drift exits 2 and names it in one line; --repair leaves it alone; list --unused-since lists it', async () => {
+    const created = new Date(Date.now() - 60 * 86400 * 1000).toISOString();
+    handMade = {
+      credentialId: randomBytes(16).toString('hex'),
+      instanceId: 'made-by-hand-0001',
+      name: 'Hand-Made',
+      authType: 'api_key',
+      scopes: ['users'],
+      secretArn: out['Export.SecretArn'],
+      secretHash: 'b'.repeat(64),
+      status: 'active',
+      createdAt: created,
+      updatedAt: created,
+      version: 1,
+    };
+    await dynamodb.send(new PutItemCommand({ TableName: table, Item: marshalRecord(handMade) }));
+
+    const drift = await cli(['drift', '--dir', cwd]);
+    expect(drift.stderr).toBe('');
+    expect(drift.code).toBe(2);
+    expect(drift.stdout.match(/in-sync/g)).toHaveLength(3);
+    expect(drift.stdout).toContain('1 undeclared credential in the store');
+    expect(drift.stdout).toContain(`${handMade.credentialId}  "Hand-Made"  API key  scopes users (1/5)  active  created ${created.slice(0, 16).replace('T', ' ')}  last used never`);
+    expect(drift.stdout).toContain('--also-declared-in');
+
+    const chunks: string[] = [];
+    expect(await runDrift({ dir: cwd, json: true }, (t) => chunks.push(t))).toBe(2);
+    const report = JSON.parse(chunks.join('')) as { inSync: boolean; undeclared: { credentialId: string; name: string }[]; note?: string };
+    expect(report.undeclared.map((c) => [c.credentialId, c.name])).toEqual([[handMade.credentialId, 'Hand-Made']]);
+    expect(report.note).toMatch(/another stack/);
+
+    const repair = await cli(['drift', '--repair', '--dir', cwd]);
+    expect(repair.code).toBe(2);
+    expect(await readCredentialRecord(dynamodb, table, handMade.credentialId)).toEqual(handMade);
+
+    for (const since of ['30d', '12h']) {
+      const unused = await cli(['list', '--dir', cwd, '--unused-since', since]);
+      expect(unused.code).toBe(0);
+      expect(unused.stdout).toMatch(/Hand-Made\s*│\s*API key[\s\S]*never/);
+      // The stack's credentials were made minutes ago: not unused for 12 hours yet.
+      expect(unused.stdout).not.toContain('Drift-Export');
+      expect(unused.stdout).toMatch(new RegExp(`not used since .* \\(${since}\\): 1\n`));
+    }
+    expect((await cli(['list', '--dir', cwd, '--unused-since', '1w'])).code).toBe(1);
+  });
+
+  test('revoke-undeclared refuses without a terminal; with --yes it revokes the record (the secret untouched) and drift is back to 0', async () => {
+    const refused = await cli(['revoke-undeclared', '--dir', cwd]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: refusing to revoke 1 undeclared credential .*--yes/);
+    expect((await readCredentialRecord(dynamodb, table, handMade.credentialId))?.status).toBe('active');
+
+    const before = await secrets.send(new GetSecretValueCommand({ SecretId: out['Export.SecretArn'] }));
+    const revoke = await cli(['revoke-undeclared', '--dir', cwd, '--yes']);
+    expect(revoke.stderr).toBe('');
+    expect(revoke.code).toBe(0);
+    expect(revoke.stdout).toMatch(new RegExp(`revoked ${handMade.credentialId} "Hand-Made" at \\d{4}-`));
+    expect(revoke.stdout).toContain('Revoked 1 of 1');
+    const after = await readCredentialRecord(dynamodb, table, handMade.credentialId);
+    expect(after).toMatchObject({ status: 'revoked', version: 2, secretHash: handMade.secretHash });
+    expect(after?.revokedAt).toBeDefined();
+    expect((await secrets.send(new GetSecretValueCommand({ SecretId: out['Export.SecretArn'] }))).VersionId).toBe(before.VersionId);
+
+    const clean = await cli(['drift', '--dir', cwd]);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain('In sync.');
+    expect((await cli(['revoke-undeclared', '--dir', cwd])).stdout).toContain('nothing to revoke');
   });
 
   test('a command pointed at nothing says so in one line and exits 1', async () => {

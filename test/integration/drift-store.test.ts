@@ -2,7 +2,7 @@
  * The drift command's two store calls against the local AWS: the repair (the lifecycle's restore)
  * keeps what other writers own and refuses a record that changed; the secret state comes from metadata alone.
  */
-import { DeleteTableCommand, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateSecretCommand,
   DeleteSecretCommand,
@@ -16,10 +16,11 @@ import { CredentialRecord } from '../../handlers/lifecycle/credential-record';
 import {
   describeSecretState,
   DynamoDbCredentialTable,
+  marshalRecord,
   readCredentialRecord,
   StaleRecordError,
 } from '../../handlers/store';
-import { restoreDeclaredFields } from '../../handlers/lifecycle/operations';
+import { restoreDeclaredFields, revokeUndeclaredRecord } from '../../handlers/lifecycle/operations';
 import { localAwsEnv } from '../support/local-aws';
 import { createCredentialTable } from '../support/tables';
 
@@ -92,6 +93,25 @@ describe('restoreDeclaredFields (the lifecycle\'s restore, on the DynamoDB table
     await expect(stale).rejects.toBeInstanceOf(StaleRecordError);
     const item = await dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: `CRED#${record.credentialId}` } } }));
     expect(item.Item?.name?.S).toBe('Export');
+  });
+});
+
+describe('revokeUndeclaredRecord (revoke-undeclared\'s write, on the DynamoDB table)', () => {
+  test('a record put by hand (the record codec) is revoked conditional on the version read; a stale version writes nothing', async () => {
+    const handMade: CredentialRecord = { ...record, credentialId: 'd'.repeat(32), instanceId: 'made-by-hand', name: 'Hand-Made', version: 4 };
+    await dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: marshalRecord(handMade) }));
+    const store = { table: new DynamoDbCredentialTable(dynamodb, TABLE), now: () => new Date('2026-11-27T22:00:00.000Z') };
+
+    await expect(revokeUndeclaredRecord(store, { credentialId: handMade.credentialId, version: 3 })).rejects.toBeInstanceOf(StaleRecordError);
+    expect((await readCredentialRecord(dynamodb, TABLE, handMade.credentialId))?.status).toBe('active');
+
+    await revokeUndeclaredRecord(store, handMade);
+    expect(await readCredentialRecord(dynamodb, TABLE, handMade.credentialId)).toMatchObject({
+      status: 'revoked',
+      revokedAt: '2026-11-27T22:00:00.000Z',
+      version: 5,
+      secretHash: handMade.secretHash,
+    });
   });
 });
 

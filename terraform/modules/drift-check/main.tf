@@ -23,7 +23,7 @@ check "drift" {
   }
 
   assert {
-    condition     = length(jsondecode(data.aws_lambda_invocation.read.result).drifted) == 0
-    error_message = join("\n", [for key, read in jsondecode(data.aws_lambda_invocation.read.result).drifted : read.message])
+    condition     = length(jsondecode(data.aws_lambda_invocation.read.result).drifted) == 0 && length(try(jsondecode(data.aws_lambda_invocation.read.result).expiring, {})) == 0
+    error_message = join("\n", concat([for key, read in jsondecode(data.aws_lambda_invocation.read.result).drifted : read.message], values(try(jsondecode(data.aws_lambda_invocation.read.result).expiring, {}))))
   }
 }

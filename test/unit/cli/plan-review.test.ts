@@ -85,7 +85,8 @@ describe('review of a plan', () => {
 
       expect(change).toMatchObject({ kind: 'update', fieldsChanged: [expect.objectContaining({ field, label: EDITABLE_FIELDS[field].label })] });
       const markdown = renderReviewMarkdown(reviewPlan(plan));
-      expect(markdown).toContain(EDITABLE_FIELDS[field].attribute === 'N' ? `${EDITABLE_FIELDS[field].label}: none → 168` : `${EDITABLE_FIELDS[field].label} changed`);
+      const showsValues = EDITABLE_FIELDS[field].attribute === 'N' || 'reviewValues' in EDITABLE_FIELDS[field];
+      expect(markdown).toContain(showsValues ? `${EDITABLE_FIELDS[field].label}: none → ${value}` : `${EDITABLE_FIELDS[field].label} changed`);
     },
   );
 

@@ -287,3 +287,25 @@ describe('DataApiCredential validation fails at synth with the prop, the value a
     expect(credentialChildren).toBe(0);
   });
 });
+
+describe('DataApiCredential expiry (expiresAt / expiresAfterDays)', () => {
+  test('the declared expiry goes to the invocation input and the declaration, not to the instance (no replacement)', () => {
+    const s = stackWith({ name: 'Expiring', scopes: [DataApiScope.USERS], expiresAt: '2027-01-31' }, { name: 'Windowed', scopes: [DataApiScope.USERS], expiresAfterDays: 90 });
+    expect(invocationInput(s, 'Cred0_Provider')).toContain('"expiryDate" = "2027-01-31"');
+    expect(invocationInput(s, 'Cred1_Provider')).toContain('"expiresAfterDays" = 90');
+    expect(JSON.stringify(resource(s, 'terraform_data', 'Cred0_Instance').triggers_replace)).not.toMatch(/expir/i);
+    const declared = credentialOutputs(s);
+    expect(JSON.stringify(declared)).toContain('"expiryDate":"2027-01-31"');
+  });
+
+  test('at most one of the two, and each validated', () => {
+    expect(() => stackWith({ name: 'x', scopes: [DataApiScope.USERS], expiresAt: '2027-01-31', expiresAfterDays: 30 })).toThrow(/at most one of expiresAfterDays and expiresAt/);
+    expect(() => stackWith({ name: 'x', scopes: [DataApiScope.USERS], expiresAt: '31/01/2027' })).toThrow(/Invalid expiresAt \(DataApiCredential/);
+    expect(() => stackWith({ name: 'x', scopes: [DataApiScope.USERS], expiresAfterDays: 0 })).toThrow(/Invalid expiresAfterDays \(DataApiCredential/);
+  });
+
+  test('a credential without an expiry synthesizes exactly as before (no new input key)', () => {
+    const s = stackWith({ name: 'Plain', scopes: [DataApiScope.USERS] });
+    expect(invocationInput(s, 'Cred0_Provider')).not.toMatch(/expir/i);
+  });
+});

@@ -49,8 +49,8 @@ describe('the drift check', () => {
     // One assertion per store: a deferred check (a change pending) is one warning, not one per credential.
     expect(check.assert).toEqual([
       {
-        condition: `\${length(jsondecode(data.aws_lambda_invocation.${id}.result).drifted) == 0}`,
-        error_message: `\${join("\\n", [for key, read in jsondecode(data.aws_lambda_invocation.${id}.result).drifted : read.message])}`,
+        condition: `\${length(jsondecode(data.aws_lambda_invocation.${id}.result).drifted) == 0 && length(try(jsondecode(data.aws_lambda_invocation.${id}.result).expiring, {})) == 0}`,
+        error_message: `\${join("\\n", concat([for key, read in jsondecode(data.aws_lambda_invocation.${id}.result).drifted : read.message], values(try(jsondecode(data.aws_lambda_invocation.${id}.result).expiring, {}))))}`,
       },
     ]);
   });
