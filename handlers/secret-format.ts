@@ -134,6 +134,15 @@ export function parseClientId(value: unknown): { readonly credentialId: string }
   return { credentialId: value.slice(CLIENT_ID_PREFIX.length) };
 }
 
+/**
+ * The key of a client id's lookup item (`KEYHASH#<this>` -> the newest credential holding the client
+ * id, written when a rotation's successor inherits it). Domain-separated with characters an adopted
+ * key never has (`:` and a space, see ADOPTED_API_KEY_PATTERN), so it never equals an adopted key's hash.
+ */
+export function clientLookupHash(clientId: string): string {
+  return createHash('sha256').update(`data-api-client-id: ${clientId}`, 'utf8').digest('hex');
+}
+
 /** SHA-256 of the secret's UTF-8 bytes, lowercase hex: what the record stores instead of it. */
 export function hashSecret(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');

@@ -44,3 +44,43 @@ export class CredentialInstance extends TerraformResource {
     return { triggers_replace: hashMapperHcl(anyToHclTerraform)(this.triggersReplace) };
   }
 }
+
+/**
+ * An OAuth 2.0 credential's client: a `terraform_data` whose `input` is its first instance's id
+ * and stays so (`ignore_changes`), replaced only with what replaces the client (every reason to
+ * replace the instance but the rotation trigger). Its `output` is the first instance id of the
+ * credential's rotations, so the client id (`dci_` + the first credential id) is known at plan time
+ * and stays the same across rotations, as the provider keeps it (a rotation's successor inherits
+ * its predecessor's client id). An existing credential gets one with its current instance's id:
+ * its client id does not change.
+ */
+export class CredentialClient extends TerraformResource {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly firstInstanceId: string,
+    private readonly triggersReplace: Readonly<Record<string, string>>,
+  ) {
+    super(scope, id, {
+      terraformResourceType: CredentialInstance.tfResourceType,
+      terraformGeneratorMetadata: { providerName: 'terraform' },
+      lifecycle: { createBeforeDestroy: true, ignoreChanges: ['input'] },
+    });
+  }
+
+  /** The first instance id of the client's credentials (known at plan time once the client exists). */
+  get firstInstance(): string {
+    return this.getStringAttribute('output');
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return { input: this.firstInstanceId, triggers_replace: hashMapper(anyToTerraform)(this.triggersReplace) };
+  }
+
+  protected synthesizeHclAttributes(): Record<string, unknown> {
+    return {
+      input: anyToHclTerraform(this.firstInstanceId),
+      triggers_replace: hashMapperHcl(anyToHclTerraform)(this.triggersReplace),
+    };
+  }
+}

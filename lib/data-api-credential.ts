@@ -5,7 +5,7 @@ import { CredentialDeclaration, DECLARATION_KIND } from '../handlers/contract/de
 import { ValidationError } from '../handlers/errors';
 import { hashSecret } from '../handlers/secret-format';
 import { AuthType } from './auth-type';
-import { CredentialInstance } from './credential-instance';
+import { CredentialClient, CredentialInstance } from './credential-instance';
 import { CredentialInvocation } from './credential-invocation';
 import { DeclaredCredential, RegisteredCredential } from './credential-registry';
 import { CredentialStore } from './credential-store';
@@ -125,8 +125,16 @@ export class DataApiCredential extends Construct {
   /** ARN of the Secrets Manager secret holding the credential's value (JSON). */
   readonly secretArn: string;
   readonly secretName: string;
-  /** The OAuth 2.0 client id (an identifier, not a secret); undefined for API keys. */
+  /**
+   * The OAuth 2.0 client id (an identifier, not a secret); undefined for API keys. Stable across
+   * rotations (`dci_` + the first credential id of its rotations); new with an auth type change.
+   */
   readonly clientId?: string;
+  /**
+   * @internal The credential id the client id names (the first of its rotations): how a gateway
+   * lists an introspection client, so a rotation changes neither the list nor the function.
+   */
+  readonly _clientCredentialId?: string;
   readonly name: string;
   readonly authType: AuthType;
   /** The granted scopes, expanded and in canonical order. */
@@ -175,14 +183,19 @@ export class DataApiCredential extends Construct {
     // Every reason to replace the invocation is here too, so a replacement is always a new instance
     // (a replaced invocation of the same instance would create, then revoke, the same credential).
     // The rotation trigger is only there when declared, so adding this feature changed no existing instance.
-    const instance = new CredentialInstance(this, 'Instance', {
+    const replacedWith = {
       authType,
       ...(adoptFrom === undefined ? { secretName } : { adoptedFrom: adoptFrom }),
       // The literal name (the store's name is known at synth): the instance, and the secret that
       // carries its id, need not wait for the function; only the invocation does.
       functionName: registration.providerFunctionName,
+    };
+    const instance = new CredentialInstance(this, 'Instance', {
+      ...replacedWith,
       ...(rotation === undefined ? {} : { rotation: rotation.trigger }),
     });
+    // An OAuth 2.0 client outlives its rotations: its id is its first credential's (see CredentialClient).
+    const client = authType === AuthType.OAUTH2 ? new CredentialClient(this, 'Client', instance.id, replacedWith) : undefined;
 
     const instanceId = instance.id;
     // What the invocation declares besides the instance and the secret.
@@ -253,7 +266,10 @@ export class DataApiCredential extends Construct {
     for (const reader of readers) this.grantRead(reader);
     // Derived from the instance id as the provider derives it, so plans show it without a read.
     this.credentialId = Fn.substr(Fn.sha256(Fn.join('', [CREDENTIAL_ID_SALT, instanceId])), 0, CREDENTIAL_ID_LENGTH);
-    this.clientId = authType === AuthType.OAUTH2 ? `${CLIENT_ID_PREFIX}${this.credentialId}` : undefined;
+    // The first credential id of the client's rotations: the provider keeps that client id in a rotation.
+    this._clientCredentialId =
+      client === undefined ? undefined : Fn.substr(Fn.sha256(Fn.join('', [CREDENTIAL_ID_SALT, client.firstInstance])), 0, CREDENTIAL_ID_LENGTH);
+    this.clientId = this._clientCredentialId === undefined ? undefined : `${CLIENT_ID_PREFIX}${this._clientCredentialId}`;
 
     // One entry of the store's `DeclaredCredentials` output (no outputs of its own: at a thousand
     // credentials, outputs are a good part of what Terraform evaluates and saves), and its drift read.

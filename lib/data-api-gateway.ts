@@ -193,7 +193,7 @@ export class DataApiGateway extends Construct {
       kind: 'token',
       functionName: `${name}-token`,
       issuer: props.issuer,
-      introspectionCredentialIds: introspectors.length > 0 ? introspectors.map((c) => c.credentialId).join(',') : undefined,
+      introspectionCredentialIds: introspectors.length > 0 ? introspectors.map(introspectorId).join(',') : undefined,
       reservedConcurrency: reservation('token'),
     });
     const recordsFn = new GatewayFunction(this, 'RecordsVerifier', {
@@ -297,4 +297,13 @@ function defaultName(construct: Construct): string {
   const raw = `${stackName}-${construct.node.id}`.replace(/[^A-Za-z0-9_-]+/g, '-');
   if (raw.length <= 56) return raw.length >= 3 ? raw : `${raw}-api`;
   return `${raw.slice(0, 47)}-${createHash('sha256').update(construct.node.path).digest('hex').slice(0, 8)}`;
+}
+
+/**
+ * How the gateway lists an introspection client: the credential id its client id names (the first
+ * of its rotations), so a rotation changes neither the list nor the function, and the client keeps
+ * its right with either secret during the grace period.
+ */
+function introspectorId(credential: DataApiCredential): string {
+  return credential._clientCredentialId ?? credential.credentialId;
 }

@@ -63,6 +63,11 @@ locals {
     )))
   }
 
+  # Per OAuth 2.0 credential key: the client id (the first credential id of its rotations).
+  client_ids = {
+    for key, client in terraform_data.client : key => "${local.contract.client_id_prefix}${substr(sha256("${local.contract.credential_id_salt}${client.output}"), 0, local.contract.credential_id_length)}"
+  }
+
   credential_ids = {
     for key in keys(local.credentials) : key => substr(sha256("${local.contract.credential_id_salt}${terraform_data.instance[key].id}"), 0, local.contract.credential_id_length)
   }
@@ -83,6 +88,27 @@ resource "terraform_data" "instance" {
 
   lifecycle {
     create_before_destroy = true
+  }
+}
+
+# An OAuth 2.0 credential's client: its input is the first instance's id and stays so
+# (ignore_changes), replaced only with what replaces the client (every reason to replace the
+# instance but the rotation trigger). The client id is `dci_` + the first credential id of the
+# credential's rotations: known at plan time, and the same across rotations, as the provider keeps
+# it (a rotation's successor inherits its predecessor's client id). An existing credential gets one
+# with its current instance's id: its client id does not change.
+resource "terraform_data" "client" {
+  for_each = { for key, c in local.credentials : key => c if c.auth_type == "oauth2" }
+
+  input = terraform_data.instance[each.key].id
+  triggers_replace = merge(
+    { authType = each.value.auth_type, functionName = local.function_name },
+    each.value.adopt_from == null ? { secretName = each.value.secret_name } : { adoptedFrom = each.value.adopt_from },
+  )
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [input]
   }
 }
 

@@ -35,9 +35,9 @@ locals {
       ),
       kind != "token" ? {} : merge(
         var.gateway.issuer == null ? {} : { (local.contract.gateway_env_issuer) = var.gateway.issuer },
-        # The introspection clients by credential id (a change of one's instance shows in the plan).
+        # The introspection clients by the credential id their client id names (the same across rotations).
         length(var.gateway.introspection_clients) == 0 ? {} : {
-          (local.contract.gateway_env_introspection_credential_ids) = join(",", [for key in var.gateway.introspection_clients : local.credential_ids[key]])
+          (local.contract.gateway_env_introspection_credential_ids) = join(",", [for key in var.gateway.introspection_clients : substr(local.client_ids[key], length(local.contract.client_id_prefix), local.contract.credential_id_length)])
         },
       ),
     )

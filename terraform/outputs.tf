@@ -1,11 +1,11 @@
 output "credentials" {
-  description = "Per credential key: credential_id, secret_arn (an adopted key's: the secret it was adopted from), secret_name, client_id (OAuth 2.0 only, else null), name, auth_type, scopes (expanded, canonical order) and adopted. Plain, non-secret values."
+  description = "Per credential key: credential_id, secret_arn (an adopted key's: the secret it was adopted from), secret_name, client_id (OAuth 2.0 only, else null; the same across rotations), name, auth_type, scopes (expanded, canonical order) and adopted. Plain, non-secret values."
   value = {
     for key, c in local.credentials : key => {
       credential_id = local.credential_ids[key]
       secret_arn    = local.secret_arns[key]
       secret_name   = c.secret_name
-      client_id     = c.auth_type == "oauth2" ? "${local.contract.client_id_prefix}${local.credential_ids[key]}" : null
+      client_id     = c.auth_type == "oauth2" ? local.client_ids[key] : null
       name          = c.name
       auth_type     = c.auth_type
       scopes        = c.scopes

@@ -207,6 +207,22 @@ function undeclaredInvocation(rc: ResourceChange, kind: ChangeKind): CredentialC
   };
 }
 
+/**
+ * An OAuth 2.0 credential's client (the `terraform_data` that keeps its client id across rotations),
+ * beside its instance: `<path>_Client_<hash>` of a construct's `<path>_Instance_<hash>`, or the
+ * module's `terraform_data.client[key]` of `terraform_data.instance[key]`. Part of the credential's
+ * change, never "other infrastructure".
+ */
+function clientOf(instanceAddress: string, all: Plan['resourceChanges']): Plan['resourceChanges'][number] | undefined {
+  const construct = /^(.*terraform_data\.\w+)_Instance_[0-9A-F]{8}$/.exec(instanceAddress);
+  if (construct) {
+    const pattern = new RegExp(`^${construct[1].replace(/[.[\]]/g, '\\$&')}_Client_[0-9A-F]{8}$`);
+    return all.find((rc) => rc.type === 'terraform_data' && pattern.test(rc.address));
+  }
+  const moduleClient = instanceAddress.replace(/terraform_data\.instance(\[[^\]]*\])$/, 'terraform_data.client$1');
+  return moduleClient === instanceAddress ? undefined : all.find((rc) => rc.address === moduleClient);
+}
+
 function reviewCredential(address: string, declared: DeclaredSides, plan: Plan, claimed: Set<string>): CredentialChange | undefined {
   const { byAddress, resourceChanges: all } = plan;
   const invocation = byAddress.get(address);
@@ -216,7 +232,7 @@ function reviewCredential(address: string, declared: DeclaredSides, plan: Plan, 
     all.find((rc) => rc.type === 'terraform_data' && inputBefore?.instanceId !== undefined && rc.change.before?.id === inputBefore.instanceId);
   const secret = byAddress.get(declared.after?.secret ?? declared.before?.secret ?? '') ??
     all.find((rc) => rc.type === 'aws_secretsmanager_secret' && inputBefore?.secretArn !== undefined && rc.change.before?.arn === inputBefore.secretArn);
-  for (const rc of [invocation, instance, secret]) if (rc) claimed.add(rc.address);
+  for (const rc of [invocation, instance, secret, instance && clientOf(instance.address, all)]) if (rc) claimed.add(rc.address);
 
   const before: DeclaredCredential | undefined = inputBefore ?? declared.before;
   const after: DeclaredCredential | undefined = inputAfter ?? declared.after;

@@ -24,6 +24,8 @@
 import { CredentialInput, CredentialResult, EDITABLE_FIELD_NAMES, EDITABLE_FIELDS, EditableFields, LEGACY_SECRET_TAGS, SECRET_TAGS } from '../contract/credential';
 import { NotFoundError, SecretScheduledForDeletionError, StaleRecordError } from '../errors';
 import {
+  CLIENT_ID_PATTERN,
+  clientIdFor,
   credentialIdFor,
   formatSecretValue,
   generateSecretValue,
@@ -118,8 +120,10 @@ export async function createCredential(input: CredentialInput, deps: LifecycleDe
     return { credentialId, outcome: 'resumed', result: toResult(finished) };
   }
 
+  // A rotation of an OAuth 2.0 credential keeps its client id: the successor inherits its predecessor's.
+  const inheritedClientId = existing === undefined && input.authType === 'oauth2' ? await inheritableClientId(current, credentialId, input, deps) : undefined;
   const secretValue = generateSecretValue(input.authType, credentialId, {
-    clientId: existing?.clientId,
+    clientId: existing?.clientId ?? inheritedClientId,
     randomBytes: deps.randomBytes,
   });
   const secretHash = hashSecret(secretOf(secretValue));
@@ -139,6 +143,12 @@ export async function createCredential(input: CredentialInput, deps: LifecycleDe
     createdAt: existing?.createdAt ?? now.toISOString(),
   }, now);
   await commit(deps.table, pending, existing);
+  // The gateway finds a client id's newest credential through its lookup item, and the older values
+  // still in their grace period through `predecessorId`. Pointed before the value is written: a
+  // pending successor is refused, so its predecessor answers until it is active.
+  if (pending.clientId !== undefined && pending.clientId !== clientIdFor(credentialId)) {
+    await deps.table.pointClientId(pending.clientId, credentialId);
+  }
   await deps.secrets.writeValue(input.secretArn, formatSecretValue(secretValue), secretVersionToken(input.instanceId, secretHash));
   const active = transition(pending, 'activate', pending, deps.now());
   await commit(deps.table, active, pending);
@@ -284,6 +294,30 @@ async function revokePredecessors(record: CredentialRecord, deps: LifecycleDeps)
     }
     predecessorId = predecessor.predecessorId;
   }
+}
+
+/**
+ * The client id a new OAuth 2.0 credential inherits in a rotation: its predecessor's, when the
+ * secret's current value is an OAuth 2.0 client of another credential whose record is active, in
+ * the same secret, an OAuth 2.0 credential and holds that very value. An auth type change, a real
+ * create and anything else inherit nothing (a new client id, derived from the new credential id).
+ */
+async function inheritableClientId(current: string | undefined, credentialId: string, input: CredentialInput, deps: LifecycleDeps): Promise<string | undefined> {
+  const value = current === undefined ? undefined : parseSecretValue(current);
+  if (value === undefined || value.authType !== 'oauth2' || value.credentialId === credentialId || !CLIENT_ID_PATTERN.test(value.clientId)) return undefined;
+  const predecessor = await deps.table.read(value.credentialId);
+  if (
+    predecessor === undefined ||
+    predecessor.status !== 'active' ||
+    predecessor.authType !== 'oauth2' ||
+    predecessor.instanceId === input.instanceId ||
+    predecessor.secretArn !== input.secretArn ||
+    predecessor.clientId !== value.clientId ||
+    !valueHoldsRecord(current, predecessor)
+  ) {
+    return undefined;
+  }
+  return predecessor.clientId;
 }
 
 /** The credential whose value a secret holds, if it is another one than `credentialId`. */

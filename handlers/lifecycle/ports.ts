@@ -28,6 +28,11 @@ export interface CredentialTable {
    * throws `ConflictError` when another credential already holds that hash.
    */
   claimKeyHash(secretHash: string, credentialId: string): Promise<void>;
+  /**
+   * Points a client id's lookup item (`KEYHASH#<clientLookupHash(clientId)>`) at the newest credential
+   * holding that client id, whatever it pointed at before: a rotation's successor.
+   */
+  pointClientId(clientId: string, credentialId: string): Promise<void>;
   /** The credential holding a `KEYHASH#` lookup item, if any (an adoption under another hash scheme). */
   keyHashHolder(secretHash: string): Promise<string | undefined>;
 }

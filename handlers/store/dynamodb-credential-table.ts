@@ -23,6 +23,7 @@ import {
 } from '../contract/credential';
 import { RECORD_ATTRIBUTES, TABLE } from '../contract/table';
 import { CorruptRecordError, StaleRecordError } from '../errors';
+import { clientLookupHash } from '../secret-format';
 import { awsErrorName } from '../runtime/aws';
 import { CredentialRecord } from '../lifecycle/credential-record';
 import { CredentialTable, WriteCondition } from '../lifecycle/ports';
@@ -246,6 +247,14 @@ export class DynamoDbCredentialTable implements CredentialTable {
 
   keyHashHolder(secretHash: string): Promise<string | undefined> {
     return readAdoptedKeyCredentialId(this.client, this.tableName, secretHash);
+  }
+
+  async pointClientId(clientId: string, credentialId: string): Promise<void> {
+    await this.client
+      .send(new PutItemCommand({ TableName: this.tableName, Item: { ...keyHashKey(clientLookupHash(clientId)), credentialId: { S: credentialId } } }))
+      .catch((error: unknown) => {
+        throw tableError(error, this.tableName);
+      });
   }
 
   async claimKeyHash(secretHash: string, credentialId: string): Promise<void> {

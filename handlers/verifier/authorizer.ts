@@ -43,6 +43,8 @@ export interface Principal {
   /** For an access token: the scopes at issue time that the credential still has. */
   readonly scopes: ScopeName[];
   readonly via: 'api_key' | 'access_token';
+  /** For an access token: the client it was issued to (stable across the credential's rotations). */
+  readonly clientId?: string;
 }
 
 /** `credential_expired`: a key or token that checked out, of a credential past its declared expiry. */
@@ -130,7 +132,7 @@ export function accessTokenVerdict(token: TokenRecord, record: CredentialRecord 
   const issuedAt = Math.floor(Date.parse(token.issuedAt) / 1000);
   return {
     ok: true,
-    principal: { credentialId: record.credentialId, authType: 'oauth2', scopes, via: 'access_token' },
+    principal: { credentialId: record.credentialId, authType: 'oauth2', scopes, via: 'access_token', ...(record.clientId === undefined ? {} : { clientId: record.clientId }) },
     expiresAt: Math.min(token.expiresAt, acceptedUntilSeconds(record) ?? Infinity),
     ...(Number.isFinite(issuedAt) ? { issuedAt } : {}),
   };

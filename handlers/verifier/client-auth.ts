@@ -9,7 +9,7 @@
  * endpoints tell an attacker nothing about which it was.
  */
 import { DATA_API_REALM } from '../contract/gateway';
-import { CLIENT_SECRET_PATTERN, hashSecret, parseClientId, secretMatchesHash } from '../secret-format';
+import { CLIENT_SECRET_PATTERN, clientLookupHash, hashSecret, parseClientId, secretMatchesHash } from '../secret-format';
 import { refusalOf } from '../lifecycle/states';
 import { CredentialRecord } from '../lifecycle/credential-record';
 import { bodyText, header, HttpApiEvent, HttpResponse, json } from './http';
@@ -102,11 +102,45 @@ function parseBasic(value: string): Presented {
 
 export interface ClientAuthDeps {
   readCredential(credentialId: string): Promise<CredentialRecord | undefined>;
+  /** The credential of a `KEYHASH#` lookup item: here, a client id's newest credential (`clientLookupHash`). */
+  findAdoptedKey(keyHash: string): Promise<string | undefined>;
   readonly now: () => Date;
 }
 
 /** Compared against when the client is unknown, so an unknown client costs the same as a wrong secret. */
 const UNKNOWN_CLIENT_HASH = hashSecret('data-api: no such client');
+
+/**
+ * At most this many credentials are read for one client id: its newest, then its predecessors
+ * (one per rotation whose old value may still be in its grace period, up to 7 days).
+ */
+export const MAX_CLIENT_CREDENTIALS = 8;
+
+/**
+ * The credentials that may authenticate as `clientId` now: its newest credential (the lookup item a
+ * rotation points at it; without one, the credential the client id names) and, through
+ * `predecessorId`, the older ones of the same client still in their grace period. Only accepted
+ * OAuth 2.0 records of that very client id, in the same secret; pending and revoked links are passed
+ * through, not accepted. Bounded by `MAX_CLIENT_CREDENTIALS` reads.
+ */
+async function clientCredentials(clientId: string, deps: ClientAuthDeps): Promise<CredentialRecord[]> {
+  const parsed = parseClientId(clientId);
+  if (parsed === undefined) return [];
+  let next: string | undefined = (await deps.findAdoptedKey(clientLookupHash(clientId))) ?? parsed.credentialId;
+  const found: CredentialRecord[] = [];
+  let secretArn: string | undefined;
+  const now = deps.now();
+  for (let reads = 0; next !== undefined && reads < MAX_CLIENT_CREDENTIALS; reads++) {
+    const record: CredentialRecord | undefined = await deps.readCredential(next);
+    if (record === undefined || record.authType !== 'oauth2' || record.clientId !== clientId) break;
+    if (secretArn !== undefined && record.secretArn !== secretArn) break;
+    secretArn = record.secretArn;
+    // Accepted, or expired (its holder is told so); never a revoked or retired one.
+    if (refusalOf(record, now) !== 'revoked') found.push(record);
+    next = record.predecessorId;
+  }
+  return found;
+}
 
 /**
  * The OAuth 2.0 credential that authenticated, or the error answer: 400 `invalid_request` for
@@ -137,21 +171,22 @@ export async function authenticateClient(
     return { failure: oauthError(401, 'invalid_client', 'Client authentication is required: client_id and client_secret, or HTTP Basic') };
   }
 
-  const parsed = parseClientId(presented.clientId);
-  const record = parsed === undefined ? undefined : await deps.readCredential(parsed.credentialId);
-  const refusal = record === undefined ? 'revoked' : refusalOf(record, deps.now());
+  // Every credential of the client is compared, in constant time and without stopping at a match:
+  // during a rotation's grace period the client has two secrets (or more), the newest first.
+  const candidates = await clientCredentials(presented.clientId, deps);
+  const presentedSecret = CLIENT_SECRET_PATTERN.test(presented.clientSecret) ? presented.clientSecret : '';
+  let record: CredentialRecord | undefined;
+  for (const candidate of candidates) {
+    if (secretMatchesHash(presentedSecret, candidate.secretHash) && record === undefined) record = candidate;
+  }
+  if (candidates.length === 0) secretMatchesHash(presentedSecret, UNKNOWN_CLIENT_HASH);
   // An expired client's secret is still compared: only its holder learns that it expired.
-  const usable = record !== undefined && refusal !== 'revoked' && record.authType === 'oauth2' && record.clientId === presented.clientId;
-  const secretOk = secretMatchesHash(
-    CLIENT_SECRET_PATTERN.test(presented.clientSecret) ? presented.clientSecret : '',
-    usable ? record.secretHash : UNKNOWN_CLIENT_HASH,
-  );
-  if (usable && secretOk && refusal === 'expired') {
+  if (record !== undefined && refusalOf(record, deps.now()) === 'expired') {
     return { failure: { ...oauthError(401, 'invalid_client', 'The client\'s credential has expired'), credentialId: record.credentialId } };
   }
-  if (!usable || !secretOk) {
+  if (record === undefined) {
     const failure = oauthError(401, 'invalid_client', 'Client authentication failed: unknown client, wrong secret, or a revoked credential');
-    return { failure: record ? { ...failure, credentialId: record.credentialId } : failure };
+    return { failure: candidates.length > 0 ? { ...failure, credentialId: candidates[0].credentialId } : failure };
   }
   return { record };
 }

@@ -22,13 +22,16 @@
  * | iat            | when it was issued                             | absent                               |
  * | credential_id, auth_type | what the records backend is told (`x-data-api-credential-id`, `-auth-type`) |   |
  */
-import { clientIdFor } from '../secret-format';
+import { clientIdFor, parseClientId } from '../secret-format';
 import { AuthorizerDeps, verifyBearerValue } from './authorizer';
 import { ClientAuthDeps, NO_STORE, OAuthErrorCode, oauthError, readTokenRequest } from './client-auth';
 import { HttpApiEvent, HttpResponse, json } from './http';
 
 export interface IntrospectionDeps extends ClientAuthDeps, AuthorizerDeps {
-  /** Credential ids whose clients may introspect (the gateway's `introspectionClients`). */
+  /**
+   * Credential ids whose clients may introspect (the gateway's `introspectionClients`): the id a
+   * client id names (stable across rotations), or a credential's own id.
+   */
   readonly introspectors: ReadonlySet<string>;
 }
 
@@ -46,7 +49,10 @@ export async function handleIntrospectionRequest(event: HttpApiEvent, deps: Intr
   if ('failure' in request) return request.failure;
   const { token } = request;
   const { credentialId } = request.record;
-  if (!deps.introspectors.has(credentialId)) {
+  // Listed by the credential id, or by its client's (the first credential id of its rotations, which
+  // `clientId` names): a rotated introspector keeps its right, with either secret in the grace period.
+  const clientLineage = parseClientId(request.record.clientId)?.credentialId;
+  if (!deps.introspectors.has(credentialId) && (clientLineage === undefined || !deps.introspectors.has(clientLineage))) {
     return {
       ...oauthError(
         403,
@@ -68,7 +74,7 @@ export async function handleIntrospectionRequest(event: HttpApiEvent, deps: Intr
       {
         active: true,
         scope: principal.scopes.join(' '),
-        ...(principal.authType === 'oauth2' ? { client_id: clientIdFor(principal.credentialId) } : {}),
+        ...(principal.authType === 'oauth2' ? { client_id: principal.clientId ?? clientIdFor(principal.credentialId) } : {}),
         token_type: 'Bearer',
         ...(expiresAt === undefined ? {} : { exp: expiresAt }),
         ...(issuedAt === undefined ? {} : { iat: issuedAt }),

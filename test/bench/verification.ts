@@ -79,7 +79,7 @@ export async function runVerificationBench(): Promise<BenchSection> {
   const backend = async () => ({ statusCode: 200, headers: {}, body: '{}' });
   const recordsDeps: RecordsDeps = { readCredential: world.readCredential, readToken: world.readToken, findAdoptedKey: world.findAdoptedKey, now: world.now, backend };
   const cachedDeps: RecordsDeps = { ...recordsDeps, cache: new VerificationCache(60, world.now) };
-  const tokenDeps = { readCredential: world.readCredential, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes };
+  const tokenDeps = { readCredential: world.readCredential, findAdoptedKey: world.findAdoptedKey, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes };
   const tokenBody = { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret };
   const token: string = JSON.parse((await handleTokenRequest(tokenRequest(tokenBody), tokenDeps)).response.body).access_token;
   const rows: BenchRow[] = [];

@@ -4,7 +4,8 @@
  * (grace 24 hours and grace 0) and switches the third from API key to OAuth 2.0 (grace 1 hour).
  * The grace period is made to pass by moving the retired record's `retiresAt` into the past, as
  * time would: no sleeping. A fourth credential adopts an API key that already exists in a secret
- * (a preview-version key in a format of its own). The steps build on each other and run in order.
+ * (a preview-version key in a format of its own). A fifth, an OAuth 2.0 client, is rotated twice
+ * (grace 24 hours, then 0) and keeps its client id. The steps build on each other and run in order.
  */
 import { DescribeTableCommand, DynamoDBClient, GetResourcePolicyCommand as GetTablePolicyCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
@@ -45,8 +46,11 @@ let destroyed = false;
 const previewKey = `preview_${randomBytes(24).toString('hex')}`;
 let adoptedArn = '';
 
-/** `trigger` rotates Graceful and Immediate; `switched` makes Switching an OAuth 2.0 client. */
-function synth(trigger: string, switched: boolean): void {
+/**
+ * `trigger` rotates Graceful and Immediate; `switched` makes Switching an OAuth 2.0 client;
+ * `steady` rotates Steady, an OAuth 2.0 client whose client id outlives its rotations.
+ */
+function synth(trigger: string, switched: boolean, steady: { trigger: string; gracePeriodHours: number } = { trigger, gracePeriodHours: 24 }): void {
   cwd = synthStack(outdir, (app) =>
     credentialsStack(app, STACK, statePath, (stack, store) => {
       new DataApiCredential(stack, 'Graceful', {
@@ -71,6 +75,13 @@ function synth(trigger: string, switched: boolean): void {
         authType: switched ? AuthType.OAUTH2 : AuthType.API_KEY,
         scopes: ['users'],
         authTypeChangeGracePeriodHours: 1,
+      });
+      new DataApiCredential(stack, 'Steady', {
+        store,
+        name: 'Steady',
+        authType: AuthType.OAUTH2,
+        scopes: ['users'],
+        rotation: steady,
       });
       new DataApiCredential(stack, 'Adopted', {
         store,
@@ -122,6 +133,25 @@ async function token(clientId: string, clientSecret: string): Promise<string> {
   return json.access_token;
 }
 
+/** The token endpoint's status for a client id and secret (no token kept). */
+async function tokenStatus(clientId: string, clientSecret: string): Promise<number> {
+  const response = await fetch(`${api}/oauth/v1/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+    },
+    body: 'grant_type=client_credentials',
+    signal: AbortSignal.timeout(20_000),
+  });
+  const json = (await response.json()) as { error?: string };
+  if (response.status === 401) expect(json.error).toBe('invalid_client');
+  return response.status;
+}
+
+/** Access tokens Steady's first two secrets got. */
+const steadyTokens: string[] = [];
+
 const recordOf = async (credentialId: string): Promise<StoredRecord & { retiresAt?: string; expiresAt?: string }> =>
   (await credentialRecords(tableName)).find((r) => r.credentialId === credentialId)!;
 
@@ -157,6 +187,10 @@ describe('rotation with a grace period, through terraform and the local gateway'
       before[name] = { arn, value: await secretOf(arn) };
       expect(await records(before[name].value.apiKey)).toBe(200);
     }
+    before.Steady = { arn: out['Steady.SecretArn'], value: await secretOf(out['Steady.SecretArn']) };
+    // The construct's client id is the provider's (derived, at plan time, from the first instance).
+    expect(out['Steady.ClientId']).toBe(before.Steady.value.clientId);
+    expect(before.Steady.value.clientId).toBe(`dci_${before.Steady.value.credentialId}`);
   });
 
   test('an adopted key works on /v1/ and /v1beta2/; its secret got nothing written and only its hash is stored', async () => {
@@ -179,6 +213,8 @@ describe('rotation with a grace period, through terraform and the local gateway'
       after[name] = { arn, value: await secretOf(arn) };
       expect(after[name].value.credentialId).not.toBe(before[name].value.credentialId);
     }
+    after.Steady = { arn: out['Steady.SecretArn'], value: await secretOf(out['Steady.SecretArn']) };
+    expect(after.Steady.value.credentialId).not.toBe(before.Steady.value.credentialId);
     expect(after.Graceful.value.apiKey).not.toBe(before.Graceful.value.apiKey);
     expect(after.Switching.value.authType).toBe('oauth2');
     // The readers' resource policy is the secret's and survives the rotation untouched.
@@ -210,6 +246,46 @@ describe('rotation with a grace period, through terraform and the local gateway'
     expect(await records(before.Switching.value.apiKey)).toBe(200);
     const client = after.Switching.value;
     expect(await records(await token(client.clientId, client.clientSecret))).toBe(200);
+  });
+
+  test('an OAuth 2.0 rotation keeps the client id: the construct\'s output and the secret; the client authenticates with either secret in the grace period', async () => {
+    const out = await outputs();
+    const clientId = before.Steady.value.clientId;
+    expect(after.Steady.value.clientId).toBe(clientId);
+    expect(out['Steady.ClientId']).toBe(clientId);
+    expect(out['Steady.CredentialId']).toBe(after.Steady.value.credentialId);
+    expect((await recordOf(before.Steady.value.credentialId)).status).toBe('retiring');
+    const oldToken = await token(clientId, before.Steady.value.clientSecret);
+    const newToken = await token(clientId, after.Steady.value.clientSecret);
+    expect(await records(oldToken)).toBe(200);
+    expect(await records(newToken)).toBe(200);
+    steadyTokens.push(oldToken, newToken);
+  });
+
+  test('a second OAuth 2.0 rotation (grace 0): the plan shows the same client id without a read; after it, only the newest secret authenticates and the old tokens stop', async () => {
+    synth('2026-12', true, { trigger: '2027-01', gracePeriodHours: 0 });
+    const planFile = join(work, 'steady.tfplan');
+    await tf(['plan', `-out=${planFile}`]);
+    const plan = JSON.parse((await terraform(['show', '-json', planFile], { cwd, env })).stdout) as {
+      output_changes: Record<string, { after?: { kind?: string; credentials?: Record<string, { clientId?: string }> } }>;
+    };
+    const declared = Object.values(plan.output_changes).find((change) => change.after?.kind === 'data-api-credential-declarations');
+    expect(declared?.after?.credentials?.Steady?.clientId).toBe(before.Steady.value.clientId);
+    await tf(['apply', '-auto-approve', planFile]);
+    const out = await outputs();
+    const third = await secretOf(out['Steady.SecretArn']);
+    const clientId = before.Steady.value.clientId;
+    expect(third.credentialId).not.toBe(after.Steady.value.credentialId);
+    expect(third.clientId).toBe(clientId);
+    expect(out['Steady.ClientId']).toBe(clientId);
+    // Grace 0 revokes the second credential and, with it, the first one still in its grace period.
+    expect((await recordOf(after.Steady.value.credentialId)).status).toBe('revoked');
+    expect((await recordOf(before.Steady.value.credentialId)).status).toBe('revoked');
+    for (const secret of [before.Steady.value.clientSecret, after.Steady.value.clientSecret]) {
+      expect(await tokenStatus(clientId, secret)).toBe(401);
+    }
+    for (const old of steadyTokens) expect(await records(old)).toBe(401);
+    expect(await records(await token(clientId, third.clientSecret))).toBe(200);
   });
 
   test('once the grace period has passed, the old key is refused and the new one still works', async () => {

@@ -369,6 +369,9 @@ describe('the Terraform module with the Data API gateway and an adopted key', ()
           [`aws_lambda_invocation.${id}_Provider`, `aws_lambda_invocation.credential.${key}`],
         ] as Array<[string, string]>;
       })),
+      // The OAuth 2.0 clients, whose client ids outlive rotations.
+      ['terraform_data.AnalyticsExport_Client', 'terraform_data.client.analytics_export'],
+      ['terraform_data.RecordsMirror_Client', 'terraform_data.client.records_mirror'],
       // The adopted key: an instance and an invocation, no secret.
       ['terraform_data.PreviewExport_Instance', 'terraform_data.instance.preview_export'],
       ['aws_lambda_invocation.PreviewExport_Provider', 'aws_lambda_invocation.credential.preview_export'],
@@ -410,7 +413,9 @@ describe('the Terraform module with the Data API gateway and an adopted key', ()
     // provider reads exactly the declared adopted secret, and the adopted input says so.
     const out = await output<Record<string, CredentialOutput>>('credentials');
     const tokenFn = find(module, 'aws_lambda_function.gateway.token')!;
-    expect(tokenFn.values.environment[0].variables.DATA_API_INTROSPECTION_CREDENTIAL_IDS).toBe(out.records_mirror.credential_id);
+    // By the credential id its client id names (the first of its rotations; here, its only one).
+    expect(tokenFn.values.environment[0].variables.DATA_API_INTROSPECTION_CREDENTIAL_IDS).toBe(out.records_mirror.client_id!.slice('dci_'.length));
+    expect(out.records_mirror.client_id).toBe(`dci_${out.records_mirror.credential_id}`);
     const providerPolicy = JSON.parse(find(module, 'aws_iam_role_policy.provider')!.values.policy);
     const adoptedStatement = providerPolicy.Statement.find((s: { Sid: string }) => s.Sid === 'ReadDeclaredAdoptedSecrets');
     expect([...[adoptedStatement.Resource].flat()].sort()).toEqual([adoptedArns[STORE], `${adoptedArns[STORE]}-??????`].sort());

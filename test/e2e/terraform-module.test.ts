@@ -294,10 +294,12 @@ describe('the Terraform module', () => {
       'module.credentials.terraform_data.instance["analytics_export"]',
       'module.credentials.terraform_data.instance["usage_reporting"]',
     ]);
-    // Besides the declarations, only the secrets' declaration tags change, in place.
+    // Besides the declarations, only the secrets' declaration tags change, in place, and the new
+    // OAuth 2.0 client of the auth type change is created; the rotated client is left alone.
     expect(changes.filter(([, actions]) => actions.join() !== 'create,delete')).toEqual([
       ['module.credentials.aws_secretsmanager_secret.credential["analytics_export"]', ['update']],
       ['module.credentials.aws_secretsmanager_secret.credential["usage_reporting"]', ['update']],
+      ['module.credentials.terraform_data.client["usage_reporting"]', ['create']],
       ['module.credentials.terraform_data.declarations', ['update']],
     ]);
     const review = await cli(['review', '-', '--fail-on', 'replace'], json);
@@ -310,6 +312,9 @@ describe('the Terraform module', () => {
     await tf(['apply', 'step.tfplan']);
 
     const after = await outputs();
+    // A rotation keeps the OAuth 2.0 client id (issue 22); an auth type change makes a new client.
+    expect(after.analytics_export.client_id).toBe(before.analytics_export.client_id);
+    expect(after.usage_reporting.client_id).toBe(`dci_${after.usage_reporting.credential_id}`);
     for (const [key, hours, authType] of [['analytics_export', 48, 'oauth2'], ['usage_reporting', 1, 'api_key']] as const) {
       expect(after[key].secret_arn).toBe(before[key].secret_arn);
       expect(after[key].credential_id).not.toBe(before[key].credential_id);

@@ -10,6 +10,7 @@ import { NotFoundError, StaleRecordError } from '../../handlers/errors';
 import { lifecycleErrors } from '../../handlers/lifecycle/messages';
 import { CredentialRecord } from '../../handlers/lifecycle/credential-record';
 import { CredentialTable, SecretStore, WriteCondition } from '../../handlers/lifecycle/ports';
+import { clientLookupHash } from '../../handlers/secret-format';
 
 export class InMemoryCredentialTable implements CredentialTable {
   readonly records = new Map<string, CredentialRecord>();
@@ -53,6 +54,10 @@ export class InMemoryCredentialTable implements CredentialTable {
 
   async keyHashHolder(secretHash: string): Promise<string | undefined> {
     return this.keyHashes.get(secretHash);
+  }
+
+  async pointClientId(clientId: string, credentialId: string): Promise<void> {
+    this.keyHashes.set(clientLookupHash(clientId), credentialId);
   }
 
   async claimKeyHash(secretHash: string, credentialId: string): Promise<void> {

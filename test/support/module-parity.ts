@@ -75,6 +75,7 @@ export const PARITY_PAIRS: ReadonlyArray<readonly [twin: string, module: string]
   ['aws_lambda_permission.Credentials_Provider_AdminInvoke0', 'aws_lambda_permission.admin_invoke'],
   ['terraform_data.AnalyticsExport_Instance', 'terraform_data.instance.analytics_export'],
   ['terraform_data.UsageReporting_Instance', 'terraform_data.instance.usage_reporting'],
+  ['terraform_data.AnalyticsExport_Client', 'terraform_data.client.analytics_export'],
   ['aws_secretsmanager_secret.AnalyticsExport_Secret', 'aws_secretsmanager_secret.credential.analytics_export'],
   ['aws_secretsmanager_secret.UsageReporting_Secret', 'aws_secretsmanager_secret.credential.usage_reporting'],
   ['aws_secretsmanager_secret.Credentials_HashKey', 'aws_secretsmanager_secret.hash_key'],

@@ -1,6 +1,6 @@
 /** In-memory credentials and tokens, a settable clock and a counting random source for the gateway's unit tests. */
 import { ScopeName } from '../../handlers/contract/credential';
-import { clientIdFor, generateApiKey, generateClientSecret, hashSecret, keyedHashSecret } from '../../handlers/secret-format';
+import { clientIdFor, clientLookupHash, generateApiKey, generateClientSecret, hashSecret, keyedHashSecret } from '../../handlers/secret-format';
 import { CredentialRecord } from '../../handlers/lifecycle/credential-record';
 import { TokenRecord } from '../../handlers/store/dynamodb-token-table';
 import { HttpApiEvent } from '../../handlers/verifier/http';
@@ -66,6 +66,27 @@ export class World {
     const apiKey = generateApiKey(id);
     this.record(id, { authType: 'api_key', secretHash: hashSecret(apiKey), scopes });
     return apiKey;
+  }
+
+  /**
+   * As the provider's rotation of an OAuth 2.0 credential: `newId` inherits the client id of `oldId`
+   * (its record, predecessorId, the lookup item), then `oldId` retires for `hours` (0: revoked).
+   */
+  rotateOAuthClient(oldId: string, newId: string, hours: number): { clientId: string; clientSecret: string } {
+    const old = this.credentials.get(oldId)!;
+    const clientSecret = generateClientSecret();
+    this.record(newId, {
+      authType: 'oauth2',
+      clientId: old.clientId!,
+      secretHash: hashSecret(clientSecret),
+      scopes: [...old.scopes],
+      secretArn: old.secretArn,
+      predecessorId: oldId,
+    });
+    this.adoptedKeys.set(clientLookupHash(old.clientId!), newId);
+    if (hours > 0) this.retire(oldId, hours);
+    else this.revoke(oldId);
+    return { clientId: old.clientId!, clientSecret };
   }
 
   /** As the provider's delete of a rotated-out credential: still accepted for `hours`. */

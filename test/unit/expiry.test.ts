@@ -159,7 +159,7 @@ describe('the gateway', () => {
     const client = world.addOAuthClient(OAUTH_ID, ['conversations', 'users']);
     const apiKey = world.addApiKey(KEY_ID, ['conversations']);
     for (const id of [OAUTH_ID, KEY_ID]) world.credentials.set(id, { ...world.credentials.get(id)!, validUntil });
-    const tokenDeps = { readCredential: world.readCredential, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes };
+    const tokenDeps = { readCredential: world.readCredential, findAdoptedKey: world.findAdoptedKey, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes };
     const deps: RecordsDeps = {
       readCredential: world.readCredential,
       readToken: world.readToken,

@@ -51,8 +51,8 @@ const ACCOUNT = '123456789012';
 /** Who plans: a user, so `aws_iam_session_context` needs no IAM call. */
 const DEPLOYER = `arn:aws:iam::${ACCOUNT}:user/deployer`;
 const TERRAFORM_TIMEOUT_MS = 120_000;
-/** The {@link COMPARED} attributes of the 16 pairs. */
-const COMPARED_ATTRIBUTES = 71;
+/** The {@link COMPARED} attributes of the 17 pairs. */
+const COMPARED_ATTRIBUTES = 72;
 /** Plans at most: from an empty state, then from the state the one before describes. */
 const MAX_PASSES = 3;
 
@@ -186,7 +186,9 @@ function madeUp(resource: PlannedResource): Record<string, unknown> {
   switch (resource.type) {
     case 'terraform_data': {
       const h = hex(resource.address, 32);
-      return { id: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}` };
+      const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+      // An OAuth 2.0 client's input (and so its output) is its first instance's id: any id of that format.
+      return { id, input: id, output: id };
     }
     case 'aws_dynamodb_table':
       return { id: v.name, arn: `arn:aws:dynamodb:${region}:table/${v.name}` };

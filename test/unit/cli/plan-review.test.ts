@@ -308,3 +308,25 @@ describe('a review cannot be walked around', () => {
     expect(markdown).not.toMatch(/^# Approved/m);
   });
 });
+
+describe('review of a plan with an OAuth 2.0 credential\'s client (issue 22)', () => {
+  /** The recorded plan with a `terraform_data` client beside each OAuth 2.0 instance, as 0.3 plans them. */
+  function withClients(name: string, toClient: (address: string) => string): any {
+    const plan = load(name);
+    const instances = plan.resource_changes.filter((rc: any) => rc.type === 'terraform_data' && /Analytics|analytics/.test(rc.address));
+    expect(instances).toHaveLength(1);
+    for (const rc of instances) {
+      const address = toClient(rc.address);
+      plan.resource_changes.push({ ...rc, address, name: address.split('.').pop()!.replace(/\[.*$/, '') });
+    }
+    return plan;
+  }
+
+  test('the client belongs to its credential: never "other infrastructure", through the constructs or the module', () => {
+    const constructs = reviewPlan(withClients('create', (a) => a.replace(/_Instance_[0-9A-F]{8}$/, '_Client_0123ABCD')));
+    expect(constructs.summary).toEqual({ create: 2, update: 0, replace: 0, delete: 0, other: 8 });
+    const module = reviewPlan(withClients('module-create', (a) => a.replace('terraform_data.instance[', 'terraform_data.client[')));
+    expect(module.other.map((o) => o.address).filter((a) => /terraform_data/.test(a))).toEqual([]);
+    expect(module.summary.other).toBe(10);
+  });
+});

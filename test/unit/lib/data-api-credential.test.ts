@@ -100,6 +100,25 @@ describe('DataApiCredential resources', () => {
     expect(invocation.input).toContain(`"instanceId" = terraform_data.${instanceId}.id`);
   });
 
+  test('an OAuth 2.0 client outlives its rotations: its client id is the first instance\'s credential id, kept by ignore_changes, replaced with everything but the rotation trigger (issue 22)', () => {
+    const rotated = (trigger: string) => stackWith({ name: 'c', scopes: ['users'], rotation: { trigger } });
+    const s = rotated('2026-11');
+    const client = resource(s, 'terraform_data', 'Cred0_Client');
+    const instanceId = Object.keys(resources(s, 'terraform_data')).find((id) => id.startsWith('Cred0_Instance'))!;
+    expect(client.input).toBe(`\${terraform_data.${instanceId}.id}`);
+    expect(client.lifecycle).toEqual({ create_before_destroy: true, ignore_changes: ['input'] });
+    expect(Object.keys(client.triggers_replace).sort()).toEqual(['authType', 'functionName', 'secretName']);
+    expect(resource(s, 'terraform_data', 'Cred0_Instance').triggers_replace).toMatchObject({ rotation: '2026-11' });
+    // A new trigger replaces the instance, not the client; the client id does not change.
+    const next = rotated('2026-12');
+    expect(resource(next, 'terraform_data', 'Cred0_Client')).toEqual(client);
+    expect(credentialOutputs(next).Cred0.clientId).toBe(credentialOutputs(s).Cred0.clientId);
+    expect(credentialOutputs(next).Cred0.credentialId).toBe(credentialOutputs(s).Cred0.credentialId);
+    // An API key has no client.
+    const key = stackWith({ name: 'k', authType: AuthType.API_KEY, scopes: ['users'] });
+    expect(Object.keys(resources(key, 'terraform_data')).filter((id) => id.includes('_Client_'))).toEqual([]);
+  });
+
   test('name and scopes are plain input fields, so changing them is an in-place update', () => {
     const before = stackWith({ name: 'a', scopes: ['users'] });
     const after = stackWith({ name: 'b', scopes: ['users', 'interactions'] });
@@ -150,7 +169,7 @@ describe('DataApiCredential resources', () => {
     expect(Object.keys(s.config.output ?? {})).toContainEqual(expect.stringMatching(/^Credentials_DeclaredCredentials_[0-9A-F]{8}$/));
     const outputs = credentialOutputs(s);
     expect(Object.keys(outputs)).toEqual(['Cred0', 'Cred1']);
-    expect(outputs.Cred0.clientId).toMatch(/^dci_\$\{substr\(sha256\(join\("", \["data-api-credential:", terraform_data\.\w+\.id\]\)\), 0, 32\)\}$/);
+    expect(outputs.Cred0.clientId).toMatch(/^dci_\$\{substr\(sha256\(join\("", \["data-api-credential:", terraform_data\.Cred0_Client_\w+\.output\]\)\), 0, 32\)\}$/);
     expect(outputs.Cred0.credentialId).toMatch(/^\$\{substr\(sha256\(join\("", \["data-api-credential:", terraform_data\.Cred0_Instance_\w+\.id\]\)\), 0, 32\)\}$/);
     expect(outputs.Cred0.secretArn).toMatch(/^\$\{aws_secretsmanager_secret\.Cred0_Secret_\w+\.arn\}$/);
     expect(outputs.Cred1).not.toHaveProperty('clientId');

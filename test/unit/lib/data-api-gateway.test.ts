@@ -159,7 +159,7 @@ describe('DataApiGateway', () => {
     );
     const env = tokenEnv(withClients);
     expect(env.DATA_API_ISSUER).toBe('https://data.example.com');
-    expect(env.DATA_API_INTROSPECTION_CREDENTIAL_IDS).toMatch(/^\$\{substr\(sha256\(.*terraform_data\.Mirror_Instance.*\}+,\$\{substr\(sha256\(.*terraform_data\.Audit_Instance.*\}$/);
+    expect(env.DATA_API_INTROSPECTION_CREDENTIAL_IDS).toMatch(/^\$\{substr\(sha256\(.*terraform_data\.Mirror_Client_[0-9A-F]{8}\.output.*\}+,\$\{substr\(sha256\(.*terraform_data\.Audit_Client_[0-9A-F]{8}\.output.*\}$/);
   });
 
   test.each([

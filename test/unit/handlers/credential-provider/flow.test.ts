@@ -3,15 +3,7 @@ import { runProviderEvent } from '../../../../handlers/credential-provider/flow'
 import { LifecycleDeps } from '../../../../handlers/lifecycle/operations';
 import { assertSecretWithinPrefix, secretNameOfArn, secretVersionToken } from '../../../../handlers/lifecycle/secret-binding';
 import { ConflictError, NotFoundError, ValidationError } from '../../../../handlers/errors';
-import {
-  API_KEY_PATTERN,
-  CLIENT_SECRET_PATTERN,
-  credentialIdFor,
-  hashSecret,
-  keyedHashSecret,
-  parseSecretValue,
-  secretOf,
-} from '../../../../handlers/secret-format';
+import { API_KEY_PATTERN, CLIENT_SECRET_PATTERN, credentialIdFor, hashSecret, keyedHashSecret, parseSecretValue, secretOf, clientIdFor, clientLookupHash } from '../../../../handlers/secret-format';
 import { StaleRecordError } from '../../../../handlers/errors';
 import { CredentialRecord } from '../../../../handlers/lifecycle/credential-record';
 import { fixture, Fixture, InMemorySecretStore, inputFor, PREFIX, SECRET_ARN } from '../../../support/fakes';
@@ -745,5 +737,51 @@ describe('adoption with the store hash key (HMAC-SHA-256)', () => {
     const second = adopting({ instanceId: '77777777-2222-3333-4444-555555555555' });
     await expect(create(withKey(f), second)).rejects.toThrow(/already adopted by another credential/);
     expect(f.table.records.size).toBe(1);
+  });
+});
+
+describe('a rotation of an OAuth 2.0 credential keeps its client id (issue 22)', () => {
+  const SECOND = inputOf({ instanceId: '11111111-2222-3333-4444-555555555555', rotationGracePeriodHours: 48 });
+  const THIRD = inputOf({ instanceId: '99999999-2222-3333-4444-555555555555', rotationGracePeriodHours: 0 });
+  const clientIdIn = (f: Fixture): string => (parseSecretValue(f.secrets.current(SECRET_ARN) ?? '') as { clientId: string }).clientId;
+
+  it('the successor inherits its predecessor\'s client id, in its record, its result and the secret, rotated twice; the lookup item points at the newest', async () => {
+    const f = fixture();
+    await create(f.deps);
+    const clientId = clientIdFor(CREDENTIAL_ID);
+    const second = await create(f.deps, SECOND);
+    await remove(f.deps);
+    const third = await create(f.deps, THIRD);
+    await remove(f.deps, SECOND);
+    const thirdId = credentialIdFor(THIRD.instanceId);
+    expect(second.result).toMatchObject({ clientId, credentialId: credentialIdFor(SECOND.instanceId) });
+    expect(third.result).toMatchObject({ clientId, credentialId: thirdId });
+    expect(record(f, thirdId)).toMatchObject({ clientId, status: 'active', predecessorId: credentialIdFor(SECOND.instanceId) });
+    expect(clientIdIn(f)).toBe(clientId);
+    expect(f.table.keyHashes.get(clientLookupHash(clientId))).toBe(thirdId);
+    // The secret is bound to the newest record (its value and its client id).
+    expect(hashSecret(currentSecret(f))).toBe(record(f, thirdId).secretHash);
+  });
+
+  it('an auth type change, and a new credential in a secret of another client\'s, get a new client id', async () => {
+    const change = fixture();
+    await create(change.deps, inputOf({ authType: 'api_key' }));
+    await create(change.deps, SECOND);
+    expect(record(change, credentialIdFor(SECOND.instanceId)).clientId).toBe(clientIdFor(credentialIdFor(SECOND.instanceId)));
+
+    // The predecessor's record does not hold the secret's value (or is not active): nothing is inherited.
+    const stale = fixture();
+    await create(stale.deps);
+    stale.table.records.set(CREDENTIAL_ID, { ...record(stale), status: 'revoked' });
+    await create(stale.deps, SECOND);
+    expect(record(stale, credentialIdFor(SECOND.instanceId)).clientId).toBe(clientIdFor(credentialIdFor(SECOND.instanceId)));
+    expect(stale.table.keyHashes.size).toBe(0);
+  });
+
+  it('a first create writes no lookup item (the client id names its credential)', async () => {
+    const f = fixture();
+    await create(f.deps);
+    expect(record(f).clientId).toBe(clientIdFor(CREDENTIAL_ID));
+    expect(f.table.keyHashes.size).toBe(0);
   });
 });

@@ -25,7 +25,7 @@ function setup() {
   const issue = async (scope?: string): Promise<string> => {
     const outcome = await handleTokenRequest(
       tokenRequest({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret, ...(scope ? { scope } : {}) }),
-      { readCredential: world.readCredential, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes },
+      { readCredential: world.readCredential, findAdoptedKey: world.findAdoptedKey, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes },
     );
     return JSON.parse(outcome.response.body).access_token;
   };
@@ -44,7 +44,7 @@ describe('records verifier (RFC 6750)', () => {
       expect(outcome).toMatchObject({ outcome: 'allowed', credentialId: OAUTH_ID, version });
     }
     expect(backendCalls).toHaveLength(2);
-    expect(backendCalls[0].principal).toEqual({ credentialId: OAUTH_ID, authType: 'oauth2', scopes: ['conversations', 'users'], via: 'access_token' });
+    expect(backendCalls[0].principal).toEqual({ credentialId: OAUTH_ID, authType: 'oauth2', scopes: ['conversations', 'users'], via: 'access_token', clientId: `dci_${OAUTH_ID}` });
     expect(backendCalls[0].event.headers).not.toHaveProperty('authorization');
   });
 

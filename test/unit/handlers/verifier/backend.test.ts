@@ -41,7 +41,7 @@ test('a cached access token of a retiring OAuth client ends with the grace perio
   const client = world.addOAuthClient(OAUTH_ID, ['users']);
   const issued = await handleTokenRequest(
     tokenRequest({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret }),
-    { readCredential: world.readCredential, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes },
+    { readCredential: world.readCredential, findAdoptedKey: world.findAdoptedKey, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes },
   );
   const token: string = JSON.parse(issued.response.body).access_token;
   world.retire(OAUTH_ID, 0.25);

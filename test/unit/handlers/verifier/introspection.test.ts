@@ -22,7 +22,7 @@ function setup() {
   const issue = async (scope?: string): Promise<string> => {
     const outcome = await handleTokenRequest(
       tokenRequest({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) }, { basic: [client.clientId, client.clientSecret] }),
-      { readCredential: world.readCredential, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes },
+      { readCredential: world.readCredential, findAdoptedKey: world.findAdoptedKey, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes },
     );
     return JSON.parse(outcome.response.body).access_token;
   };
@@ -130,5 +130,26 @@ describe('token introspection (RFC 7662)', () => {
     expect(JSON.parse(post.response.body).active).toBe(true);
     const missing = await handleIntrospectionRequest(tokenRequest({}, { basic: [introspector.clientId, introspector.clientSecret] }), deps);
     expect([missing.response.statusCode, JSON.parse(missing.response.body).error]).toEqual([400, 'invalid_request']);
+  });
+});
+
+describe('introspection across rotations (issue 22)', () => {
+  test('a rotated introspector, listed by the id its client id names, keeps its right with either secret; tokens of a rotated client report the stable client_id', async () => {
+    const { world, client, introspector, issue, introspect } = setup();
+    const rotatedIntrospector = world.rotateOAuthClient(INTROSPECTOR_ID, '1'.repeat(32), 1);
+    const rotatedClient = world.rotateOAuthClient(OAUTH_ID, '2'.repeat(32), 1);
+    const token = await issue();
+    for (const by of [introspector, rotatedIntrospector]) {
+      const { status, json } = await introspect(token, by);
+      expect(status).toBe(200);
+      expect(json).toMatchObject({ active: true, client_id: client.clientId, credential_id: OAUTH_ID });
+    }
+    // A token the new secret got names the same client.
+    const outcome = await handleTokenRequest(
+      tokenRequest({ grant_type: 'client_credentials' }, { basic: [rotatedClient.clientId, rotatedClient.clientSecret] }),
+      { readCredential: world.readCredential, findAdoptedKey: world.findAdoptedKey, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes },
+    );
+    const { json } = await introspect(JSON.parse(outcome.response.body).access_token, rotatedIntrospector);
+    expect(json).toMatchObject({ active: true, client_id: client.clientId, credential_id: '2'.repeat(32) });
   });
 });

@@ -18,7 +18,7 @@ function setup() {
   const client = world.addOAuthClient(OAUTH_ID, ['conversations', 'users']);
   const apiKey = world.addApiKey(KEY_ID, ['conversations', 'interactions']);
   let backendCalls = 0;
-  const tokenDeps = { readCredential: world.readCredential, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes };
+  const tokenDeps = { readCredential: world.readCredential, findAdoptedKey: world.findAdoptedKey, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes };
   const recordsDeps = {
     readCredential: world.readCredential,
     readToken: world.readToken,

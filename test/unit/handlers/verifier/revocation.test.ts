@@ -12,7 +12,7 @@ function setup() {
   const client = world.addOAuthClient(OAUTH_ID, ['conversations', 'users']);
   const other = world.addOAuthClient(OTHER_ID, ['users']);
   const apiKey = world.addApiKey(KEY_ID, ['conversations']);
-  const deps: RevocationDeps = { readCredential: world.readCredential, readToken: world.readToken, deleteToken: world.deleteToken, now: world.now };
+  const deps: RevocationDeps = { readCredential: world.readCredential, findAdoptedKey: world.findAdoptedKey, readToken: world.readToken, deleteToken: world.deleteToken, now: world.now };
   const records: RecordsDeps = {
     readCredential: world.readCredential,
     readToken: world.readToken,
@@ -23,7 +23,7 @@ function setup() {
   const issue = async (c = client): Promise<string> => {
     const outcome = await handleTokenRequest(
       tokenRequest({ grant_type: 'client_credentials' }, { basic: [c.clientId, c.clientSecret] }),
-      { readCredential: world.readCredential, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes },
+      { readCredential: world.readCredential, findAdoptedKey: world.findAdoptedKey, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes },
     );
     return JSON.parse(outcome.response.body).access_token;
   };

@@ -1,4 +1,5 @@
-import { hashSecret } from '../../../../handlers/secret-format';
+import { clientLookupHash, hashSecret } from '../../../../handlers/secret-format';
+import { verifyBearerValue } from '../../../../handlers/verifier/authorizer';
 import { ACCESS_TOKEN_PATTERN, isAccessToken } from '../../../../handlers/verifier/access-token';
 import { handleTokenRequest } from '../../../../handlers/verifier/token-endpoint';
 import { KEY_ID, OAUTH_ID, tokenRequest, World } from '../../../support/verifier-world';
@@ -7,7 +8,7 @@ function setup() {
   const world = new World();
   const client = world.addOAuthClient(OAUTH_ID, ['conversations', 'users']);
   const apiKey = world.addApiKey(KEY_ID, ['conversations']);
-  const deps = { readCredential: world.readCredential, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes };
+  const deps = { readCredential: world.readCredential, findAdoptedKey: world.findAdoptedKey, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes };
   return { world, client, apiKey, deps };
 }
 
@@ -159,5 +160,57 @@ describe('token endpoint and a rotated-out (retiring) client', () => {
     const refused = await request();
     expect(refused.response.statusCode).toBe(401);
     expect(body(refused).error).toBe('invalid_client');
+  });
+});
+
+describe('token endpoint and a rotated OAuth 2.0 client (one client id, two secrets in the grace period)', () => {
+  const NEW_ID = 'c'.repeat(32);
+  const NEWER_ID = 'd'.repeat(32);
+  const issue = (deps: ReturnType<typeof setup>['deps'], clientId: string, clientSecret: string) =>
+    handleTokenRequest(tokenRequest({ grant_type: 'client_credentials' }, { basic: [clientId, clientSecret] }), deps);
+
+  test('the client id authenticates with either secret until the old one retires, then only with the new one; the old tokens end with it', async () => {
+    const { world, client, deps } = setup();
+    const rotated = world.rotateOAuthClient(OAUTH_ID, NEW_ID, 2);
+    expect(rotated.clientId).toBe(client.clientId);
+
+    const withOld = await issue(deps, client.clientId, client.clientSecret);
+    const withNew = await issue(deps, client.clientId, rotated.clientSecret);
+    expect([withOld.response.statusCode, withNew.response.statusCode]).toEqual([200, 200]);
+    // Each token belongs to the credential whose secret got it.
+    expect([withOld.credentialId, withNew.credentialId]).toEqual([OAUTH_ID, NEW_ID]);
+    const oldToken: string = body(withOld).access_token;
+    expect((await verifyBearerValue(oldToken, { ...world, hashKey: undefined })).ok).toBe(true);
+
+    world.advance(2 * 3600);
+    const refused = await issue(deps, client.clientId, client.clientSecret);
+    const unknown = await issue(deps, `dci_${'f'.repeat(32)}`, client.clientSecret);
+    expect(refused.response.statusCode).toBe(401);
+    // The same invalid_client answer as for an unknown client.
+    expect(refused.response.body).toBe(unknown.response.body);
+    expect(refused.response.headers).toEqual(unknown.response.headers);
+    expect((await issue(deps, client.clientId, rotated.clientSecret)).response.statusCode).toBe(200);
+    expect(await verifyBearerValue(oldToken, { ...world, hashKey: undefined })).toMatchObject({ ok: false });
+  });
+
+  test('rotated twice, the newest secret and the ones still in their grace period work; a revoked one and another client\'s do not', async () => {
+    const { world, client, deps } = setup();
+    const second = world.rotateOAuthClient(OAUTH_ID, NEW_ID, 48);
+    const third = world.rotateOAuthClient(NEW_ID, NEWER_ID, 0);
+    expect(third.clientId).toBe(client.clientId);
+    expect((await issue(deps, client.clientId, third.clientSecret)).credentialId).toBe(NEWER_ID);
+    expect((await issue(deps, client.clientId, client.clientSecret)).response.statusCode).toBe(200);
+    expect((await issue(deps, client.clientId, second.clientSecret)).response.statusCode).toBe(401);
+    // Another client's secret with this client id, and this client's secret with another's id.
+    const other = world.addOAuthClient('e'.repeat(32), ['users']);
+    expect((await issue(deps, client.clientId, other.clientSecret)).response.statusCode).toBe(401);
+    expect((await issue(deps, other.clientId, third.clientSecret)).response.statusCode).toBe(401);
+  });
+
+  test('a lookup item pointing at a record of another client id is not followed to a secret of that client', async () => {
+    const { world, client, deps } = setup();
+    const other = world.addOAuthClient('e'.repeat(32), ['users']);
+    world.adoptedKeys.set(clientLookupHash(client.clientId), 'e'.repeat(32));
+    expect((await issue(deps, client.clientId, other.clientSecret)).response.statusCode).toBe(401);
   });
 });

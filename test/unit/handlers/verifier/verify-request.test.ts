@@ -10,7 +10,7 @@ async function setup() {
   const apiKey = world.addApiKey(KEY_ID, ['conversations']);
   const issued = await handleTokenRequest(
     tokenRequest({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret }),
-    { readCredential: world.readCredential, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes },
+    { readCredential: world.readCredential, findAdoptedKey: world.findAdoptedKey, putToken: world.putToken, now: world.now, randomBytes: world.randomBytes },
   );
   const token: string = JSON.parse(issued.response.body).access_token;
   const reads = { count: 0 };
@@ -36,7 +36,7 @@ describe('verifyRequest: the Authorization header to a principal', () => {
     const issuedAt = Math.floor(world.time.getTime() / 1000);
     expect(await verifyRequest(withHeader('Authorization', `bearer ${token}`), deps)).toEqual({
       ok: true,
-      principal: { credentialId: OAUTH_ID, authType: 'oauth2', scopes: ['users'], via: 'access_token' },
+      principal: { credentialId: OAUTH_ID, authType: 'oauth2', scopes: ['users'], via: 'access_token', clientId: `dci_${OAUTH_ID}` },
       expiresAt: issuedAt + 3600,
       issuedAt,
     });
