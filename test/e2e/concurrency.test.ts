@@ -74,14 +74,6 @@ class HoldServer {
     }
   }
 
-  async until(ids: string[], timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!ids.every((id) => this.pending.has(id))) {
-      if (Date.now() > deadline) throw new Error(`held after ${timeoutMs / 1000} s: ${this.held().join(', ') || 'none'}; expected ${ids.join(', ')}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
   async stop(): Promise<void> {
     this.release();
     this.server.closeAllConnections();

@@ -21,6 +21,7 @@ import { AuthType, CredentialStore, DataApiCredential, DataApiGateway, DataApiSc
 import { terraform } from '../../local/terraform';
 import { lambdaLog, localAwsEnv } from '../support/local-aws';
 import { credentialRecords, sha256 } from '../support/store';
+import { STORE_PARITY_PAIRS } from '../support/module-parity';
 
 jest.setTimeout(300_000);
 
@@ -351,16 +352,8 @@ describe('the Terraform module with the Data API gateway and an adopted key', ()
     const state = JSON.parse((await terraform(['show', '-json'], { cwd, env })).stdout) as { values: { root_module: { resources: StateResource[]; child_modules: Array<{ address: string; resources: StateResource[] }> } } };
     const twin = state.values.root_module.resources.filter((r) => r.mode === 'managed' && !r.address.includes('SampleBackend'));
     const module = state.values.root_module.child_modules.find((m) => m.address === 'module.credentials')!.resources.filter((r) => r.mode === 'managed');
-    const pairs: Array<[string, string]> = [
-      ['aws_dynamodb_table.Credentials_Table', 'aws_dynamodb_table.credentials'],
-      ['aws_dynamodb_resource_policy.Credentials_TablePolicy', 'aws_dynamodb_resource_policy.table'],
-      ['aws_cloudwatch_log_group.Credentials_Provider_LogGroup', 'aws_cloudwatch_log_group.provider'],
-      ['aws_iam_role.Credentials_Provider_Role', 'aws_iam_role.provider'],
-      ['aws_iam_role_policy.Credentials_Provider_Policy', 'aws_iam_role_policy.provider'],
-      ['aws_lambda_function.Credentials_Provider_Function', 'aws_lambda_function.provider'],
-      ['aws_lambda_permission.Credentials_Provider_AdminInvoke0', 'aws_lambda_permission.admin_invoke'],
-      ['aws_secretsmanager_secret.Credentials_HashKey', 'aws_secretsmanager_secret.hash_key'],
-      ['aws_secretsmanager_secret_policy.Credentials_HashKeySecretPolicy', 'aws_secretsmanager_secret_policy.hash_key'],
+    const pairs: Array<readonly [string, string]> = [
+      ...STORE_PARITY_PAIRS,
       ...(['AnalyticsExport:analytics_export', 'UsageReporting:usage_reporting', 'RecordsMirror:records_mirror'].flatMap((pair) => {
         const [id, key] = pair.split(':');
         return [

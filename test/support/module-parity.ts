@@ -64,8 +64,8 @@ export function writeConstructsTwin(outdir: string, dir: string, region: string)
   cpSync(join(stackDir, 'assets'), join(dir, 'assets'), { recursive: true });
 }
 
-/** Each twin resource (root module) and its counterpart in `module.credentials`, by {@link idOf}. */
-export const PARITY_PAIRS: ReadonlyArray<readonly [twin: string, module: string]> = [
+/** The store's own resources (twin, module), whatever credentials it holds: every parity test compares them. */
+export const STORE_PARITY_PAIRS: ReadonlyArray<readonly [twin: string, module: string]> = [
   ['aws_dynamodb_table.Credentials_Table', 'aws_dynamodb_table.credentials'],
   ['aws_dynamodb_resource_policy.Credentials_TablePolicy', 'aws_dynamodb_resource_policy.table'],
   ['aws_cloudwatch_log_group.Credentials_Provider_LogGroup', 'aws_cloudwatch_log_group.provider'],
@@ -73,13 +73,18 @@ export const PARITY_PAIRS: ReadonlyArray<readonly [twin: string, module: string]
   ['aws_iam_role_policy.Credentials_Provider_Policy', 'aws_iam_role_policy.provider'],
   ['aws_lambda_function.Credentials_Provider_Function', 'aws_lambda_function.provider'],
   ['aws_lambda_permission.Credentials_Provider_AdminInvoke0', 'aws_lambda_permission.admin_invoke'],
+  ['aws_secretsmanager_secret.Credentials_HashKey', 'aws_secretsmanager_secret.hash_key'],
+  ['aws_secretsmanager_secret_policy.Credentials_HashKeySecretPolicy', 'aws_secretsmanager_secret_policy.hash_key'],
+];
+
+/** Each twin resource (root module) and its counterpart in `module.credentials`, by {@link idOf}. */
+export const PARITY_PAIRS: ReadonlyArray<readonly [twin: string, module: string]> = [
+  ...STORE_PARITY_PAIRS,
   ['terraform_data.AnalyticsExport_Instance', 'terraform_data.instance.analytics_export'],
   ['terraform_data.UsageReporting_Instance', 'terraform_data.instance.usage_reporting'],
   ['terraform_data.AnalyticsExport_Client', 'terraform_data.client.analytics_export'],
   ['aws_secretsmanager_secret.AnalyticsExport_Secret', 'aws_secretsmanager_secret.credential.analytics_export'],
   ['aws_secretsmanager_secret.UsageReporting_Secret', 'aws_secretsmanager_secret.credential.usage_reporting'],
-  ['aws_secretsmanager_secret.Credentials_HashKey', 'aws_secretsmanager_secret.hash_key'],
-  ['aws_secretsmanager_secret_policy.Credentials_HashKeySecretPolicy', 'aws_secretsmanager_secret_policy.hash_key'],
   ['aws_secretsmanager_secret_policy.UsageReporting_ReadersSecretPolicy', 'aws_secretsmanager_secret_policy.readers.usage_reporting'],
   ['aws_lambda_invocation.AnalyticsExport_Provider', 'aws_lambda_invocation.credential.analytics_export'],
   ['aws_lambda_invocation.UsageReporting_Provider', 'aws_lambda_invocation.credential.usage_reporting'],
