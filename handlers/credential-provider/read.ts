@@ -12,14 +12,15 @@ import { NotFoundError, SecretScheduledForDeletionError } from '../errors';
 import { credentialIdFor } from '../secret-format';
 import { ParsedRead } from './event';
 import { ActionOutcome, LifecycleDeps } from '../lifecycle/operations';
-import { assertDeclared, assertSecretWithinPrefix, valueHoldsRecord } from '../lifecycle/secret-binding';
+import { assertSecretWithinPrefix, assertTagsDeclared, secretVersionToken, valueHoldsRecord } from '../lifecycle/secret-binding';
+import type { SecretMetadata } from '../lifecycle/ports';
 
 type ReadDeps = Pick<LifecycleDeps, 'table' | 'secrets' | 'secretPrefix' | 'storeName' | 'hashKey'> & Partial<Pick<LifecycleDeps, 'now'>>;
 
 /**
  * The drift check: compares the declared input with the record and the secret, once the secret's
- * tags show the input is the declared one. Reads only; the secret value is hashed and compared here
- * and never leaves this function.
+ * tags show the input is the declared one. Reads only; where the secret's current version does not
+ * show it holds the record's value, the value is hashed and compared here and never leaves this function.
  */
 export async function readCredentialDrift(
   input: CredentialInput,
@@ -48,29 +49,44 @@ async function driftOf(
   // whole declaration learns nothing of the record (its name, scopes, status or secret). An adopted
   // key's secret is not the stack's to tag: its read is bound to the record's own secret only.
   const adopted = input.adopt === true && record?.adopted === true && record.secretArn === input.secretArn;
+  // One DescribeSecret serves the binding (the tags) and, most of the time, the value check (the
+  // current version's id): no secret value is read for a secret the provider wrote.
+  let metadata: SecretMetadata | undefined;
   if (!adopted) {
     try {
-      await assertDeclared(input, deps, 'read');
+      metadata = await deps.secrets.readMetadata(input.secretArn);
     } catch (error) {
       // Without its secret there is no binding to check: the answer says only that the secret is gone.
       if (error instanceof NotFoundError) return resultOf(input, instanceAddress, credentialId, [secretFinding(input.name, 'missing')]);
       throw error;
     }
+    assertTagsDeclared(input, metadata.tags, deps.storeName, 'read');
   }
-  let secret: SecretState = 'present';
-  if (record !== undefined) {
-    try {
-      const current = await deps.secrets.readCurrentValue(input.secretArn);
-      const key = record.hashScheme === 'hmac-sha256' ? await deps.hashKey?.get({ create: false }) : undefined;
-      secret = current === undefined ? 'no-value' : valueHoldsRecord(current, record, key) ? 'present' : 'mismatch';
-    } catch (error) {
-      if (error instanceof NotFoundError) secret = 'missing';
-      else if (error instanceof SecretScheduledForDeletionError) secret = 'scheduled-for-deletion';
-      else throw error;
-    }
-  }
+  const secret = record === undefined ? 'present' : await secretStateOf(input.secretArn, record, metadata, deps);
   const expiring = record === undefined ? undefined : expiryWarning(record, (deps.now ?? (() => new Date()))());
   return resultOf(input, instanceAddress, credentialId, assessDrift(input, record, secret), expiring);
+}
+
+/**
+ * Whether the secret holds the value `record` was written for. A current version named after the
+ * record's hash (`secretVersionToken`) holds it: Secrets Manager never changes a version's value,
+ * and refuses a write that reuses a version id with another value. Otherwise (an adopted key, a
+ * value written from elsewhere, a stage moved back) the value is read and its hash compared.
+ */
+async function secretStateOf(secretArn: string, record: CredentialRecord, metadata: SecretMetadata | undefined, deps: ReadDeps): Promise<SecretState> {
+  if (metadata?.scheduledForDeletion === true) return 'scheduled-for-deletion';
+  if (metadata?.currentVersionId !== undefined && record.adopted !== true && metadata.currentVersionId === secretVersionToken(record.instanceId, record.secretHash)) {
+    return 'present';
+  }
+  try {
+    const current = await deps.secrets.readCurrentValue(secretArn);
+    const key = record.hashScheme === 'hmac-sha256' ? await deps.hashKey?.get({ create: false }) : undefined;
+    return current === undefined ? 'no-value' : valueHoldsRecord(current, record, key) ? 'present' : 'mismatch';
+  } catch (error) {
+    if (error instanceof NotFoundError) return 'missing';
+    if (error instanceof SecretScheduledForDeletionError) return 'scheduled-for-deletion';
+    throw error;
+  }
 }
 
 const DAY_MS = 24 * 3600 * 1000;

@@ -165,7 +165,7 @@ async function adoptApiKey(input: CredentialInput, existing: CredentialRecord | 
   if (input.authType !== 'api_key') {
     throw lifecycleErrors.adoptOnlyApiKeys(input.authType);
   }
-  const tags = await deps.secrets.readTags(input.secretArn);
+  const { tags } = await deps.secrets.readMetadata(input.secretArn);
   if (GENERATED_SECRET_TAGS.some((tag) => tags[tag] !== undefined)) {
     throw lifecycleErrors.adoptGenerated(input.secretArn);
   }

@@ -55,8 +55,21 @@ export interface SecretStore {
    */
   writeValue(secretArn: string, value: string, idempotencyToken: string): Promise<void>;
   /**
-   * The secret's tags (`SECRET_TAGS`: the store, and the digest of what Terraform declared for it).
-   * Throws `NotFoundError` when the secret does not exist.
+   * The secret's metadata, never its value: its tags (`SECRET_TAGS`: the store, and the digest of
+   * what Terraform declared for it), the id of its current (`AWSCURRENT`) version and whether it is
+   * scheduled for deletion. Throws `NotFoundError` when the secret does not exist.
    */
-  readTags(secretArn: string): Promise<Readonly<Record<string, string>>>;
+  readMetadata(secretArn: string): Promise<SecretMetadata>;
+}
+
+/** What `SecretStore.readMetadata` tells of a secret. */
+export interface SecretMetadata {
+  readonly tags: Readonly<Record<string, string>>;
+  /**
+   * The version holding the current value. A version's value never changes, and the provider names
+   * each version it writes after the value's hash (`secretVersionToken`): a current version of that
+   * name holds the value the record was written for.
+   */
+  readonly currentVersionId?: string;
+  readonly scheduledForDeletion: boolean;
 }

@@ -37,11 +37,15 @@ export async function assertDeclared(
   deps: { readonly secrets: SecretStore; readonly storeName: string },
   purpose: 'write' | 'read' = 'write',
 ): Promise<void> {
-  const tags = await deps.secrets.readTags(input.secretArn);
+  assertTagsDeclared(input, (await deps.secrets.readMetadata(input.secretArn)).tags, deps.storeName, purpose);
+}
+
+/** `assertDeclared` on tags already read. */
+export function assertTagsDeclared(input: CredentialInput, tags: Readonly<Record<string, string>>, storeName: string, purpose: 'write' | 'read'): void {
   const differ: string[] = [];
-  if (tags[SECRET_TAGS.STORE] !== deps.storeName) differ.push('store');
+  if (tags[SECRET_TAGS.STORE] !== storeName) differ.push('store');
   const digest = tags[SECRET_TAGS.DECLARATION];
-  if (digest === undefined || !digestsEqual(digest, declarationDigest(deps.storeName, input))) differ.push('declaration');
+  if (digest === undefined || !digestsEqual(digest, declarationDigest(storeName, input))) differ.push('declaration');
   if (differ.length > 0) throw lifecycleErrors.undeclared(purpose, input.secretArn, differ);
 }
 

@@ -14,7 +14,7 @@ import {
 import { lifecycleErrors } from '../lifecycle/messages';
 import { awsErrorName } from '../runtime/aws';
 import { createHash } from 'node:crypto';
-import { HashKeySource, SecretStore } from '../lifecycle/ports';
+import { HashKeySource, SecretMetadata, SecretStore } from '../lifecycle/ports';
 import { awsClientConfig } from '../runtime/aws';
 
 export class SecretsManagerSecretStore implements SecretStore {
@@ -45,10 +45,15 @@ export class SecretsManagerSecretStore implements SecretStore {
     }
   }
 
-  async readTags(secretArn: string): Promise<Readonly<Record<string, string>>> {
+  async readMetadata(secretArn: string): Promise<SecretMetadata> {
     try {
       const out = await this.client.send(new DescribeSecretCommand({ SecretId: secretArn }));
-      return Object.fromEntries((out.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+      const current = Object.entries(out.VersionIdsToStages ?? {}).find(([, stages]) => stages.includes('AWSCURRENT'));
+      return {
+        tags: Object.fromEntries((out.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
+        ...(current === undefined ? {} : { currentVersionId: current[0] }),
+        scheduledForDeletion: out.DeletedDate !== undefined,
+      };
     } catch (error) {
       if (awsErrorName(error) === 'ResourceNotFoundException') throw lifecycleErrors.missingSecret(secretArn, error);
       throw error;

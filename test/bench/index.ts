@@ -107,7 +107,7 @@ const program = new Command('bench')
   .description('Measure synth, plan and apply, verification and cold start against baselines, in one run')
   .addOption(new Option('--only <sections...>', 'run only these sections').choices([...SECTIONS]))
   .option('--with-100', 'also plan and apply 100 credentials (several minutes more)', false)
-  .option('--scale', 'run the scale section (not in the default run; about 40 minutes at 200 and 1,000 credentials)', false)
+  .option('--scale', 'run the scale section (not in the default run; under 30 minutes at 200 and 1,000 credentials here)', false)
   .option('--scale-counts <counts...>', 'credentials per store in the scale section', (value: string, previous: number[] | undefined) => [...(previous ?? []), positiveInteger(value)])
   .option('--function-concurrency <n>', "invocations of one function the local Lambda runner runs at once (the scale section's local AWS)", positiveInteger)
   .action(async (opts: { only?: SectionName[]; with100: boolean; scale: boolean; scaleCounts?: number[]; functionConcurrency?: number }) =>

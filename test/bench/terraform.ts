@@ -17,8 +17,8 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { App, LocalBackend, TerraformStack } from 'cdktf';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { App, S3Backend, TerraformStack } from 'cdktf';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SampleRecordsBackend } from '../../examples/sample-records-backend';
@@ -27,7 +27,7 @@ import { type LocalAwsEnv, startLocalAws } from '../../local';
 import { synthStack } from '../../examples/synth-stack';
 import { flatOutputs, type RawOutputs } from '../../examples/stack-outputs';
 import { terraform } from '../../local/terraform';
-import { credentialsStack } from '../support/stacks';
+import { credentialsStack, type StackState, withState } from '../support/stacks';
 import { type BenchRow, type BenchSection, formatMs, median, ratioRow } from './report';
 import { loadFromSource } from './source-modules';
 import { addCredentials, addHandWritten, type StackVariant } from './stacks';
@@ -70,12 +70,29 @@ export class InvocationCounter {
 }
 
 export type Side = 'hand' | 'ours';
-export type BuildStack = (app: App, id: string, statePath: string) => TerraformStack;
+export type BuildStack = (app: App, id: string, state: StackState) => TerraformStack;
+
+/**
+ * Where a deployment keeps its state: a local state file (the default), or an S3 bucket on the
+ * local AWS, as teams keep a large stack's state. Terraform's local backend writes and syncs the
+ * whole state file after every resource it changes (its `statemgr.Filesystem.WriteState`), which at
+ * a thousand credentials is most of an apply on either side; the S3 backend keeps the state in
+ * memory and uploads a snapshot every 20 s and at the end.
+ */
+export type StateBackend = { readonly kind: 'file' } | { readonly kind: 's3'; readonly bucket: string };
+
+/** Creates the local AWS's bucket for S3 state (moto needs no signature for a bucket of its own). */
+export async function createStateBucket(env: LocalAwsEnv, bucket: string): Promise<StateBackend> {
+  const response = await fetch(`${env.AWS_ENDPOINT_URL}/${bucket}`, { method: 'PUT', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`creating the state bucket ${bucket} on the local AWS answered ${response.status}`);
+  return { kind: 's3', bucket };
+}
 
 /** Our stack: a store with the drift check on, and `count` credentials of both auth types, one or two scopes. */
 export function oursStack(count: number, variant: StackVariant = {}): BuildStack {
-  return (app, id, statePath) =>
-    credentialsStack(app, id, statePath, (stack, store) => addCredentials(loadFromSource, stack, store, count, variant), { driftCheck: true });
+  return (app, id, state) =>
+    credentialsStack(app, id, state, (stack, store) => addCredentials(loadFromSource, stack, store, count, variant), { driftCheck: true });
 }
 
 /**
@@ -84,11 +101,11 @@ export function oursStack(count: number, variant: StackVariant = {}): BuildStack
  * store's function and its kin, and the resources per credential.
  */
 export function baselineStack(count: number, variant: StackVariant = {}): BuildStack {
-  return (app, id, statePath) => {
+  return (app, id, state) => {
     const stack = new TerraformStack(app, id);
     new AwsProvider(stack, 'aws', { region: process.env.AWS_REGION ?? 'us-east-1' });
     stack.addOverride('terraform.required_providers.aws.version', '~> 5.0');
-    new LocalBackend(stack, { path: statePath });
+    withState(stack, state);
     addHandWritten(loadFromSource, stack, id, count, variant);
     return stack;
   };
@@ -109,11 +126,12 @@ export class Deployment {
     private readonly work: string,
     private readonly env: LocalAwsEnv,
     private readonly timeoutMs: number,
+    private readonly backend: StateBackend,
   ) {}
 
   /** Synthesizes and inits; neither is timed. */
-  static async create(id: string, build: BuildStack, env: LocalAwsEnv, timeoutMs = COMMAND_TIMEOUT_MS): Promise<Deployment> {
-    const deployment = new Deployment(id, mkdtempSync(join(tmpdir(), 'dac-bench-tf-')), env, timeoutMs);
+  static async create(id: string, build: BuildStack, env: LocalAwsEnv, timeoutMs = COMMAND_TIMEOUT_MS, backend: StateBackend = { kind: 'file' }): Promise<Deployment> {
+    const deployment = new Deployment(id, mkdtempSync(join(tmpdir(), 'dac-bench-tf-')), env, timeoutMs, backend);
     try {
       deployment.synth(build);
       await deployment.run(['init']);
@@ -126,12 +144,31 @@ export class Deployment {
 
   /** Synthesizes into the same folder: `.terraform/` and the state stay. */
   synth(build: BuildStack): void {
-    this.cwd = synthStack(join(this.work, 'cdktf.out'), (app) => build(app, this.id, this.statePath));
+    this.cwd = synthStack(join(this.work, 'cdktf.out'), (app) => build(app, this.id, this.state()));
   }
 
-  /** The local backend's state file. */
-  get statePath(): string {
-    return join(this.work, 'terraform.tfstate');
+  private state(): StackState {
+    const backend = this.backend;
+    if (backend.kind === 'file') return join(this.work, 'terraform.tfstate');
+    return (stack) =>
+      new S3Backend(stack, {
+        bucket: backend.bucket,
+        key: `${this.id}.tfstate`,
+        region: this.env.AWS_REGION,
+        endpoints: { s3: this.env.AWS_ENDPOINT_URL },
+        usePathStyle: true,
+        skipCredentialsValidation: true,
+        skipRequestingAccountId: true,
+        skipMetadataApiCheck: true,
+        skipRegionValidation: true,
+        skipS3Checksum: true,
+      });
+  }
+
+  /** The state as its backend stores it (the local file, or the object `terraform state pull` prints). */
+  async stateText(): Promise<string> {
+    if (this.backend.kind === 'file') return readFileSync(join(this.work, 'terraform.tfstate'), 'utf8');
+    return (await this.run(['state', 'pull'])).stdout;
   }
 
   run(args: string[], okCodes?: number[]) {
@@ -152,26 +189,29 @@ export class Deployment {
    * Destroys whatever is left and removes the folder. A failure here costs nothing: the local AWS
    * is thrown away at the end anyway.
    */
-  async dispose(): Promise<void> {
-    if (this.applied) await this.run(['destroy', '-auto-approve']).catch(() => undefined);
+  async dispose(options: { destroy?: boolean } = {}): Promise<void> {
+    if (this.applied && options.destroy !== false) await this.run(['destroy', '-auto-approve']).catch(() => undefined);
     rmSync(this.work, { recursive: true, force: true });
   }
 }
 
-/** Creates one deployment per side, runs `use` on them, and always disposes of them. */
+/**
+ * Creates one deployment per side, runs `use` on them, and always disposes of them: destroyed, or
+ * with `destroy: false` left for the local AWS's stop to throw away.
+ */
 export async function withPair<T>(
   ids: Record<Side, string>,
   builds: Record<Side, BuildStack>,
   env: LocalAwsEnv,
   use: (pair: Record<Side, Deployment>) => Promise<T>,
-  timeoutMs = COMMAND_TIMEOUT_MS,
+  options: { timeoutMs?: number; backend?: StateBackend; destroy?: boolean } = {},
 ): Promise<T> {
   const made: Deployment[] = [];
   try {
-    for (const side of ['hand', 'ours'] as const) made.push(await Deployment.create(ids[side], builds[side], env, timeoutMs));
+    for (const side of ['hand', 'ours'] as const) made.push(await Deployment.create(ids[side], builds[side], env, options.timeoutMs, options.backend));
     return await use({ hand: made[0], ours: made[1] });
   } finally {
-    for (const deployment of made) await deployment.dispose();
+    for (const deployment of made) await deployment.dispose({ destroy: options.destroy });
   }
 }
 
@@ -256,8 +296,8 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 async function tokenRate(env: LocalAwsEnv): Promise<{ row: BenchRow; note: string }> {
   const deployment = await Deployment.create(
     'bench-tokens',
-    (app, id, statePath) =>
-      credentialsStack(app, id, statePath, (stack, store) => {
+    (app, id, state) =>
+      credentialsStack(app, id, state, (stack, store) => {
         new DataApiCredential(stack, 'Client', { store, name: 'Bench token client', scopes: [DataApiScope.CONVERSATIONS] });
         const backend = new SampleRecordsBackend(stack, 'SampleBackend', { functionName: `${id}-sample-records` });
         new DataApiGateway(stack, 'DataApi', { store, backend: { functionArn: backend.functionArn }, logRetentionDays: 1 });

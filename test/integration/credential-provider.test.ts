@@ -305,7 +305,7 @@ describe('credential provider against the local AWS', () => {
         secrets: {
           readCurrentValue: (arn) => realSecrets.readCurrentValue(arn),
           writeValue: () => Promise.reject(new Error('Runtime.ExitError')),
-          readTags: (arn) => realSecrets.readTags(arn),
+          readMetadata: (arn) => realSecrets.readMetadata(arn),
         },
         secretPrefix: w.prefix,
         storeName: w.tableName,

@@ -3,13 +3,14 @@
  * idempotency semantics as the DynamoDB and Secrets Manager implementations, plus a clock and a
  * deterministic random source. The integration tests cover the real stores against the local AWS.
  */
+import { randomUUID } from 'node:crypto';
 import { CredentialInput } from '../../handlers/contract/credential';
 import { declarationTags } from '../../handlers/lifecycle/secret-binding';
 import { LifecycleDeps } from '../../handlers/lifecycle/operations';
 import { NotFoundError, StaleRecordError } from '../../handlers/errors';
 import { lifecycleErrors } from '../../handlers/lifecycle/messages';
 import { CredentialRecord } from '../../handlers/lifecycle/credential-record';
-import { CredentialTable, SecretStore, WriteCondition } from '../../handlers/lifecycle/ports';
+import { CredentialTable, SecretMetadata, SecretStore, WriteCondition } from '../../handlers/lifecycle/ports';
 import { clientLookupHash } from '../../handlers/secret-format';
 
 export class InMemoryCredentialTable implements CredentialTable {
@@ -70,6 +71,9 @@ export class InMemoryCredentialTable implements CredentialTable {
 interface FakeSecret {
   readonly versions: Map<string, string>;
   current?: string;
+  /** The current value's version id: the writer's token, or a new id for a write from elsewhere. */
+  currentVersionId?: string;
+  scheduledForDeletion?: boolean;
 }
 
 export class InMemorySecretStore implements SecretStore {
@@ -84,9 +88,16 @@ export class InMemorySecretStore implements SecretStore {
     this.tags.set(input.secretArn, declarationTags(storeName, input));
   }
 
-  async readTags(secretArn: string): Promise<Readonly<Record<string, string>>> {
-    this.secret(secretArn);
-    return { ...(this.tags.get(secretArn) ?? {}) };
+  /** Reads of values (`readCurrentValue`), counted: the drift check reads a value only when the version does not tell. */
+  valueReads = 0;
+
+  async readMetadata(secretArn: string): Promise<SecretMetadata> {
+    const secret = this.secret(secretArn);
+    return {
+      tags: { ...(this.tags.get(secretArn) ?? {}) },
+      ...(secret.currentVersionId === undefined ? {} : { currentVersionId: secret.currentVersionId }),
+      scheduledForDeletion: secret.scheduledForDeletion === true,
+    };
   }
 
   /** Terraform creates the secret (without a value) before the provider runs. */
@@ -96,7 +107,9 @@ export class InMemorySecretStore implements SecretStore {
 
   /** A write that did not come from the provider (console, another tool). */
   overwrite(secretArn: string, value: string): void {
-    this.secret(secretArn).current = value;
+    const secret = this.secret(secretArn);
+    secret.current = value;
+    secret.currentVersionId = randomUUID();
   }
 
   current(secretArn: string): string | undefined {
@@ -108,6 +121,7 @@ export class InMemorySecretStore implements SecretStore {
   }
 
   async readCurrentValue(secretArn: string): Promise<string | undefined> {
+    this.valueReads++;
     return this.secret(secretArn).current;
   }
 
@@ -122,6 +136,7 @@ export class InMemorySecretStore implements SecretStore {
     if (existing === undefined) {
       secret.versions.set(token, value);
       secret.current = value;
+      secret.currentVersionId = token;
     }
     if (crash === 'after') throw new Error('simulated crash after the secret write');
   }

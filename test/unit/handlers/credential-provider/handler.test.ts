@@ -90,7 +90,7 @@ describe('the provider handler', () => {
     const handler = createHandler({
       deps: () => ({
         ...f.deps,
-        secrets: { readCurrentValue: () => Promise.reject(sdkError), writeValue: () => Promise.reject(sdkError), readTags: () => Promise.reject(sdkError) },
+        secrets: { readCurrentValue: () => Promise.reject(sdkError), writeValue: () => Promise.reject(sdkError), readMetadata: () => Promise.reject(sdkError) },
       }),
       log,
     });

@@ -109,8 +109,15 @@ describe('the read action', () => {
     const f = await created();
     const value = f.secrets.current(SECRET_ARN)!;
 
+    const valueReads = f.secrets.valueReads;
+    const inSync = await read(f);
+    expect(inSync.inSync).toBe(true);
+    // The current version is the provider's: its name shows the value, which is not read.
+    expect(f.secrets.valueReads).toBe(valueReads);
     f.secrets.overwrite(SECRET_ARN, '{"authType":"api_key","apiKey":"something-else","credentialId":"x"}');
     const mismatch = await read(f);
+    // A version written from elsewhere: the value is read and its hash compared.
+    expect(f.secrets.valueReads).toBe(valueReads + 1);
     f.secrets.secrets.set(SECRET_ARN, { versions: new Map() });
     const noValue = await read(f);
     f.secrets.secrets.delete(SECRET_ARN);
@@ -165,14 +172,15 @@ describe('the batched read (one per store and plan)', () => {
     const f = await created();
     let inFlight = 0;
     let most = 0;
-    // The records come in one readMany; each credential's secret is then read, a few at a time.
-    const readSecret = f.deps.secrets.readCurrentValue.bind(f.deps.secrets);
-    f.deps.secrets.readCurrentValue = async (arn: string) => {
+    // The records come in one readMany; each credential's secret is then described, a few at a time.
+    const describe = f.deps.secrets.readMetadata.bind(f.deps.secrets);
+    f.deps.secrets.readMetadata = async (arn: string) => {
       most = Math.max(most, ++inFlight);
       await new Promise((r) => setTimeout(r, 1));
       inFlight--;
-      return readSecret(arn);
+      return describe(arn);
     };
+    const valueReads = f.secrets.valueReads;
     const credentials = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`C${i}`, inputOf()]));
 
     const result = (await runProviderEvent({ action: 'read', credentials }, f.deps)).result as ReadBatchResult;
@@ -180,6 +188,8 @@ describe('the batched read (one per store and plan)', () => {
     expect(result).toEqual({ inSync: true, checked: 100, drifted: {}, message: 'in sync' });
     expect(most).toBeGreaterThan(1);
     expect(most).toBeLessThanOrEqual(READ_BATCH_CONCURRENCY);
+    // The secret's current version is the one the provider wrote: no value was read.
+    expect(f.secrets.valueReads).toBe(valueReads);
     expect(((await runProviderEvent({ action: 'read', credentials: {} }, f.deps)).result as ReadBatchResult).message).toBe('in sync');
   });
 });
