@@ -198,12 +198,7 @@ describe('credential provider against the local AWS', () => {
     expect(parseApiKey(secret.apiKey)).toEqual({ credentialId });
     expect(result).toEqual<CredentialResult>({
       credentialId,
-      instanceId: input.instanceId,
-      name: input.name,
-      authType: 'api_key',
-      scopes: ['conversations', 'users'],
       status: 'active',
-      secretArn: w.secretArn,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -251,7 +246,7 @@ describe('credential provider against the local AWS', () => {
       credentialId,
     });
     expect(isDataApiSecret(secret.clientSecret)).toBe(true);
-    expect(result).toMatchObject({ clientId: `dci_${credentialId}`, authType: 'oauth2', status: 'active' });
+    expect(result).toMatchObject({ clientId: `dci_${credentialId}`, status: 'active' });
     expect(await item(w, credentialId)).toMatchObject({
       clientId: { S: `dci_${credentialId}` },
       secretHash: { S: hashSecret(secret.clientSecret) },
