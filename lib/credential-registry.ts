@@ -160,11 +160,18 @@ function belowStack(construct: Construct): string[] {
 }
 
 /**
+ * No rotation, as a null of the rotation's object type: Terraform finds no single type for a map
+ * whose entries hold `null` and `{ trigger = "…" }` (`tomap` fails), but does for a typed null
+ * (a `null` from a conditional takes the other branch's type), which state keeps as `null`.
+ */
+const NO_ROTATION: unknown = Fn.conditional(false, { trigger: '' }, null);
+
+/**
  * One credential's entry of the `DeclaredCredentials` map, of the one type every entry has: every
  * attribute present (`null` when not declared: a description, a grace period, an expiry, the secret
  * of an adopted key, the client id of an API key), lists as lists (`tolist`: tuples of different
- * lengths have different types), and `rotation` always an object (`{ trigger = null }` without a
- * rotation: a `null` beside an object has no single type either). Readers take `null` as absent.
+ * lengths have different types), and `rotation` an object or a null of its type (`NO_ROTATION`: a
+ * plain `null` beside an object has no single type). Readers take `null` as absent.
  */
 function mapEntry(output: CredentialOutput): Record<string, unknown> {
   const value = (field: unknown): unknown => {
@@ -176,7 +183,7 @@ function mapEntry(output: CredentialOutput): Record<string, unknown> {
     kind: output.kind,
     authType: output.authType,
     ...Object.fromEntries(EDITABLE_FIELD_NAMES.map((name) => [name, value(output[name])])),
-    rotation: { trigger: value(output.rotation?.trigger) },
+    rotation: output.rotation === undefined ? NO_ROTATION : { trigger: hclText(output.rotation.trigger) },
     instance: output.instance,
     invocation: output.invocation,
     secret: value(output.secret),

@@ -90,7 +90,7 @@ export function credentialOutputs(s: Synthesized, store = 'Credentials'): Record
 
 /**
  * The value of the HCL expression cdktf writes for an object inside a function call: objects,
- * quoted strings, numbers, null, `tolist([...])` as an array; any other expression (a reference, a
+ * quoted strings, numbers, null (also `false ? {…} : null`), `tolist([...])` as an array; any other expression (a reference, a
  * function call, a string with an interpolation) as its text in `${...}`, as cdktf writes it elsewhere.
  */
 export function parseHcl(text: string): unknown {
@@ -175,7 +175,8 @@ export function parseHcl(text: string): unknown {
       return list;
     }
     const expression = raw();
-    if (expression === 'null') return null;
+    // `null`, or a null typed by a conditional's other branch (an absent object of a map's entries).
+    if (expression === 'null' || /^false \? \{[\s\S]*\} : null$/.test(expression)) return null;
     if (/^-?\d+(\.\d+)?$/.test(expression)) return Number(expression);
     if (/^"[\s\S]*"$/.test(expression) && !interpolated) return unquote(expression);
     return /^"[\s\S]*"$/.test(expression) ? expression.slice(1, -1) : `\${${expression}}`;

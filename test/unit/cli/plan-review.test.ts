@@ -109,7 +109,7 @@ describe('review of a plan', () => {
           if (change[side]?.kind !== 'data-api-credential-declarations') continue;
           for (const [key, declaration] of Object.entries<any>(change[side].credentials)) {
             const nulls = Object.fromEntries([...EDITABLE_FIELD_NAMES, 'secret', 'clientId'].map((field) => [field, null]));
-            change[side].credentials[key] = { ...nulls, rotation: { trigger: null }, ...declaration };
+            change[side].credentials[key] = { ...nulls, rotation: null, ...declaration };
             filled++;
           }
         }

@@ -189,7 +189,7 @@ describe('DataApiCredential resources', () => {
     const outputs = credentialOutputs(s);
     expect(Object.keys(outputs.Cred1)).toEqual(Object.keys(outputs.Cred0));
     expect(outputs.Cred0).toMatchObject({ description: 'for BI', rotation: { trigger: 'r1' }, rotationGracePeriodHours: 2, expiresAfterDays: 30, expiryDate: null });
-    expect(outputs.Cred1).toMatchObject({ description: null, rotation: { trigger: null }, rotationGracePeriodHours: null, expiresAfterDays: null, clientId: null });
+    expect(outputs.Cred1).toMatchObject({ description: null, rotation: null, rotationGracePeriodHours: null, expiresAfterDays: null, clientId: null });
   });
 
   test('names, descriptions and rotation triggers with quotes, backslashes and template sequences stay literal in the output\'s map', () => {

@@ -83,7 +83,7 @@ describe('the store\'s DeclaredCredentials output', () => {
       authTypeChangeGracePeriodHours: null,
       expiryDate: null,
       expiresAfterDays: null,
-      rotation: { trigger: null },
+      rotation: null,
       scopes: ['conversations', 'interactions', 'plugin-calls', 'plugin-resources', 'users'],
       instance: expect.stringMatching(/^terraform_data\.Other_Instance_[0-9A-F]{8}$/),
       invocation: expect.stringMatching(/^aws_lambda_invocation\.Other_Provider_[0-9A-F]{8}$/),
