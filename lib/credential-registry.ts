@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
+import { EDITABLE_FIELD_NAMES } from '../handlers/contract/credential';
 import { CredentialDeclaration } from '../handlers/contract/declaration';
 import { ValidationError } from '../handlers/errors';
 import { DriftCheck, DriftRead } from './drift-check';
-import { DataAwsIamPolicyDocument, TerraformStack } from './framework';
+import { DataAwsIamPolicyDocument, Fn, TerraformStack, Token } from './framework';
 import { RenderedStatement } from './policies';
 import { StorePolicies } from './store-policies';
 import { SECRET_NAME_PATTERN } from './store-rules';
@@ -94,6 +95,18 @@ export class CredentialRegistry {
     }));
   }
 
+  /**
+   * The `DeclaredCredentials` output's `credentials` as a Terraform map (`tomap`). Terraform saves an
+   * output's type beside its value: for an object of objects the type repeats every credential's
+   * attribute names and types (about 495 bytes a credential), a map's type is saved once. A map's
+   * entries must have one type, so each has every attribute (`mapEntry`). Literal values only, but
+   * for the ids Terraform derives: known at plan time as before.
+   */
+  declaredCredentials(): unknown {
+    const entries = Object.entries(this.credentialOutputs());
+    return Fn.tomap(Object.fromEntries(entries.map(([key, output]) => [hclText(key), mapEntry(output)])));
+  }
+
   register(credential: Construct, registration: CredentialRegistration): RegisteredCredential {
     const path = credential.node.path;
     const secretName = registration.secretName ?? this.defaultSecretName(credential);
@@ -144,4 +157,49 @@ export class CredentialRegistry {
 function belowStack(construct: Construct): string[] {
   const stack = TerraformStack.of(construct);
   return construct.node.scopes.slice(stack.node.scopes.length).map((c) => c.node.id);
+}
+
+/**
+ * No rotation, as a null of the rotation's object type: Terraform finds no single type for a map
+ * whose entries hold `null` and `{ trigger = "…" }` (`tomap` fails), but does for a typed null
+ * (a `null` from a conditional takes the other branch's type), which state keeps as `null`.
+ */
+const NO_ROTATION: unknown = Fn.conditional(false, { trigger: '' }, null);
+
+/**
+ * One credential's entry of the `DeclaredCredentials` map, of the one type every entry has: every
+ * attribute present (`null` when not declared: a description, a grace period, an expiry, the secret
+ * of an adopted key, the client id of an API key), lists as lists (`tolist`: tuples of different
+ * lengths have different types), and `rotation` an object or a null of its type (`NO_ROTATION`: a
+ * plain `null` beside an object has no single type). Readers take `null` as absent.
+ */
+function mapEntry(output: CredentialOutput): Record<string, unknown> {
+  const value = (field: unknown): unknown => {
+    if (field === undefined || field === null) return null;
+    if (Array.isArray(field)) return Fn.tolist(field.map(value));
+    return typeof field === 'string' ? hclText(field) : field;
+  };
+  return {
+    kind: output.kind,
+    authType: output.authType,
+    ...Object.fromEntries(EDITABLE_FIELD_NAMES.map((name) => [name, value(output[name])])),
+    rotation: output.rotation === undefined ? NO_ROTATION : { trigger: hclText(output.rotation.trigger) },
+    instance: output.instance,
+    invocation: output.invocation,
+    secret: value(output.secret),
+    credentialId: output.credentialId,
+    secretArn: value(output.secretArn),
+    clientId: value(output.clientId),
+  };
+}
+
+/**
+ * A literal string for an HCL expression: inside a function call cdktf writes strings between
+ * quotes escaping only `${` (to `$${`) and new lines, so a `"`, a `\` or a `%{` (names,
+ * descriptions and rotation triggers may hold them) would end the string or start a directive.
+ * A string with Terraform references (a token) is left to cdktf.
+ */
+function hclText(text: string): string {
+  if (Token.isUnresolved(text)) return text;
+  return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%\{/g, '%%{');
 }

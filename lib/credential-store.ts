@@ -221,14 +221,15 @@ export class CredentialStore extends Construct {
     const guardrail = new DataAwsIamPolicyDocument(this, 'ProviderGuardrail', { statement: this.policies.statements(STORE_GUARDRAIL) });
     // Every credential of the store in one output (a few per credential made Terraform evaluate and
     // save thousands of outputs at a thousand credentials): what each declares (for `review`, known
-    // at plan time) and its credentialId, secretArn and clientId (OAuth 2.0 only).
+    // at plan time) and its credentialId, secretArn and clientId (OAuth 2.0 only); a map, whose type
+    // the state holds once (see `declaredCredentials`).
     new TerraformOutput(this, 'DeclaredCredentials', {
       value: Lazy.anyValue({
-        produce: () => ({ kind: DECLARATIONS_KIND, credentials: this.credentials.credentialOutputs() }),
+        produce: () => ({ kind: DECLARATIONS_KIND, credentials: this.credentials.declaredCredentials() }),
       }),
       description:
-        'Per credential (its construct path below the stack): what it declares (name, authType, scopes, addresses), ' +
-        'credentialId, secretArn and clientId (OAuth 2.0 only). Plain, non-secret values.',
+        'Per credential (its construct path below the stack): what it declares (name, authType, scopes, every declared field, addresses), ' +
+        'credentialId, secretArn and clientId; every attribute in every entry, null when not declared (clientId: OAuth 2.0 only). Plain, non-secret values.',
     });
 
     new TerraformOutput(this, 'ProviderGuardrailPolicy', {

@@ -65,7 +65,12 @@ export const isObject = (value: unknown): value is Record<string, any> =>
 
 function asDeclaration(value: unknown): CredentialDeclaration | undefined {
   if (!isObject(value) || value.kind !== DECLARATION_KIND || typeof value.invocation !== 'string') return undefined;
-  const declaration = value as CredentialDeclaration;
+  // Since 0.3 a store's entries carry every attribute (a Terraform map's entries have one type):
+  // `null` is a field not declared (a rotation without a trigger is none either). Older
+  // declarations leave them out; both read the same.
+  const present = Object.entries(value).filter(([, field]) => field !== null);
+  const withRotation = present.filter(([name, field]) => name !== 'rotation' || (isObject(field) && typeof field.trigger === 'string'));
+  const declaration = Object.fromEntries(withRotation) as CredentialDeclaration;
   // Before 0.3 the rotation's grace period was inside `rotation`; every declared field is at the top level since.
   const legacyGrace = declaration.rotation?.gracePeriodHours;
   return legacyGrace !== undefined && declaration.rotationGracePeriodHours === undefined

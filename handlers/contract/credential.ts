@@ -113,15 +113,15 @@ export const DEFAULT_ROTATION_GRACE_PERIOD_HOURS = 24;
 export const PROVIDER_ACTIONS = ['create', 'update', 'delete'] as const;
 export type ProviderAction = (typeof PROVIDER_ACTIONS)[number];
 
-/** The provider's result. Terraform stores it in state in plain text: non-secret metadata only. */
+/**
+ * The provider's result. Terraform stores it in state in plain text, next to the invocation's
+ * input, for every credential: non-secret metadata only, and only what the input does not hold
+ * (its instance id, name, auth type, scopes and secret are in the input already). Results written
+ * by earlier versions also repeated those five fields; readers take either.
+ */
 export interface CredentialResult {
   readonly credentialId: string;
-  readonly instanceId: string;
-  readonly name: string;
-  readonly authType: AuthTypeName;
-  readonly scopes: ScopeName[];
   readonly status: CredentialStatus;
-  readonly secretArn: string;
   /** OAuth 2.0 only: the client id is an identifier, not a secret. */
   readonly clientId?: string;
   readonly createdAt: string;

@@ -405,16 +405,15 @@ export async function revokeUndeclaredRecord(
   return revoked;
 }
 
-/** The non-secret metadata Terraform keeps in state. */
+/**
+ * The non-secret metadata Terraform keeps in state, for every credential: what the invocation's
+ * input does not already hold (the record's instance id, name, auth type, scopes and secret are
+ * the input's), so state does not carry them twice.
+ */
 export function toResult(record: CredentialRecord): CredentialResult {
   return {
     credentialId: record.credentialId,
-    instanceId: record.instanceId,
-    name: record.name,
-    authType: record.authType,
-    scopes: [...record.scopes],
     status: record.status,
-    secretArn: record.secretArn,
     ...(record.clientId === undefined ? {} : { clientId: record.clientId }),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

@@ -81,7 +81,108 @@ export function dependenciesOf(s: Synthesized, address: string): Set<string> {
 export function credentialOutputs(s: Synthesized, store = 'Credentials'): Record<string, Record<string, any>> {
   const [, output] = Object.entries(s.config.output ?? {}).find(([id]) => id.startsWith(`${store}_DeclaredCredentials_`)) ?? [];
   if (output === undefined) throw new Error(`no ${store}_DeclaredCredentials output`);
-  const value = output.value as unknown as { kind: string; credentials: Record<string, Record<string, any>> };
+  const value = output.value as unknown as { kind: string; credentials: string };
   expect(value.kind).toBe('data-api-credential-declarations');
-  return value.credentials;
+  const match = /^\$\{tomap\(([\s\S]*)\)\}$/.exec(value.credentials);
+  if (match === null) throw new Error(`DeclaredCredentials: credentials is not a tomap(...) expression: ${value.credentials.slice(0, 80)}`);
+  return parseHcl(match[1]) as Record<string, Record<string, any>>;
+}
+
+/**
+ * The value of the HCL expression cdktf writes for an object inside a function call: objects,
+ * quoted strings, numbers, null (also `false ? {…} : null`), `tolist([...])` as an array; any other expression (a reference, a
+ * function call, a string with an interpolation) as its text in `${...}`, as cdktf writes it elsewhere.
+ */
+export function parseHcl(text: string): unknown {
+  let at = 0;
+  const space = () => {
+    while (/\s/.test(text[at] ?? '')) at++;
+  };
+  const expect_ = (token: string) => {
+    space();
+    if (!text.startsWith(token, at)) throw new Error(`HCL: expected ${token} at ${at}: ${text.slice(at, at + 40)}`);
+    at += token.length;
+  };
+  const unquote = (literal: string) =>
+    literal.slice(1, -1).replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{').replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+  let interpolated = false;
+  /** Past the string that starts at `at`, its interpolations included; notes whether it has any. */
+  const skipString = () => {
+    at++;
+    while (at < text.length && text[at] !== '"') {
+      if (text[at] === '\\') at += 2;
+      else if (text.startsWith('$${', at) || text.startsWith('%%{', at)) at += 3;
+      else if (text.startsWith('${', at)) {
+        interpolated = true;
+        at += 2;
+        skipExpression('}');
+        at++;
+      } else at++;
+    }
+    at++;
+  };
+  /** Up to a closing bracket (or, with `','`, a comma too) outside brackets and strings. */
+  const skipExpression = (stops: string) => {
+    let depth = 0;
+    while (at < text.length) {
+      const c = text[at];
+      if (c === '"') {
+        skipString();
+        continue;
+      }
+      if (depth === 0 && stops.includes(c)) break;
+      if ('([{'.includes(c)) depth++;
+      else if (')]}'.includes(c)) depth--;
+      at++;
+    }
+  };
+  /** The raw text of an expression up to a `,`, `}`, `]` or `)` outside brackets and strings. */
+  const raw = (): string => {
+    const start = at;
+    interpolated = false;
+    skipExpression(',)]}');
+    return text.slice(start, at).trim();
+  };
+  const value = (): unknown => {
+    space();
+    if (text[at] === '{') {
+      at++;
+      const object: Record<string, unknown> = {};
+      for (space(); text[at] !== '}'; space()) {
+        const start = at;
+        skipString();
+        const key = unquote(text.slice(start, at));
+        expect_('=');
+        object[key] = value();
+        space();
+        if (text[at] === ',') at++;
+        space();
+      }
+      at++;
+      return object;
+    }
+    if (text.startsWith('tolist([', at)) {
+      at += 'tolist(['.length;
+      const list: unknown[] = [];
+      for (space(); text[at] !== ']'; space()) {
+        list.push(value());
+        space();
+        if (text[at] === ',') at++;
+        space();
+      }
+      expect_(']');
+      expect_(')');
+      return list;
+    }
+    const expression = raw();
+    // `null`, or a null typed by a conditional's other branch (an absent object of a map's entries).
+    if (expression === 'null' || /^false \? \{[\s\S]*\} : null$/.test(expression)) return null;
+    if (/^-?\d+(\.\d+)?$/.test(expression)) return Number(expression);
+    if (/^"[\s\S]*"$/.test(expression) && !interpolated) return unquote(expression);
+    return /^"[\s\S]*"$/.test(expression) ? expression.slice(1, -1) : `\${${expression}}`;
+  };
+  const parsed = value();
+  space();
+  if (at !== text.length) throw new Error(`HCL: unexpected ${text.slice(at, at + 40)}`);
+  return parsed;
 }

@@ -99,6 +99,26 @@ describe('review of a plan', () => {
     expect(r.credentials[0].consumerImpact).toMatch(/switch to OAuth 2.0.*clientId and clientSecret.*401/);
   });
 
+  test('a store output whose entries carry every attribute (a map: null when not declared) reads as the older one without them', () => {
+    // Both sides new, and the first plan after an upgrade: the state's output old, the plan's new.
+    for (const [name, sides] of ['create', 'rename', 'rotation', 'scopes-change', 'delete', 'auth-type-replacement'].flatMap((n) => [[n, ['before', 'after']], [n, ['after']]] as const)) {
+      const plan = load(name);
+      let filled = 0;
+      for (const change of Object.values<any>(plan.output_changes)) {
+        for (const side of sides) {
+          if (change[side]?.kind !== 'data-api-credential-declarations') continue;
+          for (const [key, declaration] of Object.entries<any>(change[side].credentials)) {
+            const nulls = Object.fromEntries([...EDITABLE_FIELD_NAMES, 'secret', 'clientId'].map((field) => [field, null]));
+            change[side].credentials[key] = { ...nulls, rotation: null, ...declaration };
+            filled++;
+          }
+        }
+      }
+      if (name !== 'create' || sides.length > 1) expect(filled).toBeGreaterThan(0);
+      expect(reviewPlan(plan)).toEqual(review(name));
+    }
+  });
+
   test('a requested replacement (-replace) is a rotation', () => {
     const r = review('rotation');
 

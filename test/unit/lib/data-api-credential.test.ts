@@ -172,8 +172,30 @@ describe('DataApiCredential resources', () => {
     expect(outputs.Cred0.clientId).toMatch(/^dci_\$\{substr\(sha256\(join\("", \["data-api-credential:", terraform_data\.Cred0_Client_\w+\.output\]\)\), 0, 32\)\}$/);
     expect(outputs.Cred0.credentialId).toMatch(/^\$\{substr\(sha256\(join\("", \["data-api-credential:", terraform_data\.Cred0_Instance_\w+\.id\]\)\), 0, 32\)\}$/);
     expect(outputs.Cred0.secretArn).toMatch(/^\$\{aws_secretsmanager_secret\.Cred0_Secret_\w+\.arn\}$/);
-    expect(outputs.Cred1).not.toHaveProperty('clientId');
+    expect(outputs.Cred1.clientId).toBeNull();
     expect(outputs.Cred1).toMatchObject({ kind: 'data-api-credential', name: 'key', authType: 'api_key', scopes: ['users'] });
+  });
+
+  test('the DeclaredCredentials output\'s credentials are a map: every entry has every attribute (null when not declared), lists as lists', () => {
+    const s = stackWith(
+      { name: 'oauth', scopes: ['users', 'conversations'], description: 'for BI', rotation: { trigger: 'r1', gracePeriodHours: 2 }, expiresAfterDays: 30 },
+      { name: 'key', authType: AuthType.API_KEY, scopes: ['users'] },
+    );
+    const [, output] = Object.entries(s.config.output ?? {}).find(([id]) => id.startsWith('Credentials_DeclaredCredentials_'))!;
+    const credentials = (output.value as unknown as { credentials: string }).credentials;
+    // A map (its type kept once in state), whose entries must have one type: tuples of different lengths would not.
+    expect(credentials).toMatch(/^\$\{tomap\(\{/);
+    expect(credentials).toContain('"scopes" = tolist(["conversations", "users"])');
+    const outputs = credentialOutputs(s);
+    expect(Object.keys(outputs.Cred1)).toEqual(Object.keys(outputs.Cred0));
+    expect(outputs.Cred0).toMatchObject({ description: 'for BI', rotation: { trigger: 'r1' }, rotationGracePeriodHours: 2, expiresAfterDays: 30, expiryDate: null });
+    expect(outputs.Cred1).toMatchObject({ description: null, rotation: null, rotationGracePeriodHours: null, expiresAfterDays: null, clientId: null });
+  });
+
+  test('names, descriptions and rotation triggers with quotes, backslashes and template sequences stay literal in the output\'s map', () => {
+    const text = 'a "quoted" \\ back ${not.a.ref} %{if x}';
+    const s = stackWith({ name: text, description: text, scopes: ['users'], rotation: { trigger: text } });
+    expect(credentialOutputs(s).Cred0).toMatchObject({ name: text, description: text, rotation: { trigger: text } });
   });
 
   test('the construct exposes the expanded scopes, the auth type and the client id', () => {
