@@ -3,7 +3,8 @@ import { EDITABLE_FIELD_NAMES } from '../handlers/contract/credential';
 import { CredentialDeclaration } from '../handlers/contract/declaration';
 import { ValidationError } from '../handlers/errors';
 import { DriftCheck, DriftRead } from './drift-check';
-import { DataAwsIamPolicyDocument, Fn, TerraformStack, Token } from './framework';
+import { DataAwsIamPolicyDocument, Fn, TerraformStack } from './framework';
+import { hclText } from './hcl-text';
 import { RenderedStatement } from './policies';
 import { StorePolicies } from './store-policies';
 import { SECRET_NAME_PATTERN } from './store-rules';
@@ -193,13 +194,3 @@ function mapEntry(output: CredentialOutput): Record<string, unknown> {
   };
 }
 
-/**
- * A literal string for an HCL expression: inside a function call cdktf writes strings between
- * quotes escaping only `${` (to `$${`) and new lines, so a `"`, a `\` or a `%{` (names,
- * descriptions and rotation triggers may hold them) would end the string or start a directive.
- * A string with Terraform references (a token) is left to cdktf.
- */
-function hclText(text: string): string {
-  if (Token.isUnresolved(text)) return text;
-  return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%\{/g, '%%{');
-}

@@ -1,3 +1,4 @@
+import { hclTexts, templateText } from './hcl-text';
 import { DataAwsIamPolicyDocument, DataAwsKmsAlias, Fn, KmsGrant, LambdaInvocation, Lazy, SecretsmanagerSecret, SecretsmanagerSecretPolicy, Token } from './framework';
 import { Construct } from 'constructs';
 import { CLIENT_ID_PREFIX, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, CONTROL_CHARACTER_PATTERN, CredentialInput, declarationText, EDITABLE_FIELDS, editableFieldValuesOfProps, ScopeName, SECRET_TAGS, validateAuthType, validateEditableFields } from '../handlers/contract/credential';
@@ -209,7 +210,7 @@ export class DataApiCredential extends Construct {
         ? undefined
         : new SecretsmanagerSecret(this, 'Secret', {
             name: secretName,
-            description: `Data API credential "${name}"; its value is written only by the credential provider`,
+            description: templateText(`Data API credential "${name}"; its value is written only by the credential provider`),
             kmsKeyId: props.store.kmsKeyArn,
             recoveryWindowInDays: props.store.secretRecoveryWindowDays,
             policy: Lazy.anyValue({ produce: () => (this.readerArns.length > 0 ? undefined : sharedPolicy!.json) }) as unknown as string,
@@ -234,7 +235,7 @@ export class DataApiCredential extends Construct {
       {
         functionName: props.store.functionName,
         lifecycleScope: 'CRUD',
-        input: Fn.jsonencode(input),
+        input: Fn.jsonencode(hclTexts(input)),
         // The function (by its name) and the secret (by its ARN in the input) are referenced: no depends_on needed for them.
         dependsOn: props.store.providerDependables.length > 0 ? props.store.providerDependables : undefined,
       },

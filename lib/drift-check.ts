@@ -1,5 +1,6 @@
 import { READ_ACTION, ReadBatchEvent, ReadEvent } from '../handlers/contract/drift';
 import { Fn, Lazy, TerraformStack } from './framework';
+import { hclTexts } from './hcl-text';
 
 /** One credential's part of the drift check, known once its invocation exists (read at synth). */
 export interface DriftRead {
@@ -38,7 +39,7 @@ export class DriftCheck {
         aws_lambda_invocation: {
           [id]: {
             function_name: functionName,
-            input: Lazy.stringValue({ produce: () => Fn.jsonencode(batch()) }),
+            input: Lazy.stringValue({ produce: () => Fn.jsonencode(hclTexts(batch())) }),
             depends_on: Lazy.listValue({ produce: () => reads().map((r) => r.invocation) }),
           },
         },
