@@ -2,8 +2,7 @@ import { Construct } from 'constructs';
 import { CredentialDeclaration } from '../handlers/contract/declaration';
 import { ValidationError } from '../handlers/errors';
 import { DriftCheck, DriftRead } from './drift-check';
-import { DataAwsIamPolicyDocument, TerraformStack } from './framework';
-import { RenderedStatement } from './policies';
+import { TerraformStack } from './framework';
 import { StorePolicies } from './store-policies';
 import { SECRET_NAME_PATTERN } from './store-rules';
 
@@ -45,10 +44,10 @@ export interface RegisteredCredential {
    * `function_name` is the same string, but a reference to it is an edge in the graph).
    */
   readonly providerFunctionName: string;
-  /** The store's policy document of secrets without readers; undefined for an adopted credential. */
-  readonly sharedSecretPolicy?: DataAwsIamPolicyDocument;
-  /** The secret policy statements for the credential's own readers (read at synth). */
-  readonly secretPolicyStatements: (readers: () => readonly string[]) => RenderedStatement[];
+  /** The store's policy (IAM JSON text) of secrets without readers; undefined for an adopted credential. */
+  readonly sharedSecretPolicy?: string;
+  /** The secret policy for the credential's own readers (read at synth). */
+  readonly secretPolicy: (readers: () => readonly string[]) => string;
 }
 
 /** The store's side of a registry: what it is and holds that its credentials need. */
@@ -115,7 +114,7 @@ export class CredentialRegistry {
     }
     this.names.set(registration.name, path);
     if (registration.adoptFrom !== undefined) this.adopted.add(registration.adoptFrom);
-    const sharedSecretPolicy = registration.adoptFrom === undefined ? this.store.policies.sharedSecretDocument() : undefined;
+    const sharedSecretPolicy = registration.adoptFrom === undefined ? this.store.policies.sharedSecretPolicyText() : undefined;
     if (registration.driftCheck ?? this.store.driftCheck) {
       this.driftCheck ??= new DriftCheck(TerraformStack.of(this.store.store), `${this.store.tableId}_drift`, this.store.functionName);
       this.driftCheck.add(() => registration.declared()?.driftRead);
@@ -125,7 +124,7 @@ export class CredentialRegistry {
       secretName,
       providerFunctionName: this.store.providerFunctionName,
       sharedSecretPolicy,
-      secretPolicyStatements: (readers) => this.store.policies.secretStatements(readers),
+      secretPolicy: (readers) => this.store.policies.secretPolicy(readers),
     };
   }
 
