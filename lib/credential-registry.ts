@@ -3,9 +3,8 @@ import { EDITABLE_FIELD_NAMES } from '../handlers/contract/credential';
 import { CredentialDeclaration } from '../handlers/contract/declaration';
 import { ValidationError } from '../handlers/errors';
 import { DriftCheck, DriftRead } from './drift-check';
-import { DataAwsIamPolicyDocument, Fn, TerraformStack } from './framework';
+import { Fn, TerraformStack } from './framework';
 import { hclText } from './hcl-text';
-import { RenderedStatement } from './policies';
 import { StorePolicies } from './store-policies';
 import { SECRET_NAME_PATTERN } from './store-rules';
 
@@ -47,10 +46,10 @@ export interface RegisteredCredential {
    * `function_name` is the same string, but a reference to it is an edge in the graph).
    */
   readonly providerFunctionName: string;
-  /** The store's policy document of secrets without readers; undefined for an adopted credential. */
-  readonly sharedSecretPolicy?: DataAwsIamPolicyDocument;
-  /** The secret policy statements for the credential's own readers (read at synth). */
-  readonly secretPolicyStatements: (readers: () => readonly string[]) => RenderedStatement[];
+  /** The store's policy (IAM JSON text) of secrets without readers; undefined for an adopted credential. */
+  readonly sharedSecretPolicy?: string;
+  /** The secret policy for the credential's own readers (read at synth). */
+  readonly secretPolicy: (readers: () => readonly string[]) => string;
 }
 
 /** The store's side of a registry: what it is and holds that its credentials need. */
@@ -129,7 +128,7 @@ export class CredentialRegistry {
     }
     this.names.set(registration.name, path);
     if (registration.adoptFrom !== undefined) this.adopted.add(registration.adoptFrom);
-    const sharedSecretPolicy = registration.adoptFrom === undefined ? this.store.policies.sharedSecretDocument() : undefined;
+    const sharedSecretPolicy = registration.adoptFrom === undefined ? this.store.policies.sharedSecretPolicyText() : undefined;
     if (registration.driftCheck ?? this.store.driftCheck) {
       this.driftCheck ??= new DriftCheck(TerraformStack.of(this.store.store), `${this.store.tableId}_drift`, this.store.functionName);
       this.driftCheck.add(() => registration.declared()?.driftRead);
@@ -139,7 +138,7 @@ export class CredentialRegistry {
       secretName,
       providerFunctionName: this.store.providerFunctionName,
       sharedSecretPolicy,
-      secretPolicyStatements: (readers) => this.store.policies.secretStatements(readers),
+      secretPolicy: (readers) => this.store.policies.secretPolicy(readers),
     };
   }
 

@@ -1,4 +1,4 @@
-import { DataAwsCallerIdentity, DataAwsIamPolicyDocument, DataAwsIamSessionContext, DataAwsPartition, DataAwsRegion, DynamodbResourcePolicy, DynamodbTable, ITerraformDependable, Lazy, SecretsmanagerSecret, SecretsmanagerSecretPolicy, TerraformOutput, TerraformStack } from './framework';
+import { DataAwsCallerIdentity, DataAwsIamSessionContext, DataAwsPartition, DataAwsRegion, DynamodbResourcePolicy, DynamodbTable, ITerraformDependable, Lazy, SecretsmanagerSecret, SecretsmanagerSecretPolicy, TerraformOutput, TerraformStack } from './framework';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { CONSTRUCT_IDS } from '../handlers/contract/construct-ids';
@@ -29,7 +29,7 @@ import {
 
 export type { CredentialStoreProps } from './credential-store-props';
 export type { CredentialOutput } from './credential-registry';
-export { SECRET_CHANGE_ACTIONS, TABLE_CONTROL_ACTIONS, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from './store-rules';
+export { SECRET_READ_ACTIONS, TABLE_CONTROL_ACTIONS, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from './store-rules';
 
 /**
  * Where a group of Data API credentials lives: the DynamoDB table of their records and the
@@ -202,12 +202,10 @@ export class CredentialStore extends Construct {
       policies: this.policies,
     });
     // Only the store's functions read the key; only the provider and the deployer change it.
-    const keyPolicy = new DataAwsIamPolicyDocument(this, 'HashKeyPolicy', { statement: this.policies.statements(HASH_KEY_POLICY) });
-    new SecretsmanagerSecretPolicy(this, 'HashKeySecretPolicy', { secretArn: hashKey.arn, policy: keyPolicy.json });
+    new SecretsmanagerSecretPolicy(this, 'HashKeySecretPolicy', { secretArn: hashKey.arn, policy: this.policies.policy(HASH_KEY_POLICY) });
 
     if (props.restrictTableWrites ?? true) {
-      const document = new DataAwsIamPolicyDocument(this, 'TablePolicyDocument', { statement: this.policies.statements(TABLE_POLICY) });
-      const tablePolicy = new DynamodbResourcePolicy(this, 'TablePolicy', { resourceArn: table.arn, policy: document.json });
+      const tablePolicy = new DynamodbResourcePolicy(this, 'TablePolicy', { resourceArn: table.arn, policy: this.policies.policy(TABLE_POLICY) });
       this.providerDependables.push(tablePolicy);
     }
 
@@ -218,7 +216,7 @@ export class CredentialStore extends Construct {
 
     // A Lambda or IAM resource cannot deny: whoever's own IAM allows lambda:InvokeFunction on the
     // provider can call it with a crafted event. This is what an organisation adds outside the stack.
-    const guardrail = new DataAwsIamPolicyDocument(this, 'ProviderGuardrail', { statement: this.policies.statements(STORE_GUARDRAIL) });
+    const guardrail = this.policies.policy(STORE_GUARDRAIL);
     // Every credential of the store in one output (a few per credential made Terraform evaluate and
     // save thousands of outputs at a thousand credentials): what each declares (for `review`, known
     // at plan time) and its credentialId, secretArn and clientId (OAuth 2.0 only); a map, whose type
@@ -233,7 +231,7 @@ export class CredentialStore extends Construct {
     });
 
     new TerraformOutput(this, 'ProviderGuardrailPolicy', {
-      value: guardrail.json,
+      value: guardrail,
       description:
         'A service control policy (or the Deny of a permissions boundary) for the organisation to attach outside this stack: ' +
         'only the admins and the deployer may invoke the credential provider; only the deployer may change it, its role ' +

@@ -1,5 +1,5 @@
 import { hclTexts, templateText } from './hcl-text';
-import { DataAwsIamPolicyDocument, DataAwsKmsAlias, Fn, KmsGrant, LambdaInvocation, Lazy, SecretsmanagerSecret, SecretsmanagerSecretPolicy, Token } from './framework';
+import { DataAwsKmsAlias, Fn, KmsGrant, LambdaInvocation, Lazy, SecretsmanagerSecret, SecretsmanagerSecretPolicy, Token } from './framework';
 import { Construct } from 'constructs';
 import { CLIENT_ID_PREFIX, CREDENTIAL_ID_LENGTH, CREDENTIAL_ID_SALT, CONTROL_CHARACTER_PATTERN, CredentialInput, declarationText, EDITABLE_FIELDS, editableFieldValuesOfProps, ScopeName, SECRET_TAGS, validateAuthType, validateEditableFields } from '../handlers/contract/credential';
 import { CredentialDeclaration, DECLARATION_KIND } from '../handlers/contract/declaration';
@@ -146,12 +146,10 @@ export class DataApiCredential extends Construct {
   /** Undefined for an adopted credential: its secret is not this stack's. */
   private readonly secret?: SecretsmanagerSecret;
   private readonly where: string;
-  /** The store's secret policy statements, for the readers' own policy. */
-  private readonly secretPolicyStatements: RegisteredCredential['secretPolicyStatements'];
+  /** The store's secret policy, for the readers' own policy. */
+  private readonly readersSecretPolicy: RegisteredCredential['secretPolicy'];
   private readonly readerArns: string[] = [];
   private keyAlias?: DataAwsKmsAlias;
-  /** The secret's own resource policy document, made by the first reader; until then the store's, on the secret. */
-  private secretPolicy?: DataAwsIamPolicyDocument;
 
   constructor(scope: Construct, id: string, props: DataApiCredentialProps) {
     super(scope, id);
@@ -203,7 +201,7 @@ export class DataApiCredential extends Construct {
     const declared = { ...fields, authType };
     // Terraform's declaration, bound to the secret: the provider refuses a write or read whose input
     // differs (see SECRET_TAGS). The secret is updated in place, before the invocation, when they change.
-    // Without readers, the store's one policy document, on the secret itself (see addReadersPolicy).
+    // Without readers, the store's one policy, on the secret itself (see addReadersPolicy).
     const sharedPolicy = registration.sharedSecretPolicy;
     const secret =
       adoptFrom !== undefined
@@ -213,7 +211,7 @@ export class DataApiCredential extends Construct {
             description: templateText(`Data API credential "${name}"; its value is written only by the credential provider`),
             kmsKeyId: props.store.kmsKeyArn,
             recoveryWindowInDays: props.store.secretRecoveryWindowDays,
-            policy: Lazy.anyValue({ produce: () => (this.readerArns.length > 0 ? undefined : sharedPolicy!.json) }) as unknown as string,
+            policy: Lazy.anyValue({ produce: () => (this.readerArns.length > 0 ? undefined : sharedPolicy!) }) as unknown as string,
             tags: {
               ...(tags ?? {}),
               [SECRET_TAGS.STORE]: props.store.name,
@@ -255,7 +253,7 @@ export class DataApiCredential extends Construct {
     };
 
     this.store = props.store;
-    this.secretPolicyStatements = registration.secretPolicyStatements;
+    this.readersSecretPolicy = registration.secretPolicy;
     this.secret = secret;
     this.where = where;
 
@@ -326,21 +324,18 @@ export class DataApiCredential extends Construct {
    * resource policy means that secret: the document does not depend on the secret resource, so a
    * tags update of the secret (a scopes change) does not defer it to apply.
    *
-   * Without readers the document is the same for every secret of the store: the store holds it once,
-   * and each secret carries it in its own `policy` argument (at a thousand credentials, a thousand
-   * identical data sources and a thousand policy resources were planned and kept in the state, and
-   * each policy read back twice on refresh, by the secret and by the policy resource). The first
-   * reader gives the credential its own document and policy resource (`ReadersPolicy`,
-   * `ReadersSecretPolicy`, the 0.2 ids, so existing policies update in place), which also let the
+   * Without readers the document is the same for every secret of the store: the store holds it once
+   * (a local, `SecretPolicy`), and each secret carries it in its own `policy` argument (at a thousand
+   * credentials, a thousand identical data sources and a thousand policy resources were planned and
+   * kept in the state, and each policy read back twice on refresh, by the secret and by the policy
+   * resource). The first reader gives the credential its own policy resource (`ReadersSecretPolicy`,
+   * the 0.2 id, so existing policies update in place), which also let the
    * readers read and deny reading the value to everyone else but the provider; the secret's
    * `policy` is then unset, which leaves the policy to that resource.
    */
-  /** The credential's own policy document and policy, with the readers known so far and those granted later. */
+  /** The credential's own policy, with the readers known so far and those granted later. */
   private addReadersPolicy(): void {
-    this.secretPolicy = new DataAwsIamPolicyDocument(this, 'ReadersPolicy', {
-      statement: this.secretPolicyStatements(() => this.readerArns),
-    });
-    new SecretsmanagerSecretPolicy(this, 'ReadersSecretPolicy', { secretArn: this.secretArn, policy: this.secretPolicy.json });
+    new SecretsmanagerSecretPolicy(this, 'ReadersSecretPolicy', { secretArn: this.secretArn, policy: this.readersSecretPolicy(() => this.readerArns) });
   }
 }
 

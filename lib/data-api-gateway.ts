@@ -1,4 +1,4 @@
-import { Apigatewayv2Api, Apigatewayv2Integration, Apigatewayv2Route, Apigatewayv2Stage, DataAwsIamPolicyDocument, LambdaPermission, TerraformOutput, TerraformStack, Token } from './framework';
+import { Apigatewayv2Api, Apigatewayv2Integration, Apigatewayv2Route, Apigatewayv2Stage, LambdaPermission, TerraformOutput, TerraformStack, Token } from './framework';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { BACKEND_URL_PATTERN, DATA_API_ROUTES, GATEWAY_NAME_PATTERN, ISSUER_PATTERN, MAX_AUTH_CACHE_TTL_SECONDS, MAX_INTROSPECTION_CLIENTS } from '../handlers/contract/gateway';
@@ -11,6 +11,7 @@ import { AuthType } from './auth-type';
 import { CredentialStore } from './credential-store';
 import { DataApiCredential } from './data-api-credential';
 import { GATEWAY_GUARDRAIL, renderStatements } from './policies';
+import { policyText } from './store-policies';
 import { LAMBDA_FUNCTION_ARN_PATTERN } from '../handlers/contract/aws-names';
 
 /** Where the records come from once a request is verified: a Lambda function, or an HTTP(S) service. */
@@ -268,8 +269,8 @@ export class DataApiGateway extends Construct {
 
     // The functions, their roles and logs and the API: what no resource policy can protect.
     const store = props.store._policyBindings();
-    const guardrail = new DataAwsIamPolicyDocument(this, 'GatewayGuardrail', {
-      statement: renderStatements(GATEWAY_GUARDRAIL, {
+    const guardrail = policyText(() =>
+      renderStatements(GATEWAY_GUARDRAIL, {
         ...store,
         values: {
           ...store.values,
@@ -282,9 +283,9 @@ export class DataApiGateway extends Construct {
           apiArn: api.arn,
         },
       }),
-    });
+    );
     new TerraformOutput(this, 'GatewayGuardrailPolicy', {
-      value: guardrail.json,
+      value: guardrail,
       description:
         'A service control policy for the organisation to attach outside this stack, beside the store\'s ProviderGuardrailPolicy: ' +
         'only the deployer may invoke or change the gateway\'s functions, their roles, their logs and the API',

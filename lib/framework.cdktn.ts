@@ -23,6 +23,7 @@ export {
   hashMapperHcl,
   Lazy,
   TerraformAsset,
+  TerraformLocal,
   TerraformOutput,
   TerraformResource,
   TerraformStack,

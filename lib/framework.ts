@@ -25,6 +25,7 @@ export {
   hashMapperHcl,
   Lazy,
   TerraformAsset,
+  TerraformLocal,
   TerraformOutput,
   TerraformResource,
   TerraformStack,

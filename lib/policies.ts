@@ -10,7 +10,7 @@
  * What these statements let through, principal by principal and action by action, is proven by the
  * IAM matrix (test/e2e/iam-matrix.test.ts) against its declared table (test/support/access-table.ts).
  */
-import { TABLE_CONTROL_ACTIONS, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS, SECRET_CHANGE_ACTIONS, SECRET_READER_ACTIONS } from './store-rules';
+import { TABLE_CONTROL_ACTIONS, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS, SECRET_READ_ACTIONS, SECRET_READER_ACTIONS } from './store-rules';
 
 /** One value: `{tableArn}`, `{tableArn}/*`, or plain text. */
 export type PolicyValue = string;
@@ -107,12 +107,16 @@ export const TABLE_POLICY: PolicyDocumentData = {
   ],
 };
 
-/** Only the provider and the deployer change a secret of the store (value, stages, tags, policy, life). */
+/**
+ * Only the provider and the deployer change a secret of the store (value, stages, tags, policy, life):
+ * everything but the reads is denied to everyone else, so a change action AWS adds is denied too
+ * (and the statement is a third of the 14 change actions' length, in every secret's policy).
+ */
 const SECRET_CHANGES: PolicyStatement = {
   sid: 'OnlyTheProviderAndDeployerChange',
   effect: 'Deny',
   principals: EVERYONE,
-  actions: SECRET_CHANGE_ACTIONS,
+  notActions: SECRET_READ_ACTIONS,
   resources: ['*'],
   except: { test: 'StringNotEquals', principals: ['{providerRoleArn}', '{deployerArn}'] },
 };
@@ -291,3 +295,52 @@ function expand(value: PolicyValue, bindings: PolicyBindings): string[] {
   ];
 }
 
+
+/** A policy document as IAM JSON (what `jsonencode()` of it gives). */
+export interface PolicyJson {
+  readonly Version: '2012-10-17';
+  readonly Statement: ReadonlyArray<Record<string, unknown>>;
+}
+
+/**
+ * A list as `aws_iam_policy_document` writes actions, resources and principals: a set (distinct,
+ * reverse-sorted, as the data source sorts them), one value as that value. For values known now.
+ */
+export function literalSet(values: readonly string[]): string | string[] {
+  const distinct = [...new Set(values)].sort().reverse();
+  return distinct.length === 1 ? distinct[0] : distinct;
+}
+
+/** A condition's values as the data source writes them: in their order, duplicates kept, one value as that value. */
+export function conditionValues(values: readonly string[]): string | string[] {
+  return values.length === 1 ? values[0] : [...values];
+}
+
+/**
+ * Rendered statements as the IAM JSON `aws_iam_policy_document` makes of them, for `jsonencode()`:
+ * the constructs and the module render their policies so, without a data source (a data source is a
+ * node of the graph, and Terraform records every ancestor of a resource in its state's
+ * `dependencies`: ten addresses in every credential's secret and invocation). The parsed JSON is the
+ * data source's, so deployments made with it plan no change: no `Sid` when empty, actions,
+ * resources and principals as sets (`literalSet`), condition values in their order, one value as
+ * that value. `set` writes a resource or principal list that holds values known only at apply (the
+ * constructs: Terraform's `reverse(sort(distinct()))`, which sorts as the data source does).
+ */
+export function policyJson(statements: readonly RenderedStatement[], set: (values: string[]) => unknown): PolicyJson {
+  return {
+    Version: '2012-10-17',
+    Statement: statements.map((s) => {
+      const conditions: Record<string, Record<string, unknown>> = {};
+      for (const c of s.condition ?? []) conditions[c.test] = { ...conditions[c.test], [c.variable]: conditionValues(c.values) };
+      return {
+        ...(s.sid === '' ? {} : { Sid: s.sid }),
+        Effect: s.effect,
+        ...(s.actions === undefined ? {} : { Action: literalSet(s.actions) }),
+        ...(s.notActions === undefined ? {} : { NotAction: literalSet(s.notActions) }),
+        Resource: set(s.resources),
+        ...(s.principals === undefined ? {} : { Principal: Object.fromEntries(s.principals.map((p) => [p.type, set(p.identifiers)])) }),
+        ...(s.condition === undefined ? {} : { Condition: conditions }),
+      };
+    }),
+  };
+}

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { DataAwsIamPolicyDocument, Lazy } from './framework';
-import { PolicyBindings, PolicyDocumentData, RenderedStatement, renderStatements, SECRET_POLICY } from './policies';
+import { Fn, Lazy, TerraformLocal, Token } from './framework';
+import { literalSet, PolicyBindings, PolicyDocumentData, policyJson, RenderedStatement, renderStatements, SECRET_POLICY } from './policies';
 
 /** What a store's policy documents are rendered with, but the gateway's roles (they join later). */
 export interface StorePolicyBase {
@@ -10,24 +10,54 @@ export interface StorePolicyBase {
   readonly flags: PolicyBindings['flags'];
 }
 
+/** A token in text, as cdktf (and CDK Terrain) encode it: `${TfToken[TOKEN.12]}`. */
+const STRING_TOKEN = /(\$\{TfToken\[[^\]]*\]\})/;
+
+/**
+ * A list of resources or principals in a policy: known values as `aws_iam_policy_document` sorts
+ * them; values known only at apply (ARNs) sorted by Terraform then, the same way. A value with a
+ * token inside text (`${arn}:*`) goes in as join(): cdktf warns of, and may mis-render, a template
+ * inside a nested function.
+ */
+function policySet(values: string[]): unknown {
+  const distinct = [...new Set(values)];
+  if (distinct.length === 1 || !distinct.some((v) => Token.isUnresolved(v))) return literalSet(distinct);
+  const joined = distinct.map((v) => {
+    const parts = v.split(STRING_TOKEN).filter((p) => p !== '');
+    return parts.length === 1 ? v : Fn.join('', parts);
+  });
+  return Fn.reverse(Fn.sort(Fn.distinct(joined)));
+}
+
+/**
+ * A policy's IAM JSON text: `jsonencode()` of the statements `render` gives at synth (lib/policies.ts
+ * `policyJson`), not an `aws_iam_policy_document`: a data source is a node of the graph, and
+ * Terraform records every ancestor of a resource in its `dependencies` in the state, in every
+ * credential's secret and invocation. Known at plan exactly when the data source's `json` was (when
+ * every value in it is).
+ */
+export function policyText(render: () => RenderedStatement[]): string {
+  return Lazy.stringValue({ produce: () => Fn.jsonencode(policyJson(render(), policySet)) });
+}
+
 /**
  * A store's policy documents (lib/policies.ts) bound to its resources and principals. The
  * principals are known only when every credential and gateway of the store has joined, so the
- * statements are rendered at synth; which statements there are is known at once (the flags are).
+ * documents are rendered at synth.
  */
 export class StorePolicies {
   /** The gateway functions' roles: they write the table and read the hash key, as the provider does. */
   private readonly gatewayRoles: string[] = [];
   /** The secret policy of every credential without readers; made with the first such credential. */
-  private sharedSecretPolicy?: DataAwsIamPolicyDocument;
+  private sharedSecretPolicy?: TerraformLocal;
 
   constructor(
-    /** The store: the shared secret policy document is its child. */
+    /** The store: the shared secret policy is its child. */
     private readonly store: Construct,
     private readonly base: StorePolicyBase,
   ) {}
 
-  /** What the store's policies are bound to now (the gateway's data sources render it at synth). */
+  /** What the store's policies are bound to now (the gateway's guardrail renders it at synth). */
   bindings(): PolicyBindings {
     return {
       values: this.base.values,
@@ -42,12 +72,11 @@ export class StorePolicies {
   }
 
   /**
-   * A document's statements with the store's bindings (and `extra`). Which statements there are is
-   * known now (the flags are); the lists in them are read at synth, when every credential and gateway
-   * has joined. Plain statement blocks, so `synth --hcl` writes them as blocks too.
+   * A document with the store's bindings (and `extra`), as IAM JSON text (`policyText`), rendered at
+   * synth, when every credential and gateway has joined.
    */
-  statements(document: PolicyDocumentData, extra: () => Partial<PolicyBindings> = () => ({})): RenderedStatement[] {
-    const render = (): RenderedStatement[] => {
+  policy(document: PolicyDocumentData, extra: () => Partial<PolicyBindings> = () => ({})): string {
+    return policyText(() => {
       const more = extra();
       const base = this.bindings();
       return renderStatements(document, {
@@ -55,33 +84,25 @@ export class StorePolicies {
         lists: { ...base.lists, ...more.lists },
         flags: { ...base.flags, ...more.flags },
       });
-    };
-    return render().map((statement, i) => {
-      const later = (pick: (s: RenderedStatement) => string[]) => Lazy.listValue({ produce: () => pick(render()[i]) });
-      return {
-        ...statement,
-        resources: later((s) => s.resources),
-        ...(statement.principals === undefined ? {} : { principals: [{ type: 'AWS' as const, identifiers: later((s) => s.principals![0].identifiers) }] }),
-        ...(statement.condition === undefined ? {} : { condition: [{ ...statement.condition[0], values: later((s) => s.condition![0].values) }] }),
-      };
     });
   }
 
   /**
-   * A credential secret's policy statements (`SECRET_POLICY`): its readers read it, nobody else but
-   * the provider reads the value (unless `restrictSecretReads` is off and it has no readers), only
-   * the provider and the deployer change it. `readers` is read at synth.
+   * A credential secret's policy (`SECRET_POLICY`): its readers read it, nobody else but the
+   * provider reads the value (unless `restrictSecretReads` is off and it has no readers), only the
+   * provider and the deployer change it. `readers` is read at synth.
    */
-  secretStatements(readers: () => readonly string[]): RenderedStatement[] {
-    return this.statements(SECRET_POLICY, () => ({ lists: { readers: readers() }, flags: { hasReaders: readers().length > 0 } }));
+  secretPolicy(readers: () => readonly string[]): string {
+    return this.policy(SECRET_POLICY, () => ({ lists: { readers: readers() }, flags: { hasReaders: readers().length > 0 } }));
   }
 
   /**
-   * The policy document of every credential secret without readers (`Resource` "*" means the
-   * secret the policy is attached to, so one document serves them all).
+   * The policy of every credential secret without readers (`Resource` "*" means the secret the
+   * policy is attached to, so one document serves them all): a local, written once in the
+   * configuration however many secrets carry it.
    */
-  sharedSecretDocument(): DataAwsIamPolicyDocument {
-    this.sharedSecretPolicy ??= new DataAwsIamPolicyDocument(this.store, 'SecretPolicy', { statement: this.secretStatements(() => []) });
-    return this.sharedSecretPolicy;
+  sharedSecretPolicyText(): string {
+    this.sharedSecretPolicy ??= new TerraformLocal(this.store, 'SecretPolicy', this.secretPolicy(() => []));
+    return this.sharedSecretPolicy.asString;
   }
 }

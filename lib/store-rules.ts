@@ -93,27 +93,16 @@ export const TABLE_CONTROL_ACTIONS = [
 ] as const;
 
 /**
- * Changes to a credential's secret that only the provider and the deployer may make (before 0.3.0,
- * the admins too; an admin who may retag a secret may bind a crafted invocation to it):
- * its value and version stages, its resource policy and tags (the binding the provider checks),
- * and its settings and life.
+ * What everyone may still do to a credential's secret under its policy's change Deny (a NotAction:
+ * every other Secrets Manager action, today's 14 changes (value and version stages, resource policy
+ * and tags, the binding the provider checks, settings and life; before 0.3.0, the admins could make
+ * them too) and any added later, is the provider's and the deployer's only). In the IAM action data,
+ * every Secrets Manager action named Describe*, Get* or List* is a read (on a secret:
+ * DescribeSecret, GetResourcePolicy, GetSecretValue, ListSecretVersionIds; GetRandomPassword and
+ * ListSecrets have no resource), and no change is: three wildcards say "the reads" shorter than the
+ * four names and stay right for a read AWS adds. GetSecretValue has its own Deny in the policy.
  */
-export const SECRET_CHANGE_ACTIONS = [
-  'secretsmanager:PutSecretValue',
-  'secretsmanager:UpdateSecretVersionStage',
-  'secretsmanager:UpdateSecret',
-  'secretsmanager:PutResourcePolicy',
-  'secretsmanager:DeleteResourcePolicy',
-  'secretsmanager:TagResource',
-  'secretsmanager:UntagResource',
-  'secretsmanager:RotateSecret',
-  'secretsmanager:CancelRotateSecret',
-  'secretsmanager:DeleteSecret',
-  'secretsmanager:RestoreSecret',
-  'secretsmanager:ReplicateSecretToRegions',
-  'secretsmanager:RemoveRegionsFromReplication',
-  'secretsmanager:StopReplicationToReplica',
-] as const;
+export const SECRET_READ_ACTIONS = ['secretsmanager:Describe*', 'secretsmanager:Get*', 'secretsmanager:List*'] as const;
 
 /** What a credential's readers may do with its secret. */
 export const SECRET_READER_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'] as const;

@@ -1,7 +1,10 @@
 /**
- * The policy statements of lib/policies.ts as the Terraform module's `aws_iam_policy_document`
- * data sources (`terraform/policies.generated.tf`): the same data the constructs render, with the
- * placeholders mapped to the module's expressions. Laid out as `terraform fmt` leaves it.
+ * The policy statements of lib/policies.ts as the Terraform module's policies
+ * (`terraform/policies.generated.tf`): locals of `jsonencode()` of the IAM JSON, as the constructs
+ * render them (`policyJson`), with the placeholders mapped to the module's expressions. No
+ * `aws_iam_policy_document`: a data source is a node of the graph, and Terraform records every
+ * ancestor of a resource in its `dependencies` in the state, in every credential's secret and
+ * invocation. Laid out as `terraform fmt` leaves it.
  */
 import {
   GATEWAY_GUARDRAIL,
@@ -12,6 +15,7 @@ import {
   PolicyStatement,
   PolicyValue,
   PolicyValueName,
+  literalSet,
   SECRET_POLICY,
   STORE_GUARDRAIL,
   TABLE_POLICY,
@@ -42,32 +46,38 @@ const MODULE_BINDINGS: HclBindings = {
     apiArn: 'aws_apigatewayv2_api.gateway[0].arn',
   },
   // local.gateway_role_arns: the token and records roles with var.gateway, else none.
-  lists: { admins: 'var.admins', gatewayRoleArns: 'local.gateway_role_arns', tableReaders: 'var.table_readers', readers: 'each.value' },
+  lists: { admins: 'var.admins', gatewayRoleArns: 'local.gateway_role_arns', tableReaders: 'var.table_readers', readers: 'readers' },
   flags: {
     restrictTableReads: 'var.restrict_table_reads',
     denyUngrantedSecretReads: 'var.restrict_secret_reads',
-    hasReaders: 'length(each.value) > 0',
+    hasReaders: 'length(readers) > 0',
   },
 };
 
-/** The module's documents: name, the meta-argument line, the data. */
-const MODULE_DOCUMENTS: ReadonlyArray<{ name: string; meta?: string; document: PolicyDocumentData }> = [
-  { name: 'table', meta: 'count = var.restrict_table_writes ? 1 : 0', document: TABLE_POLICY },
-  { name: 'hash_key', document: HASH_KEY_POLICY },
+/**
+ * The module's policies: the local's name, the document, and how the local holds it: one text, one
+ * per key (`forEach`: `for key, readers in ...`), or one text or null (`only`: while a value is not null).
+ */
+const MODULE_DOCUMENTS: ReadonlyArray<{ name: string; document: PolicyDocumentData; forEach?: string; only?: { value: string } }> = [
+  // Used only with var.restrict_table_writes (aws_dynamodb_resource_policy.table), but always known.
+  { name: 'table_policy', document: TABLE_POLICY },
+  { name: 'hash_key_policy', document: HASH_KEY_POLICY },
+  // Every secret without readers shares the policy under local.no_readers (see credentials.tf).
   {
-    name: 'readers',
-    // Every secret without readers shares the document under local.no_readers (see credentials.tf).
-    meta: 'for_each = merge({ (local.no_readers) = [] }, { for key, c in local.credentials : key => c.readers if length(c.readers) > 0 })',
+    name: 'secret_policies',
     document: SECRET_POLICY,
+    forEach: 'merge({ (local.no_readers) = [] }, { for key, c in local.credentials : key => c.readers if length(c.readers) > 0 })',
   },
-  { name: 'provider_guardrail', document: STORE_GUARDRAIL },
-  { name: 'gateway_guardrail', meta: 'count = var.gateway == null ? 0 : 1', document: GATEWAY_GUARDRAIL },
+  { name: 'provider_guardrail_policy', document: STORE_GUARDRAIL },
+  // The gateway's resources exist only with var.gateway: without it the for leaves them unread (null).
+  { name: 'gateway_guardrail_policy', document: GATEWAY_GUARDRAIL, only: { value: 'var.gateway' } },
 ];
 
 function quoted(text: string): string {
-  return JSON.stringify(text).replace(/%\{/g, '%%{');
+  return JSON.stringify(text).replace(/%\{/g, '%%{').replace(/\$\{/g, '$${');
 }
 
+/** One value: a literal, a module expression, or a template of both. */
 function valueExpression(value: PolicyValue, bindings: HclBindings): string {
   const whole = /^\{(\w+)\}$/.exec(value);
   if (whole) return bound(whole[1] as PolicyValueName, bindings);
@@ -81,10 +91,12 @@ function bound(name: PolicyValueName, bindings: HclBindings): string {
   return expression;
 }
 
-/** A list of values: literals and single values in brackets, lists spliced in with concat(). */
-function listExpression(values: readonly PolicyValue[], bindings: HclBindings): string {
+/** A list of values: literals and single values in brackets, lists spliced in with concat(); and how many values it has at least, and whether exactly. */
+function listExpression(values: readonly PolicyValue[], bindings: HclBindings): { expression: string; singles: string[]; lists: number } {
   const groups: string[] = [];
+  const singles: string[] = [];
   let run: string[] = [];
+  let lists = 0;
   for (const value of values) {
     if (value.startsWith('...')) {
       const list = bindings.lists[value.slice(3) as PolicyListName];
@@ -93,12 +105,44 @@ function listExpression(values: readonly PolicyValue[], bindings: HclBindings): 
       if (run.length > 0) groups.push(`[${run.join(', ')}]`);
       run = [];
       groups.push(list);
+      lists++;
     } else {
-      run.push(valueExpression(value, bindings));
+      const expression = valueExpression(value, bindings);
+      run.push(expression);
+      singles.push(expression);
     }
   }
   if (run.length > 0) groups.push(`[${run.join(', ')}]`);
-  return groups.length === 1 ? groups[0] : `concat(${groups.join(', ')})`;
+  return { expression: groups.length === 1 ? groups[0] : `concat(${groups.join(', ')})`, singles, lists };
+}
+
+/**
+ * A list whose length is known only at plan, as the data source writes it: one value as that
+ * value (through JSON text: a conditional's two results must have one type; the index of the
+ * result not taken is not an error).
+ */
+function oneOrList(list: string, whole = list): string {
+  return `jsondecode(length(${list}) == 1 ? jsonencode(${list}[0]) : jsonencode(${whole}))`;
+}
+
+/** Resources and principals, as the data source writes them (`literalSet`): Terraform sorts what holds module expressions. */
+function setExpression(values: readonly PolicyValue[], bindings: HclBindings): string {
+  const { expression, singles, lists } = listExpression(values, bindings);
+  const sorted = `reverse(sort(distinct(${expression})))`;
+  if (lists > 0) return oneOrList(`distinct(${expression})`, sorted);
+  const literals = values.every((v) => !v.includes('{'));
+  if (literals) {
+    const set = literalSet(values);
+    return typeof set === 'string' ? quoted(set) : `[${set.map(quoted).join(', ')}]`;
+  }
+  return singles.length === 1 ? singles[0] : sorted;
+}
+
+/** A condition's values: in their order, one value as that value. */
+function conditionExpression(values: readonly PolicyValue[], bindings: HclBindings): string {
+  const { expression, singles, lists } = listExpression(values, bindings);
+  if (lists === 0) return singles.length === 1 ? singles[0] : expression;
+  return singles.length >= 2 ? expression : oneOrList(expression);
 }
 
 /** Attribute lines with their `=` aligned, as terraform fmt aligns consecutive ones. */
@@ -107,31 +151,24 @@ function attributes(indent: string, entries: ReadonlyArray<[string, string]>): s
   return entries.map(([k, v]) => `${indent}${k.padEnd(width)} = ${v}`);
 }
 
+/** A statement as an object of the IAM JSON (`policyJson` in lib/policies.ts). */
 function statementLines(statement: PolicyStatement, indent: string, bindings: HclBindings): string[] {
+  const actions = (list: readonly string[]) => {
+    const set = literalSet(list);
+    return typeof set === 'string' ? quoted(set) : `[${set.map(quoted).join(', ')}]`;
+  };
   const entries: Array<[string, string]> = [
-    ['sid', quoted(statement.sid)],
-    ['effect', quoted(statement.effect)],
+    ['Sid', quoted(statement.sid)],
+    ['Effect', quoted(statement.effect)],
   ];
-  if (statement.actions) entries.push(['actions', `[${statement.actions.map(quoted).join(', ')}]`]);
-  if (statement.notActions) entries.push(['not_actions', `[${statement.notActions.map(quoted).join(', ')}]`]);
-  entries.push(['resources', listExpression(statement.resources, bindings)]);
-  const lines = attributes(indent, entries);
-  if (statement.principals) {
-    lines.push('', `${indent}principals {`, ...attributes(`${indent}  `, [['type', '"AWS"'], ['identifiers', listExpression(statement.principals, bindings)]]), `${indent}}`);
-  }
+  if (statement.actions) entries.push(['Action', actions(statement.actions)]);
+  if (statement.notActions) entries.push(['NotAction', actions(statement.notActions)]);
+  entries.push(['Resource', setExpression(statement.resources, bindings)]);
+  if (statement.principals) entries.push(['Principal', `{ AWS = ${setExpression(statement.principals, bindings)} }`]);
   if (statement.except) {
-    lines.push(
-      '',
-      `${indent}condition {`,
-      ...attributes(`${indent}  `, [
-        ['test', quoted(statement.except.test)],
-        ['variable', '"aws:PrincipalArn"'],
-        ['values', listExpression(statement.except.principals, bindings)],
-      ]),
-      `${indent}}`,
-    );
+    entries.push(['Condition', `{ ${statement.except.test} = { "aws:PrincipalArn" = ${conditionExpression(statement.except.principals, bindings)} } }`]);
   }
-  return lines;
+  return attributes(indent, entries);
 }
 
 function condition(statement: PolicyStatement, bindings: HclBindings): string | undefined {
@@ -145,37 +182,51 @@ function condition(statement: PolicyStatement, bindings: HclBindings): string | 
   return statement.whenAny ? expressions.map((e) => (expressions.length > 1 ? `(${e})` : e)).join(' || ') : expressions[0];
 }
 
-export function documentHcl(name: string, meta: string | undefined, document: PolicyDocumentData, bindings: HclBindings): string {
-  const lines = [`# ${document.description}.`, `data "aws_iam_policy_document" "${name}" {`];
-  if (meta) lines.push(`  ${meta}`);
-  document.statements.forEach((statement, index) => {
-    if (index > 0 || meta) lines.push('');
+/**
+ * `jsonencode()` of a document's IAM JSON, at `indent`: its statements in a list, those with a
+ * flag spliced in when it is on (`concat`).
+ */
+export function documentHcl(document: PolicyDocumentData, bindings: HclBindings, indent: string): string[] {
+  const flagged = document.statements.some((s) => condition(s, bindings) !== undefined);
+  const inner = `${indent}    `;
+  const statements = document.statements.map((statement) => {
     const when = condition(statement, bindings);
-    if (when === undefined) {
-      lines.push('  statement {', ...statementLines(statement, '    ', bindings), '  }');
-    } else {
-      lines.push(
-        '  dynamic "statement" {',
-        `    for_each = ${when} ? [1] : []`,
-        '    content {',
-        ...statementLines(statement, '      ', bindings),
-        '    }',
-        '  }',
-      );
-    }
+    const body = statementLines(statement, `${inner}  `, bindings);
+    if (!flagged) return [`${inner}{`, ...body, `${inner}},`];
+    return when === undefined ? [`${inner}[{`, ...body, `${inner}}],`] : [`${inner}${when} ? [{`, ...body, `${inner}}] : [],`];
   });
-  lines.push('}');
-  return lines.join('\n');
+  return [
+    `jsonencode({`,
+    // Not aligned: terraform fmt aligns a run of one-line attributes only.
+    `${indent}  Version = "2012-10-17"`,
+    `${indent}  Statement = ${flagged ? 'concat(' : '['}`,
+    ...statements.flat(),
+    `${indent}  ${flagged ? ')' : ']'}`,
+    `${indent}})`,
+  ];
 }
 
 /** The text of `terraform/policies.generated.tf`. */
 export function policiesHcl(): string {
+  const locals = MODULE_DOCUMENTS.map((d) => {
+    const lines = [`  # ${d.document.description}.`];
+    if (d.forEach) {
+      lines.push(`  ${d.name} = { for key, readers in ${d.forEach} : key => ${documentHcl(d.document, MODULE_BINDINGS, '  ').join('\n')} }`);
+    } else if (d.only) {
+      lines.push(`  ${d.name} = one([for g in [${d.only.value}] : ${documentHcl(d.document, MODULE_BINDINGS, '  ').join('\n')} if g != null])`);
+    } else {
+      lines.push(`  ${d.name} = ${documentHcl(d.document, MODULE_BINDINGS, '  ').join('\n')}`);
+    }
+    return lines.join('\n');
+  });
   return [
     '# Generated by `npm run build:terraform` from lib/policies.ts: the resource policies and the',
-    "# guardrail the constructs render, statement for statement. Do not edit; change lib/policies.ts",
-    '# and run `npm run build:terraform`.',
+    "# guardrails the constructs render, statement for statement, as IAM JSON (no data source: see",
+    '# scripts/policy-hcl.ts). Do not edit; change lib/policies.ts and run `npm run build:terraform`.',
     '',
-    MODULE_DOCUMENTS.map((d) => documentHcl(d.name, d.meta, d.document, MODULE_BINDINGS)).join('\n\n'),
+    'locals {',
+    locals.join('\n\n'),
+    '}',
     '',
   ].join('\n');
 }

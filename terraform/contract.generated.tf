@@ -35,7 +35,6 @@ locals {
     table_write_actions                      = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"]
     table_read_actions                       = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PartiQLSelect", "dynamodb:ConditionCheckItem", "dynamodb:SearchVectors", "dynamodb:ExportTableToPointInTime"]
     secret_reader_actions                    = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
-    secret_change_actions                    = ["secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:UpdateSecret", "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy", "secretsmanager:TagResource", "secretsmanager:UntagResource", "secretsmanager:RotateSecret", "secretsmanager:CancelRotateSecret", "secretsmanager:DeleteSecret", "secretsmanager:RestoreSecret", "secretsmanager:ReplicateSecretToRegions", "secretsmanager:RemoveRegionsFromReplication", "secretsmanager:StopReplicationToReplica"]
     secret_tag_store                         = "data-api-credentials:store"
     secret_tag_declaration                   = "data-api-credentials:declaration"
     declaration_format                       = "data-api-credential-declaration:v1"

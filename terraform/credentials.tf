@@ -121,7 +121,7 @@ resource "aws_secretsmanager_secret" "credential" {
   recovery_window_in_days = var.secret_recovery_window_days
   # Without readers, the store's one policy document on the secret itself; with readers, the
   # credential's own, in aws_secretsmanager_secret_policy.readers (see below).
-  policy = length(each.value.readers) > 0 ? null : data.aws_iam_policy_document.readers[local.no_readers].json
+  policy = length(each.value.readers) > 0 ? null : local.secret_policies[local.no_readers]
   # The binding the provider checks: it refuses a create, update or read whose store or declaration differ.
   tags = merge(var.tags, {
     (local.contract.secret_tag_store)       = var.name
@@ -146,8 +146,8 @@ resource "aws_lambda_invocation" "credential" {
   }
 }
 
-# Every secret's policy: only the provider and the applying identity change it (value, version
-# stages, tags, the policy itself, deletion). Only its readers and the provider read its value
+# Every secret's policy: only the provider and the applying identity change it (every action but
+# the reads: value, version stages, tags, the policy itself, deletion, and any AWS adds). Only its readers and the provider read its value
 # (unless restrict_secret_reads is off and it has no readers: then IAM alone decides). `Resource` is "*" (in a secret's policy: that secret), so a tags update of the secret
 # (a scopes change) does not defer the document to apply, and every secret without readers shares one
 # document, under the key local.no_readers, set as the secret's own `policy` (at a thousand
@@ -157,13 +157,13 @@ locals {
   no_readers = "(no readers)"
 }
 
-# The document, data.aws_iam_policy_document.readers, is in policies.generated.tf.
+# The policy, local.secret_policies, is in policies.generated.tf.
 
 resource "aws_secretsmanager_secret_policy" "readers" {
   for_each = { for key, c in local.credentials : key => c if length(c.readers) > 0 }
 
   secret_arn = aws_secretsmanager_secret.credential[each.key].arn
-  policy     = data.aws_iam_policy_document.readers[each.key].json
+  policy     = local.secret_policies[each.key]
 }
 
 # With a customer key, each reader may decrypt this secret only (its encryption context).

@@ -2,8 +2,8 @@
 # lib/data-api-gateway.ts and providers/gateway-function.ts): the token function (the token,
 # revocation, introspection and metadata routes) and the records verifier in front of the backend,
 # each with its role, policy and log group; the HTTP API, its integrations, routes and `$default`
-# stage. Names, settings, routes and IAM actions come from contract.generated.tf; the guardrail's
-# document (data.aws_iam_policy_document.gateway_guardrail) is in policies.generated.tf.
+# stage. Names, settings, routes and IAM actions come from contract.generated.tf; the guardrail
+# (local.gateway_guardrail_policy) is in policies.generated.tf.
 
 locals {
   # The two functions when there is a gateway, else none. Every gateway resource is keyed by them (or counted by this).

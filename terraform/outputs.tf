@@ -53,7 +53,7 @@ output "secret_arn_pattern" {
 
 output "provider_guardrail_policy" {
   description = "A service control policy (or the Deny of a permissions boundary) for the organisation to attach outside this configuration: only the admins and the applying identity may invoke or change the credential provider."
-  value       = data.aws_iam_policy_document.provider_guardrail.json
+  value       = local.provider_guardrail_policy
 }
 
 output "hash_key_secret_arn" {
@@ -85,5 +85,5 @@ output "gateway_records_function_name" {
 
 output "gateway_guardrail_policy" {
   description = "A service control policy for the organisation to attach outside this configuration, beside provider_guardrail_policy: only the applying identity may invoke or change the gateway's functions, their roles, their logs and the API. null without a gateway."
-  value       = one(data.aws_iam_policy_document.gateway_guardrail[*].json)
+  value       = local.gateway_guardrail_policy
 }

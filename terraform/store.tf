@@ -241,19 +241,19 @@ resource "aws_secretsmanager_secret" "hash_key" {
   tags                    = merge(var.tags, { (local.contract.secret_tag_store) = var.name, "data-api-credentials:purpose" = "hash-key" })
 }
 
-# Its policy document, data.aws_iam_policy_document.hash_key, is in policies.generated.tf.
+# Its policy, local.hash_key_policy, is in policies.generated.tf.
 resource "aws_secretsmanager_secret_policy" "hash_key" {
   secret_arn = aws_secretsmanager_secret.hash_key.arn
-  policy     = data.aws_iam_policy_document.hash_key.json
+  policy     = local.hash_key_policy
 }
 
-# Its policy document, data.aws_iam_policy_document.table, is in policies.generated.tf.
+# Its policy, local.table_policy, is in policies.generated.tf.
 resource "aws_dynamodb_resource_policy" "table" {
   count        = var.restrict_table_writes ? 1 : 0
   resource_arn = aws_dynamodb_table.credentials.arn
-  policy       = data.aws_iam_policy_document.table[0].json
+  policy       = local.table_policy
 }
 
-# The guardrail (data.aws_iam_policy_document.provider_guardrail, output provider_guardrail_policy)
+# The guardrail (local.provider_guardrail_policy, output provider_guardrail_policy)
 # is in policies.generated.tf: a Lambda or IAM resource cannot deny, so this is what an organisation
 # attaches outside the configuration.

@@ -29,7 +29,7 @@ const LOGS: ResourceClass[] = ['provider logs', 'token logs', 'records logs'];
 const EVERYTHING: ResourceClass[] = ['table', ...ITEMS, 'table stream', ...STORE_SECRETS, 'planted secret', ...FUNCTIONS, ...ROLES, ...LOGS];
 const ITEM_READS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PartiQLSelect', 'dynamodb:ConditionCheckItem'];
 const ITEM_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete'];
-const SECRET_METADATA = ['secretsmanager:DescribeSecret', 'secretsmanager:GetResourcePolicy', 'secretsmanager:ListSecretVersionIds', 'secretsmanager:ValidateResourcePolicy'];
+const SECRET_METADATA = ['secretsmanager:DescribeSecret', 'secretsmanager:GetResourcePolicy', 'secretsmanager:ListSecretVersionIds'];
 
 export const ACCESS_TABLE: readonly Grant[] = [
   // The deployer.
@@ -51,6 +51,9 @@ export const ACCESS_TABLE: readonly Grant[] = [
   },
   { who: BROAD, on: ['table stream'], actions: ['dynamodb:GetResourcePolicy', 'dynamodb:ListTagsOfResource'], why: 'metadata of a stream (the table has none enabled, and enabling one is the deployer\'s)' },
   { who: BROAD, on: [...STORE_SECRETS, 'planted secret'], actions: SECRET_METADATA, why: "a secret's metadata and policy: never its value" },
+  // Since 0.3.0 a store secret's policy denies everything but the reads (NotAction) to all but the
+  // provider and the deployer: ValidateResourcePolicy (a "Permissions management" action) too.
+  { who: BROAD, on: ['planted secret'], actions: ['secretsmanager:ValidateResourcePolicy'], why: 'validating a policy for a secret that has none of ours' },
   { who: BROAD, on: FUNCTIONS, actions: ['lambda:Get*', 'lambda:List*'], why: 'reading a function\'s configuration (its environment holds names and ARNs, no secret)' },
   { who: BROAD, on: ROLES, actions: ['iam:Get*', 'iam:List*'], why: 'reading a role and its policies' },
   {
@@ -85,7 +88,8 @@ export const ACCESS_TABLE: readonly Grant[] = [
   { who: ['developer'], on: FUNCTIONS, actions: ['lambda:*'], why: 'LIMIT without the guardrail: a principal whose IAM allows it invokes and changes the functions (ProviderGuardrailPolicy and GatewayGuardrailPolicy close this)' },
   { who: ['developer'], on: ROLES, actions: ['iam:*'], why: 'LIMIT without the guardrail: a principal whose IAM allows it changes or passes the roles (the guardrail outputs close this)' },
   { who: ['developer'], on: LOGS, actions: ['logs:*'], why: 'LIMIT without the guardrail: a principal whose IAM allows it changes or deletes the logs (the guardrail outputs close this)' },
-  { who: ['developer'], on: ['planted secret', ...STORE_SECRETS], actions: ['secretsmanager:CreateSecret'], why: 'LIMIT without the guardrail: a principal whose IAM allows it creates secrets under the prefix (the provider never adopts one that is not declared; ProviderGuardrailPolicy closes this)' },
+  // On a store secret's ARN the secret's own policy denies it (since 0.3.0: everything but the reads).
+  { who: ['developer'], on: ['planted secret'], actions: ['secretsmanager:CreateSecret'], why: 'LIMIT without the guardrail: a principal whose IAM allows it creates secrets under the prefix (the provider never adopts one that is not declared; ProviderGuardrailPolicy closes this)' },
   {
     who: ['developer', ...GUARDED],
     on: ['planted secret'],

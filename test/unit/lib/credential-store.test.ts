@@ -4,6 +4,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AuthType, CredentialStore, CredentialStoreProps, DataApiCredential } from '../../../lib';
 import { resource, resources, synth } from '../../support/synth';
+import { synthesizedPolicy } from '../../support/synthesized-policy';
 
 const storeWith = (props?: CredentialStoreProps) => synth((scope) => new CredentialStore(scope, 'Credentials', props));
 
@@ -98,24 +99,26 @@ describe('CredentialStore', () => {
   test('the ProviderGuardrailPolicy output is an SCP: only the admins and the deployer invoke the provider; only the deployer changes it, its role (PassRole too), its logs, or creates and tags secrets under the prefix', () => {
     const s = storeWith({ admins: ['arn:aws:iam::123456789012:role/pipeline'] });
     const output = Object.entries(s.config.output ?? {}).find(([id]) => id.includes('ProviderGuardrailPolicy'))![1];
-    const docId = /aws_iam_policy_document\.(\w+)\.json/.exec(output.value)![1];
-    const statements = s.config.data!.aws_iam_policy_document[docId].statement;
-    expect(statements.map((st: { sid: string; effect: string }) => [st.sid, st.effect])).toEqual([
+    // IAM JSON text (jsonencode), valid JSON once applied.
+    const statements = synthesizedPolicy(s, output.value).Statement;
+    expect(statements.map((st) => [st.Sid, st.Effect])).toEqual([
       ['OnlyAdminsAndDeployerInvokeTheProvider', 'Deny'],
       ['OnlyTheDeployerChangesTheProvider', 'Deny'],
       ['OnlyTheDeployerChangesTheProviderRole', 'Deny'],
       ['OnlyTheDeployerChangesTheProviderLogs', 'Deny'],
       ['OnlyTheDeployerCreatesOrTagsTheStoresSecrets', 'Deny'],
     ]);
-    expect(statements[0].actions).toEqual(expect.arrayContaining(['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl']));
-    // "Everything but reads": PassRole, DeleteRolePolicy, code and configuration changes alike.
-    expect(statements[1].not_actions).toEqual(['lambda:Get*', 'lambda:List*', 'lambda:InvokeFunction', 'lambda:InvokeAsync', 'lambda:InvokeFunctionUrl', 'lambda:InvokeWithResponseStream']);
-    expect(statements[2].not_actions).toEqual(['iam:Get*', 'iam:List*']);
+    expect(statements[0].Action).toEqual(expect.arrayContaining(['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl']));
+    // "Everything but reads": PassRole, DeleteRolePolicy, code and configuration changes alike (reverse-sorted, as the data source writes them).
+    expect(statements[1].NotAction).toEqual(['lambda:List*', 'lambda:InvokeWithResponseStream', 'lambda:InvokeFunctionUrl', 'lambda:InvokeFunction', 'lambda:InvokeAsync', 'lambda:Get*']);
+    expect(statements[2].NotAction).toEqual(['iam:List*', 'iam:Get*']);
     const deployer = expect.stringMatching(/^\$\{data\.aws_iam_session_context\.\w+\.issuer_arn\}$/);
-    expect(statements[0].condition).toEqual([{ test: 'ArnNotLike', variable: 'aws:PrincipalArn', values: ['arn:aws:iam::123456789012:role/pipeline', deployer] }]);
+    expect(statements[0].Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::123456789012:role/pipeline', deployer] } });
     for (const st of [statements[1], statements[2], statements[4]]) {
-      expect(st.condition).toEqual([{ test: 'ArnNotLike', variable: 'aws:PrincipalArn', values: [deployer] }]);
+      expect(st.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': deployer } });
     }
+    // No Principal in an SCP.
+    expect(statements.filter((st) => 'Principal' in st)).toEqual([]);
     // An SCP holds at most 5,120 characters; this one, rendered with the longest ARNs, stays well under.
     expect(JSON.stringify(statements).length).toBeLessThan(3000);
   });

@@ -6,6 +6,7 @@
 import { Construct } from 'constructs';
 import { AuthType, CredentialStore, DataApiCredential, DataApiGateway, DataApiScope } from '../../../lib';
 import { Synthesized, synth } from '../../support/synth';
+import { synthesizedPolicy } from '../../support/synthesized-policy';
 
 const KMS_KEY = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
 
@@ -40,17 +41,17 @@ interface Statement {
 
 const asList = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [String(value)]);
 
-/** Every statement of every policy document data source and literal JSON policy in the stack. */
+/**
+ * Every statement of every policy document data source (the functions' roles), policy written as
+ * IAM JSON (`jsonencode`: the resource policies, on a secret too) and literal JSON policy in the stack.
+ */
 function statements(s: Synthesized): Statement[] {
   const found: Statement[] = [];
-  const secretPolicyDocs = new Set(
-    Object.values(s.config.resource.aws_secretsmanager_secret_policy ?? {}).map((p) => /aws_iam_policy_document\.(\w+)\.json/.exec(String(p.policy))?.[1]),
-  );
   for (const [id, doc] of Object.entries(s.config.data?.aws_iam_policy_document ?? {})) {
     for (const st of doc.statement ?? []) {
       found.push({
         where: `aws_iam_policy_document.${id}`,
-        secretPolicy: secretPolicyDocs.has(id),
+        secretPolicy: false,
         principals: (st.principals ?? []).flatMap((p: { identifiers: string[] }) => p.identifiers),
         effect: st.effect ?? 'Allow',
         actions: asList(st.actions),
@@ -58,12 +59,20 @@ function statements(s: Synthesized): Statement[] {
       });
     }
   }
-  for (const type of ['aws_iam_role_policy', 'aws_iam_policy', 'aws_secretsmanager_secret_policy', 'aws_dynamodb_resource_policy']) {
+  for (const type of ['aws_iam_role_policy', 'aws_iam_policy', 'aws_secretsmanager_secret', 'aws_secretsmanager_secret_policy', 'aws_dynamodb_resource_policy']) {
     for (const [id, res] of Object.entries(s.config.resource[type] ?? {})) {
       const policy = res.policy;
-      if (typeof policy !== 'string' || policy.startsWith('${')) continue; // a reference to a document above
-      for (const st of JSON.parse(policy).Statement ?? []) {
-        found.push({ where: `${type}.${id}`, secretPolicy: false, principals: [], effect: st.Effect, actions: asList(st.Action), resources: asList(st.Resource) });
+      if (typeof policy !== 'string' || /^\$\{data\.aws_iam_policy_document\.\w+\.json\}$/.test(policy)) continue; // a document above
+      const document = policy.startsWith('${') ? synthesizedPolicy(s, policy) : JSON.parse(policy);
+      for (const st of document.Statement ?? []) {
+        found.push({
+          where: `${type}.${id}`,
+          secretPolicy: type.startsWith('aws_secretsmanager_secret'),
+          principals: asList(st.Principal?.AWS),
+          effect: st.Effect,
+          actions: asList(st.Action),
+          resources: asList(st.Resource),
+        });
       }
     }
   }

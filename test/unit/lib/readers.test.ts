@@ -4,7 +4,7 @@
  */
 import { CredentialStore, CredentialStoreProps, DataApiCredential, DataApiCredentialProps } from '../../../lib';
 import { resource, resources, synth, Synthesized } from '../../support/synth';
-import { SECRET_CHANGE_ACTIONS } from '../../../lib/credential-store';
+import { synthesizedPolicy } from '../../support/synthesized-policy';
 
 const CONSUMER = 'arn:aws:iam::123456789012:role/consumer';
 const ANALYST = 'arn:aws:iam::123456789012:user/analyst';
@@ -18,24 +18,26 @@ function stackWith(props: Partial<DataApiCredentialProps>, storeProps: Credentia
   });
 }
 
-const policyDocument = (s: Synthesized) =>
-  Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([id]) => id.startsWith('Cred_ReadersPolicy'))?.[1];
+/** The credential's own secret policy (with readers), as IAM JSON. */
+const readersPolicy = (s: Synthesized) => synthesizedPolicy(s, resource(s, 'aws_secretsmanager_secret_policy', 'Cred_ReadersSecretPolicy').policy);
 
-/** The statement every secret's policy has: value, version stages, tags, the policy itself and the secret's life are the provider's and the deployer's. */
-function onlyProviderAndDeployerChange(_secretArn: string): unknown {
+/**
+ * The statement every secret's policy has: everything but the reads (value, version stages, tags,
+ * the policy itself, the secret's life, and any change AWS adds) is the provider's and the deployer's.
+ */
+function onlyProviderAndDeployerChange(): unknown {
   return {
-    sid: 'OnlyTheProviderAndDeployerChange',
-    effect: 'Deny',
-    principals: [{ type: 'AWS', identifiers: ['*'] }],
-    actions: [...SECRET_CHANGE_ACTIONS],
-    resources: ['*'],
-    condition: [
-      {
-        test: 'StringNotEquals',
-        variable: 'aws:PrincipalArn',
-        values: [expect.stringMatching(/^\$\{aws_iam_role\.Credentials_Provider_Role_\w+\.arn\}$/), expect.stringMatching(/^\$\{data\.aws_iam_session_context\.\w+\.issuer_arn\}$/)],
+    Sid: 'OnlyTheProviderAndDeployerChange',
+    Effect: 'Deny',
+    Principal: { AWS: '*' },
+    // Reverse-sorted, as aws_iam_policy_document writes a list.
+    NotAction: ['secretsmanager:List*', 'secretsmanager:Get*', 'secretsmanager:Describe*'],
+    Resource: '*',
+    Condition: {
+      StringNotEquals: {
+        'aws:PrincipalArn': [expect.stringMatching(/^\$\{aws_iam_role\.Credentials_Provider_Role_\w+\.arn\}$/), expect.stringMatching(/^\$\{data\.aws_iam_session_context\.\w+\.issuer_arn\}$/)],
       },
-    ],
+    },
   };
 }
 
@@ -48,70 +50,76 @@ describe('DataApiCredential readers', () => {
 
     const policy = resource(s, 'aws_secretsmanager_secret_policy', 'Cred_ReadersSecretPolicy');
     expect(policy.secret_arn).toMatch(/^\$\{aws_secretsmanager_secret\.Cred_Secret_\w+\.arn\}$/);
-    expect(policy.policy).toMatch(/^\$\{data\.aws_iam_policy_document\.Cred_ReadersPolicy_\w+\.json\}$/);
-    const secretArn = policy.secret_arn;
+    // IAM JSON text, not an aws_iam_policy_document: no data source in every credential's dependencies.
+    expect(policy.policy).toMatch(/^\$\{jsonencode\(/);
+    expect(Object.keys(s.config.data?.aws_iam_policy_document ?? {}).filter((id) => /SecretPolicy|ReadersPolicy/.test(id))).toEqual([]);
     const providerRole = expect.stringMatching(/^\$\{aws_iam_role\.Credentials_Provider_Role_\w+\.arn\}$/);
-    expect(policyDocument(s)!.statement).toEqual([
-      {
-        sid: 'Readers',
-        effect: 'Allow',
-        principals: [{ type: 'AWS', identifiers: [CONSUMER, ANALYST] }],
-        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        resources: ['*'],
-      },
-      {
-        sid: 'OnlyReadersAndTheProviderRead',
-        effect: 'Deny',
-        principals: [{ type: 'AWS', identifiers: ['*'] }],
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: ['*'],
-        condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: [CONSUMER, ANALYST, providerRole] }],
-      },
-      onlyProviderAndDeployerChange(secretArn),
-    ]);
+    expect(readersPolicy(s)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'Readers',
+          Effect: 'Allow',
+          // A set, reverse-sorted as the data source writes it; the condition's values keep their order.
+          Principal: { AWS: [ANALYST, CONSUMER] },
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          Resource: '*',
+        },
+        {
+          Sid: 'OnlyReadersAndTheProviderRead',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:PrincipalArn': [CONSUMER, ANALYST, providerRole] } },
+        },
+        onlyProviderAndDeployerChange(),
+      ],
+    });
     expect(resources(s, 'aws_kms_grant')).toEqual({});
   });
 
   test('without readers the secret still gets its policy, on the secret itself: only the provider reads the value; only the provider and the deployer change it', () => {
     const s = stackWith({});
     // The store's one document, the same for every secret without readers ("*" is the secret it is attached to).
-    expect(policyDocument(s)).toBeUndefined();
     expect(Object.keys(resources(s, 'aws_secretsmanager_secret_policy')).filter((id) => id.startsWith('Cred_'))).toEqual([]);
-    const [id, shared] = Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([key]) => key.startsWith('Credentials_SecretPolicy_'))!;
     const secret = resource(s, 'aws_secretsmanager_secret', 'Cred_Secret');
-    expect(secret.policy).toBe(`\${data.aws_iam_policy_document.${id}.json}`);
+    // The store's local, written once in the configuration.
+    expect(secret.policy).toMatch(/^\$\{local\.Credentials_SecretPolicy_\w+\}$/);
     const providerRole = expect.stringMatching(/^\$\{aws_iam_role\.Credentials_Provider_Role_\w+\.arn\}$/);
-    expect(shared.statement).toEqual([
+    expect(synthesizedPolicy(s, secret.policy).Statement).toEqual([
       {
-        sid: 'OnlyReadersAndTheProviderRead',
-        effect: 'Deny',
-        principals: [{ type: 'AWS', identifiers: ['*'] }],
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: ['*'],
-        condition: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: [providerRole] }],
+        Sid: 'OnlyReadersAndTheProviderRead',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: '*',
+        // One value: a string, as the data source writes it.
+        Condition: { StringNotEquals: { 'aws:PrincipalArn': providerRole } },
       },
-      onlyProviderAndDeployerChange(''),
+      onlyProviderAndDeployerChange(),
     ]);
   });
 
   test('restrictSecretReads: false leaves the reads of a secret without readers to IAM (the opt-out); readers still restrict theirs', () => {
     const s = stackWith({}, { restrictSecretReads: false });
-    const [, shared] = Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([key]) => key.startsWith('Credentials_SecretPolicy_'))!;
-    expect(shared.statement).toEqual([onlyProviderAndDeployerChange('')]);
+    expect(synthesizedPolicy(s, resource(s, 'aws_secretsmanager_secret', 'Cred_Secret').policy).Statement).toEqual([onlyProviderAndDeployerChange()]);
     const withReaders = stackWith({ readers: [CONSUMER] }, { restrictSecretReads: false });
-    expect(policyDocument(withReaders)!.statement.map((st: { sid: string }) => st.sid)).toEqual(['Readers', 'OnlyReadersAndTheProviderRead', 'OnlyTheProviderAndDeployerChange']);
+    expect(readersPolicy(withReaders).Statement.map((st) => st.Sid)).toEqual(['Readers', 'OnlyReadersAndTheProviderRead', 'OnlyTheProviderAndDeployerChange']);
+    // One reader: the principal is a string, as the data source writes it.
+    expect(readersPolicy(withReaders).Statement[0].Principal).toEqual({ AWS: CONSUMER });
   });
 
-  test('credentials without readers share one policy document; one with readers has its own document and policy resource, and no policy on its secret', () => {
+  test('credentials without readers share one policy (a local); one with readers has its own policy resource, and no policy on its secret', () => {
     const s = synth((scope) => {
       const store = new CredentialStore(scope, 'Credentials');
       for (let i = 0; i < 3; i++) new DataApiCredential(scope, `Plain${i}`, { store, name: `p${i}`, scopes: ['users'] });
       new DataApiCredential(scope, 'Cred', { store, name: 'c', scopes: ['users'], readers: [CONSUMER] });
     });
-    const documents = Object.keys(s.config.data?.aws_iam_policy_document ?? {}).filter((id) => /SecretPolicy|ReadersPolicy/.test(id));
-    expect(documents.sort()).toEqual([expect.stringMatching(/^Cred_ReadersPolicy_/), expect.stringMatching(/^Credentials_SecretPolicy_/)]);
+    expect(Object.keys(s.config.data?.aws_iam_policy_document ?? {}).filter((id) => /SecretPolicy|ReadersPolicy/.test(id))).toEqual([]);
+    expect(Object.keys((s.config as { locals?: object }).locals ?? {})).toEqual([expect.stringMatching(/^Credentials_SecretPolicy_/)]);
     const policies = new Set([0, 1, 2].map((i) => resource(s, 'aws_secretsmanager_secret', `Plain${i}_Secret`).policy));
-    expect([...policies]).toEqual([expect.stringMatching(/^\$\{data\.aws_iam_policy_document\.Credentials_SecretPolicy_\w+\.json\}$/)]);
+    expect([...policies]).toEqual([expect.stringMatching(/^\$\{local\.Credentials_SecretPolicy_\w+\}$/)]);
     expect(resource(s, 'aws_secretsmanager_secret', 'Cred_Secret')).not.toHaveProperty('policy');
     expect(Object.keys(resources(s, 'aws_secretsmanager_secret_policy')).filter((id) => !id.startsWith('Credentials_HashKey'))).toEqual([
       expect.stringMatching(/^Cred_ReadersSecretPolicy_/),

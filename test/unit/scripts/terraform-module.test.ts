@@ -69,13 +69,18 @@ describe('the Terraform module files', () => {
 
     expect(current === policiesHcl() ? 'current' : REBUILD).toBe('current');
     for (const statement of [...TABLE_POLICY.statements, ...STORE_GUARDRAIL.statements, ...GATEWAY_GUARDRAIL.statements]) {
-      expect(current.match(new RegExp(`sid +\\= "${statement.sid}"`, 'g'))).toHaveLength(1);
+      expect(current.match(new RegExp(`Sid +\\= "${statement.sid}"`, 'g'))).toHaveLength(1);
     }
     // No placeholder is left unrendered; the gateway's roles (none without var.gateway) join the table's and the hash key's lists.
     expect(current).not.toMatch(/\{\w+\}|\.\.\./);
-    expect(current).toContain('values   = concat(var.admins, [local.deployer_arn, aws_iam_role.provider.arn], local.gateway_role_arns, var.table_readers)');
-    expect(current).toContain('values   = concat([aws_iam_role.provider.arn], local.gateway_role_arns)');
-    expect(current).toMatch(/data "aws_iam_policy_document" "gateway_guardrail" \{\n  count = var.gateway == null \? 0 : 1\n/);
+    expect(current).toContain('"aws:PrincipalArn" = concat(var.admins, [local.deployer_arn, aws_iam_role.provider.arn], local.gateway_role_arns, var.table_readers)');
+    // Without the gateway, one value: a string, as aws_iam_policy_document writes it.
+    expect(current).toContain(
+      '"aws:PrincipalArn" = jsondecode(length(concat([aws_iam_role.provider.arn], local.gateway_role_arns)) == 1 ? jsonencode(concat([aws_iam_role.provider.arn], local.gateway_role_arns)[0]) : jsonencode(concat([aws_iam_role.provider.arn], local.gateway_role_arns)))',
+    );
+    // IAM JSON, not data sources: none lands in every credential's dependencies.
+    expect(current).not.toContain('aws_iam_policy_document');
+    expect(current).toMatch(/\n  gateway_guardrail_policy = one\(\[for g in \[var\.gateway\] : jsonencode\(\{\n[\s\S]*\n  \}\) if g != null\]\)\n/);
   });
 
   test('the module\'s provider_reserved_concurrency defaults to the constructs\' providerReservedConcurrency', () => {
