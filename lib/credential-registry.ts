@@ -179,8 +179,8 @@ function mapEntry(output: CredentialOutput): Record<string, unknown> {
     if (Array.isArray(field)) return Fn.tolist(field.map(value));
     return typeof field === 'string' ? hclText(field) : field;
   };
+  // No `kind` on each entry: the output's own `kind` says what every entry is (45 bytes of state a credential).
   return {
-    kind: output.kind,
     authType: output.authType,
     ...Object.fromEntries(EDITABLE_FIELD_NAMES.map((name) => [name, value(output[name])])),
     rotation: output.rotation === undefined ? NO_ROTATION : { trigger: hclText(output.rotation.trigger) },

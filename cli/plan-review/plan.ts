@@ -87,7 +87,8 @@ function moduleDeclarations(input: Record<string, any>, moduleAddress: string | 
   if (!isObject(input.credentials)) return [];
   const absolute = (address: string) => (moduleAddress ? `${moduleAddress}.${address}` : address);
   return Object.values(input.credentials).flatMap((value) => {
-    const declaration = asDeclaration(value);
+    // Every entry is a declaration by its container's kind; a store's entries leave theirs out since 0.3.
+    const declaration = asDeclaration(isObject(value) ? { kind: DECLARATION_KIND, ...value } : value);
     if (declaration === undefined || typeof declaration.instance !== 'string') return [];
     return [
       {

@@ -173,7 +173,8 @@ describe('DataApiCredential resources', () => {
     expect(outputs.Cred0.credentialId).toMatch(/^\$\{substr\(sha256\(join\("", \["data-api-credential:", terraform_data\.Cred0_Instance_\w+\.id\]\)\), 0, 32\)\}$/);
     expect(outputs.Cred0.secretArn).toMatch(/^\$\{aws_secretsmanager_secret\.Cred0_Secret_\w+\.arn\}$/);
     expect(outputs.Cred1.clientId).toBeNull();
-    expect(outputs.Cred1).toMatchObject({ kind: 'data-api-credential', name: 'key', authType: 'api_key', scopes: ['users'] });
+    expect(outputs.Cred1).toMatchObject({ name: 'key', authType: 'api_key', scopes: ['users'] });
+    expect(outputs.Cred1).not.toHaveProperty('kind');
   });
 
   test('the DeclaredCredentials output\'s credentials are a map: every entry has every attribute (null when not declared), lists as lists', () => {

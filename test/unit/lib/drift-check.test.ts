@@ -74,7 +74,6 @@ describe('the store\'s DeclaredCredentials output', () => {
     const output = { value: declaration };
 
     expect(output.value).toEqual({
-      kind: 'data-api-credential',
       name: 'Other',
       authType: 'oauth2',
       // Every entry of the map has every attribute: null where not declared.
