@@ -1,6 +1,6 @@
 /**
  * Every resource policy and guardrail statement of a store and a gateway, written once as data.
- * The constructs render them into `aws_iam_policy_document` data sources (`renderStatements`), and
+ * The constructs render them as IAM JSON text (`renderStatements`, `policyJson`), and
  * `npm run build:terraform` writes the same statements into the Terraform module's
  * `policies.generated.tf`: a fix lands once, on both routes. Framework-free on purpose.
  *
@@ -251,8 +251,10 @@ export interface RenderedStatement {
   readonly effect: string;
   readonly actions?: string[];
   readonly notActions?: string[];
-  readonly resources: string[];
-  readonly principals?: Array<{ type: 'AWS'; identifiers: string[] }>;
+  /** None in a role's trust policy (assume-role): the role is the resource. */
+  readonly resources?: string[];
+  /** `AWS` in resource policies; `Service` in a function role's trust policy. */
+  readonly principals?: Array<{ type: string; identifiers: string[] }>;
   readonly condition?: Array<{ test: string; variable: string; values: string[] }>;
 }
 
@@ -324,7 +326,9 @@ export function conditionValues(values: readonly string[]): string | string[] {
  * data source's, so deployments made with it plan no change: no `Sid` when empty, actions,
  * resources and principals as sets (`literalSet`), condition values in their order, one value as
  * that value. `set` writes a resource or principal list that holds values known only at apply (the
- * constructs: Terraform's `reverse(sort(distinct()))`, which sorts as the data source does).
+ * constructs: Terraform's `reverse(sort(distinct()))`, which sorts as the data source does). The
+ * functions' roles render theirs so too (providers/bundled-function.ts): a trust policy has no
+ * `Resource`, and its principal is a `Service`.
  */
 export function policyJson(statements: readonly RenderedStatement[], set: (values: string[]) => unknown): PolicyJson {
   return {
@@ -337,7 +341,7 @@ export function policyJson(statements: readonly RenderedStatement[], set: (value
         Effect: s.effect,
         ...(s.actions === undefined ? {} : { Action: literalSet(s.actions) }),
         ...(s.notActions === undefined ? {} : { NotAction: literalSet(s.notActions) }),
-        Resource: set(s.resources),
+        ...(s.resources === undefined ? {} : { Resource: set(s.resources) }),
         ...(s.principals === undefined ? {} : { Principal: Object.fromEntries(s.principals.map((p) => [p.type, set(p.identifiers)])) }),
         ...(s.condition === undefined ? {} : { Condition: conditions }),
       };

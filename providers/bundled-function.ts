@@ -1,10 +1,25 @@
-import { AssetType, CloudwatchLogGroup, DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement, IamRole, IamRolePolicy, LambdaFunction, TerraformAsset } from '../lib/framework';
+import { AssetType, CloudwatchLogGroup, IamRole, IamRolePolicy, LambdaFunction, TerraformAsset } from '../lib/framework';
 import { Construct } from 'constructs';
+import { RenderedStatement } from '../lib/policies';
+import { policyText } from '../lib/store-policies';
 import { CONSTRUCT_IDS } from '../handlers/contract/construct-ids';
 import { FUNCTION_HANDLER, FUNCTION_MEMORY_MB, LOG_WRITE_ACTIONS, PROVIDER_RUNTIME } from './function-settings';
 import { HandlerName, handlerAssetPath } from './handler-assets';
 
 export { PROVIDER_RUNTIME } from './function-settings';
+
+/** One statement of a function's role policy: what it may do (an Allow), on what, when. */
+export interface RoleStatement {
+  readonly sid: string;
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  readonly condition?: ReadonlyArray<{ readonly test: string; readonly variable: string; readonly values: readonly string[] }>;
+}
+
+/** Who may assume a function's role: the Lambda service, as `aws_iam_policy_document` writes it (no Sid, no Resource). */
+const ASSUME_ROLE: readonly RenderedStatement[] = [
+  { sid: '', effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }] },
+];
 
 export interface BundledFunctionProps {
   /** Which of the package's prebuilt handler bundles the function runs (`HANDLER_SOURCES`). */
@@ -14,8 +29,11 @@ export interface BundledFunctionProps {
   readonly description: string;
   /** Name of the role's inline policy. */
   readonly policyName: string;
-  /** What the function may do, besides writing its own logs. */
-  readonly statements: DataAwsIamPolicyDocumentStatement[];
+  /**
+   * What the function may do, besides writing its own logs. A function is called at synth (the
+   * statements depend on what is declared after the function: the credentials' adopted secrets).
+   */
+  readonly statements: readonly RoleStatement[] | (() => readonly RoleStatement[]);
   readonly environment: Record<string, string>;
   readonly timeoutSeconds: number;
   /** Encrypts the logs and the function's environment; the statements must allow its use. */
@@ -53,18 +71,26 @@ export class BundledFunction extends Construct {
       tags: props.tags,
     });
 
-    const assumeRole = new DataAwsIamPolicyDocument(this, 'AssumeRole', {
-      statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }] }],
-    });
-    const role = new IamRole(this, 'Role', { name: props.functionName, assumeRolePolicy: assumeRole.json, tags: props.tags });
+    // Both documents are IAM JSON text (`policyText`, as the store's policies), not
+    // `aws_iam_policy_document` data sources: Terraform records every ancestor of a resource in its
+    // `dependencies` in the state, and the provider's two documents were ancestors of every
+    // credential's invocation (and the trust policy of every secret, through the role's ARN). The
+    // parsed JSON is the data source's (the Terraform module still renders them so: the parity
+    // test compares the two), so an upgrade replaces nothing.
+    const role = new IamRole(this, 'Role', { name: props.functionName, assumeRolePolicy: policyText(() => [...ASSUME_ROLE]), tags: props.tags });
 
-    const permissions = new DataAwsIamPolicyDocument(this, 'Permissions', {
-      statement: [
-        ...props.statements,
-        { sid: 'Logs', actions: [...LOG_WRITE_ACTIONS], resources: [`${logGroup.arn}:*`] },
-      ],
-    });
-    const policy = new IamRolePolicy(this, 'Policy', { name: props.policyName, role: role.id, policy: permissions.json });
+    const permissions = policyText(() =>
+      [...(typeof props.statements === 'function' ? props.statements() : props.statements), { sid: 'Logs', actions: [...LOG_WRITE_ACTIONS], resources: [`${logGroup.arn}:*`] }].map(
+        (st): RenderedStatement => ({
+          sid: st.sid,
+          effect: 'Allow',
+          actions: [...st.actions],
+          resources: [...st.resources],
+          ...(st.condition === undefined ? {} : { condition: st.condition.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })) }),
+        }),
+      ),
+    );
+    const policy = new IamRolePolicy(this, 'Policy', { name: props.policyName, role: role.id, policy: permissions });
 
     const asset = new TerraformAsset(this, 'Code', { path: handlerAssetPath(props.handler), type: AssetType.FILE });
     // Its id is part of the provider function's address, which `review` recognises.

@@ -1,8 +1,8 @@
-import { DataAwsIamPolicyDocumentStatement, LambdaPermission, Lazy } from '../lib/framework';
+import { LambdaPermission } from '../lib/framework';
 import { Construct } from 'constructs';
 import { PROVIDER_ENV, SECRET_TAGS } from '../handlers/contract/credential';
 import { TABLE } from '../handlers/contract/table';
-import { BundledFunction } from './bundled-function';
+import { BundledFunction, RoleStatement } from './bundled-function';
 import { CREDENTIAL_PROVIDER } from './function-settings';
 import { customerKeyStatements } from './kms-statements';
 
@@ -49,49 +49,47 @@ export class CredentialProviderFunction extends BundledFunction {
       functionName: props.functionName,
       description: CREDENTIAL_PROVIDER.description,
       policyName: CREDENTIAL_PROVIDER.policyName,
-      statements: [
-        {
-          sid: 'CredentialRecords',
-          actions: [...CREDENTIAL_PROVIDER.recordActions],
-          resources: [props.tableArn],
-          condition: [
-            { test: 'ForAllValues:StringLike', variable: 'dynamodb:LeadingKeys', values: [`${TABLE.CREDENTIAL_PREFIX}*`, `${TABLE.KEY_HASH_PREFIX}*`] },
-          ],
-        },
-        {
-          sid: 'WriteThisStoresSecrets',
-          actions: [...CREDENTIAL_PROVIDER.secretWriteActions],
-          resources: [props.secretArnPattern],
-          condition: [{ test: 'StringEquals', variable: `aws:ResourceTag/${SECRET_TAGS.STORE}`, values: [props.storeName] }],
-        },
-        {
-          sid: 'ReadThisStoresSecrets',
-          actions: [...CREDENTIAL_PROVIDER.secretReadActions],
-          resources: [props.secretArnPattern],
-          condition: [{ test: 'StringEquals', variable: `aws:ResourceTag/${SECRET_TAGS.STORE}`, values: [props.storeName] }],
-        },
-        // Untagged secrets only where a credential declares their adoption (before 0.3.0: any untagged
-        // secret under the prefix, so a planted one could be adopted). An ARN without its random suffix
-        // matches the full one through `-??????`. Rendered at synth: the
-        // credentials are declared after the store; none, and there is no such statement.
-        Lazy.anyValue({
-          produce: () => {
-            const adopted = props.adoptedSecretArns();
-            return adopted.length === 0
-              ? undefined
-              : { sid: 'ReadDeclaredAdoptedSecrets', actions: [...CREDENTIAL_PROVIDER.secretReadActions], resources: adopted.flatMap((arn) => [arn, `${arn}-??????`]) };
+      // Rendered at synth: the credentials declaring an adoption are declared after the store.
+      statements: (): RoleStatement[] => {
+        const adopted = props.adoptedSecretArns();
+        return [
+          {
+            sid: 'CredentialRecords',
+            actions: [...CREDENTIAL_PROVIDER.recordActions],
+            resources: [props.tableArn],
+            condition: [
+              { test: 'ForAllValues:StringLike', variable: 'dynamodb:LeadingKeys', values: [`${TABLE.CREDENTIAL_PREFIX}*`, `${TABLE.KEY_HASH_PREFIX}*`] },
+            ],
           },
-        }) as unknown as DataAwsIamPolicyDocumentStatement,
-        ...(props.kmsKeyArn
-          ? customerKeyStatements({
-              kmsKeyArn: props.kmsKeyArn,
-              region: props.region,
-              tableName: props.tableName,
-              functionName: props.functionName,
-              secretArnPattern: props.secretArnPattern,
-            })
-          : []),
-      ],
+          {
+            sid: 'WriteThisStoresSecrets',
+            actions: [...CREDENTIAL_PROVIDER.secretWriteActions],
+            resources: [props.secretArnPattern],
+            condition: [{ test: 'StringEquals', variable: `aws:ResourceTag/${SECRET_TAGS.STORE}`, values: [props.storeName] }],
+          },
+          {
+            sid: 'ReadThisStoresSecrets',
+            actions: [...CREDENTIAL_PROVIDER.secretReadActions],
+            resources: [props.secretArnPattern],
+            condition: [{ test: 'StringEquals', variable: `aws:ResourceTag/${SECRET_TAGS.STORE}`, values: [props.storeName] }],
+          },
+          // Untagged secrets only where a credential declares their adoption (before 0.3.0: any untagged
+          // secret under the prefix, so a planted one could be adopted). An ARN without its random suffix
+          // matches the full one through `-??????`. None, and there is no such statement.
+          ...(adopted.length === 0
+            ? []
+            : [{ sid: 'ReadDeclaredAdoptedSecrets', actions: [...CREDENTIAL_PROVIDER.secretReadActions], resources: adopted.flatMap((arn) => [arn, `${arn}-??????`]) }]),
+          ...(props.kmsKeyArn
+            ? customerKeyStatements({
+                kmsKeyArn: props.kmsKeyArn,
+                region: props.region,
+                tableName: props.tableName,
+                functionName: props.functionName,
+                secretArnPattern: props.secretArnPattern,
+              })
+            : []),
+        ];
+      },
       environment: {
         [PROVIDER_ENV.TABLE_NAME]: props.tableName,
         [PROVIDER_ENV.SECRET_PREFIX]: props.secretPrefix,

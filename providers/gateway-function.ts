@@ -1,8 +1,7 @@
-import { DataAwsIamPolicyDocumentStatement } from '../lib/framework';
 import { Construct } from 'constructs';
 import { VERIFIER_ENV } from '../handlers/contract/gateway';
 import { TABLE } from '../handlers/contract/table';
-import { BundledFunction } from './bundled-function';
+import { BundledFunction, RoleStatement } from './bundled-function';
 import { GATEWAY_FUNCTION_ACTIONS, GATEWAY_FUNCTIONS } from './function-settings';
 import { customerKeyStatements } from './kms-statements';
 import type { HandlerName } from './handler-assets';
@@ -59,13 +58,13 @@ export class GatewayFunction extends BundledFunction {
       variable: 'dynamodb:LeadingKeys',
       values: prefixes.map((p) => `${p}*`),
     });
-    const read: DataAwsIamPolicyDocumentStatement = {
+    const read: RoleStatement = {
       sid: 'ReadCredentialsTokensAndKeyHashes',
       actions: [...GATEWAY_FUNCTION_ACTIONS.read],
       resources: [props.tableArn],
       condition: [leadingKeys(TABLE.CREDENTIAL_PREFIX, TABLE.TOKEN_PREFIX, TABLE.KEY_HASH_PREFIX)],
     };
-    const statements: DataAwsIamPolicyDocumentStatement[] =
+    const statements: RoleStatement[] =
       props.kind === 'token'
         ? [
             read,

@@ -1,6 +1,6 @@
 export { BundledFunction } from './bundled-function';
 export { CREDENTIAL_PROVIDER, FUNCTION_HANDLER, FUNCTION_MEMORY_MB, LOG_WRITE_ACTIONS, PROVIDER_RUNTIME } from './function-settings';
-export type { BundledFunctionProps } from './bundled-function';
+export type { BundledFunctionProps, RoleStatement } from './bundled-function';
 export { CredentialProviderFunction } from './credential-provider-function';
 export type { CredentialProviderFunctionProps } from './credential-provider-function';
 export { GATEWAY_HANDLERS, GatewayFunction } from './gateway-function';

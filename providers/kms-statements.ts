@@ -1,4 +1,4 @@
-import { DataAwsIamPolicyDocumentStatement } from '../lib/framework';
+import type { RoleStatement } from './bundled-function';
 import { CUSTOMER_KEY_ACTIONS } from './function-settings';
 
 /**
@@ -15,7 +15,7 @@ export function customerKeyStatements(options: {
   readonly functionName: string;
   /** The provider only: the ARN pattern of the secrets it writes. */
   readonly secretArnPattern?: string;
-}): DataAwsIamPolicyDocumentStatement[] {
+}): RoleStatement[] {
   const via = (service: string) => ({ test: 'StringEquals', variable: 'kms:ViaService', values: [`${service}.${options.region}.amazonaws.com`] });
   return [
     {

@@ -17,7 +17,8 @@ import { HttpApiEvent, HttpResponse } from '../../handlers/verifier/http';
 import { CredentialStore, DataApiGateway } from '../../lib';
 import { evaluate, roleSession } from '../support/iam-evaluation';
 import { localAwsEnv } from '../support/local-aws';
-import { synth } from '../support/synth';
+import { resource, synth } from '../support/synth';
+import { synthesizedPolicy } from '../support/synthesized-policy';
 import { createCredentialTable } from '../support/tables';
 
 localAwsEnv(); // fails with a clear message when the local AWS is not running
@@ -80,27 +81,15 @@ function asFunction(fn: GatewayCall['fn'], handler: (event: HttpApiEvent) => Pro
 const TABLE_ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table/store';
 
 /**
- * A synthesized policy document (the `aws_iam_policy_document` data source) as the IAM JSON Terraform
- * renders, with the table's reference resolved, for the IAM engine.
+ * A function's synthesized role policy (IAM JSON text, `jsonencode()`), read back as Terraform
+ * renders it, with the table's reference resolved, for the IAM engine.
  */
-function renderPolicy(statements: Array<Record<string, any>>): Record<string, unknown> {
-  const resolve = (value: string) => (/^\$\{aws_dynamodb_table\.\w+\.arn\}$/.test(value) ? TABLE_ARN : value);
-  return {
-    Version: '2012-10-17',
-    Statement: statements.map((st) => ({
-      ...(st.sid ? { Sid: st.sid } : {}),
-      Effect: st.effect ?? 'Allow',
-      Action: st.actions,
-      Resource: st.resources.map(resolve),
-      ...(st.condition
-        ? { Condition: Object.fromEntries(st.condition.map((c: { test: string; variable: string; values: string[] }) => [c.test, { [c.variable]: c.values }])) }
-        : {}),
-    })),
-  };
+function renderPolicy(policy: { Version: string; Statement: Array<Record<string, any>> }): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(policy).replace(/\$\{aws_dynamodb_table\.\w+\.arn\}/g, TABLE_ARN));
 }
 
 /** The IAM engine's verdict on one recorded call under a function's synthesized role policy. */
-async function engineAllows(statements: Array<Record<string, any>>, call: GatewayCall): Promise<boolean> {
+async function engineAllows(policy: { Version: string; Statement: Array<Record<string, any>> }, call: GatewayCall): Promise<boolean> {
   const role = `arn:aws:iam::123456789012:role/store-${call.fn}`;
   const verdict = await evaluate({
     principal: roleSession(role, call.fn),
@@ -108,7 +97,7 @@ async function engineAllows(statements: Array<Record<string, any>>, call: Gatewa
     action: call.action,
     resource: TABLE_ARN,
     context: { 'dynamodb:LeadingKeys': [call.pk], ...(call.action === 'dynamodb:GetItem' ? {} : { 'dynamodb:Attributes': call.attributes }) },
-    identityPolicies: [{ name: call.fn, policy: renderPolicy(statements) }],
+    identityPolicies: [{ name: call.fn, policy: renderPolicy(policy) }],
   });
   return verdict.result === 'Allowed';
 }
@@ -328,8 +317,7 @@ describe('token endpoint and records verifier against the local AWS', () => {
       const store = new CredentialStore(scope, 'Credentials');
       new DataApiGateway(scope, 'DataApi', { store, backend: { url: 'https://records.internal.example' } });
     });
-    const docs = Object.entries(s.config.data!.aws_iam_policy_document);
-    const statementsOf = (fn: GatewayCall['fn']) => docs.find(([docId]) => docId.startsWith(`DataApi_${fn}_Permissions`))![1].statement;
+    const policyOf = (fn: GatewayCall['fn']) => synthesizedPolicy(s, resource(s, 'aws_iam_role_policy', `DataApi_${fn}_Policy`).policy);
     const kinds = [...new Set(gatewayCalls.map((c) => `${c.fn} ${c.action} ${c.pk.replace(/#.*/, '#')}`))].sort();
     expect(kinds).toEqual([
       'RecordsVerifier dynamodb:GetItem CRED#',
@@ -343,9 +331,9 @@ describe('token endpoint and records verifier against the local AWS', () => {
       'TokenEndpoint dynamodb:PutItem TOKEN#',
     ]);
     const refused: GatewayCall[] = [];
-    for (const call of gatewayCalls) if (!(await engineAllows(statementsOf(call.fn), call))) refused.push(call);
+    for (const call of gatewayCalls) if (!(await engineAllows(policyOf(call.fn), call))) refused.push(call);
     expect(refused).toEqual([]);
     // And the engine does refuse what the policies leave out: the verifier rewriting a record's scopes.
-    expect(await engineAllows(statementsOf('RecordsVerifier'), { fn: 'RecordsVerifier', action: 'dynamodb:UpdateItem', pk: 'CRED#x', attributes: ['pk', 'scopes'] })).toBe(false);
+    expect(await engineAllows(policyOf('RecordsVerifier'), { fn: 'RecordsVerifier', action: 'dynamodb:UpdateItem', pk: 'CRED#x', attributes: ['pk', 'scopes'] })).toBe(false);
   });
 });

@@ -56,11 +56,13 @@ export function resource(s: Synthesized, type: string, prefix: string): Record<s
 
 /**
  * Every resource address `address` waits for in Terraform's graph: the ones it references in an
- * expression or names in `depends_on`, and theirs, transitively (data sources included).
+ * expression or names in `depends_on`, and theirs, transitively (data sources included, and the
+ * locals in between: `local.<name>` is listed too).
  */
 export function dependenciesOf(s: Synthesized, address: string): Set<string> {
   const blockOf = (a: string): unknown => {
     const [kind, type, name] = a.startsWith('data.') ? a.split('.') : ['resource', ...a.split('.')];
+    if (kind === 'resource' && type === 'local') return (s.config as { locals?: Record<string, unknown> }).locals?.[name];
     return kind === 'data' ? s.config.data?.[type]?.[name] : s.config.resource[type]?.[name];
   };
   const found = new Set<string>();

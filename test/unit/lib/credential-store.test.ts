@@ -8,6 +8,10 @@ import { synthesizedPolicy } from '../../support/synthesized-policy';
 
 const storeWith = (props?: CredentialStoreProps) => synth((scope) => new CredentialStore(scope, 'Credentials', props));
 
+/** The statements of the provider role's policy (IAM JSON text), in order. */
+const providerPermissions = (s: ReturnType<typeof synth>) => synthesizedPolicy(s, resource(s, 'aws_iam_role_policy', 'Credentials_Provider_Policy').policy).Statement;
+const asList = (value: unknown): string[] => (Array.isArray(value) ? value : [String(value)]);
+
 describe('CredentialStore', () => {
   test('the table is on-demand, encrypted, point-in-time recoverable, protected, keyed on pk with a TTL', () => {
     const s = storeWith();
@@ -57,28 +61,36 @@ describe('CredentialStore', () => {
 
   test('the role may touch only this table\'s records and key lookups, and secrets under this store prefix tagged as this store\'s, with no wildcard action', () => {
     const s = storeWith({ secretPrefix: 'team-a/' });
-    const doc = Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([id]) =>
-      id.includes('Permissions'),
-    )![1];
-    const statements: Array<{ sid: string; actions: string[]; resources: string[]; condition?: unknown[] }> = doc.statement;
-    expect(statements.map((st) => st.sid)).toEqual(['CredentialRecords', 'WriteThisStoresSecrets', 'ReadThisStoresSecrets', 'Logs']);
+    const statements = providerPermissions(s);
+    expect(statements.map((st) => st.Sid)).toEqual(['CredentialRecords', 'WriteThisStoresSecrets', 'ReadThisStoresSecrets', 'Logs']);
     for (const st of statements) {
-      for (const action of st.actions) expect(action).not.toMatch(/\*/);
-      for (const r of st.resources) expect(r).not.toBe('*');
+      for (const action of asList(st.Action)) expect(action).not.toMatch(/\*/);
+      for (const r of asList(st.Resource)) expect(r).not.toBe('*');
     }
-    const write = statements.find((st) => st.sid === 'WriteThisStoresSecrets')!;
-    expect(write.actions).toEqual(['secretsmanager:PutSecretValue']);
-    expect(write.resources).toEqual([expect.stringMatching(/:secretsmanager:.*:secret:team-a\/\*$/)]);
-    expect(write.condition).toEqual([{ test: 'StringEquals', variable: 'aws:ResourceTag/data-api-credentials:store', values: ['stack-Credentials'] }]);
-    const read = statements.find((st) => st.sid === 'ReadThisStoresSecrets')!;
-    expect(read.actions).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
-    expect(read.condition).toEqual([{ test: 'StringEquals', variable: 'aws:ResourceTag/data-api-credentials:store', values: ['stack-Credentials'] }]);
-    const records = statements.find((st) => st.sid === 'CredentialRecords')!;
+    const write = statements.find((st) => st.Sid === 'WriteThisStoresSecrets')!;
+    expect(write.Action).toBe('secretsmanager:PutSecretValue');
+    expect(write.Resource).toEqual(expect.stringMatching(/:secretsmanager:.*:secret:team-a\/\*$/));
+    expect(write.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/data-api-credentials:store': 'stack-Credentials' } });
+    const read = statements.find((st) => st.Sid === 'ReadThisStoresSecrets')!;
+    // A set, reverse-sorted, as aws_iam_policy_document writes it (the module's role documents still are).
+    expect(read.Action).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
+    expect(read.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/data-api-credentials:store': 'stack-Credentials' } });
+    const records = statements.find((st) => st.Sid === 'CredentialRecords')!;
     expect(records).toEqual({
-      sid: 'CredentialRecords',
-      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'],
-      resources: [expect.stringMatching(/^\$\{aws_dynamodb_table\.\w+\.arn\}$/)],
-      condition: [{ test: 'ForAllValues:StringLike', variable: 'dynamodb:LeadingKeys', values: ['CRED#*', 'KEYHASH#*'] }],
+      Sid: 'CredentialRecords',
+      Effect: 'Allow',
+      Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+      Resource: expect.stringMatching(/^\$\{aws_dynamodb_table\.\w+\.arn\}$/),
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CRED#*', 'KEYHASH#*'] } },
+    });
+  });
+
+  test('the role\'s documents are IAM JSON text, no data source (an ancestor of every credential, kept in its state); the trust policy is the Lambda service\'s', () => {
+    const s = storeWith();
+    expect(s.config.data?.aws_iam_policy_document).toBeUndefined();
+    expect(synthesizedPolicy(s, resource(s, 'aws_iam_role', 'Credentials_Provider_Role').assume_role_policy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }],
     });
   });
 
@@ -87,13 +99,13 @@ describe('CredentialStore', () => {
     const s = storeWith({ kmsKeyArn: key });
     expect(s.json).toHaveResourceWithProperties(DynamodbTable, { server_side_encryption: { enabled: true, kms_key_arn: key } });
     expect(s.json).toHaveResourceWithProperties(CloudwatchLogGroup, { kms_key_id: key });
-    const doc = Object.entries(s.config.data?.aws_iam_policy_document ?? {}).find(([id]) => id.includes('Permissions'))![1];
-    const keyStatements = doc.statement.filter((st: { sid: string }) => /Key$/.test(st.sid));
-    expect(keyStatements.map((st: { sid: string }) => st.sid)).toEqual(['TableKey', 'EnvironmentKey', 'SecretsKey']);
-    for (const st of keyStatements) expect(st).toMatchObject({ resources: [key], condition: expect.arrayContaining([expect.objectContaining({ variable: expect.stringMatching(/^kms:EncryptionContext:/) })]) });
-    expect(keyStatements.filter((st: { condition: Array<{ variable: string }> }) => st.condition.some((c) => c.variable === 'kms:ViaService'))).toHaveLength(2);
-    expect(keyStatements[2].condition).toContainEqual({ test: 'StringLike', variable: 'kms:EncryptionContext:SecretARN', values: [expect.stringMatching(/:secret:data-api\/credentials\/stack\/\*$/)] });
-    expect(keyStatements.flatMap((st: { actions: string[] }) => st.actions)).not.toContain('kms:Encrypt');
+    const keyStatements = providerPermissions(s).filter((st) => /Key$/.test(st.Sid));
+    expect(keyStatements.map((st) => st.Sid)).toEqual(['TableKey', 'EnvironmentKey', 'SecretsKey']);
+    for (const st of keyStatements) expect(st).toMatchObject({ Resource: key, Condition: expect.anything() });
+    for (const st of keyStatements) expect(Object.values(st.Condition).flatMap((c) => Object.keys(c as object))).toContainEqual(expect.stringMatching(/^kms:EncryptionContext:/));
+    expect(keyStatements.filter((st) => 'kms:ViaService' in (st.Condition.StringEquals ?? {}))).toHaveLength(2);
+    expect(keyStatements[2].Condition.StringLike).toEqual({ 'kms:EncryptionContext:SecretARN': expect.stringMatching(/:secret:data-api\/credentials\/stack\/\*$/) });
+    expect(keyStatements.flatMap((st) => asList(st.Action))).not.toContain('kms:Encrypt');
   });
 
   test('the ProviderGuardrailPolicy output is an SCP: only the admins and the deployer invoke the provider; only the deployer changes it, its role (PassRole too), its logs, or creates and tags secrets under the prefix', () => {
@@ -170,14 +182,12 @@ describe('CredentialStore adoption', () => {
       const store = new CredentialStore(scope, 'Credentials');
       new DataApiCredential(scope, 'Legacy', { store, name: 'legacy', authType: AuthType.API_KEY, scopes: ['users'], adopt: { fromSecretArn: adopted } });
     });
-    const doc = Object.entries(s.config.data!.aws_iam_policy_document).find(([id]) => id.startsWith('Credentials_Provider_Permissions'))![1];
-    const reads = doc.statement.filter((st: { sid: string }) => /^Read/.test(st.sid));
+    const reads = providerPermissions(s).filter((st) => /^Read/.test(st.Sid));
     expect(reads).toEqual([
-      expect.objectContaining({ sid: 'ReadThisStoresSecrets', condition: [expect.objectContaining({ test: 'StringEquals' })] }),
-      { sid: 'ReadDeclaredAdoptedSecrets', actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], resources: [adopted, `${adopted}-??????`] },
+      expect.objectContaining({ Sid: 'ReadThisStoresSecrets', Condition: { StringEquals: expect.anything() } }),
+      // Reverse-sorted, as the data source (and the module) writes them.
+      { Sid: 'ReadDeclaredAdoptedSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: [`${adopted}-??????`, adopted] },
     ]);
-    const none = storeWith({});
-    const plain = Object.entries(none.config.data!.aws_iam_policy_document).find(([id]) => id.startsWith('Credentials_Provider_Permissions'))![1];
-    expect(plain.statement.map((st: { sid: string }) => st.sid)).not.toContain('ReadDeclaredAdoptedSecrets');
+    expect(providerPermissions(storeWith({})).map((st) => st.Sid)).not.toContain('ReadDeclaredAdoptedSecrets');
   });
 });

@@ -147,6 +147,19 @@ describe('DataApiCredential resources', () => {
     }
   });
 
+  test('no policy document data source is an ancestor of a credential\'s invocation or secret: Terraform would keep its address in their state', () => {
+    const s = stackWith({ name: 'x', scopes: ['users'] });
+    const [invocation] = Object.keys(resources(s, 'aws_lambda_invocation')).map((id) => `aws_lambda_invocation.${id}`);
+    const [secret] = Object.keys(resources(s, 'aws_secretsmanager_secret')).filter((id) => id.startsWith('Cred0_Secret')).map((id) => `aws_secretsmanager_secret.${id}`);
+    for (const address of [invocation, secret]) {
+      const ancestors = [...dependenciesOf(s, address)];
+      // The provider's role is an ancestor of both (the invocation runs as it; the secret's policy names it) ...
+      expect(ancestors).toContainEqual(expect.stringMatching(/^aws_iam_role\.Credentials_Provider_Role_/));
+      // ... and its documents are text in it, not data sources.
+      expect(ancestors.filter((a) => a.startsWith('data.aws_iam_policy_document.'))).toEqual([]);
+    }
+  });
+
   test('at scale, a credential adds no depends_on list of its own but the table policy (references carry the rest)', () => {
     const s = stackWith({ name: 'x', scopes: ['users'] });
     const dependsOn: string[] = resource(s, 'aws_lambda_invocation', 'Cred0_Provider').depends_on;

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { AuthType, CredentialStore, DataApiCredential, DataApiGateway, DataApiScope } from '../../../lib';
-import { resources, synth } from '../../support/synth';
+import { resource, resources, synth } from '../../support/synth';
+import { synthesizedPolicy } from '../../support/synthesized-policy';
 
 const BACKEND_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:records-backend';
 const KMS_KEY = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
@@ -15,37 +16,42 @@ function build(props: Partial<GatewayProps> | ((store: CredentialStore, scope: C
   };
 }
 
-/** The statements of one gateway function's permissions document, in order. */
+/** The statements of one gateway function's role policy (IAM JSON text), in order. */
 function statementsOf(s: ReturnType<typeof synth>, fn: 'TokenEndpoint' | 'RecordsVerifier'): Array<Record<string, any>> {
-  const [doc] = Object.entries(s.config.data!.aws_iam_policy_document).filter(([id]) => id.startsWith(`DataApi_${fn}_Permissions`));
-  return doc[1].statement;
+  return synthesizedPolicy(s, resource(s, 'aws_iam_role_policy', `DataApi_${fn}_Policy`).policy).Statement;
 }
 
+const asList = (value: unknown): string[] => (Array.isArray(value) ? value : [String(value)]);
 const TABLE_ARN = expect.stringMatching(/^\$\{aws_dynamodb_table\.Credentials_Table_\w+\.arn\}$/);
 const HASH_KEY_ARN = expect.stringMatching(/^\$\{aws_secretsmanager_secret\.Credentials_HashKey_\w+\.arn\}$/);
-const leadingKeys = (...prefixes: string[]) => ({ test: 'ForAllValues:StringLike', variable: 'dynamodb:LeadingKeys', values: prefixes });
+/** One prefix as a string, more as a list in their order: condition values as the data source writes them. */
+const leadingKeys = (...prefixes: string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.length === 1 ? prefixes[0] : prefixes } });
 
 /** The customer key, only through DynamoDB for this table, for the function's own environment, and through Secrets Manager for the store's hash key. */
 function customerKey(kind: 'token' | 'records'): unknown[] {
-  const via = (service: string) => ({ test: 'StringEquals', variable: 'kms:ViaService', values: [expect.stringMatching(new RegExp(`^${service}\\.\\$\\{data\\.aws_region\\.\\w+\\.name\\}\\.amazonaws\\.com$`))] });
+  const via = (service: string) => expect.stringMatching(new RegExp(`^${service}\\.\\$\\{data\\.aws_region\\.\\w+\\.name\\}\\.amazonaws\\.com$`));
   return [
     {
-      sid: 'TableKey',
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      resources: [KMS_KEY],
-      condition: [via('dynamodb'), { test: 'StringEquals', variable: 'kms:EncryptionContext:aws:dynamodb:tableName', values: [expect.stringMatching(/^\$\{aws_dynamodb_table\.\w+\.name\}$/)] }],
+      Sid: 'TableKey',
+      Effect: 'Allow',
+      // A set, reverse-sorted, as the data source writes it.
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: KMS_KEY,
+      Condition: { StringEquals: { 'kms:ViaService': via('dynamodb'), 'kms:EncryptionContext:aws:dynamodb:tableName': expect.stringMatching(/^\$\{aws_dynamodb_table\.\w+\.name\}$/) } },
     },
     {
-      sid: 'EnvironmentKey',
-      actions: ['kms:Decrypt'],
-      resources: [KMS_KEY],
-      condition: [{ test: 'StringEquals', variable: 'kms:EncryptionContext:LambdaFunctionName', values: [expect.stringMatching(new RegExp(`-${kind}$`))] }],
+      Sid: 'EnvironmentKey',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: KMS_KEY,
+      Condition: { StringEquals: { 'kms:EncryptionContext:LambdaFunctionName': expect.stringMatching(new RegExp(`-${kind}$`)) } },
     },
     {
-      sid: 'SecretsKey',
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      resources: [KMS_KEY],
-      condition: [via('secretsmanager'), { test: 'StringLike', variable: 'kms:EncryptionContext:SecretARN', values: [HASH_KEY_ARN] }],
+      Sid: 'SecretsKey',
+      Effect: 'Allow',
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: KMS_KEY,
+      Condition: { StringEquals: { 'kms:ViaService': via('secretsmanager') }, StringLike: { 'kms:EncryptionContext:SecretARN': HASH_KEY_ARN } },
     },
   ];
 }
@@ -96,52 +102,63 @@ describe('DataApiGateway', () => {
   test('IAM, exactly: the token function reads credentials, tokens and key hashes, puts and deletes tokens; nothing else', () => {
     // moto does not enforce IAM: these statements are what allows every DynamoDB call on AWS.
     expect(statementsOf(s, 'TokenEndpoint')).toEqual([
-      { sid: 'ReadCredentialsTokensAndKeyHashes', actions: ['dynamodb:GetItem'], resources: [TABLE_ARN], condition: [leadingKeys('CRED#*', 'TOKEN#*', 'KEYHASH#*')] },
-      { sid: 'PutTokens', actions: ['dynamodb:PutItem'], resources: [TABLE_ARN], condition: [leadingKeys('TOKEN#*')] },
-      { sid: 'RevokeTokens', actions: ['dynamodb:DeleteItem'], resources: [TABLE_ARN], condition: [leadingKeys('TOKEN#*')] },
-      { sid: 'ReadHashKey', actions: ['secretsmanager:GetSecretValue'], resources: [HASH_KEY_ARN] },
+      { Sid: 'ReadCredentialsTokensAndKeyHashes', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: TABLE_ARN, Condition: leadingKeys('CRED#*', 'TOKEN#*', 'KEYHASH#*') },
+      { Sid: 'PutTokens', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: TABLE_ARN, Condition: leadingKeys('TOKEN#*') },
+      { Sid: 'RevokeTokens', Effect: 'Allow', Action: 'dynamodb:DeleteItem', Resource: TABLE_ARN, Condition: leadingKeys('TOKEN#*') },
+      { Sid: 'ReadHashKey', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: HASH_KEY_ARN },
       ...customerKey('token'),
-      { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.DataApi_TokenEndpoint_LogGroup_\w+\.arn\}:\*$/)] },
+      {
+        Sid: 'Logs',
+        Effect: 'Allow',
+        Action: ['logs:PutLogEvents', 'logs:CreateLogStream'],
+        Resource: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.DataApi_TokenEndpoint_LogGroup_\w+\.arn\}:\*$/),
+      },
     ]);
   });
 
   test('IAM, exactly: the records verifier reads the same three kinds of item (adopted keys included), stamps lastUsedAt, invokes the backend', () => {
     expect(statementsOf(s, 'RecordsVerifier')).toEqual([
-      { sid: 'ReadCredentialsTokensAndKeyHashes', actions: ['dynamodb:GetItem'], resources: [TABLE_ARN], condition: [leadingKeys('CRED#*', 'TOKEN#*', 'KEYHASH#*')] },
+      { Sid: 'ReadCredentialsTokensAndKeyHashes', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: TABLE_ARN, Condition: leadingKeys('CRED#*', 'TOKEN#*', 'KEYHASH#*') },
       {
-        sid: 'StampLastUsed',
-        actions: ['dynamodb:UpdateItem'],
-        resources: [TABLE_ARN],
-        condition: [leadingKeys('CRED#*'), { test: 'ForAllValues:StringEquals', variable: 'dynamodb:Attributes', values: ['pk', 'lastUsedAt'] }],
+        Sid: 'StampLastUsed',
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: TABLE_ARN,
+        Condition: { ...leadingKeys('CRED#*'), 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'lastUsedAt'] } },
       },
-      { sid: 'InvokeBackend', actions: ['lambda:InvokeFunction'], resources: [BACKEND_ARN] },
-      { sid: 'ReadHashKey', actions: ['secretsmanager:GetSecretValue'], resources: [HASH_KEY_ARN] },
+      { Sid: 'InvokeBackend', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: BACKEND_ARN },
+      { Sid: 'ReadHashKey', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: HASH_KEY_ARN },
       ...customerKey('records'),
-      { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/LogGroup_\w+\.arn\}:\*$/)] },
+      { Sid: 'Logs', Effect: 'Allow', Action: ['logs:PutLogEvents', 'logs:CreateLogStream'], Resource: expect.stringMatching(/LogGroup_\w+\.arn\}:\*$/) },
     ]);
   });
 
+  test('the functions\' documents are IAM JSON text, no data source; each role trusts the Lambda service only', () => {
+    expect(s.config.data?.aws_iam_policy_document).toBeUndefined();
+    for (const fn of ['TokenEndpoint', 'RecordsVerifier']) {
+      expect(synthesizedPolicy(s, resource(s, 'aws_iam_role', `DataApi_${fn}_Role`).assume_role_policy)).toEqual({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }],
+      });
+    }
+  });
+
   test('least privilege: token items and credential records only, by key prefix; lastUsedAt is the only attribute the verifier updates', () => {
-    const docs = s.config.data!.aws_iam_policy_document;
-    const statements = Object.entries(docs)
-      .filter(([id]) => id.startsWith('DataApi_') && !id.startsWith('DataApi_GatewayGuardrail'))
-      .flatMap(([, doc]) => (doc.statement ?? []) as Array<Record<string, any>>);
-    const actions = statements.flatMap((st) => st.actions as string[]);
+    const statements = [...statementsOf(s, 'TokenEndpoint'), ...statementsOf(s, 'RecordsVerifier')];
+    const actions = statements.flatMap((st) => asList(st.Action));
     expect(actions.every((a) => !a.includes('*'))).toBe(true);
     // The one secret they read is the store's hash key (adopted keys' HMAC), never a credential's.
-    expect(statements.filter((st) => (st.actions as string[]).some((a) => a.startsWith('secretsmanager:')))).toEqual([
-      { sid: 'ReadHashKey', actions: ['secretsmanager:GetSecretValue'], resources: [HASH_KEY_ARN] },
-      { sid: 'ReadHashKey', actions: ['secretsmanager:GetSecretValue'], resources: [HASH_KEY_ARN] },
+    expect(statements.filter((st) => asList(st.Action).some((a) => a.startsWith('secretsmanager:')))).toEqual([
+      { Sid: 'ReadHashKey', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: HASH_KEY_ARN },
+      { Sid: 'ReadHashKey', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: HASH_KEY_ARN },
     ]);
-    for (const st of statements.filter((x) => (x.actions as string[]).some((a) => /^(dynamodb|kms):/.test(a)))) {
-      expect((st.resources as string[]).some((r) => r === '*' || r.endsWith(':*'))).toBe(false);
+    for (const st of statements.filter((x) => asList(x.Action).some((a) => /^(dynamodb|kms):/.test(a)))) {
+      expect(asList(st.Resource).some((r) => r === '*' || r.endsWith(':*'))).toBe(false);
     }
-    const bySid = Object.fromEntries(statements.filter((st) => st.sid).map((st) => [st.sid, st]));
-    expect(bySid.PutTokens).toMatchObject({ actions: ['dynamodb:PutItem'], condition: [{ variable: 'dynamodb:LeadingKeys', values: ['TOKEN#*'] }] });
-    expect(bySid.StampLastUsed.condition).toEqual(
-      expect.arrayContaining([expect.objectContaining({ variable: 'dynamodb:Attributes', values: ['pk', 'lastUsedAt'] })]),
-    );
-    expect(bySid.InvokeBackend).toMatchObject({ actions: ['lambda:InvokeFunction'], resources: [BACKEND_ARN] });
+    const bySid = Object.fromEntries(statements.map((st) => [st.Sid, st]));
+    expect(bySid.PutTokens).toMatchObject({ Action: 'dynamodb:PutItem', Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': 'TOKEN#*' } } });
+    expect(bySid.StampLastUsed.Condition['ForAllValues:StringEquals']).toEqual({ 'dynamodb:Attributes': ['pk', 'lastUsedAt'] });
+    expect(bySid.InvokeBackend).toMatchObject({ Action: 'lambda:InvokeFunction', Resource: BACKEND_ARN });
   });
 
   test('introspection clients and a configured issuer go to the token function\'s environment; none by default', () => {

@@ -42,8 +42,10 @@ interface Statement {
 const asList = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [String(value)]);
 
 /**
- * Every statement of every policy document data source (the functions' roles), policy written as
- * IAM JSON (`jsonencode`: the resource policies, on a secret too) and literal JSON policy in the stack.
+ * Every statement of every policy document data source (the library's own render none since the
+ * functions' roles stopped: one added later is checked still), policy written as IAM JSON
+ * (`jsonencode`: the roles' policies and trust policies, the resource policies, on a secret too)
+ * and literal JSON policy in the stack.
  */
 function statements(s: Synthesized): Statement[] {
   const found: Statement[] = [];
@@ -59,9 +61,9 @@ function statements(s: Synthesized): Statement[] {
       });
     }
   }
-  for (const type of ['aws_iam_role_policy', 'aws_iam_policy', 'aws_secretsmanager_secret', 'aws_secretsmanager_secret_policy', 'aws_dynamodb_resource_policy']) {
+  for (const type of ['aws_iam_role', 'aws_iam_role_policy', 'aws_iam_policy', 'aws_secretsmanager_secret', 'aws_secretsmanager_secret_policy', 'aws_dynamodb_resource_policy']) {
     for (const [id, res] of Object.entries(s.config.resource[type] ?? {})) {
-      const policy = res.policy;
+      const policy = type === 'aws_iam_role' ? res.assume_role_policy : res.policy;
       if (typeof policy !== 'string' || /^\$\{data\.aws_iam_policy_document\.\w+\.json\}$/.test(policy)) continue; // a document above
       const document = policy.startsWith('${') ? synthesizedPolicy(s, policy) : JSON.parse(policy);
       for (const st of document.Statement ?? []) {
