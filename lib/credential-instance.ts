@@ -46,20 +46,21 @@ export class CredentialInstance extends TerraformResource {
 }
 
 /**
- * An OAuth 2.0 credential's client: a `terraform_data` whose `input` is its first instance's id
- * and stays so (`ignore_changes`), replaced only with what replaces the client (every reason to
- * replace the instance but the rotation trigger). Its `output` is the first instance id of the
- * credential's rotations, so the client id (`dci_` + the first credential id) is known at plan time
- * and stays the same across rotations, as the provider keeps it (a rotation's successor inherits
- * its predecessor's client id). An existing credential gets one with its current instance's id:
- * its client id does not change.
+ * An OAuth 2.0 credential's client: a `terraform_data` whose `input` is its first instance's id and
+ * stays so (`ignore_changes`), replaced only with what replaces the client (every reason to replace
+ * the instance but the rotation trigger). Its `output` is the first instance id of the credential's
+ * rotations, so the client id (`dci_` + the first credential id) is known at plan time and stays the
+ * same across rotations, as the provider keeps it (a rotation's successor inherits its predecessor's
+ * client id). An existing credential gets one with its current instance's id: its client id does
+ * not change. Its `triggers_replace` is those reasons in one string (`clientReplacedWith`): an
+ * object's type is kept in state beside its value, about 250 bytes a client more.
  */
 export class CredentialClient extends TerraformResource {
   constructor(
     scope: Construct,
     id: string,
     private readonly firstInstanceId: string,
-    private readonly triggersReplace: Readonly<Record<string, string>>,
+    private readonly triggersReplace: string,
   ) {
     super(scope, id, {
       terraformResourceType: CredentialInstance.tfResourceType,
@@ -74,13 +75,22 @@ export class CredentialClient extends TerraformResource {
   }
 
   protected synthesizeAttributes(): Record<string, unknown> {
-    return { input: this.firstInstanceId, triggers_replace: hashMapper(anyToTerraform)(this.triggersReplace) };
+    return { input: this.firstInstanceId, triggers_replace: this.triggersReplace };
   }
 
   protected synthesizeHclAttributes(): Record<string, unknown> {
     return {
       input: anyToHclTerraform(this.firstInstanceId),
-      triggers_replace: hashMapperHcl(anyToHclTerraform)(this.triggersReplace),
+      triggers_replace: anyToHclTerraform(this.triggersReplace),
     };
   }
+}
+
+/**
+ * What replaces an OAuth 2.0 credential's client, as its `triggers_replace`: the auth type, the
+ * provider function and the secret name, space-separated (none holds a space). The Terraform module
+ * writes the same string.
+ */
+export function clientReplacedWith(replacedWith: { readonly authType: string; readonly functionName: string; readonly secretName: string }): string {
+  return [replacedWith.authType, replacedWith.functionName, replacedWith.secretName].join(' ');
 }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { EDITABLE_FIELD_NAMES } from '../handlers/contract/credential';
-import { CredentialDeclaration } from '../handlers/contract/declaration';
+import { CredentialDeclaration, declarationOptions, OPTIONAL_FIELD_NAMES } from '../handlers/contract/declaration';
 import { ValidationError } from '../handlers/errors';
 import { DriftCheck, DriftRead } from './drift-check';
 import { Fn, TerraformStack } from './framework';
@@ -99,7 +99,7 @@ export class CredentialRegistry {
    * The `DeclaredCredentials` output's `credentials` as a Terraform map (`tomap`). Terraform saves an
    * output's type beside its value: for an object of objects the type repeats every credential's
    * attribute names and types (about 495 bytes a credential), a map's type is saved once. A map's
-   * entries must have one type, so each has every attribute (`mapEntry`). Literal values only, but
+   * entries must have one type, so each has the same attributes (`mapEntry`). Literal values only, but
    * for the ids Terraform derives: known at plan time as before.
    */
   declaredCredentials(): unknown {
@@ -160,18 +160,12 @@ function belowStack(construct: Construct): string[] {
 }
 
 /**
- * No rotation, as a null of the rotation's object type: Terraform finds no single type for a map
- * whose entries hold `null` and `{ trigger = "…" }` (`tomap` fails), but does for a typed null
- * (a `null` from a conditional takes the other branch's type), which state keeps as `null`.
- */
-const NO_ROTATION: unknown = Fn.conditional(false, { trigger: '' }, null);
-
-/**
- * One credential's entry of the `DeclaredCredentials` map, of the one type every entry has: every
- * attribute present (`null` when not declared: a description, a grace period, an expiry, the secret
- * of an adopted key, the client id of an API key), lists as lists (`tolist`: tuples of different
- * lengths have different types), and `rotation` an object or a null of its type (`NO_ROTATION`: a
- * plain `null` beside an object has no single type). Readers take `null` as absent.
+ * One credential's entry of the `DeclaredCredentials` map, of the one type every entry has: the
+ * required fields, the addresses and the ids at the top level (`null` where they do not apply: the
+ * secret of an adopted key, the client id of an API key), lists as lists (`tolist`: tuples of
+ * different lengths have different types), and the optional declared fields, only those declared,
+ * as strings in one `options` map (`declarationOptions`; a `null` for each field not declared cost
+ * about 50 bytes of state a credential apiece). Readers expand them (`withOptionsExpanded`).
  */
 function mapEntry(output: CredentialOutput): Record<string, unknown> {
   const value = (field: unknown): unknown => {
@@ -179,11 +173,12 @@ function mapEntry(output: CredentialOutput): Record<string, unknown> {
     if (Array.isArray(field)) return Fn.tolist(field.map(value));
     return typeof field === 'string' ? hclText(field) : field;
   };
+  const options = Object.entries(declarationOptions(output)).map(([name, text]) => [name, hclText(text)]);
   // No `kind` on each entry: the output's own `kind` says what every entry is (45 bytes of state a credential).
   return {
     authType: output.authType,
-    ...Object.fromEntries(EDITABLE_FIELD_NAMES.map((name) => [name, value(output[name])])),
-    rotation: output.rotation === undefined ? NO_ROTATION : { trigger: hclText(output.rotation.trigger) },
+    ...Object.fromEntries(REQUIRED_FIELD_NAMES.map((name) => [name, value(output[name])])),
+    options: Fn.tomap(Object.fromEntries(options)),
     instance: output.instance,
     invocation: output.invocation,
     secret: value(output.secret),
@@ -193,3 +188,5 @@ function mapEntry(output: CredentialOutput): Record<string, unknown> {
   };
 }
 
+/** The declared fields every credential has, at the top level of its entry. */
+const REQUIRED_FIELD_NAMES = EDITABLE_FIELD_NAMES.filter((name) => !(OPTIONAL_FIELD_NAMES as readonly string[]).includes(name));

@@ -6,7 +6,7 @@ import { CredentialDeclaration, DECLARATION_KIND } from '../handlers/contract/de
 import { ValidationError } from '../handlers/errors';
 import { hashSecret } from '../handlers/secret-format';
 import { AuthType } from './auth-type';
-import { CredentialClient, CredentialInstance } from './credential-instance';
+import { clientReplacedWith, CredentialClient, CredentialInstance } from './credential-instance';
 import { CredentialInvocation } from './credential-invocation';
 import { DeclaredCredential, RegisteredCredential } from './credential-registry';
 import { CredentialStore } from './credential-store';
@@ -194,7 +194,8 @@ export class DataApiCredential extends Construct {
       ...(rotation === undefined ? {} : { rotation: rotation.trigger }),
     });
     // An OAuth 2.0 client outlives its rotations: its id is its first credential's (see CredentialClient).
-    const client = authType === AuthType.OAUTH2 ? new CredentialClient(this, 'Client', instance.id, replacedWith) : undefined;
+    // (OAuth 2.0 adopts nothing: its secret is always the stack's, by name.)
+    const client = authType === AuthType.OAUTH2 ? new CredentialClient(this, 'Client', instance.id, clientReplacedWith({ ...replacedWith, secretName })) : undefined;
 
     const instanceId = instance.id;
     // What the invocation declares besides the instance and the secret.

@@ -101,10 +101,9 @@ resource "terraform_data" "client" {
   for_each = { for key, c in local.credentials : key => c if c.auth_type == "oauth2" }
 
   input = terraform_data.instance[each.key].id
-  triggers_replace = merge(
-    { authType = each.value.auth_type, functionName = local.function_name },
-    each.value.adopt_from == null ? { secretName = each.value.secret_name } : { adoptedFrom = each.value.adopt_from },
-  )
+  # One string, as the constructs write it (an object's type is kept in state beside its value);
+  # an OAuth 2.0 credential adopts nothing, so its secret is always named.
+  triggers_replace = join(" ", [each.value.auth_type, local.function_name, each.value.secret_name])
 
   lifecycle {
     create_before_destroy = true

@@ -9,7 +9,7 @@
  * of them, through the invocation's input.
  */
 import { isProviderFunctionAddress, isProviderFunctionNameOutput } from '../../handlers/contract/construct-ids';
-import { CredentialDeclaration, DECLARATION_KIND, DECLARATIONS_KIND } from '../../handlers/contract/declaration';
+import { CredentialDeclaration, DECLARATION_KIND, DECLARATIONS_KIND, withOptionsExpanded } from '../../handlers/contract/declaration';
 import { ValidationError } from '../../handlers/errors';
 
 /** What a credential declares, as far as the plan knows it: its auth type and `EDITABLE_FIELDS`. */
@@ -65,10 +65,10 @@ export const isObject = (value: unknown): value is Record<string, any> =>
 
 function asDeclaration(value: unknown): CredentialDeclaration | undefined {
   if (!isObject(value) || value.kind !== DECLARATION_KIND || typeof value.invocation !== 'string') return undefined;
-  // Since 0.3 a store's entries carry every attribute (a Terraform map's entries have one type):
-  // `null` is a field not declared (a rotation without a trigger is none either). Older
-  // declarations leave them out; both read the same.
-  const present = Object.entries(value).filter(([, field]) => field !== null);
+  // Since 0.3 a store's entries have one type (a Terraform map's): the optional declared fields in
+  // `options`, only those declared, and `null` for an id or address that does not apply. Older
+  // declarations have every field at the top level and leave out what is not declared; all read the same.
+  const present = Object.entries(withOptionsExpanded(value)).filter(([, field]) => field !== null);
   const withRotation = present.filter(([name, field]) => name !== 'rotation' || (isObject(field) && typeof field.trigger === 'string'));
   const declaration = Object.fromEntries(withRotation) as CredentialDeclaration;
   // Before 0.3 the rotation's grace period was inside `rotation`; every declared field is at the top level since.

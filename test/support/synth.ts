@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withOptionsExpanded } from '../../handlers/contract/declaration';
 
 Testing.setupJest();
 
@@ -79,20 +80,24 @@ export function dependenciesOf(s: Synthesized, address: string): Set<string> {
   return found;
 }
 
-/** The entries of the store's `DeclaredCredentials` output (one per credential, by construct path below the stack). */
-export function credentialOutputs(s: Synthesized, store = 'Credentials'): Record<string, Record<string, any>> {
+/**
+ * The entries of the store's `DeclaredCredentials` output (one per credential, by construct path below
+ * the stack), their `options` expanded as the review reads them; with `raw`, as written.
+ */
+export function credentialOutputs(s: Synthesized, store = 'Credentials', raw = false): Record<string, Record<string, any>> {
   const [, output] = Object.entries(s.config.output ?? {}).find(([id]) => id.startsWith(`${store}_DeclaredCredentials_`)) ?? [];
   if (output === undefined) throw new Error(`no ${store}_DeclaredCredentials output`);
   const value = output.value as unknown as { kind: string; credentials: string };
   expect(value.kind).toBe('data-api-credential-declarations');
   const match = /^\$\{tomap\(([\s\S]*)\)\}$/.exec(value.credentials);
   if (match === null) throw new Error(`DeclaredCredentials: credentials is not a tomap(...) expression: ${value.credentials.slice(0, 80)}`);
-  return parseHcl(match[1]) as Record<string, Record<string, any>>;
+  const entries = parseHcl(match[1]) as Record<string, Record<string, any>>;
+  return raw ? entries : Object.fromEntries(Object.entries(entries).map(([key, entry]) => [key, withOptionsExpanded(entry)]));
 }
 
 /**
  * The value of the HCL expression cdktf writes for an object inside a function call: objects,
- * quoted strings, numbers, null (also `false ? {…} : null`), `tolist([...])` as an array; any other expression (a reference, a
+ * quoted strings, numbers, null, `tomap({...})` as an object, `tolist([...])` as an array; any other expression (a reference, a
  * function call, a string with an interpolation) as its text in `${...}`, as cdktf writes it elsewhere.
  */
 export function parseHcl(text: string): unknown {
@@ -163,6 +168,12 @@ export function parseHcl(text: string): unknown {
       at++;
       return object;
     }
+    if (text.startsWith('tomap(', at)) {
+      at += 'tomap('.length;
+      const map = value();
+      expect_(')');
+      return map;
+    }
     if (text.startsWith('tolist([', at)) {
       at += 'tolist(['.length;
       const list: unknown[] = [];
@@ -177,8 +188,7 @@ export function parseHcl(text: string): unknown {
       return list;
     }
     const expression = raw();
-    // `null`, or a null typed by a conditional's other branch (an absent object of a map's entries).
-    if (expression === 'null' || /^false \? \{[\s\S]*\} : null$/.test(expression)) return null;
+    if (expression === 'null') return null;
     if (/^-?\d+(\.\d+)?$/.test(expression)) return Number(expression);
     if (/^"[\s\S]*"$/.test(expression) && !interpolated) return unquote(expression);
     return /^"[\s\S]*"$/.test(expression) ? expression.slice(1, -1) : `\${${expression}}`;

@@ -107,8 +107,10 @@ describe('DataApiCredential resources', () => {
     const instanceId = Object.keys(resources(s, 'terraform_data')).find((id) => id.startsWith('Cred0_Instance'))!;
     expect(client.input).toBe(`\${terraform_data.${instanceId}.id}`);
     expect(client.lifecycle).toEqual({ create_before_destroy: true, ignore_changes: ['input'] });
-    expect(Object.keys(client.triggers_replace).sort()).toEqual(['authType', 'functionName', 'secretName']);
-    expect(resource(s, 'terraform_data', 'Cred0_Instance').triggers_replace).toMatchObject({ rotation: '2026-11' });
+    // What replaces the instance but the rotation trigger, in one string (an object's type would be kept in state too).
+    const instanceTriggers = resource(s, 'terraform_data', 'Cred0_Instance').triggers_replace;
+    expect(instanceTriggers).toMatchObject({ rotation: '2026-11' });
+    expect(client.triggers_replace).toBe(`oauth2 ${instanceTriggers.functionName} ${instanceTriggers.secretName}`);
     // A new trigger replaces the instance, not the client; the client id does not change.
     const next = rotated('2026-12');
     expect(resource(next, 'terraform_data', 'Cred0_Client')).toEqual(client);
@@ -190,7 +192,7 @@ describe('DataApiCredential resources', () => {
     expect(outputs.Cred1).not.toHaveProperty('kind');
   });
 
-  test('the DeclaredCredentials output\'s credentials are a map: every entry has every attribute (null when not declared), lists as lists', () => {
+  test('the DeclaredCredentials output\'s credentials are a map: entries of one shape, the optional fields declared in options, lists as lists', () => {
     const s = stackWith(
       { name: 'oauth', scopes: ['users', 'conversations'], description: 'for BI', rotation: { trigger: 'r1', gracePeriodHours: 2 }, expiresAfterDays: 30 },
       { name: 'key', authType: AuthType.API_KEY, scopes: ['users'] },
@@ -200,10 +202,19 @@ describe('DataApiCredential resources', () => {
     // A map (its type kept once in state), whose entries must have one type: tuples of different lengths would not.
     expect(credentials).toMatch(/^\$\{tomap\(\{/);
     expect(credentials).toContain('"scopes" = tolist(["conversations", "users"])');
+    const raw = credentialOutputs(s, 'Credentials', true);
+    expect(Object.keys(raw.Cred1)).toEqual(Object.keys(raw.Cred0));
+    // Only what is declared, as strings (a map's values have one type); nothing for what is not.
+    expect(raw.Cred0.options).toEqual({ description: 'for BI', rotationGracePeriodHours: '2', expiresAfterDays: '30', rotationTrigger: 'r1' });
+    expect(raw.Cred1.options).toEqual({});
+    expect(Object.values(raw.Cred0)).not.toContain(null);
+    expect(raw.Cred1.clientId).toBeNull();
+    // As the review reads them: the numbers as numbers, the trigger as the rotation.
     const outputs = credentialOutputs(s);
-    expect(Object.keys(outputs.Cred1)).toEqual(Object.keys(outputs.Cred0));
-    expect(outputs.Cred0).toMatchObject({ description: 'for BI', rotation: { trigger: 'r1' }, rotationGracePeriodHours: 2, expiresAfterDays: 30, expiryDate: null });
-    expect(outputs.Cred1).toMatchObject({ description: null, rotation: null, rotationGracePeriodHours: null, expiresAfterDays: null, clientId: null });
+    expect(outputs.Cred0).toMatchObject({ description: 'for BI', rotation: { trigger: 'r1' }, rotationGracePeriodHours: 2, expiresAfterDays: 30 });
+    expect(outputs.Cred0).not.toHaveProperty('expiryDate');
+    expect(outputs.Cred1).not.toHaveProperty('description');
+    expect(outputs.Cred1).not.toHaveProperty('rotation');
   });
 
   test('names, descriptions and rotation triggers with quotes, backslashes and template sequences stay literal in the output\'s map', () => {

@@ -76,13 +76,6 @@ describe('the store\'s DeclaredCredentials output', () => {
     expect(output.value).toEqual({
       name: 'Other',
       authType: 'oauth2',
-      // Every entry of the map has every attribute: null where not declared.
-      description: null,
-      rotationGracePeriodHours: null,
-      authTypeChangeGracePeriodHours: null,
-      expiryDate: null,
-      expiresAfterDays: null,
-      rotation: null,
       scopes: ['conversations', 'interactions', 'plugin-calls', 'plugin-resources', 'users'],
       instance: expect.stringMatching(/^terraform_data\.Other_Instance_[0-9A-F]{8}$/),
       invocation: expect.stringMatching(/^aws_lambda_invocation\.Other_Provider_[0-9A-F]{8}$/),
