@@ -58,8 +58,8 @@ test('a name and a description with quotes, backslashes and template sequences a
   const input = JSON.parse(attributes('aws_lambda_invocation').input);
   expect([input.name, input.description]).toEqual([NAME, DESCRIPTION]);
   expect(attributes('aws_secretsmanager_secret').description).toContain(`"${NAME}"`);
-  const declared = Object.entries(state.outputs).find(([key]) => key.includes('DeclaredCredentials'))![1] as { value: { credentials: Record<string, { name: string; description: string }> } };
-  expect([declared.value.credentials.Client.name, declared.value.credentials.Client.description]).toEqual([NAME, DESCRIPTION]);
+  const declared = Object.entries(state.outputs).find(([key]) => key.includes('DeclaredCredentials'))![1] as { value: { credentials: Record<string, { name: string; options: { description: string } }> } };
+  expect([declared.value.credentials.Client.name, declared.value.credentials.Client.options.description]).toEqual([NAME, DESCRIPTION]);
   // The provider stored them as declared (its binding to the secret's tags compared the same text).
   const record = await dynamodb.send(new GetItemCommand({ TableName: out['Credentials.TableName'], Key: { pk: { S: `CRED#${out['Client.CredentialId']}` } } }));
   expect([record.Item?.name?.S, record.Item?.description?.S]).toEqual([NAME, DESCRIPTION]);
