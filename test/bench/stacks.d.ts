@@ -5,7 +5,8 @@ import type { CredentialStore } from '../../lib';
 /** Resolves a module name as the caller's project does. */
 export type Load = (name: string) => any;
 
-export type Side = 'ours' | 'handWritten';
+/** Ours; the same Terraform blocks per credential written with cdktf alone (the floor); the hand-written equivalent. */
+export type Side = 'ours' | 'sameResources' | 'handWritten';
 
 export interface SynthTiming {
   readonly constructMs: number;
@@ -38,5 +39,6 @@ export interface StackVariant {
   readonly changeFirst?: boolean;
 }
 export function addCredentials(load: Load, stack: TerraformStack, store: CredentialStore, count: number, variant?: StackVariant): void;
+export function addSameResources(load: Load, stack: TerraformStack, store: CredentialStore, count: number): void;
 export function addHandWritten(load: Load, stack: TerraformStack, id: string, count: number, variant?: StackVariant): void;
 export function measureSynth(load: Load, options: SynthOptions): SynthResult;

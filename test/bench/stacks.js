@@ -23,6 +23,7 @@ const SECRET = '@cdktf/provider-aws/lib/secretsmanager-secret';
 const SECRET_VERSION = '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 const TABLE = '@cdktf/provider-aws/lib/dynamodb-table';
 const TABLE_ITEM = '@cdktf/provider-aws/lib/dynamodb-table-item';
+const INVOCATION = '@cdktf/provider-aws/lib/lambda-invocation';
 /** What a hand-written stack imports: cdktf and the provider bindings it uses, by their deep paths. */
 const HAND_WRITTEN_MODULES = ['cdktf', PROVIDER, SECRET, SECRET_VERSION, TABLE, TABLE_ITEM];
 
@@ -87,6 +88,80 @@ function addHandWritten(load, stack, id, count, { changeFirst = false } = {}) {
 }
 
 /**
+ * The floor: per credential, the same Terraform blocks a `DataApiCredential` writes (its instance, an
+ * OAuth 2.0 client's `terraform_data`, the secret with the store's tags, its binding digest and the
+ * store's policy text, the CRUD invocation with its `jsonencode` input, lifecycle and `depends_on`,
+ * the ids Terraform derives, and one entry of one map output), written with cdktf and provider-aws
+ * alone, in the store of `store` (the store is ours on both sides). What is left between ours and
+ * this is what the library's code costs; what is left between this and the hand-written stack is
+ * what the resources cost cdktf. `terraform_data` is a plain `TerraformResource` here, as in the
+ * library (cdktf's `DataResource` runs `terraform version` for each one).
+ */
+function addSameResources(load, stack, store, count) {
+  const { createHash } = require('node:crypto');
+  const { Fn, TerraformOutput, TerraformResource } = load('cdktf');
+  const { SecretsmanagerSecret } = load(SECRET);
+  const { LambdaInvocation } = load(INVOCATION);
+  const { DataApiScope } = load(LIBRARY);
+  const scopes = DataApiScope.ALL;
+  // The store's policy text for secrets without readers (internal to the store: the same document).
+  const policy = store.policies.sharedSecretPolicyText();
+  const functionName = `${store.name}-provider`;
+  const idOf = (instanceId) => Fn.substr(Fn.sha256(Fn.join('', ['data-api-credential:', instanceId])), 0, 32);
+  const entries = {};
+  for (let i = 0; i < count; i++) {
+    const id = `Credential${i}`;
+    const authType = i % 2 ? 'api_key' : 'oauth2';
+    const declared = { name: `Bench credential ${i}`, scopes: i % 3 ? [scopes[i % 5]] : [scopes[i % 5], scopes[(i + 1) % 5]], authType };
+    const secretName = `${store.secretPrefix}${id}`;
+    const replacedWith = { authType, secretName, functionName };
+    const instance = new TerraformResource(stack, `${id}_Instance`, { terraformResourceType: 'terraform_data', lifecycle: { createBeforeDestroy: true } });
+    instance.addOverride('triggers_replace', replacedWith);
+    const instanceId = instance.getStringAttribute('id');
+    let clientId = null;
+    if (authType === 'oauth2') {
+      const client = new TerraformResource(stack, `${id}_Client`, {
+        terraformResourceType: 'terraform_data',
+        lifecycle: { createBeforeDestroy: true, ignoreChanges: ['input'] },
+      });
+      client.addOverride('input', instanceId);
+      client.addOverride('triggers_replace', `${authType} ${functionName} ${secretName}`);
+      clientId = `dci_${idOf(client.getStringAttribute('output'))}`;
+    }
+    const digest = createHash('sha256').update(JSON.stringify([store.name, declared])).digest('hex');
+    const secret = new SecretsmanagerSecret(stack, `${id}_Secret`, {
+      name: secretName,
+      description: `Data API credential "${declared.name}"; its value is written only by the credential provider`,
+      kmsKeyId: store.kmsKeyArn,
+      recoveryWindowInDays: store.secretRecoveryWindowDays,
+      policy,
+      tags: { 'data-api-credentials:store': store.name, 'data-api-credentials:declaration': Fn.sha256(Fn.join('\n', [instanceId, digest])) },
+    });
+    const instanceAddress = `terraform_data.${instance.friendlyUniqueId}`;
+    const invocation = new LambdaInvocation(stack, `${id}_Provider`, {
+      functionName: store.functionName,
+      lifecycleScope: 'CRUD',
+      input: Fn.jsonencode({ instanceId, ...declared, secretArn: secret.arn }),
+      dependsOn: store.providerDependables,
+      lifecycle: { createBeforeDestroy: true, replaceTriggeredBy: [instanceAddress] },
+    });
+    entries[id] = {
+      authType,
+      name: declared.name,
+      scopes: Fn.tolist(declared.scopes),
+      options: Fn.tomap({}),
+      instance: instanceAddress,
+      invocation: `aws_lambda_invocation.${invocation.friendlyUniqueId}`,
+      secret: `aws_secretsmanager_secret.${secret.friendlyUniqueId}`,
+      credentialId: idOf(instanceId),
+      secretArn: secret.arn,
+      clientId,
+    };
+  }
+  new TerraformOutput(stack, 'SameResources', { value: { kind: 'same-resources', credentials: Fn.tomap(entries) } });
+}
+
+/**
  * Builds and synthesizes one stack of `count` credentials on one side, into a fresh folder under
  * `outRoot` (removed afterwards, untimed). Milliseconds spent building the constructs and in
  * `app.synth()`; with `shape`, also what the stack holds.
@@ -106,6 +181,9 @@ function synthOnce(load, side, count, outRoot, shape = false) {
     if (side === 'ours') {
       const { CredentialStore } = load(LIBRARY);
       addCredentials(load, stack, new CredentialStore(stack, 'Credentials'), count);
+    } else if (side === 'sameResources') {
+      const { CredentialStore } = load(LIBRARY);
+      addSameResources(load, stack, new CredentialStore(stack, 'Credentials'), count);
     } else {
       addHandWritten(load, stack, 'bench', count);
     }
@@ -128,7 +206,7 @@ function synthOnce(load, side, count, outRoot, shape = false) {
  * stacks' shape at `shapeCount` credentials.
  */
 function measureSynth(load, { plan, outRoot, warmUpCount = 100, shapeCount = 10 }) {
-  const sides = ['ours', 'handWritten'];
+  const sides = ['ours', 'sameResources', 'handWritten'];
   for (const side of sides) synthOnce(load, side, warmUpCount, outRoot);
   const shape = { count: shapeCount };
   for (const side of sides) {
@@ -136,16 +214,18 @@ function measureSynth(load, { plan, outRoot, warmUpCount = 100, shapeCount = 10 
     shape[side] = { resources, dataSources, outputs };
   }
   const results = plan.map(({ count, runs }) => {
-    const timings = { count, ours: [], handWritten: [] };
+    const timings = { count, ours: [], sameResources: [], handWritten: [] };
     for (let run = 0; run < runs; run++) {
-      for (const side of run % 2 ? [...sides].reverse() : sides) timings[side].push(synthOnce(load, side, count, outRoot));
+      // Each side goes first, second and last in turn.
+      const order = sides.map((_, k) => sides[(run + k) % sides.length]);
+      for (const side of order) timings[side].push(synthOnce(load, side, count, outRoot));
     }
     return timings;
   });
   return { node: process.version, results, shape };
 }
 
-module.exports = { HAND_WRITTEN_MODULES, LIBRARY, addCredentials, addHandWritten, measureSynth };
+module.exports = { HAND_WRITTEN_MODULES, LIBRARY, addCredentials, addHandWritten, addSameResources, measureSynth };
 
 if (require.main === module) {
   const options = JSON.parse(process.argv[2] ?? '{}');
