@@ -65,8 +65,9 @@ export class CredentialStore extends Construct {
   readonly hashKeySecretArn: string;
   /**
    * What each credential's invocation waits for on create and outlives on destroy, besides the
-   * provider function it names (a reference, and the function waits for its permissions, its log
-   * group and the table it is given).
+   * provider function it names (a reference; the function waits for its log group and the table it
+   * is given): the provider's permissions (its role policy, which the function does not wait for)
+   * and, unless table writes are unrestricted, the table policy.
    */
   readonly providerDependables: ITerraformDependable[];
 
@@ -172,7 +173,8 @@ export class CredentialStore extends Construct {
     this.functionName = provider.functionName;
     this.functionArn = provider.functionArn;
     this.providerRoleArn = provider.roleArn;
-    this.providerDependables = [];
+    // The provider's permissions: the function does not wait for them (invokersWaitForPolicy), its invocations do.
+    this.providerDependables = [provider.permissions];
     this.policies = new StorePolicies(this, {
       values: {
         tableArn: table.arn,

@@ -45,6 +45,15 @@ export interface BundledFunctionProps {
    * concurrency, and the most instances it runs at once. Unset, none (Terraform's -1).
    */
   readonly reservedConcurrency?: number;
+  /**
+   * The function is created without waiting for its role's policy, and whatever invokes it waits
+   * for `permissions` instead: for a function whose every invoker is in the same configuration (the
+   * credential provider). In a large apply Terraform runs ready resources first come, first served,
+   * ten at a time: behind the policy, the function joined the queue after every credential's secret
+   * and was created last, and every invocation with it.
+   * @default false - the function waits for its policy
+   */
+  readonly invokersWaitForPolicy?: boolean;
 }
 
 /**
@@ -60,6 +69,8 @@ export class BundledFunction extends Construct {
   readonly roleArn: string;
   /** The function's log group (the guardrails name it). */
   readonly logGroupArn: string;
+  /** The role's policy: what the function may do (with `invokersWaitForPolicy`, invokers depend on it). */
+  readonly permissions: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
@@ -108,7 +119,7 @@ export class BundledFunction extends Construct {
       kmsKeyArn: props.kmsKeyArn,
       environment: { variables: props.environment },
       tags: props.tags,
-      dependsOn: [logGroup, policy],
+      dependsOn: props.invokersWaitForPolicy ? [logGroup] : [logGroup, policy],
     });
 
     this.functionName = fn.functionName;
@@ -116,5 +127,6 @@ export class BundledFunction extends Construct {
     this.invokeArn = fn.invokeArn;
     this.roleArn = role.arn;
     this.logGroupArn = logGroup.arn;
+    this.permissions = policy;
   }
 }

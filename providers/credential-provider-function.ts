@@ -49,6 +49,8 @@ export class CredentialProviderFunction extends BundledFunction {
       functionName: props.functionName,
       description: CREDENTIAL_PROVIDER.description,
       policyName: CREDENTIAL_PROVIDER.policyName,
+      // Only the credentials' invocations (and the CLI, after the apply) invoke it: they wait for its policy.
+      invokersWaitForPolicy: true,
       // Rendered at synth: the credentials declaring an adoption are declared after the store.
       statements: (): RoleStatement[] => {
         const adopted = props.adoptedSecretArns();

@@ -135,8 +135,9 @@ resource "aws_lambda_invocation" "credential" {
   lifecycle_scope = "CRUD"
   input           = jsonencode(local.inputs[each.key])
 
-  # The table policy must exist before a create and outlive a delete, as the provider writes under it.
-  depends_on = [aws_dynamodb_resource_policy.table]
+  # The table policy must exist before a create and outlive a delete, as the provider writes under it;
+  # so must the provider's permissions (its function does not wait for them).
+  depends_on = [aws_dynamodb_resource_policy.table, aws_iam_role_policy.provider]
 
   lifecycle {
     create_before_destroy = true

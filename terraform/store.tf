@@ -216,7 +216,9 @@ resource "aws_lambda_function" "provider" {
     }
   }
 
-  depends_on = [aws_cloudwatch_log_group.provider, aws_iam_role_policy.provider]
+  # Not on its role policy: the invocations wait for it instead. In a large apply Terraform runs ready
+  # resources first come, first served: behind the policy, the function queued after every secret.
+  depends_on = [aws_cloudwatch_log_group.provider]
 }
 
 resource "aws_lambda_permission" "admin_invoke" {

@@ -89,10 +89,13 @@ export async function createStateBucket(env: LocalAwsEnv, bucket: string): Promi
   return { kind: 's3', bucket };
 }
 
-/** Our stack: a store with the drift check on, and `count` credentials of both auth types, one or two scopes. */
-export function oursStack(count: number, variant: StackVariant = {}): BuildStack {
+/**
+ * Our stack: a store and `count` credentials of both auth types, one or two scopes; the store's
+ * drift check on unless `driftCheck` is false (the store's default is off).
+ */
+export function oursStack(count: number, variant: StackVariant = {}, { driftCheck = true }: { driftCheck?: boolean } = {}): BuildStack {
   return (app, id, state) =>
-    credentialsStack(app, id, state, (stack, store) => addCredentials(loadFromSource, stack, store, count, variant), { driftCheck: true });
+    credentialsStack(app, id, state, (stack, store) => addCredentials(loadFromSource, stack, store, count, variant), { driftCheck });
 }
 
 /**

@@ -162,10 +162,14 @@ describe('DataApiCredential resources', () => {
     }
   });
 
-  test('at scale, a credential adds no depends_on list of its own but the table policy (references carry the rest)', () => {
+  test('at scale, a credential adds no depends_on of its own but the provider\'s permissions and the table policy (references carry the rest)', () => {
     const s = stackWith({ name: 'x', scopes: ['users'] });
     const dependsOn: string[] = resource(s, 'aws_lambda_invocation', 'Cred0_Provider').depends_on;
-    expect(dependsOn).toEqual([expect.stringMatching(/^aws_dynamodb_resource_policy\./)]);
+    expect(dependsOn).toEqual([expect.stringMatching(/^aws_iam_role_policy\.Credentials_Provider_Policy_/), expect.stringMatching(/^aws_dynamodb_resource_policy\./)]);
+    // The function does not wait for its permissions (its invocations do): in a large apply it is created early.
+    expect(Object.values(resources(s, 'aws_lambda_function')).find((f) => f.function_name.endsWith('-provider'))?.depends_on).toEqual([
+      expect.stringMatching(/^aws_cloudwatch_log_group\./),
+    ]);
   });
 
   test('the input sent to the provider holds no secret-looking field', () => {
