@@ -35,6 +35,7 @@ interface Options {
   readonly scale: boolean;
   readonly scaleCounts: number[];
   readonly functionConcurrency?: number;
+  readonly scaleRuns: number;
 }
 
 function machine(): string {
@@ -84,7 +85,7 @@ async function main(options: Options): Promise<void> {
     ['terraform', () => runTerraformBench({ counts: options.with100 ? [10, 50, 100] : [10, 50] })],
     ['verification', () => runVerificationBench()],
     ['cold-start', () => runColdStartBench()],
-    ['scale', () => runScaleBench({ counts: options.scaleCounts, functionConcurrency: options.functionConcurrency })],
+    ['scale', () => runScaleBench({ counts: options.scaleCounts, functionConcurrency: options.functionConcurrency, runs: options.scaleRuns })],
   ];
   const rows: BenchRow[] = [];
   const notes: string[] = [];
@@ -109,14 +110,16 @@ const program = new Command('bench')
   .option('--with-100', 'also plan and apply 100 credentials (several minutes more)', false)
   .option('--scale', 'run the scale section (not in the default run; under 30 minutes at 200 and 1,000 credentials here)', false)
   .option('--scale-counts <counts...>', 'credentials per store in the scale section', (value: string, previous: number[] | undefined) => [...(previous ?? []), positiveInteger(value)])
+  .option('--scale-runs <n>', 'runs of each count in the scale section, reported as medians (each run of 1,000 takes about 8 minutes here)', positiveInteger)
   .option('--function-concurrency <n>', "invocations of one function the local Lambda runner runs at once (the scale section's local AWS)", positiveInteger)
-  .action(async (opts: { only?: SectionName[]; with100: boolean; scale: boolean; scaleCounts?: number[]; functionConcurrency?: number }) =>
+  .action(async (opts: { only?: SectionName[]; with100: boolean; scale: boolean; scaleCounts?: number[]; scaleRuns?: number; functionConcurrency?: number }) =>
     main({
       only: opts.only,
       with100: opts.with100,
       scale: opts.scale,
       scaleCounts: opts.scaleCounts ?? DEFAULT_SCALE_COUNTS,
       functionConcurrency: opts.functionConcurrency,
+      scaleRuns: opts.scaleRuns ?? 1,
     }),
   );
 

@@ -31,7 +31,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { startLocalAws } from '../../local';
-import { type BenchRow, type BenchSection, formatBytes, formatMs, ratioRow } from './report';
+import { type BenchRow, type BenchSection, formatBytes, formatMs, median, ratioRow } from './report';
 import { baselineStack, createStateBucket, InvocationCounter, oursStack, retriedOnce, type Side, type StateBackend, withPair } from './terraform';
 import type { StackVariant } from './stacks';
 
@@ -138,8 +138,10 @@ export function stateProfile(text: string, count: number): Record<string, number
   return profile;
 }
 
-async function measure(count: number, counter: InvocationCounter, env: Parameters<typeof withPair>[2], backend: StateBackend): Promise<Measured> {
-  const ids: Record<Side, string> = { hand: `scale-hand-${count}`, ours: `scale-ours-${count}` };
+async function measure(count: number, counter: InvocationCounter, env: Parameters<typeof withPair>[2], backend: StateBackend, run = 0): Promise<Measured> {
+  // Each run its own names: the stacks above DESTROY_MAX_COUNT stay on the local AWS until it stops.
+  const suffix = run === 0 ? '' : `-r${run + 1}`;
+  const ids: Record<Side, string> = { hand: `scale-hand-${count}${suffix}`, ours: `scale-ours-${count}${suffix}` };
   const providerFunction = `${ids.ours}-Credentials-provider`;
   const destroy = count <= DESTROY_MAX_COUNT;
   return withPair(
@@ -200,6 +202,26 @@ async function measure(count: number, counter: InvocationCounter, env: Parameter
     },
     { timeoutMs: COMMAND_TIMEOUT_MS, backend, destroy },
   );
+}
+
+/** One count's runs as one: each time and the state per credential their median, memory the largest, the first run's profile and exit codes. */
+export function medianOfRuns(runs: readonly Measured[]): Measured {
+  const [first] = runs;
+  const side = (s: Side): Figures => {
+    const times: Partial<Record<TimeFigure, number>> = {};
+    for (const figure of TIME_FIGURES) {
+      const values = runs.flatMap((r) => r.sides[s].times[figure] ?? []);
+      if (values.length > 0) times[figure] = median(values);
+    }
+    return {
+      times,
+      stateBytesPerCredential: median(runs.map((r) => r.sides[s].stateBytesPerCredential)),
+      stateProfile: first.sides[s].stateProfile,
+      peakMemoryBytes: Math.max(...runs.map((r) => r.sides[s].peakMemoryBytes)),
+    };
+  };
+  const reads = runs.flatMap((r) => (r.driftReadMs.length > 0 ? [Math.max(...r.driftReadMs)] : []));
+  return { count: first.count, sides: { hand: side('hand'), ours: side('ours') }, driftReadMs: reads.length > 0 ? [median(reads)] : [], planExitCodes: first.planExitCodes };
 }
 
 const plural = (count: number) => `${count.toLocaleString('en-US')} credential${count === 1 ? '' : 's'}`;
@@ -279,7 +301,8 @@ export function scaleRows(measured: readonly Measured[]): BenchRow[] {
 }
 
 /** Runs the scale section on a local AWS of its own, which it stops again. */
-export async function runScaleBench(options: { counts: number[]; functionConcurrency?: number } = { counts: DEFAULT_SCALE_COUNTS }): Promise<BenchSection> {
+export async function runScaleBench(options: { counts: number[]; functionConcurrency?: number; runs?: number } = { counts: DEFAULT_SCALE_COUNTS }): Promise<BenchSection> {
+  const runs = options.runs ?? 1;
   const counter = new InvocationCounter();
   const local = await startLocalAws({
     log: counter.log,
@@ -287,7 +310,7 @@ export async function runScaleBench(options: { counts: number[]; functionConcurr
   });
   const notes: string[] = [];
   const started = Date.now();
-  const measured: Measured[] = [];
+  const byCount = new Map<number, Measured[]>(options.counts.map((count) => [count, []]));
   try {
     const backend = await createStateBucket(local.env, 'bench-scale-state');
     // The first terraform run of a process reads the provider binary from disk: not timed.
@@ -295,11 +318,12 @@ export async function runScaleBench(options: { counts: number[]; functionConcurr
       Promise.all([pair.hand.run(['validate']), pair.ours.run(['validate'])]),
     );
     notes.push(`scale: load average ${loadavg()[0].toFixed(1)} at the start`);
-    for (const count of options.counts) {
+    // Runs in turn, each through every count, so a slow spell of the machine falls on one run of each.
+    for (let run = 0; run < runs; run++) for (const count of options.counts) {
       const sectionStarted = Date.now();
-      console.error(`bench: scale: ${plural(count)}...`);
-      const m = await retriedOnce(`scale, ${plural(count)}`, notes, () => measure(count, counter, local.env, backend));
-      measured.push(m);
+      console.error(`bench: scale: ${plural(count)}${runs > 1 ? `, run ${run + 1} of ${runs}` : ''}...`);
+      const m = await retriedOnce(`scale, ${plural(count)}`, notes, () => measure(count, counter, local.env, backend, run));
+      byCount.get(count)!.push(m);
       console.error(`bench: scale: ${plural(count)} took ${((Date.now() - sectionStarted) / 1000).toFixed(0)} s`);
       if (m.planExitCodes.ours !== m.planExitCodes.hand) {
         notes.push(
@@ -313,7 +337,7 @@ export async function runScaleBench(options: { counts: number[]; functionConcurr
         'the drift check rows plan the same stack with the check on, against the baseline\'s plain plans; ' +
         `${BASELINE}: ` +
         'per credential a secret, a secret version with a literal value and a DynamoDB item, and one table; default parallelism (10); ' +
-        `one terraform command at a time, one run of each (no medians: a run of 1,000 takes minutes), the side that goes first alternating; the local Lambda runner runs up to ${options.functionConcurrency ?? 'its default number of'} invocations of a function at once`,
+        `one terraform command at a time, ${runs === 1 ? 'one run of each (no medians: a run of 1,000 takes minutes)' : `the median of ${runs} runs of each (state: the first run's profile; memory: the largest)`}, the side that goes first alternating; the local Lambda runner runs up to ${options.functionConcurrency ?? 'its default number of'} invocations of a function at once`,
       'scale: state in S3 on the local AWS on both sides (the local backend rewrites and syncs the whole file after every resource); ' +
         `destroy measured up to ${DESTROY_MAX_COUNT} credentials, larger stacks thrown away with the local AWS`,
       "scale: state per credential is the state snapshot's size over N (the store's own resources included); its parts as Terraform writes them (indented JSON)",
@@ -322,5 +346,5 @@ export async function runScaleBench(options: { counts: number[]; functionConcurr
   } finally {
     await local.stop();
   }
-  return { rows: scaleRows(measured), notes };
+  return { rows: scaleRows([...byCount.values()].filter((ms) => ms.length > 0).map(medianOfRuns)), notes };
 }
