@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { EDITABLE_FIELD_NAMES } from '../handlers/contract/credential';
-import { CredentialDeclaration, declarationOptions, OPTIONAL_FIELD_NAMES } from '../handlers/contract/declaration';
+import { EDITABLE_FIELD_NAMES, EDITABLE_FIELDS } from '../handlers/contract/credential';
+import { CredentialDeclaration, declarationOptions } from '../handlers/contract/declaration';
 import { ValidationError } from '../handlers/errors';
 import { DriftCheck, DriftRead } from './drift-check';
 import { Fn, TerraformStack } from './framework';
@@ -189,4 +189,4 @@ function mapEntry(output: CredentialOutput): Record<string, unknown> {
 }
 
 /** The declared fields every credential has, at the top level of its entry. */
-const REQUIRED_FIELD_NAMES = EDITABLE_FIELD_NAMES.filter((name) => !(OPTIONAL_FIELD_NAMES as readonly string[]).includes(name));
+const REQUIRED_FIELD_NAMES = EDITABLE_FIELD_NAMES.filter((name) => 'required' in EDITABLE_FIELDS[name]);
