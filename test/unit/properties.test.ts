@@ -38,7 +38,8 @@ function acceptable(name: unknown, authType: unknown, scopes: unknown): boolean 
     // Controls (C0, DEL, C1) and the invisible or bidirectional formatting characters (Unicode Cf) are refused.
     // eslint-disable-next-line no-control-regex
     !/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/.test(name);
-  const authOk = authType === undefined || authType === 'api_key' || authType === 'oauth2';
+  // null is "not given", as for every optional prop (jsii passes a missing value as either).
+  const authOk = authType == null || authType === 'api_key' || authType === 'oauth2';
   const scopesOk =
     Array.isArray(scopes) &&
     scopes.length > 0 &&
