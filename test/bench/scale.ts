@@ -12,6 +12,10 @@
  *   resource types hold them (the profile of what each credential costs);
  * - peak memory of terraform: the largest peak resident set (VmHWM) of the `terraform` process
  *   over those commands (the core; the provider plugin is a process of its own, the same on both sides);
+ * - CPU of each command, split in two: terraform's (the core and its provider plugin: what a
+ *   pipeline's machine pays) and the local AWS's (moto, the Lambda workers and this process, which
+ *   serves the local AWS's HTTP): on 2 CPUs both compete, so an apply's wall time measures the local
+ *   AWS's work for our functions too, which on AWS runs elsewhere;
  * - the opt-in drift check: our no-change plan and `plan -refresh=false` again with the store's
  *   `driftCheck` on (a check block; nothing applied), against the baseline's plain plans, and how long
  *   the provider's one `read` invocation of that no-change plan took;
@@ -74,6 +78,10 @@ interface Figures {
   /** Bytes of the state snapshot by resource type (`managed.<type>`, `data.<type>`, `outputs`), over the count. */
   readonly stateProfile: Record<string, number>;
   readonly peakMemoryBytes: number;
+  /** CPU ms of terraform (core and provider plugin) for each command. */
+  readonly terraformCpu: Partial<Record<TimeFigure, number>>;
+  /** CPU ms of the local AWS (moto, the Lambda workers, this process) during each command. */
+  readonly localAwsCpu: Partial<Record<TimeFigure, number>>;
 }
 
 interface Measured {
@@ -82,17 +90,6 @@ interface Measured {
   /** The provider's read invocation(s) of our no-change plan, ms each. */
   readonly driftReadMs: number[];
   readonly planExitCodes: Record<Side, number>;
-}
-
-/** Pids of this process's children (every thread's), from /proc; [] where there is no /proc. */
-function childPids(): number[] {
-  try {
-    return readdirSync(`/proc/${process.pid}/task`).flatMap((task) =>
-      readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
-    );
-  } catch {
-    return [];
-  }
 }
 
 /** Peak resident set (VmHWM) in bytes of `pid` if it is a terraform process, else 0. */
@@ -106,16 +103,88 @@ function terraformPeak(pid: number): number {
   }
 }
 
-/** Runs `run` while sampling the peak memory of the terraform processes this process starts. */
-async function withPeakMemory<T>(run: () => Promise<T>): Promise<{ result: T; peakBytes: number }> {
+/** Pids of the children of `pid` (every thread's); [] when it is gone or there is no /proc. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU ms from the text of /proc/<pid>/stat: the process's own (utime + stime) and its reaped
+ * children's (cutime + cstime). Fields are counted after the command name, which may hold spaces.
+ */
+export function cpuFromStat(text: string, ticksPerSecond = CLOCK_TICKS): { ownMs: number; childrenMs: number } {
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
+  // After `) `: state is field 3, so utime (14) is index 11, stime 12, cutime 13, cstime 14.
+  const ms = (ticks: number) => (ticks * 1000) / ticksPerSecond;
+  return { ownMs: ms(fields[11] + fields[12]), childrenMs: ms(fields[13] + fields[14]) };
+}
+
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's times, on every architecture Node runs on. */
+const CLOCK_TICKS = 100;
+
+function statOf(pid: number | 'self'): { ownMs: number; childrenMs: number } {
+  try {
+    return cpuFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return { ownMs: 0, childrenMs: 0 }; // gone meanwhile
+  }
+}
+
+/**
+ * CPU ms so far of this process's descendants other than terraform and what it runs: moto and
+ * the Lambda workers of the local AWS (long-lived; a worker that exits meanwhile is missed).
+ */
+function localAwsDescendantsCpu(): Map<number, number> {
+  const cpu = new Map<number, number>();
+  const visit = (pid: number, depth: number) => {
+    if (depth > 8) return;
+    for (const child of childrenOf(pid)) {
+      if (isTerraform(child)) continue;
+      cpu.set(child, statOf(child).ownMs);
+      visit(child, depth + 1);
+    }
+  };
+  visit(process.pid, 0);
+  return cpu;
+}
+
+function isTerraform(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'terraform';
+  } catch {
+    return false;
+  }
+}
+
+interface Usage {
+  readonly peakBytes: number;
+  /** Terraform's CPU: it and its provider plugin are reaped by the end, into this process's children's times. */
+  readonly terraformCpuMs: number;
+  /** The local AWS's: its processes' CPU over the command, and this process's own. */
+  readonly localAwsCpuMs: number;
+}
+
+/** Runs `run` (one terraform command) while sampling the peak memory of the terraform processes this process starts, and the CPU of each party. */
+async function withUsage<T>(run: () => Promise<T>): Promise<{ result: T } & Usage> {
   let peak = 0;
   const sample = () => {
-    for (const pid of childPids()) peak = Math.max(peak, terraformPeak(pid));
+    for (const pid of childrenOf(process.pid)) peak = Math.max(peak, terraformPeak(pid));
   };
+  const self = statOf('self');
+  const awsBefore = localAwsDescendantsCpu();
   const timer = setInterval(sample, MEMORY_SAMPLE_MS);
   try {
     const result = await run();
-    return { result, peakBytes: peak };
+    const selfAfter = statOf('self');
+    let awsMs = selfAfter.ownMs - self.ownMs;
+    for (const [pid, ms] of localAwsDescendantsCpu()) awsMs += ms - (awsBefore.get(pid) ?? 0);
+    return { result, peakBytes: peak, terraformCpuMs: selfAfter.childrenMs - self.childrenMs, localAwsCpuMs: awsMs };
   } finally {
     clearInterval(timer);
   }
@@ -151,6 +220,8 @@ async function measure(count: number, counter: InvocationCounter, env: Parameter
     async (pair) => {
       const times: Record<Side, Partial<Record<TimeFigure, number>>> = { hand: {}, ours: {} };
       const peak: Record<Side, number> = { hand: 0, ours: 0 };
+      const terraformCpu: Record<Side, Partial<Record<TimeFigure, number>>> = { hand: {}, ours: {} };
+      const localAwsCpu: Record<Side, Partial<Record<TimeFigure, number>>> = { hand: {}, ours: {} };
       const state: Record<Side, number> = { hand: 0, ours: 0 };
       const profile: Record<Side, Record<string, number>> = { hand: {}, ours: {} };
       const planExitCodes: Record<Side, number> = { hand: 0, ours: 0 };
@@ -160,11 +231,17 @@ async function measure(count: number, counter: InvocationCounter, env: Parameter
       const bothSides = () => (commands++ % 2 === 0 ? SIDES : [...SIDES].reverse());
       /** Times one command on one side, keeping the largest terraform peak memory of the side. */
       const timed = async (side: Side, figure: TimeFigure, args: string[], okCodes?: number[]) => {
-        const { result, peakBytes } = await withPeakMemory(() => pair[side].timed(args, okCodes));
+        const usage = await withUsage(() => pair[side].timed(args, okCodes));
+        const { result } = usage;
         times[side][figure] = result.ms;
-        peak[side] = Math.max(peak[side], peakBytes);
+        terraformCpu[side][figure] = usage.terraformCpuMs;
+        localAwsCpu[side][figure] = usage.localAwsCpuMs;
+        peak[side] = Math.max(peak[side], usage.peakBytes);
         // As it goes: an interrupted run still tells something.
-        console.error(`bench: scale: ${plural(count)}, ${side}: ${FIGURE_NAMES[figure]} ${formatMs(result.ms)}, terraform peak ${formatBytes(peakBytes)}`);
+        console.error(
+          `bench: scale: ${plural(count)}, ${side}: ${FIGURE_NAMES[figure]} ${formatMs(result.ms)}, terraform peak ${formatBytes(usage.peakBytes)}, ` +
+            `CPU terraform ${formatMs(usage.terraformCpuMs)}, local AWS ${formatMs(usage.localAwsCpuMs)}`,
+        );
         return result;
       };
 
@@ -184,8 +261,10 @@ async function measure(count: number, counter: InvocationCounter, env: Parameter
       const drift = await counter.during(providerFunction, () => timed('ours', 'planDrift', ['plan', '-detailed-exitcode'], [0, 2]));
       driftReadMs = drift.durationsMs;
       await timed('ours', 'planNoRefreshDrift', ['plan', '-refresh=false', '-detailed-exitcode'], [0, 2]);
-      times.hand.planDrift = times.hand.plan;
-      times.hand.planNoRefreshDrift = times.hand.planNoRefresh;
+      for (const record of [times, terraformCpu, localAwsCpu]) {
+        record.hand.planDrift = record.hand.plan;
+        record.hand.planNoRefreshDrift = record.hand.planNoRefresh;
+      }
       for (const side of bothSides()) {
         pair[side].synth(side === 'ours' ? OURS(count, { changeFirst: true }) : baselineStack(count, { changeFirst: true }));
         await timed(side, 'change', ['apply', '-auto-approve']);
@@ -197,6 +276,8 @@ async function measure(count: number, counter: InvocationCounter, env: Parameter
         stateBytesPerCredential: state[side],
         stateProfile: profile[side],
         peakMemoryBytes: peak[side],
+        terraformCpu: terraformCpu[side],
+        localAwsCpu: localAwsCpu[side],
       });
       return { count, sides: { hand: figures('hand'), ours: figures('ours') }, driftReadMs, planExitCodes };
     },
@@ -208,13 +289,18 @@ async function measure(count: number, counter: InvocationCounter, env: Parameter
 export function medianOfRuns(runs: readonly Measured[]): Measured {
   const [first] = runs;
   const side = (s: Side): Figures => {
-    const times: Partial<Record<TimeFigure, number>> = {};
-    for (const figure of TIME_FIGURES) {
-      const values = runs.flatMap((r) => r.sides[s].times[figure] ?? []);
-      if (values.length > 0) times[figure] = median(values);
-    }
+    const medians = (of: (f: Figures) => Partial<Record<TimeFigure, number>>) => {
+      const out: Partial<Record<TimeFigure, number>> = {};
+      for (const figure of TIME_FIGURES) {
+        const values = runs.flatMap((r) => of(r.sides[s])[figure] ?? []);
+        if (values.length > 0) out[figure] = median(values);
+      }
+      return out;
+    };
     return {
-      times,
+      times: medians((f) => f.times),
+      terraformCpu: medians((f) => f.terraformCpu),
+      localAwsCpu: medians((f) => f.localAwsCpu),
       stateBytesPerCredential: median(runs.map((r) => r.sides[s].stateBytesPerCredential)),
       stateProfile: first.sides[s].stateProfile,
       peakMemoryBytes: Math.max(...runs.map((r) => r.sides[s].peakMemoryBytes)),
@@ -236,6 +322,11 @@ function format(figure: TimeFigure | 'state' | 'memory', value: number): string 
 }
 
 const FIGURES = [...TIME_FIGURES, 'state', 'memory'] as const;
+/**
+ * Terraform's CPU is shown for the figures with a time target, held to the same targets: it is what
+ * the pipeline's machine pays whatever else shares it (on AWS, the local AWS's part runs elsewhere).
+ */
+const CPU_FIGURES = ['apply', 'plan', 'planNoRefresh', 'change'] as const;
 
 /**
  * The table's rows: every figure at every count (the targets at the largest), where the state's bytes
@@ -252,6 +343,16 @@ export function scaleRows(measured: readonly Measured[]): BenchRow[] {
       if (o === undefined || h === undefined) continue;
       const target = m === last && figure !== 'memory' && figure !== 'destroy' ? TARGETS[figure] : undefined;
       rows.push(ratioRow(SECTION, `${FIGURE_NAMES[figure]}, ${plural(m.count)}`, { value: o, text: format(figure, o) }, { value: h, text: `${format(figure, h)} (${BASELINE})` }, target));
+    }
+    for (const figure of CPU_FIGURES) {
+      const [o, h] = [m.sides.ours.terraformCpu[figure], m.sides.hand.terraformCpu[figure]];
+      if (o === undefined || h === undefined) continue;
+      const target = m === last ? TARGETS[figure] : undefined;
+      rows.push(ratioRow(SECTION, `CPU of terraform: ${FIGURE_NAMES[figure]}, ${plural(m.count)}`, { value: o, text: formatMs(o) }, { value: h, text: `${formatMs(h)} (${BASELINE})` }, target));
+    }
+    const [awsO, awsH] = [m.sides.ours.localAwsCpu.apply, m.sides.hand.localAwsCpu.apply];
+    if (awsO !== undefined && awsH !== undefined) {
+      rows.push(ratioRow(SECTION, `CPU of the local AWS: apply from nothing, ${plural(m.count)}`, { value: awsO, text: formatMs(awsO) }, { value: awsH, text: `${formatMs(awsH)} (${BASELINE})` }));
     }
     rows.push({
       section: SECTION,
@@ -290,6 +391,23 @@ export function scaleRows(measured: readonly Measured[]): BenchRow[] {
         ratio: ours / hand,
         // The opt-in drift check's figures are shown, not held to a target.
         ...(figure === 'memory' || figure === 'planDrift' || figure === 'planNoRefreshDrift' ? {} : { target: `<= ${BASELINE}'s`, met: ours <= hand }),
+      });
+    }
+    for (const figure of CPU_FIGURES) {
+      const growth = (side: Side) => {
+        const [to, from] = [last.sides[side].terraformCpu[figure], first.sides[side].terraformCpu[figure]];
+        return to === undefined || from === undefined ? undefined : to / from;
+      };
+      const [ours, hand] = [growth('ours'), growth('hand')];
+      if (ours === undefined || hand === undefined) continue;
+      rows.push({
+        section: SECTION,
+        what: `growth ${span}: CPU of terraform: ${FIGURE_NAMES[figure]}`,
+        ours: `${ours.toFixed(2)}x`,
+        baseline: `${hand.toFixed(2)}x (${BASELINE})`,
+        ratio: ours / hand,
+        target: `<= ${BASELINE}'s`,
+        met: ours <= hand,
       });
     }
     if (first.driftReadMs.length > 0 && last.driftReadMs.length > 0) {
