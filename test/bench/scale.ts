@@ -95,7 +95,7 @@ interface Measured {
 /** Peak resident set (VmHWM) in bytes of `pid` if it is a terraform process, else 0. */
 function terraformPeak(pid: number): number {
   try {
-    if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'terraform') return 0;
+    if (!isTerraform(pid)) return 0;
     const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return kb ? Number(kb[1]) * 1024 : 0;
   } catch {
@@ -138,7 +138,8 @@ function statOf(pid: number | 'self'): { ownMs: number; childrenMs: number } {
 
 /**
  * CPU ms so far of this process's descendants other than terraform and what it runs: moto and
- * the Lambda workers of the local AWS (long-lived; a worker that exits meanwhile is missed).
+ * the Lambda workers of the local AWS. They are long-lived; one that exited during a command would
+ * have its CPU counted as terraform's (reaped children's times).
  */
 function localAwsDescendantsCpu(): Map<number, number> {
   const cpu = new Map<number, number>();
